@@ -1,0 +1,89 @@
+/**
+ * Terminal chat with the running bot over HTTP (deliveryMode "expectReplies"), as a chosen tenant and user.
+ *
+ *   npm run chat -- [--url http://127.0.0.1:3978] [--tenant <id>] [--user <id>] [--name <display name>]
+ *                   [--conversation <id>] [--group]
+ *
+ * Defaults: the Agents Playground's tenant and admin user, which `npm start` seeds with a subscription.
+ * Works against a bot without a bot app id (development): with one, the bot rightly refuses unsigned requests.
+ */
+import { randomUUID } from 'node:crypto';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { cardToText } from '../src/cli/card-text';
+import { PLAYGROUND_TENANT_ID, PLAYGROUND_USER_ID } from '../src/config';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:3978' },
+    tenant: { type: 'string', default: PLAYGROUND_TENANT_ID },
+    user: { type: 'string', default: PLAYGROUND_USER_ID },
+    name: { type: 'string', default: 'Playground admin' },
+    conversation: { type: 'string' },
+    group: { type: 'boolean', default: false },
+  },
+});
+
+const conversationId = values.conversation ?? `chat-${randomUUID()}`;
+
+interface ReplyActivity {
+  type: string;
+  text?: string;
+  attachments?: { contentType: string; content: unknown }[];
+}
+
+export function renderReply(activity: ReplyActivity): string | undefined {
+  if (activity.type !== 'message') return undefined;
+  const parts: string[] = [];
+  if (activity.text) parts.push(activity.text);
+  for (const a of activity.attachments ?? []) {
+    parts.push(a.contentType === 'application/vnd.microsoft.card.adaptive' ? cardToText(a.content) : `(attachment ${a.contentType})`);
+  }
+  return parts.join('\n');
+}
+
+async function send(text: string): Promise<void> {
+  const activity = {
+    type: 'message',
+    id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl: 'http://127.0.0.1/expect-replies',
+    deliveryMode: 'expectReplies',
+    from: { id: `29:${values.user}`, aadObjectId: values.user, name: values.name },
+    recipient: { id: '28:bot', name: 'bot' },
+    conversation: { id: conversationId, tenantId: values.tenant, conversationType: values.group ? 'groupChat' : 'personal' },
+    channelData: { tenant: { id: values.tenant } },
+    text,
+  };
+  let response: Response;
+  try {
+    response = await fetch(`${values.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+  } catch {
+    console.log(`(cannot reach the bot at ${values.url}: is it running? Start it with "npm start".)`);
+    return;
+  }
+  const body = (await response.json().catch(() => ({}))) as { activities?: ReplyActivity[]; message?: string };
+  if (!response.ok) {
+    console.log(`(the bot answered HTTP ${response.status}: ${body.message ?? 'no details'})`);
+    return;
+  }
+  const replies = (body.activities ?? []).map(renderReply).filter((r): r is string => !!r);
+  console.log(replies.length ? replies.map((r) => `bot> ${r.replace(/\n/g, '\n     ')}`).join('\n') : '(no reply)');
+}
+
+async function main(): Promise<void> {
+  console.log(`Chatting with ${values.url} as user ${values.user} of tenant ${values.tenant}. Type /help, or Ctrl+D to quit.`);
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
+  rl.prompt();
+  for await (const line of rl) {
+    if (line.trim()) await send(line);
+    rl.prompt();
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,39 @@
+import { TurnContext, type Activity } from 'botbuilder';
+import type { TurnIdentity } from '../domain/identity';
+
+/**
+ * Reads who is speaking and what they sent from a (validated) inbound activity. Tenant from
+ * `conversation.tenantId`, falling back to `channelData.tenant.id`; user from `from.aadObjectId`, never `from.id`.
+ */
+export function identityOf(activity: Partial<Activity>): TurnIdentity {
+  const channelTenant = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  const tenantId = nonEmpty(activity.conversation?.tenantId) ?? nonEmpty(channelTenant);
+  const type = activity.conversation?.conversationType;
+  return {
+    tenantId,
+    userId: nonEmpty(activity.from?.aadObjectId),
+    userName: nonEmpty(activity.from?.name),
+    conversationType: type === 'personal' || type === 'groupChat' || type === 'channel' ? type : 'unknown',
+    conversationId: nonEmpty(activity.conversation?.id),
+    activityId: nonEmpty(activity.id),
+  };
+}
+
+/** The message text without the bot's @mention (channels and group chats prefix it). Does not alter the activity. */
+export function cleanText(activity: Partial<Activity>): string {
+  const text = typeof activity.text === 'string' ? activity.text : '';
+  if (!text || !activity.entities?.length || !activity.recipient?.id) return text.trim();
+  return TurnContext.removeMentionText({ ...activity, text } as Activity, activity.recipient.id)?.trim() ?? '';
+}
+
+/**
+ * Files and images the user sent. Teams adds a `text/html` copy of every message as an attachment: it is the
+ * message itself, not something the user attached, so it does not make the turn premium.
+ */
+export function userAttachmentCount(activity: Partial<Activity>): number {
+  return (activity.attachments ?? []).filter((a) => a && a.contentType !== 'text/html').length;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

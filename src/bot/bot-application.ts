@@ -1,0 +1,84 @@
+import { ActivityTypes, TeamsInfo, type Storage, type TurnContext } from 'botbuilder';
+import { ActionPlanner, Application, PromptManager, TeamsAdapter, type PromptCompletionModel } from '@microsoft/teams-ai';
+import { coerceError } from '../domain/errors';
+import type { Logger } from '../logger';
+import type { KnownUser } from '../store/store';
+import { identityOf } from './activity-facts';
+import { adaptiveCard, paragraph, title } from './cards/adaptive-card';
+import { ANY_COMMAND, COMMANDS, type CommandName } from './commands/command-syntax';
+import type { TenantCommands } from './commands/tenant-commands';
+import { sendReply } from './send-reply';
+
+export interface BotApplicationDeps {
+  adapter: TeamsAdapter;
+  model: PromptCompletionModel;
+  promptsDir: string;
+  storage: Storage;
+  commands: TenantCommands;
+  productName: string;
+  logger: Logger;
+}
+
+/**
+ * The teams-ai Application: commands first (anchored regex routes, registration order), a polite answer to
+ * messages without text, a welcome on install, and everything else to the AI planner.
+ */
+export function createBotApplication(deps: BotApplicationDeps): Application {
+  const prompts = new PromptManager({ promptsFolder: deps.promptsDir });
+  const planner = new ActionPlanner({ model: deps.model, prompts, defaultPrompt: 'chat' });
+  const app = new Application({
+    adapter: deps.adapter,
+    storage: deps.storage,
+    ai: { planner },
+    removeRecipientMention: true,
+  });
+
+  for (const name of Object.keys(COMMANDS) as CommandName[]) {
+    app.message(COMMANDS[name], async (context) => {
+      const mentions = /^(assign|revoke|add|remove)$/i.test(context.activity.text.trim().split(/\s+/)[1] ?? '')
+        ? await mentionedUsers(context, deps.logger)
+        : [];
+      await sendReply(context, await deps.commands.run(name, identityOf(context.activity), context.activity.text, mentions));
+    });
+  }
+  app.message(ANY_COMMAND, async (context) => {
+    await sendReply(context, await deps.commands.run('unknown', identityOf(context.activity), context.activity.text));
+  });
+  app.message(
+    async (context) => context.activity.type === ActivityTypes.Message && !context.activity.text?.trim(),
+    async (context) => {
+      await context.sendActivity('I can only read text for now. Please type your question. (Nothing was counted.)');
+    },
+  );
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
+    if (!botAdded) return;
+    await sendReply(context, {
+      card: adaptiveCard([
+        title(`Hi, I'm ${deps.productName}`),
+        paragraph('Ask me anything in plain words. Type /help to see the commands; admins can check usage with /usage.'),
+      ]),
+    });
+  });
+  return app;
+}
+
+/**
+ * Users @mentioned in a command (other than the bot), with their Entra object ids looked up through Teams.
+ * A failed lookup is skipped: the admin is then asked for a name or an id.
+ */
+async function mentionedUsers(context: TurnContext, logger: Logger): Promise<KnownUser[]> {
+  const mentions = (context.activity.entities ?? []).filter(
+    (e) => e.type === 'mention' && e.mentioned?.id && e.mentioned.id !== context.activity.recipient?.id,
+  );
+  const users: KnownUser[] = [];
+  for (const m of mentions) {
+    try {
+      const member = await TeamsInfo.getMember(context, m.mentioned.id);
+      if (member.aadObjectId) users.push({ userId: member.aadObjectId, ...(member.name ? { userName: member.name } : {}) });
+    } catch (thrown) {
+      logger.warn({ err: coerceError(thrown).message }, 'could not look up a mentioned user');
+    }
+  }
+  return users;
+}

@@ -1,0 +1,210 @@
+import type { Config } from '../../config';
+import type { Clock } from '../../domain/clock';
+import type { TurnIdentity } from '../../domain/identity';
+import { billingPeriodAt } from '../../domain/periods';
+import type { Plan, PlanCatalog } from '../../domain/plans';
+import type { Subscription } from '../../domain/subscription';
+import { dailySeries, seriesStart, summarizeUsage } from '../../domain/usage-report';
+import type { KnownUser, Store } from '../../store/store';
+import { adminsCard, helpCard, planCard, seatsCard, statsCard, usageCard } from '../cards/admin-cards';
+import type { AdaptiveCard } from '../cards/adaptive-card';
+import type { SubscriptionGate } from '../subscription-gate';
+import { commandArgs, type CommandName } from './command-syntax';
+
+/** What a command answers: a card, a sentence, or both. */
+export interface Reply {
+  text?: string;
+  card?: AdaptiveCard;
+}
+
+/** A step that either yields a value or ends the command with a reply. */
+type Step<T> = { ok: true; value: T } | { ok: false; reply: Reply };
+const stop = (text: string): { ok: false; reply: Reply } => ({ ok: false, reply: { text } });
+
+const STATS_DAYS = 14;
+const TOP_USERS = 5;
+
+interface AdminContext {
+  tenantId: string;
+  userId: string;
+  subscription: Subscription | undefined;
+}
+
+/**
+ * Tenant admin commands (`/usage`, `/stats`, `/plan`, `/seats`, `/admins`) and `/help`. Everything is scoped to
+ * the caller's tenant; admins are the subscription's purchaser and beneficiary plus those they added. Commands
+ * never consume quota. SDK-free: the bot edge passes the identity and any @mentioned users.
+ */
+export class TenantCommands {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      catalog: PlanCatalog;
+      clock: Clock;
+      gate: SubscriptionGate;
+      productName: string;
+      links: Config['links'];
+    },
+  ) {}
+
+  async isAdmin(tenantId: string, userId: string, subscription: Subscription | undefined): Promise<boolean> {
+    if (subscription) {
+      const owners = [subscription.purchaser, subscription.beneficiary];
+      if (owners.some((p) => p.objectId === userId && (!p.tenantId || p.tenantId === tenantId))) return true;
+    }
+    return this.deps.store.admins.isAdmin(tenantId, userId);
+  }
+
+  async run(name: CommandName | 'unknown', identity: TurnIdentity, text: string, mentions: readonly KnownUser[] = []): Promise<Reply> {
+    if (name === 'unknown') {
+      const word = text.trim().split(/\s+/)[0] ?? '';
+      return { text: `I don't know the command ${word}. Type /help to see what I can do.` };
+    }
+    if (name === 'help') {
+      const admin = identity.tenantId && identity.userId
+        ? await this.isAdmin(identity.tenantId, identity.userId, await this.deps.gate.tenantSubscription(identity.tenantId))
+        : false;
+      return { card: helpCard(this.deps.productName, admin) };
+    }
+    const step = await this.adminContext(identity, name);
+    if (!step.ok) return step.reply;
+    const ctx = step.value;
+    if (!ctx.subscription && name !== 'admins') {
+      return { text: 'Your organization has no subscription yet, so there is nothing to show. Type /help for the commands.' };
+    }
+    switch (name) {
+      case 'usage':
+        return this.usage(ctx.subscription!);
+      case 'stats':
+        return this.stats(ctx.subscription!);
+      case 'plan':
+        return this.plan(ctx.subscription!);
+      case 'seats':
+        return this.seats({ ...ctx, subscription: ctx.subscription! }, text, mentions);
+      case 'admins':
+        return this.admins(ctx, text, mentions);
+    }
+  }
+
+  private async adminContext(identity: TurnIdentity, name: CommandName): Promise<Step<AdminContext>> {
+    const { tenantId, userId } = identity;
+    if (!tenantId || !userId) return stop('I could not identify your organization or account, so I cannot run admin commands.');
+    const subscription = await this.deps.gate.tenantSubscription(tenantId);
+    if (!(await this.isAdmin(tenantId, userId, subscription))) {
+      return stop(
+        `Sorry, /${name} is for your organization's admins of ${this.deps.productName}. ` +
+          'Ask one of them, or the person who bought the subscription, to run it or to add you as an admin.',
+      );
+    }
+    return { ok: true, value: { tenantId, userId, subscription } };
+  }
+
+  private planOf(subscription: Subscription): Step<Plan> {
+    const plan = this.deps.catalog.get(subscription.planId);
+    return plan ? { ok: true, value: plan } : stop(`Your plan (${subscription.planId}) is not in the catalog. Please contact support.`);
+  }
+
+  private async usage(subscription: Subscription): Promise<Reply> {
+    const found = this.planOf(subscription);
+    if (!found.ok) return found.reply;
+    const plan = found.value;
+    const now = this.deps.clock.now();
+    const period = billingPeriodAt(now, subscription.term);
+    const counters = await this.deps.store.usage.counters(subscription.id, period.start);
+    const used = Object.fromEntries(counters.map((c) => [c.dimension, c.used]));
+    return { card: usageCard(summarizeUsage(plan, subscription, used, period, now), plan, this.deps.links) };
+  }
+
+  private async stats(subscription: Subscription): Promise<Reply> {
+    const now = this.deps.clock.now();
+    const from = seriesStart(now, STATS_DAYS);
+    const to = new Date(now.getTime() + 1);
+    const [daily, top] = await Promise.all([
+      this.deps.store.usage.daily(subscription.id, from, to),
+      this.deps.store.usage.topUsers(subscription.id, from, to, TOP_USERS),
+    ]);
+    return { card: statsCard(dailySeries(daily, now, STATS_DAYS), top) };
+  }
+
+  private async plan(subscription: Subscription): Promise<Reply> {
+    const found = this.planOf(subscription);
+    if (!found.ok) return found.reply;
+    const plan = found.value;
+    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links) };
+  }
+
+  private async seats(ctx: AdminContext & { subscription: Subscription }, text: string, mentions: readonly KnownUser[]): Promise<Reply> {
+    const { subscription } = ctx;
+    const found = this.planOf(subscription);
+    if (!found.ok) return found.reply;
+    const plan = found.value;
+    if (!plan.isPricePerSeat) {
+      return { text: `Your ${plan.displayName} plan is not priced per user: everyone in your organization can chat, no seats needed.` };
+    }
+    const capacity = subscription.quantity ?? 0;
+    const { action, rest } = commandArgs(text);
+    if (!action || action === 'list') return { card: seatsCard(await this.deps.store.seats.list(subscription.id), capacity) };
+    if (action !== 'assign' && action !== 'revoke') return { text: 'Use /seats, /seats assign <name or id> or /seats revoke <name or id>.' };
+    const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
+    if (!resolved.ok) return resolved.reply;
+    const target = resolved.value;
+    const at = this.deps.clock.now();
+    const name = target.userName ?? target.userId;
+    if (action === 'assign') {
+      const result = await this.deps.store.seats.assign({
+        subscriptionId: subscription.id,
+        userId: target.userId,
+        ...(target.userName ? { userName: target.userName } : {}),
+        capacity,
+        by: ctx.userId,
+        at,
+      });
+      if (result === 'full') return { text: `All ${capacity} seats are taken. Revoke a seat first, or add seats to the subscription.` };
+      return { text: result === 'already' ? `${name} already has a seat.` : `${name} now has a seat.` };
+    }
+    const revoked = await this.deps.store.seats.revoke({ subscriptionId: subscription.id, userId: target.userId, by: ctx.userId, at });
+    return { text: revoked ? `${name} no longer has a seat. Only an admin can give it back.` : `${name} had no seat.` };
+  }
+
+  private async admins(ctx: AdminContext, text: string, mentions: readonly KnownUser[]): Promise<Reply> {
+    const { action, rest } = commandArgs(text);
+    if (!action || action === 'list') return { card: adminsCard(await this.deps.store.admins.list(ctx.tenantId), ctx.subscription) };
+    if (action !== 'add' && action !== 'remove') return { text: 'Use /admins, /admins add <name or id> or /admins remove <name or id>.' };
+    const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
+    if (!resolved.ok) return resolved.reply;
+    const target = resolved.value;
+    const name = target.userName ?? target.userId;
+    if (action === 'add') {
+      const added = await this.deps.store.admins.add({
+        tenantId: ctx.tenantId,
+        userId: target.userId,
+        ...(target.userName ? { userName: target.userName } : {}),
+        addedBy: ctx.userId,
+        addedAt: this.deps.clock.now(),
+      });
+      return { text: added ? `${name} is now an admin.` : `${name} was already an admin.` };
+    }
+    if (target.userId === ctx.userId) return { text: 'You cannot remove yourself. Ask another admin to do it.' };
+    const removed = await this.deps.store.admins.remove(ctx.tenantId, target.userId);
+    return { text: removed ? `${name} is no longer an admin.` : `${name} was not an admin (purchasers stay admins).` };
+  }
+
+  /**
+   * The user an admin means: an @mention, else a user seen in this tenant by display name or id, else the text
+   * taken as an Entra object id (ids are not checked for shape: the Playground's are not GUIDs).
+   */
+  private async resolveUser(tenantId: string, query: string, mentions: readonly KnownUser[]): Promise<Step<KnownUser>> {
+    if (mentions.length === 1) return { ok: true, value: mentions[0]! };
+    if (mentions.length > 1) return stop('Please mention one person at a time.');
+    const q = query.replace(/^@/, '').trim();
+    if (!q) return stop('Whom do you mean? Add a name, an Entra object id or an @mention.');
+    if (q.length > 200) return stop('That name is too long.');
+    const found = await this.deps.store.users.find(tenantId, q);
+    if (found.length === 1) return { ok: true, value: found[0]! };
+    if (found.length > 1) return stop(`Several people are called "${q}". Use their Entra object id instead.`);
+    if (/\s/.test(q)) {
+      return stop(`I don't know anyone called "${q}" yet (people appear here once they have chatted with me). Use their Entra object id or an @mention.`);
+    }
+    return { ok: true, value: { userId: q } };
+  }
+}

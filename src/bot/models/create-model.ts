@@ -1,0 +1,41 @@
+import type { PromptCompletionModel } from '@microsoft/teams-ai';
+import OpenAI, { AzureOpenAI } from 'openai';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import { OfflineModel } from './offline-model';
+import { OpenAIChatModel } from './openai-chat-model';
+
+const DEFAULTS = { defaultMaxTokens: 800, defaultTemperature: 0.3 };
+
+/** The model the configuration asks for. Azure OpenAI without a key uses an Entra token (managed identity). */
+export async function createModel(config: Config['model'], logger: Logger): Promise<PromptCompletionModel> {
+  const common = { timeout: config.timeoutMs, maxRetries: config.maxRetries };
+  switch (config.kind) {
+    case 'offline':
+      logger.warn('no model configured: using the offline demo model (development only)');
+      return new OfflineModel();
+    case 'openai':
+      return new OpenAIChatModel(
+        new OpenAI({ apiKey: config.apiKey, ...(config.baseUrl ? { baseURL: config.baseUrl } : {}), ...common }),
+        { model: config.model, logger, ...DEFAULTS },
+      );
+    case 'azure-openai': {
+      const auth = config.apiKey
+        ? { apiKey: config.apiKey }
+        : { azureADTokenProvider: await entraTokenProvider() };
+      const client = new AzureOpenAI({
+        endpoint: config.endpoint,
+        deployment: config.deployment,
+        apiVersion: config.apiVersion,
+        ...auth,
+        ...common,
+      });
+      return new OpenAIChatModel(client, { model: config.deployment, logger, ...DEFAULTS });
+    }
+  }
+}
+
+async function entraTokenProvider(): Promise<() => Promise<string>> {
+  const { DefaultAzureCredential, getBearerTokenProvider } = await import('@azure/identity');
+  return getBearerTokenProvider(new DefaultAzureCredential(), 'https://cognitiveservices.azure.com/.default');
+}

@@ -1,0 +1,41 @@
+import type { TurnContext } from 'botbuilder';
+import type { Memory, Message, PromptFunctions, PromptTemplate, Tokenizer } from '@microsoft/teams-ai';
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+/** Text of a teams-ai message whatever its content shape (string or text/image parts). */
+export function messageText(message: Message<unknown> | undefined): string {
+  const content = message?.content;
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part: { type?: string; text?: string }) => (part?.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+      .join('');
+  }
+  return '';
+}
+
+/**
+ * Renders the prompt template (system prompt + history + input) into plain chat messages, within the template's
+ * input-token budget. Returns `tooLong` when even the required sections do not fit.
+ */
+export async function renderChatMessages(
+  context: TurnContext,
+  memory: Memory,
+  functions: PromptFunctions,
+  tokenizer: Tokenizer,
+  template: PromptTemplate,
+): Promise<{ tooLong: true; length: number } | { tooLong: false; messages: ChatMessage[]; input: Message<string> | undefined }> {
+  const budget = template.config.completion.max_input_tokens ?? 2048;
+  const rendered = await template.prompt.renderAsMessages(context, memory, functions, tokenizer, budget);
+  if (rendered.tooLong) return { tooLong: true, length: rendered.length };
+  const messages: ChatMessage[] = rendered.output
+    .filter((m) => m.role === 'system' || m.role === 'user' || m.role === 'assistant')
+    .map((m) => ({ role: m.role as ChatRole, content: messageText(m) }));
+  const lastUser = [...rendered.output].reverse().find((m) => m.role === 'user');
+  return { tooLong: false, messages, input: lastUser ? { role: 'user', content: messageText(lastUser) } : undefined };
+}

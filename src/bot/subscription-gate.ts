@@ -1,0 +1,152 @@
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../config';
+import { estimateTurn, type Dimension } from '../domain/billing-rules';
+import type { Clock } from '../domain/clock';
+import { pickTenantSubscription, statusRefusal, type Refusal } from '../domain/entitlement';
+import type { TurnIdentity } from '../domain/identity';
+import { billingPeriodAt, type BillingPeriod } from '../domain/periods';
+import { hasOverage, includedUnits, type Plan, type PlanCatalog } from '../domain/plans';
+import type { Subscription } from '../domain/subscription';
+import type { Logger } from '../logger';
+import type { Store } from '../store/store';
+
+/** A turn let through the gate: what the recorder needs to bill it, or the gate to release it. */
+export interface TurnTicket {
+  identity: TurnIdentity & { tenantId: string; userId: string; activityId: string };
+  subscription: Subscription;
+  plan: Plan;
+  period: BillingPeriod;
+  reserved: { dimension: Dimension; quantity: number };
+  startedAt: Date;
+  /** Monotonic start (performance.now()), for processing time whatever the clock says. */
+  startedMonotonicMs: number;
+  textLength: number;
+  attachmentCount: number;
+}
+
+export type Admission =
+  | { admitted: true; ticket: TurnTicket }
+  | { admitted: false; refusal: Refusal }
+  /** The same activity was already answered or is being answered (a channel retry): do nothing. */
+  | { admitted: false; duplicate: true };
+
+/**
+ * The subscription check of every message turn (DESIGN.md "Entitlement"): tenant and user, the tenant's
+ * subscription and its status, a seat on per-seat plans, then quota reserved atomically before the AI call.
+ */
+export class SubscriptionGate {
+  private readonly cache = new Map<string, { subscription: Subscription | undefined; expiresAt: number }>();
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      catalog: PlanCatalog;
+      clock: Clock;
+      enforcement: Config['enforcement'];
+      logger: Logger;
+    },
+  ) {}
+
+  /** The subscription that speaks for a tenant, cached briefly. */
+  async tenantSubscription(tenantId: string): Promise<Subscription | undefined> {
+    const ttl = this.deps.enforcement.entitlementCacheMs;
+    const now = this.deps.clock.now().getTime();
+    const hit = this.cache.get(tenantId);
+    if (hit && hit.expiresAt > now) return hit.subscription;
+    const subscription = pickTenantSubscription(await this.deps.store.subscriptions.listForTenant(tenantId));
+    if (ttl > 0) {
+      // Bounded: a flood of unknown tenants must not grow the cache without end.
+      if (this.cache.size >= 10_000) this.cache.clear();
+      this.cache.set(tenantId, { subscription, expiresAt: now + ttl });
+    }
+    return subscription;
+  }
+
+  /** Forget cached entitlement (webhook changes, admin actions): the next message sees the new state. */
+  invalidate(tenantId?: string): void {
+    if (tenantId === undefined) this.cache.clear();
+    else this.cache.delete(tenantId);
+  }
+
+  async admit(identity: TurnIdentity, facts: { textLength: number; attachmentCount: number }): Promise<Admission> {
+    const { tenantId, userId, activityId } = identity;
+    if (!tenantId) return { admitted: false, refusal: { kind: 'no-tenant' } };
+    if (!userId) return { admitted: false, refusal: { kind: 'no-user' } };
+    if (!activityId) throw new Error('a message activity without an id reached the gate');
+
+    const subscription = await this.tenantSubscription(tenantId);
+    const refusal = statusRefusal(subscription);
+    if (refusal || !subscription) return { admitted: false, refusal: refusal ?? { kind: 'no-subscription' } };
+
+    const plan = this.deps.catalog.get(subscription.planId);
+    if (!plan) {
+      this.deps.logger.error({ tenantId, subscriptionId: subscription.id, planId: subscription.planId }, 'subscription on a plan missing from the catalog');
+      return { admitted: false, refusal: { kind: 'unknown-plan', subscription } };
+    }
+    const now = this.deps.clock.now();
+
+    if (plan.isPricePerSeat) {
+      const seats = subscription.quantity ?? 0;
+      const claim = await this.deps.store.seats.claim({
+        subscriptionId: subscription.id,
+        userId,
+        ...(identity.userName ? { userName: identity.userName } : {}),
+        capacity: seats,
+        autoAssign: this.deps.enforcement.seatAutoAssign,
+        at: now,
+      });
+      if (claim === 'assigned') this.deps.logger.info({ tenantId, subscriptionId: subscription.id, userId }, 'seat assigned');
+      if (claim === 'full' || claim === 'revoked') {
+        return { admitted: false, refusal: { kind: 'no-seat', subscription, seats, revoked: claim === 'revoked' } };
+      }
+    }
+
+    const period = billingPeriodAt(now, subscription.term);
+    const estimate = estimateTurn(facts, plan.billingRules);
+    const included = includedUnits(plan, estimate.dimension, subscription.quantity);
+    const outcome = await this.deps.store.usage.reserve({
+      tenantId,
+      activityId,
+      subscriptionId: subscription.id,
+      periodStart: period.start,
+      dimension: estimate.dimension,
+      quantity: estimate.quantity,
+      // Overage plans and unlimited dimensions are never refused: the excess is metered.
+      limit: hasOverage(plan, estimate.dimension) ? null : included,
+      at: now,
+    });
+    if (!outcome.ok) {
+      if (outcome.reason === 'duplicate') return { admitted: false, duplicate: true };
+      return {
+        admitted: false,
+        refusal: {
+          kind: 'quota-exceeded',
+          subscription,
+          plan,
+          dimension: estimate.dimension,
+          used: outcome.used,
+          included: included ?? 0,
+          period,
+        },
+      };
+    }
+    return {
+      admitted: true,
+      ticket: {
+        identity: { ...identity, tenantId, userId, activityId },
+        subscription,
+        plan,
+        period,
+        reserved: estimate,
+        startedAt: now,
+        startedMonotonicMs: performance.now(),
+        ...facts,
+      },
+    };
+  }
+
+  /** The turn was not answered (model error, exception): give the reserved units back. */
+  async release(ticket: TurnTicket): Promise<void> {
+    await this.deps.store.usage.release(ticket.identity.tenantId, ticket.identity.activityId);
+  }
+}

@@ -1,0 +1,95 @@
+import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
+import type { Config } from '../config';
+import { coerceError } from '../domain/errors';
+import type { Logger } from '../logger';
+import { cleanText, identityOf, userAttachmentCount } from './activity-facts';
+import { refusalCard } from './cards/refusal-card';
+import { isCommandText } from './commands/command-syntax';
+import { sendReply } from './send-reply';
+import type { SubscriptionGate } from './subscription-gate';
+import { attachTurnMeter } from './turn-meter';
+import type { UsageRecorder } from './usage-recorder';
+
+export const MODEL_APOLOGY =
+  'Sorry, I could not get an answer just now. Please try again in a moment. This message was not counted.';
+
+/**
+ * Adapter middleware around every turn: the subscription gate before the AI, the usage recorder after it.
+ * try/finally rather than teams-ai's afterTurn, which is skipped when a handler throws: a reservation is always
+ * either settled (answered) or released (not answered).
+ *
+ * Only message turns that would reach the AI are gated: other activity types (card actions, installs) pass,
+ * and so do commands (they check admin rights themselves and never consume quota).
+ */
+export function subscriptionMiddleware(deps: {
+  gate: SubscriptionGate;
+  recorder: UsageRecorder;
+  config: Pick<Config, 'enforcement' | 'links' | 'productName' | 'storeMessageText'>;
+  logger: Logger;
+}): Middleware {
+  const { gate, recorder, config, logger } = deps;
+  return {
+    async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+      const activity = context.activity;
+      if (activity.type !== ActivityTypes.Message) return next();
+      const text = cleanText(activity);
+      if (!text || isCommandText(text)) return next();
+
+      if (text.length > config.enforcement.maxInputChars) {
+        await context.sendActivity(
+          `Your message is ${text.length.toLocaleString('en-US')} characters long; I can read up to ` +
+            `${config.enforcement.maxInputChars.toLocaleString('en-US')}. Please shorten it or split it. It was not counted.`,
+        );
+        return;
+      }
+
+      const identity = identityOf(activity);
+      const log = logger.child({ tenantId: identity.tenantId, userId: identity.userId, activityId: identity.activityId });
+      const admission = await gate.admit(identity, { textLength: text.length, attachmentCount: userAttachmentCount(activity) });
+      if (!admission.admitted) {
+        if ('duplicate' in admission) {
+          log.info('redelivered activity ignored (already answered or in progress)');
+          return;
+        }
+        log.info({ reason: admission.refusal.kind }, 'turn refused');
+        await sendReply(context, { card: refusalCard(admission.refusal, config.links, config.productName) });
+        return;
+      }
+
+      const { ticket } = admission;
+      const meter = attachTurnMeter(context);
+      let completed = false;
+      try {
+        await next();
+        completed = true;
+      } catch (thrown) {
+        log.error({ err: coerceError(thrown).message, subscriptionId: ticket.subscription.id }, 'turn failed');
+        try {
+          await context.sendActivity(MODEL_APOLOGY);
+        } catch (sendError) {
+          log.warn({ err: coerceError(sendError).message }, 'could not send the apology');
+        }
+      } finally {
+        await settle();
+      }
+
+      async function settle(): Promise<void> {
+        try {
+          if (completed && meter.answered) {
+            await recorder.record(ticket, {
+              promptTokens: meter.promptTokens,
+              completionTokens: meter.completionTokens,
+              ...(config.storeMessageText ? { messageText: text, responseText: meter.replies.join('\n') } : {}),
+            });
+          } else {
+            await gate.release(ticket);
+          }
+        } catch (thrown) {
+          // The answer went out but could not be recorded: better unbilled than billed twice. Free the units.
+          log.error({ err: coerceError(thrown).message, subscriptionId: ticket.subscription.id }, 'usage could not be recorded');
+          await gate.release(ticket).catch(() => undefined);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,234 @@
+import path from 'node:path';
+import { AppError } from './domain/errors';
+
+/**
+ * The only reader of the environment. Typed, validated at start and frozen: a bad value stops the process with a
+ * message that names the variable and says what is expected. Tests build configs from plain objects.
+ */
+
+export type Environment = 'development' | 'test' | 'production';
+export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+export type ModelConfig =
+  | { kind: 'offline' }
+  | { kind: 'openai'; apiKey: string; model: string; baseUrl?: string }
+  | { kind: 'azure-openai'; endpoint: string; deployment: string; apiVersion: string; apiKey?: string };
+
+export interface Config {
+  env: Environment;
+  port: number;
+  host: string;
+  /** Public base URL of this service, used in links (landing page, manage view). No trailing slash. */
+  publicUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  maxBodyBytes: number;
+  dataDir: string;
+  sqliteFile: string;
+  planCatalogFile?: string;
+  promptsDir: string;
+  bot: {
+    /** Empty only outside production: an empty app id turns Bot Framework authentication off. */
+    appId: string;
+    appPassword?: string;
+    appType: BotAppType;
+    tenantId?: string;
+    /** Overrides for the inbound token check (tests sign their own Bot Framework tokens). */
+    openIdMetadataUrl?: string;
+    tokenIssuer?: string;
+  };
+  model: ModelConfig & { timeoutMs: number; maxRetries: number };
+  enforcement: {
+    /** Give free seats to users first come, first served on per-seat plans. */
+    seatAutoAssign: boolean;
+    /** How long a tenant's subscription is cached by the gate (the webhook invalidates it at once). 0 = no cache. */
+    entitlementCacheMs: number;
+    /** A reservation older than this was left by a crash and is released. */
+    reservationTimeoutMs: number;
+    /** Longer messages are refused politely, unbilled. */
+    maxInputChars: number;
+  };
+  /** Message and response text are personal data: stored only when the operator opts in. */
+  storeMessageText: boolean;
+  /** Name the bot uses for itself in cards and pages. */
+  productName: string;
+  links: {
+    offerListingUrl: string;
+    landingPageUrl: string;
+    manageSubscriptionUrl: string;
+  };
+  /** Entra object ids of the publisher's operators (operator commands). */
+  operatorIds: readonly string[];
+  /** Seeds a subscription for the Agents Playground's default tenant. Dev only. */
+  devSeed: boolean;
+}
+
+/** The Agents Playground's default ids. They are not valid GUIDs: ids are never checked for shape. */
+export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+export const PLAYGROUND_USER_ID = '00000000-0000-0000-0000-0000000000020';
+
+type Env = Record<string, string | undefined>;
+
+function configError(name: string, expected: string, got?: string): never {
+  const shown = got === undefined ? '' : ` (got "${got.length > 60 ? `${got.slice(0, 60)}…` : got}")`;
+  throw new AppError('ConfigInvalid', `${name} must be ${expected}${shown}`);
+}
+
+/** Reader bound to one environment object; empty strings count as unset. */
+function reader(env: Env) {
+  const raw = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  return {
+    raw,
+    str: (name: string, fallback?: string) => raw(name) ?? fallback,
+    int(name: string, fallback: number, min: number, max: number): number {
+      const v = raw(name);
+      if (v === undefined) return fallback;
+      if (!/^-?\d+$/.test(v)) configError(name, `an integer between ${min} and ${max}`, v);
+      const n = Number(v);
+      if (n < min || n > max) configError(name, `an integer between ${min} and ${max}`, v);
+      return n;
+    },
+    num(name: string, fallback: number, min: number, max: number): number {
+      const v = raw(name);
+      if (v === undefined) return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min || n > max) configError(name, `a number between ${min} and ${max}`, v);
+      return n;
+    },
+    bool(name: string, fallback: boolean): boolean {
+      const v = raw(name)?.toLowerCase();
+      if (v === undefined) return fallback;
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      return configError(name, 'true or false', v);
+    },
+    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const v = raw(name);
+      if (v === undefined) return fallback;
+      const hit = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
+      return hit ?? configError(name, `one of ${allowed.join(', ')}`, v);
+    },
+    url(name: string, fallback?: string): string | undefined {
+      const v = raw(name) ?? fallback;
+      if (v === undefined) return undefined;
+      let parsed: URL;
+      try {
+        parsed = new URL(v);
+      } catch {
+        return configError(name, 'an absolute http(s) URL', v);
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') configError(name, 'an http(s) URL', v);
+      return v.replace(/\/+$/, '');
+    },
+    list: (name: string): string[] =>
+      (raw(name) ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+  };
+}
+
+/** The project root (holds package.json), so default paths work from `src/` under tsx and from `dist/src/`. */
+function projectRoot(): string {
+  const here = __dirname;
+  return path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
+}
+
+function loadModel(r: ReturnType<typeof reader>, env: Environment): ModelConfig {
+  const azureEndpoint = r.url('AZURE_OPENAI_ENDPOINT');
+  if (azureEndpoint) {
+    const deployment = r.str('AZURE_OPENAI_DEPLOYMENT') ?? configError('AZURE_OPENAI_DEPLOYMENT', 'set when AZURE_OPENAI_ENDPOINT is set');
+    const apiKey = r.str('AZURE_OPENAI_API_KEY');
+    return {
+      kind: 'azure-openai',
+      endpoint: azureEndpoint,
+      deployment,
+      apiVersion: r.str('AZURE_OPENAI_API_VERSION', '2024-10-21')!,
+      ...(apiKey ? { apiKey } : {}),
+    };
+  }
+  const apiKey = r.str('OPENAI_API_KEY');
+  const baseUrl = r.url('OPENAI_BASE_URL');
+  if (apiKey || baseUrl) {
+    // OpenAI-compatible servers often need no key; the client still wants a non-empty one.
+    return { kind: 'openai', apiKey: apiKey ?? 'not-needed', model: r.str('OPENAI_MODEL', 'gpt-4o-mini')!, ...(baseUrl ? { baseUrl } : {}) };
+  }
+  if (env === 'production') {
+    configError('OPENAI_API_KEY', 'set (or OPENAI_BASE_URL, or AZURE_OPENAI_ENDPOINT) in production: the offline model is for development only');
+  }
+  return { kind: 'offline' };
+}
+
+export function loadConfig(env: Env): Readonly<Config> {
+  const r = reader(env);
+  const nodeEnv = r.oneOf<Environment>('NODE_ENV', ['development', 'test', 'production'], 'development');
+  const production = nodeEnv === 'production';
+  const port = r.int('PORT', 3978, 0, 65535);
+  const publicUrl = r.url('PUBLIC_URL', `http://localhost:${port}`)!;
+  const dataDir = path.resolve(r.str('DATA_DIR', './data')!);
+  const appId = r.str('BOT_ID', '')!;
+  const appType = r.oneOf<BotAppType>('BOT_TYPE', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], 'SingleTenant');
+  const devSeed = r.bool('DEV_SEED', !production);
+
+  const config: Config = {
+    env: nodeEnv,
+    port,
+    host: r.str('HOST', production ? '0.0.0.0' : '127.0.0.1')!,
+    publicUrl,
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    maxBodyBytes: r.int('MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+    dataDir,
+    sqliteFile: path.resolve(dataDir, r.str('SQLITE_FILE', 'bot.sqlite')!),
+    ...(r.str('PLAN_CATALOG_FILE') ? { planCatalogFile: path.resolve(r.str('PLAN_CATALOG_FILE')!) } : {}),
+    promptsDir: path.resolve(r.str('PROMPTS_DIR') ?? path.join(projectRoot(), 'prompts')),
+    bot: {
+      appId,
+      ...(r.str('BOT_PASSWORD') ? { appPassword: r.str('BOT_PASSWORD') } : {}),
+      appType,
+      ...(r.str('BOT_TENANT_ID') ? { tenantId: r.str('BOT_TENANT_ID') } : {}),
+      ...(r.url('BOT_OPENID_METADATA_URL') ? { openIdMetadataUrl: r.url('BOT_OPENID_METADATA_URL') } : {}),
+      ...(r.str('BOT_TOKEN_ISSUER') ? { tokenIssuer: r.str('BOT_TOKEN_ISSUER') } : {}),
+    },
+    model: {
+      ...loadModel(r, nodeEnv),
+      timeoutMs: r.int('MODEL_TIMEOUT_MS', 60_000, 1000, 600_000),
+      maxRetries: r.int('MODEL_MAX_RETRIES', 1, 0, 5),
+    },
+    enforcement: {
+      seatAutoAssign: r.bool('SEAT_AUTO_ASSIGN', true),
+      entitlementCacheMs: r.int('ENTITLEMENT_CACHE_SECONDS', 10, 0, 3600) * 1000,
+      reservationTimeoutMs: r.int('RESERVATION_TIMEOUT_SECONDS', 600, 30, 86_400) * 1000,
+      maxInputChars: r.int('MAX_INPUT_CHARS', 8000, 100, 100_000),
+    },
+    storeMessageText: r.bool('STORE_MESSAGE_TEXT', false),
+    productName: r.str('APP_DISPLAY_NAME', 'AI Assistant')!,
+    links: {
+      offerListingUrl: r.url('OFFER_LISTING_URL', 'https://appsource.microsoft.com/')!,
+      landingPageUrl: r.url('LANDING_PAGE_URL', `${publicUrl}/landing`)!,
+      manageSubscriptionUrl: r.url('MANAGE_SUBSCRIPTION_URL', 'https://admin.microsoft.com/Adminportal/Home#/subscriptions')!,
+    },
+    operatorIds: Object.freeze(r.list('OPERATOR_IDS')),
+    devSeed,
+  };
+
+  if (production) {
+    // An empty app id silently disables Bot Framework JWT checks: anyone could claim any tenant.
+    if (!appId) configError('BOT_ID', 'set in production (an empty bot app id turns off inbound authentication)');
+    if (appType !== 'UserAssignedMSI' && !config.bot.appPassword) {
+      configError('BOT_PASSWORD', `set for BOT_TYPE=${appType} in production (the bot cannot answer without it)`);
+    }
+    if (appType !== 'MultiTenant' && !config.bot.tenantId) configError('BOT_TENANT_ID', `set for BOT_TYPE=${appType}`);
+    if (devSeed) configError('DEV_SEED', 'off in production (it seeds a demo subscription)', env.DEV_SEED);
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,37 @@
+import type Database from 'better-sqlite3';
+import type { Store } from '../store';
+import { sqliteAdmins } from './sqlite-admins';
+import { openDatabase } from './sqlite-database';
+import { sqlitePlans } from './sqlite-plans';
+import { sqliteSeats } from './sqlite-seats';
+import { sqliteSubscriptions } from './sqlite-subscriptions';
+import { sqliteUsage } from './sqlite-usage';
+import { sqliteUsers } from './sqlite-users';
+
+export interface SqliteStore extends Store {
+  readonly kind: 'sqlite';
+  /** The underlying handle, for the embedded queue and metering tables that share the file. */
+  readonly db: Database.Database;
+}
+
+/** The embedded default store: one SQLite file, zero set-up. */
+export function openSqliteStore(file: string): SqliteStore {
+  const db = openDatabase(file);
+  const ping = db.prepare('SELECT 1');
+  return {
+    kind: 'sqlite',
+    db,
+    async ping() {
+      ping.get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+    plans: sqlitePlans(db),
+    subscriptions: sqliteSubscriptions(db),
+    admins: sqliteAdmins(db),
+    seats: sqliteSeats(db),
+    usage: sqliteUsage(db),
+    users: sqliteUsers(db),
+  };
+}

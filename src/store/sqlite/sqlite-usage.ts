@@ -1,0 +1,160 @@
+import type Database from 'better-sqlite3';
+import type { Dimension } from '../../domain/billing-rules';
+import { overageUnits, type UsageMessage } from '../../domain/usage';
+import type { QuotaReservation, RecordOutcome, RecordUsageInput, ReserveOutcome, UsageRepo } from '../store';
+
+interface ReservationRow {
+  subscription_id: string;
+  period_start: number;
+  dimension: string;
+  quantity: number;
+}
+
+/** Thrown inside a transaction to roll it back; never escapes this module. */
+class Rollback extends Error {
+  constructor(readonly outcome: ReserveOutcome) {
+    super('rollback');
+  }
+}
+
+export function sqliteUsage(db: Database.Database): UsageRepo {
+  const eventExists = db.prepare('SELECT 1 FROM usage_events WHERE tenant_id = ? AND activity_id = ?');
+  const ensureCounter = db.prepare(`INSERT INTO usage_counters (subscription_id, period_start, dimension, updated_at)
+    VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+  // The whole quota decision is this one conditional increment: concurrent turns cannot both take the last unit.
+  const reserveUnits = db.prepare(`UPDATE usage_counters SET reserved = reserved + @q, updated_at = @at
+    WHERE subscription_id = @s AND period_start = @p AND dimension = @d
+      AND (@limit IS NULL OR used + reserved + @q <= @limit)`);
+  const readCounter = db.prepare(`SELECT used, reserved FROM usage_counters
+    WHERE subscription_id = ? AND period_start = ? AND dimension = ?`);
+  const insertReservation = db.prepare(`INSERT INTO quota_reservations
+    (tenant_id, activity_id, subscription_id, period_start, dimension, quantity, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+  const getReservation = db.prepare('SELECT * FROM quota_reservations WHERE tenant_id = ? AND activity_id = ?');
+  const deleteReservation = db.prepare('DELETE FROM quota_reservations WHERE tenant_id = ? AND activity_id = ?');
+  const unreserve = db.prepare(`UPDATE usage_counters SET reserved = MAX(0, reserved - ?), updated_at = ?
+    WHERE subscription_id = ? AND period_start = ? AND dimension = ?`);
+  const staleReservations = db.prepare('SELECT * FROM quota_reservations WHERE created_at < ?');
+  const insertEvent = db.prepare(`INSERT INTO usage_events (id, tenant_id, activity_id, subscription_id, plan_id,
+      user_id, conversation_id, conversation_type, dimension, quantity, prompt_tokens, completion_tokens, total_tokens,
+      processing_ms, attachment_count, text_length, message_text, response_text, occurred_at, period_start)
+    VALUES (@id, @tenantId, @activityId, @subscriptionId, @planId, @userId, @conversationId, @conversationType,
+      @dimension, @quantity, @promptTokens, @completionTokens, @totalTokens, @processingMs, @attachmentCount,
+      @textLength, @messageText, @responseText, @occurredAt, @periodStart)
+    ON CONFLICT (tenant_id, activity_id) DO NOTHING`);
+  const addUsed = db.prepare(`UPDATE usage_counters SET used = used + ?, updated_at = ?
+    WHERE subscription_id = ? AND period_start = ? AND dimension = ? RETURNING used`);
+  const enqueue = db.prepare('INSERT INTO usage_outbox (message_id, body, enqueued_at) VALUES (?, ?, ?)');
+  const seeUser = db.prepare(`INSERT INTO tenant_users (tenant_id, user_id, user_name, last_seen) VALUES (?, ?, ?, ?)
+    ON CONFLICT (tenant_id, user_id) DO UPDATE SET user_name = COALESCE(excluded.user_name, tenant_users.user_name),
+      last_seen = excluded.last_seen`);
+  const counters = db.prepare(`SELECT dimension, used, reserved FROM usage_counters
+    WHERE subscription_id = ? AND period_start = ? ORDER BY dimension`);
+  const daily = db.prepare(`SELECT strftime('%Y-%m-%d', occurred_at / 1000, 'unixepoch') AS day, dimension,
+      COUNT(*) AS turns, SUM(quantity) AS quantity
+    FROM usage_events WHERE subscription_id = ? AND occurred_at >= ? AND occurred_at < ?
+    GROUP BY day, dimension ORDER BY day, dimension`);
+  const topUsers = db.prepare(`SELECT e.user_id, u.user_name, COUNT(*) AS turns, SUM(e.quantity) AS quantity
+    FROM usage_events e LEFT JOIN tenant_users u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
+    WHERE e.subscription_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?
+    GROUP BY e.user_id, u.user_name ORDER BY quantity DESC, turns DESC, e.user_id LIMIT ?`);
+
+  const releaseRow = (tenantId: string, activityId: string, at: number): boolean => {
+    const r = getReservation.get(tenantId, activityId) as ReservationRow | undefined;
+    if (!r) return false;
+    deleteReservation.run(tenantId, activityId);
+    unreserve.run(r.quantity, at, r.subscription_id, r.period_start, r.dimension);
+    return true;
+  };
+
+  const reserve = db.transaction((r: QuotaReservation): ReserveOutcome => {
+    if (eventExists.get(r.tenantId, r.activityId)) return { ok: false, reason: 'duplicate' };
+    const key = [r.subscriptionId, r.periodStart.getTime(), r.dimension] as const;
+    ensureCounter.run(...key, r.at.getTime());
+    const taken = reserveUnits.run({ q: r.quantity, at: r.at.getTime(), s: key[0], p: key[1], d: key[2], limit: r.limit });
+    if (taken.changes === 0) {
+      const c = readCounter.get(...key) as { used: number; reserved: number };
+      return { ok: false, reason: 'exceeded', used: c.used, reserved: c.reserved };
+    }
+    const inserted = insertReservation.run(r.tenantId, r.activityId, ...key, r.quantity, r.at.getTime());
+    // Same activity already in flight: undo the increment above.
+    if (inserted.changes === 0) throw new Rollback({ ok: false, reason: 'duplicate' });
+    return { ok: true };
+  });
+
+  const record = db.transaction((input: RecordUsageInput): RecordOutcome => {
+    const e = input.event;
+    const now = Date.now();
+    releaseRow(e.tenantId, e.activityId, now);
+    const inserted = insertEvent.run({
+      ...e,
+      messageText: e.messageText ?? null,
+      responseText: e.responseText ?? null,
+      occurredAt: e.occurredAt.getTime(),
+      periodStart: e.periodStart.getTime(),
+    });
+    if (inserted.changes === 0) return { status: 'duplicate' };
+    const key = [e.subscriptionId, e.periodStart.getTime(), e.dimension] as const;
+    ensureCounter.run(...key, now);
+    const { used } = addUsed.get(e.quantity, now, ...key) as { used: number };
+    const usedBefore = used - e.quantity;
+    const billable = input.overage ? overageUnits(usedBefore, e.quantity, input.included) : 0;
+    const message: UsageMessage = {
+      usageEventId: e.id,
+      subscriptionId: e.subscriptionId,
+      planId: e.planId,
+      dimension: e.dimension,
+      quantity: e.quantity,
+      billable,
+      occurredAt: e.occurredAt.toISOString(),
+      periodStart: e.periodStart.toISOString(),
+    };
+    enqueue.run(e.id, JSON.stringify(message), now);
+    seeUser.run(e.tenantId, e.userId, input.userName ?? null, e.occurredAt.getTime());
+    return { status: 'recorded', usedBefore, billable };
+  });
+
+  const releaseStale = db.transaction((before: number) => {
+    const rows = staleReservations.all(before) as (ReservationRow & { tenant_id: string; activity_id: string })[];
+    for (const r of rows) releaseRow(r.tenant_id, r.activity_id, Date.now());
+    return rows.length;
+  });
+
+  return {
+    async reserve(r) {
+      try {
+        return reserve.immediate(r);
+      } catch (err) {
+        if (err instanceof Rollback) return err.outcome;
+        throw err;
+      }
+    },
+    async release(tenantId, activityId) {
+      return db.transaction(() => releaseRow(tenantId, activityId, Date.now())).immediate();
+    },
+    async releaseStale(createdBefore) {
+      return releaseStale.immediate(createdBefore.getTime());
+    },
+    async record(input) {
+      return record.immediate(input);
+    },
+    async counters(subscriptionId, periodStart) {
+      return (counters.all(subscriptionId, periodStart.getTime()) as { dimension: Dimension; used: number; reserved: number }[]).map(
+        (r) => ({ subscriptionId, periodStart, dimension: r.dimension, used: r.used, reserved: r.reserved }),
+      );
+    },
+    async daily(subscriptionId, from, to) {
+      return daily.all(subscriptionId, from.getTime(), to.getTime()) as Awaited<ReturnType<UsageRepo['daily']>>;
+    },
+    async topUsers(subscriptionId, from, to, limit) {
+      return (
+        topUsers.all(subscriptionId, from.getTime(), to.getTime(), limit) as {
+          user_id: string;
+          user_name: string | null;
+          turns: number;
+          quantity: number;
+        }[]
+      ).map((r) => ({ userId: r.user_id, ...(r.user_name ? { userName: r.user_name } : {}), turns: r.turns, quantity: r.quantity }));
+    },
+  };
+}
