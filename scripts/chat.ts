@@ -10,39 +10,21 @@
 import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { cardToText } from '../src/cli/card-text';
+import { renderReply, type ReplyActivity } from '../src/cli/card-text';
 import { PLAYGROUND_TENANT_ID, PLAYGROUND_USER_ID } from '../src/config';
 
-const { values } = parseArgs({
-  options: {
+const options = {
     url: { type: 'string', default: 'http://127.0.0.1:3978' },
     tenant: { type: 'string', default: PLAYGROUND_TENANT_ID },
     user: { type: 'string', default: PLAYGROUND_USER_ID },
     name: { type: 'string', default: 'Playground admin' },
     conversation: { type: 'string' },
     group: { type: 'boolean', default: false },
-  },
-});
+} as const;
 
-const conversationId = values.conversation ?? `chat-${randomUUID()}`;
+type Options = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
 
-interface ReplyActivity {
-  type: string;
-  text?: string;
-  attachments?: { contentType: string; content: unknown }[];
-}
-
-export function renderReply(activity: ReplyActivity): string | undefined {
-  if (activity.type !== 'message') return undefined;
-  const parts: string[] = [];
-  if (activity.text) parts.push(activity.text);
-  for (const a of activity.attachments ?? []) {
-    parts.push(a.contentType === 'application/vnd.microsoft.card.adaptive' ? cardToText(a.content) : `(attachment ${a.contentType})`);
-  }
-  return parts.join('\n');
-}
-
-async function send(text: string): Promise<void> {
+async function send(values: Options, conversationId: string, text: string): Promise<void> {
   const activity = {
     type: 'message',
     id: randomUUID(),
@@ -77,13 +59,15 @@ async function send(text: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options });
+  const conversationId = values.conversation ?? `chat-${randomUUID()}`;
   console.log(`Chatting with ${values.url} as user ${values.user} of tenant ${values.tenant}. Type /help, or Ctrl+D to quit.`);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
   rl.prompt();
   for await (const line of rl) {
-    if (line.trim()) await send(line);
+    if (line.trim()) await send(values, conversationId, line);
     rl.prompt();
   }
 }
 
-if (require.main === module) void main();
+void main();

@@ -119,7 +119,7 @@ function reader(env: Env) {
       } catch {
         return configError(name, 'an absolute http(s) URL', v);
       }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') configError(name, 'an http(s) URL', v);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') configError(name, 'an absolute http(s) URL', v);
       return v.replace(/\/+$/, '');
     },
     list: (name: string): string[] =>

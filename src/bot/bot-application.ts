@@ -20,7 +20,7 @@ export interface BotApplicationDeps {
 }
 
 /**
- * The teams-ai Application: commands first (anchored regex routes, registration order), a polite answer to
+ * The teams-ai Application: commands first (anchored regexes), a polite answer to
  * messages without text, a welcome on install, and everything else to the AI planner.
  */
 export function createBotApplication(deps: BotApplicationDeps): Application {
@@ -33,16 +33,12 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     removeRecipientMention: true,
   });
 
-  for (const name of Object.keys(COMMANDS) as CommandName[]) {
-    app.message(COMMANDS[name], async (context) => {
-      const mentions = /^(assign|revoke|add|remove)$/i.test(context.activity.text.trim().split(/\s+/)[1] ?? '')
-        ? await mentionedUsers(context, deps.logger)
-        : [];
-      await sendReply(context, await deps.commands.run(name, identityOf(context.activity), context.activity.text, mentions));
-    });
-  }
+  // One route for every `/command`: a turn that goes to the AI pays one anchored regex test, not one per command.
   app.message(ANY_COMMAND, async (context) => {
-    await sendReply(context, await deps.commands.run('unknown', identityOf(context.activity), context.activity.text));
+    const text = context.activity.text;
+    const name = (Object.keys(COMMANDS) as CommandName[]).find((n) => COMMANDS[n].test(text)) ?? 'unknown';
+    const mentions = /^(assign|revoke|add|remove)$/i.test(text.trim().split(/\s+/)[1] ?? '') ? await mentionedUsers(context, deps.logger) : [];
+    await sendReply(context, await deps.commands.run(name, identityOf(context.activity), text, mentions));
   });
   app.message(
     async (context) => context.activity.type === ActivityTypes.Message && !context.activity.text?.trim(),

@@ -16,7 +16,8 @@ export interface TurnTicket {
   subscription: Subscription;
   plan: Plan;
   period: BillingPeriod;
-  reserved: { dimension: Dimension; quantity: number };
+  /** Units held for the turn on a hard-capped dimension; absent when nothing can run out (unlimited, overage). */
+  reserved?: { dimension: Dimension; quantity: number };
   startedAt: Date;
   /** Monotonic start (performance.now()), for processing time whatever the clock says. */
   startedMonotonicMs: number;
@@ -36,6 +37,10 @@ export type Admission =
  */
 export class SubscriptionGate {
   private readonly cache = new Map<string, { subscription: Subscription | undefined; expiresAt: number }>();
+  /** Turns being answered by this process, by tenant and activity: a channel retry must not run the AI twice. */
+  private readonly inFlight = new Set<string>();
+  /** The current billing period of each subscription, until it ends or the term changes. */
+  private readonly periods = new Map<string, { termStart: number | undefined; period: BillingPeriod }>();
 
   constructor(
     private readonly deps: {
@@ -101,35 +106,41 @@ export class SubscriptionGate {
       }
     }
 
-    const period = billingPeriodAt(now, subscription.term);
+    const period = this.periodOf(subscription, now);
     const estimate = estimateTurn(facts, plan.billingRules);
     const included = includedUnits(plan, estimate.dimension, subscription.quantity);
-    const outcome = await this.deps.store.usage.reserve({
-      tenantId,
-      activityId,
-      subscriptionId: subscription.id,
-      periodStart: period.start,
-      dimension: estimate.dimension,
-      quantity: estimate.quantity,
-      // Overage plans and unlimited dimensions are never refused: the excess is metered.
-      limit: hasOverage(plan, estimate.dimension) ? null : included,
-      at: now,
-    });
-    if (!outcome.ok) {
-      if (outcome.reason === 'duplicate') return { admitted: false, duplicate: true };
-      return {
-        admitted: false,
-        refusal: {
-          kind: 'quota-exceeded',
-          subscription,
-          plan,
-          dimension: estimate.dimension,
-          used: outcome.used,
-          included: included ?? 0,
-          period,
-        },
-      };
+    const flightKey = `${tenantId}\u0000${activityId}`;
+    if (this.inFlight.has(flightKey)) return { admitted: false, duplicate: true };
+    // Only what can run out is reserved: overage plans and unlimited dimensions are never refused (the excess is
+    // metered), so their turns skip the reservation and are made idempotent by the usage event's unique key.
+    const capped = included !== null && !hasOverage(plan, estimate.dimension);
+    if (capped) {
+      const outcome = await this.deps.store.usage.reserve({
+        tenantId,
+        activityId,
+        subscriptionId: subscription.id,
+        periodStart: period.start,
+        dimension: estimate.dimension,
+        quantity: estimate.quantity,
+        limit: included,
+        at: now,
+      });
+      if (!outcome.ok) {
+        if (outcome.reason === 'duplicate') return { admitted: false, duplicate: true };
+        return {
+          admitted: false,
+          refusal: { kind: 'quota-exceeded', subscription, plan, dimension: estimate.dimension, used: outcome.used, included, period },
+        };
+      }
+    } else if (await this.deps.store.usage.isRecorded(tenantId, activityId)) {
+      return { admitted: false, duplicate: true };
     }
+    if (this.inFlight.has(flightKey)) {
+      // Lost a race with a twin delivery while awaiting the store.
+      if (capped) await this.deps.store.usage.release(tenantId, activityId);
+      return { admitted: false, duplicate: true };
+    }
+    this.inFlight.add(flightKey);
     return {
       admitted: true,
       ticket: {
@@ -137,7 +148,7 @@ export class SubscriptionGate {
         subscription,
         plan,
         period,
-        reserved: estimate,
+        ...(capped ? { reserved: estimate } : {}),
         startedAt: now,
         startedMonotonicMs: performance.now(),
         ...facts,
@@ -145,8 +156,23 @@ export class SubscriptionGate {
     };
   }
 
+  private periodOf(subscription: Subscription, now: Date): BillingPeriod {
+    const termStart = subscription.term?.startDate.getTime();
+    const hit = this.periods.get(subscription.id);
+    if (hit && hit.termStart === termStart && hit.period.start <= now && now < hit.period.end) return hit.period;
+    const period = billingPeriodAt(now, subscription.term);
+    if (this.periods.size >= 10_000) this.periods.clear();
+    this.periods.set(subscription.id, { termStart, period });
+    return period;
+  }
+
+  /** The turn is over (recorded or released): a later delivery of the same activity is judged by the store. */
+  finish(ticket: TurnTicket): void {
+    this.inFlight.delete(`${ticket.identity.tenantId}\u0000${ticket.identity.activityId}`);
+  }
+
   /** The turn was not answered (model error, exception): give the reserved units back. */
   async release(ticket: TurnTicket): Promise<void> {
-    await this.deps.store.usage.release(ticket.identity.tenantId, ticket.identity.activityId);
+    if (ticket.reserved) await this.deps.store.usage.release(ticket.identity.tenantId, ticket.identity.activityId);
   }
 }

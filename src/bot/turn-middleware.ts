@@ -44,14 +44,14 @@ export function subscriptionMiddleware(deps: {
       }
 
       const identity = identityOf(activity);
-      const log = logger.child({ tenantId: identity.tenantId, userId: identity.userId, activityId: identity.activityId });
+      const ids = { tenantId: identity.tenantId, userId: identity.userId, activityId: identity.activityId };
       const admission = await gate.admit(identity, { textLength: text.length, attachmentCount: userAttachmentCount(activity) });
       if (!admission.admitted) {
         if ('duplicate' in admission) {
-          log.info('redelivered activity ignored (already answered or in progress)');
+          logger.info(ids, 'redelivered activity ignored (already answered or in progress)');
           return;
         }
-        log.info({ reason: admission.refusal.kind }, 'turn refused');
+        logger.info({ ...ids, reason: admission.refusal.kind }, 'turn refused');
         await sendReply(context, { card: refusalCard(admission.refusal, config.links, config.productName) });
         return;
       }
@@ -63,11 +63,11 @@ export function subscriptionMiddleware(deps: {
         await next();
         completed = true;
       } catch (thrown) {
-        log.error({ err: coerceError(thrown).message, subscriptionId: ticket.subscription.id }, 'turn failed');
+        logger.error({ ...ids, err: coerceError(thrown).message, subscriptionId: ticket.subscription.id }, 'turn failed');
         try {
           await context.sendActivity(MODEL_APOLOGY);
         } catch (sendError) {
-          log.warn({ err: coerceError(sendError).message }, 'could not send the apology');
+          logger.warn({ ...ids, err: coerceError(sendError).message }, 'could not send the apology');
         }
       } finally {
         await settle();
@@ -86,8 +86,10 @@ export function subscriptionMiddleware(deps: {
           }
         } catch (thrown) {
           // The answer went out but could not be recorded: better unbilled than billed twice. Free the units.
-          log.error({ err: coerceError(thrown).message, subscriptionId: ticket.subscription.id }, 'usage could not be recorded');
+          logger.error({ ...ids, err: coerceError(thrown).message, subscriptionId: ticket.subscription.id }, 'usage could not be recorded');
           await gate.release(ticket).catch(() => undefined);
+        } finally {
+          gate.finish(ticket);
         }
       }
     },

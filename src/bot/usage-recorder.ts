@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { classifyTurn } from '../domain/billing-rules';
+import { timeOrderedId } from '../domain/ids';
 import { hasOverage, includedUnits } from '../domain/plans';
 import type { UsageEvent } from '../domain/usage';
 import type { Logger } from '../logger';
@@ -31,7 +31,7 @@ export class UsageRecorder {
       plan.billingRules,
     );
     const event: UsageEvent = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       tenantId: identity.tenantId,
       activityId: identity.activityId,
       subscriptionId: subscription.id,
@@ -57,6 +57,7 @@ export class UsageRecorder {
       event,
       included: includedUnits(plan, billed.dimension, subscription.quantity),
       overage: hasOverage(plan, billed.dimension),
+      reserved: ticket.reserved !== undefined,
       ...(identity.userName ? { userName: identity.userName } : {}),
     });
     this.deps.logger.info(

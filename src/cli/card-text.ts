@@ -61,3 +61,20 @@ function renderElement(el: Element, lines: string[], indent: string): void {
       if (el.fallback && typeof el.fallback === 'object') renderElement(el.fallback as Element, lines, indent);
   }
 }
+
+export interface ReplyActivity {
+  type: string;
+  text?: string;
+  attachments?: { contentType: string; content: unknown }[];
+}
+
+/** One reply of the bot as terminal text; `undefined` for what a person would not see (typing indicators). */
+export function renderReply(activity: ReplyActivity): string | undefined {
+  if (activity.type !== 'message') return undefined;
+  const parts: string[] = [];
+  if (activity.text) parts.push(activity.text);
+  for (const a of activity.attachments ?? []) {
+    parts.push(a.contentType === 'application/vnd.microsoft.card.adaptive' ? cardToText(a.content) : `(attachment ${a.contentType})`);
+  }
+  return parts.join('\n');
+}

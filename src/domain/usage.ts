@@ -25,9 +25,10 @@ export interface UsageEvent {
 }
 
 /**
- * The message the usage queue carries to the metering worker: self-contained, so the worker never reads usage
- * tables. `billable` is the part of `quantity` above the period's allowance, computed when the counters were
- * updated in the same transaction (so concurrent turns split the allowance line exactly once).
+ * The message the usage queue carries to the metering worker: self-contained, so a consumer (the embedded worker or
+ * one behind Service Bus) never reads usage tables. `billable` is the part of `quantity` above the period's
+ * allowance, computed when the counters were updated in the same transaction (so concurrent turns split the
+ * allowance line exactly once) and kept on the usage event.
  */
 export interface UsageMessage {
   usageEventId: string;

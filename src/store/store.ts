@@ -117,6 +117,8 @@ export interface RecordUsageInput {
   included: number | null;
   /** Units beyond `included` are billed through metering (flat-rate plan with an overage price). */
   overage: boolean;
+  /** The turn held a reservation (hard-capped dimension) that this record settles. Default false. */
+  reserved?: boolean;
   userName?: string;
 }
 
@@ -151,6 +153,8 @@ export interface UsageRepo {
    * never serve one message too many. Keyed by (tenant, activity): a redelivery is reported as `duplicate`.
    */
   reserve(reservation: QuotaReservation): Promise<ReserveOutcome>;
+  /** Whether a usage event exists for this (tenant, activity): a redelivery of an answered turn. */
+  isRecorded(tenantId: string, activityId: string): Promise<boolean>;
   /** Gives a reservation back (AI call failed, turn not answered). False when there was none. */
   release(tenantId: string, activityId: string): Promise<boolean>;
   /** Releases reservations left by a crash; returns how many. */

@@ -30,6 +30,9 @@ export class InFlight {
   }
 }
 
+/** botframework-connector's own error, and jsonwebtoken's (bad signature, expired) which it lets through. */
+const AUTH_ERRORS = new Set(['AuthenticationError', 'JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
 /**
  * `POST /api/messages`: our own shape check (400 with a reason), then botbuilder's authentication and turn
  * pipeline. `deliveryMode: "expectReplies"` activities get their replies in the response body.
@@ -56,10 +59,11 @@ export function addMessagesRoute(
         else res.end();
       } catch (thrown) {
         const err = thrown as { statusCode?: number; name?: string };
-        if (err?.statusCode === 401 || err?.name === 'AuthenticationError' || /unauthorized/i.test(coerceError(thrown).message)) {
+        if (err?.statusCode === 401 || AUTH_ERRORS.has(err?.name ?? '')) {
           deps.logger.warn({ err: coerceError(thrown).message, channelId: checked.activity.channelId }, 'bot request refused: authentication');
           return sendError(res, 401, 'Unauthorized', 'A valid Bot Framework token is required.');
         }
+        deps.logger.error({ err: coerceError(thrown).message, name: err?.name }, 'bot request failed');
         throw thrown;
       } finally {
         deps.inFlight.leave();

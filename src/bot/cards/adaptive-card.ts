@@ -48,6 +48,9 @@ export function verticalBarChart(chartTitle: string, points: readonly { x: strin
 
 export const formatNumber = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
+/** `1 message`, `2 messages`. */
+export const plural = (n: number, word: string): string => `${formatNumber(n)} ${word}${n === 1 ? '' : 's'}`;
+
 export const formatMoney = (amount: number, currency: string): string =>
   `${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
 

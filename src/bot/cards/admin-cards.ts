@@ -13,6 +13,7 @@ import {
   note,
   openUrl,
   paragraph,
+  plural,
   title,
   verticalBarChart,
   type AdaptiveCard,
@@ -44,11 +45,11 @@ export function statsCard(series: readonly { day: string; turns: number }[], top
   const total = series.reduce((sum, p) => sum + p.turns, 0);
   return adaptiveCard([
     title('Messages per day, last 14 days'),
-    note(`${formatNumber(total)} answered messages in total`),
+    note(`${plural(total, 'answered message')} in total`),
     verticalBarChart('Answered messages', series.map((p) => ({ x: p.day.slice(5), y: p.turns })), 'Messages'),
     title('Top users'),
     top.length
-      ? facts(top.map((u) => [u.userName ?? u.userId, `${formatNumber(u.turns)} messages, ${formatNumber(u.quantity)} units`] as const))
+      ? facts(top.map((u) => [u.userName ?? u.userId, `${plural(u.turns, 'message')}, ${plural(u.quantity, 'unit')}`] as const))
       : paragraph('Nobody has chatted in the last 14 days.'),
   ]);
 }

@@ -22,6 +22,8 @@ type Step<T> = { ok: true; value: T } | { ok: false; reply: Reply };
 const stop = (text: string): { ok: false; reply: Reply } => ({ ok: false, reply: { text } });
 
 const STATS_DAYS = 14;
+/** What an Entra object id looks like when an admin types one (not a strict GUID: the Playground's ids are not). */
+const OBJECT_ID = /^[0-9a-f]{8}(-?[0-9a-f]{4,}){2,}$/i;
 const TOP_USERS = 5;
 
 interface AdminContext {
@@ -190,8 +192,8 @@ export class TenantCommands {
   }
 
   /**
-   * The user an admin means: an @mention, else a user seen in this tenant by display name or id, else the text
-   * taken as an Entra object id (ids are not checked for shape: the Playground's are not GUIDs).
+   * The user an admin means: an @mention, else a user seen in this tenant by display name or id, else an Entra
+   * object id typed by the admin.
    */
   private async resolveUser(tenantId: string, query: string, mentions: readonly KnownUser[]): Promise<Step<KnownUser>> {
     if (mentions.length === 1) return { ok: true, value: mentions[0]! };
@@ -202,9 +204,9 @@ export class TenantCommands {
     const found = await this.deps.store.users.find(tenantId, q);
     if (found.length === 1) return { ok: true, value: found[0]! };
     if (found.length > 1) return stop(`Several people are called "${q}". Use their Entra object id instead.`);
-    if (/\s/.test(q)) {
-      return stop(`I don't know anyone called "${q}" yet (people appear here once they have chatted with me). Use their Entra object id or an @mention.`);
-    }
-    return { ok: true, value: { userId: q } };
+    // Someone who never chatted: only an object id (hex and dashes, as Entra shows it) is taken on trust, so a
+    // mistyped name does not silently use up a seat.
+    if (OBJECT_ID.test(q)) return { ok: true, value: { userId: q } };
+    return stop(`I don't know anyone called "${q}" yet (people appear here once they have chatted with me). Use their Entra object id or an @mention.`);
   }
 }

@@ -15,6 +15,7 @@ export function openDatabase(file: string, options: { busyTimeoutMs?: number } =
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma('foreign_keys = ON');
+  db.pragma('wal_autocheckpoint = 10000');
   migrate(db);
   return db;
 }

@@ -7,6 +7,7 @@ import { sqliteSeats } from './sqlite-seats';
 import { sqliteSubscriptions } from './sqlite-subscriptions';
 import { sqliteUsage } from './sqlite-usage';
 import { sqliteUsers } from './sqlite-users';
+import { WriteBatcher } from './write-batcher';
 
 export interface SqliteStore extends Store {
   readonly kind: 'sqlite';
@@ -18,6 +19,7 @@ export interface SqliteStore extends Store {
 export function openSqliteStore(file: string): SqliteStore {
   const db = openDatabase(file);
   const ping = db.prepare('SELECT 1');
+  const batcher = new WriteBatcher(db);
   return {
     kind: 'sqlite',
     db,
@@ -31,7 +33,7 @@ export function openSqliteStore(file: string): SqliteStore {
     subscriptions: sqliteSubscriptions(db),
     admins: sqliteAdmins(db),
     seats: sqliteSeats(db),
-    usage: sqliteUsage(db),
+    usage: sqliteUsage(db, batcher),
     users: sqliteUsers(db),
   };
 }

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Dimension } from '../../domain/billing-rules';
-import { overageUnits, type UsageMessage } from '../../domain/usage';
+import { overageUnits } from '../../domain/usage';
 import type { QuotaReservation, RecordOutcome, RecordUsageInput, ReserveOutcome, UsageRepo } from '../store';
+import type { WriteBatcher } from './write-batcher';
 
 interface ReservationRow {
   subscription_id: string;
@@ -17,7 +18,7 @@ class Rollback extends Error {
   }
 }
 
-export function sqliteUsage(db: Database.Database): UsageRepo {
+export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): UsageRepo {
   const eventExists = db.prepare('SELECT 1 FROM usage_events WHERE tenant_id = ? AND activity_id = ?');
   const ensureCounter = db.prepare(`INSERT INTO usage_counters (subscription_id, period_start, dimension, updated_at)
     VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
@@ -30,21 +31,22 @@ export function sqliteUsage(db: Database.Database): UsageRepo {
   const insertReservation = db.prepare(`INSERT INTO quota_reservations
     (tenant_id, activity_id, subscription_id, period_start, dimension, quantity, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
-  const getReservation = db.prepare('SELECT * FROM quota_reservations WHERE tenant_id = ? AND activity_id = ?');
-  const deleteReservation = db.prepare('DELETE FROM quota_reservations WHERE tenant_id = ? AND activity_id = ?');
+  const takeReservation = db.prepare(`DELETE FROM quota_reservations WHERE tenant_id = ? AND activity_id = ?
+    RETURNING subscription_id, period_start, dimension, quantity`);
   const unreserve = db.prepare(`UPDATE usage_counters SET reserved = MAX(0, reserved - ?), updated_at = ?
     WHERE subscription_id = ? AND period_start = ? AND dimension = ?`);
   const staleReservations = db.prepare('SELECT * FROM quota_reservations WHERE created_at < ?');
   const insertEvent = db.prepare(`INSERT INTO usage_events (id, tenant_id, activity_id, subscription_id, plan_id,
       user_id, conversation_id, conversation_type, dimension, quantity, prompt_tokens, completion_tokens, total_tokens,
       processing_ms, attachment_count, text_length, message_text, response_text, occurred_at, period_start)
-    VALUES (@id, @tenantId, @activityId, @subscriptionId, @planId, @userId, @conversationId, @conversationType,
-      @dimension, @quantity, @promptTokens, @completionTokens, @totalTokens, @processingMs, @attachmentCount,
-      @textLength, @messageText, @responseText, @occurredAt, @periodStart)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (tenant_id, activity_id) DO NOTHING`);
+  const setBillable = db.prepare('UPDATE usage_events SET billable = ? WHERE id = ?');
   const addUsed = db.prepare(`UPDATE usage_counters SET used = used + ?, updated_at = ?
     WHERE subscription_id = ? AND period_start = ? AND dimension = ? RETURNING used`);
-  const enqueue = db.prepare('INSERT INTO usage_outbox (message_id, body, enqueued_at) VALUES (?, ?, ?)');
+  const firstUse = db.prepare(`INSERT INTO usage_counters (used, updated_at, subscription_id, period_start, dimension)
+    VALUES (?, ?, ?, ?, ?)`);
+  const enqueue = db.prepare('INSERT INTO usage_outbox (usage_event_id, enqueued_at) VALUES (?, ?)');
   const seeUser = db.prepare(`INSERT INTO tenant_users (tenant_id, user_id, user_name, last_seen) VALUES (?, ?, ?, ?)
     ON CONFLICT (tenant_id, user_id) DO UPDATE SET user_name = COALESCE(excluded.user_name, tenant_users.user_name),
       last_seen = excluded.last_seen`);
@@ -60,14 +62,22 @@ export function sqliteUsage(db: Database.Database): UsageRepo {
     GROUP BY e.user_id, u.user_name ORDER BY quantity DESC, turns DESC, e.user_id LIMIT ?`);
 
   const releaseRow = (tenantId: string, activityId: string, at: number): boolean => {
-    const r = getReservation.get(tenantId, activityId) as ReservationRow | undefined;
+    const r = takeReservation.get(tenantId, activityId) as ReservationRow | undefined;
     if (!r) return false;
-    deleteReservation.run(tenantId, activityId);
     unreserve.run(r.quantity, at, r.subscription_id, r.period_start, r.dimension);
     return true;
   };
+  // Display names are written when first seen or changed, not on every turn.
+  const knownNames = new Map<string, string | null>();
+  const rememberUser = (tenantId: string, userId: string, userName: string | null, at: number) => {
+    const key = `${tenantId}\u0000${userId}`;
+    if (knownNames.get(key) === userName) return;
+    seeUser.run(tenantId, userId, userName, at);
+    if (knownNames.size >= 50_000) knownNames.clear();
+    knownNames.set(key, userName);
+  };
 
-  const reserve = db.transaction((r: QuotaReservation): ReserveOutcome => {
+  const reserve = (r: QuotaReservation): ReserveOutcome => {
     if (eventExists.get(r.tenantId, r.activityId)) return { ok: false, reason: 'duplicate' };
     const key = [r.subscriptionId, r.periodStart.getTime(), r.dimension] as const;
     ensureCounter.run(...key, r.at.getTime());
@@ -80,63 +90,55 @@ export function sqliteUsage(db: Database.Database): UsageRepo {
     // Same activity already in flight: undo the increment above.
     if (inserted.changes === 0) throw new Rollback({ ok: false, reason: 'duplicate' });
     return { ok: true };
-  });
+  };
 
-  const record = db.transaction((input: RecordUsageInput): RecordOutcome => {
+  const record = (input: RecordUsageInput): RecordOutcome => {
     const e = input.event;
     const now = Date.now();
-    releaseRow(e.tenantId, e.activityId, now);
-    const inserted = insertEvent.run({
-      ...e,
-      messageText: e.messageText ?? null,
-      responseText: e.responseText ?? null,
-      occurredAt: e.occurredAt.getTime(),
-      periodStart: e.periodStart.getTime(),
-    });
+    if (input.reserved) releaseRow(e.tenantId, e.activityId, now);
+    const inserted = insertEvent.run(
+      e.id, e.tenantId, e.activityId, e.subscriptionId, e.planId, e.userId, e.conversationId, e.conversationType,
+      e.dimension, e.quantity, e.promptTokens, e.completionTokens, e.totalTokens, e.processingMs, e.attachmentCount,
+      e.textLength, e.messageText ?? null, e.responseText ?? null, e.occurredAt.getTime(), e.periodStart.getTime(),
+    );
     if (inserted.changes === 0) return { status: 'duplicate' };
     const key = [e.subscriptionId, e.periodStart.getTime(), e.dimension] as const;
-    ensureCounter.run(...key, now);
-    const { used } = addUsed.get(e.quantity, now, ...key) as { used: number };
-    const usedBefore = used - e.quantity;
+    const row = addUsed.get(e.quantity, now, ...key) as { used: number } | undefined;
+    if (!row) firstUse.run(e.quantity, now, ...key);
+    const usedBefore = row ? row.used - e.quantity : 0;
     const billable = input.overage ? overageUnits(usedBefore, e.quantity, input.included) : 0;
-    const message: UsageMessage = {
-      usageEventId: e.id,
-      subscriptionId: e.subscriptionId,
-      planId: e.planId,
-      dimension: e.dimension,
-      quantity: e.quantity,
-      billable,
-      occurredAt: e.occurredAt.toISOString(),
-      periodStart: e.periodStart.toISOString(),
-    };
-    enqueue.run(e.id, JSON.stringify(message), now);
-    seeUser.run(e.tenantId, e.userId, input.userName ?? null, e.occurredAt.getTime());
+    if (billable) setBillable.run(billable, e.id);
+    enqueue.run(e.id, now);
+    rememberUser(e.tenantId, e.userId, input.userName ?? null, e.occurredAt.getTime());
     return { status: 'recorded', usedBefore, billable };
-  });
+  };
 
-  const releaseStale = db.transaction((before: number) => {
+  const releaseStale = (before: number) => {
     const rows = staleReservations.all(before) as (ReservationRow & { tenant_id: string; activity_id: string })[];
     for (const r of rows) releaseRow(r.tenant_id, r.activity_id, Date.now());
     return rows.length;
-  });
+  };
 
   return {
     async reserve(r) {
       try {
-        return reserve.immediate(r);
+        return await batcher.run(() => reserve(r));
       } catch (err) {
         if (err instanceof Rollback) return err.outcome;
         throw err;
       }
     },
+    async isRecorded(tenantId, activityId) {
+      return eventExists.get(tenantId, activityId) !== undefined;
+    },
     async release(tenantId, activityId) {
-      return db.transaction(() => releaseRow(tenantId, activityId, Date.now())).immediate();
+      return batcher.run(() => releaseRow(tenantId, activityId, Date.now()));
     },
     async releaseStale(createdBefore) {
-      return releaseStale.immediate(createdBefore.getTime());
+      return batcher.run(() => releaseStale(createdBefore.getTime()));
     },
     async record(input) {
-      return record.immediate(input);
+      return batcher.run(() => record(input));
     },
     async counters(subscriptionId, periodStart) {
       return (counters.all(subscriptionId, periodStart.getTime()) as { dimension: Dimension; used: number; reserved: number }[]).map(

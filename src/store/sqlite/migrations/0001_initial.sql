@@ -85,6 +85,7 @@ CREATE TABLE usage_events (
   conversation_type  TEXT NOT NULL,
   dimension          TEXT NOT NULL,
   quantity           INTEGER NOT NULL,
+  billable           INTEGER NOT NULL DEFAULT 0,      -- units of `quantity` above the period's allowance (overage)
   prompt_tokens      INTEGER NOT NULL DEFAULT 0,
   completion_tokens  INTEGER NOT NULL DEFAULT 0,
   total_tokens       INTEGER NOT NULL DEFAULT 0,
@@ -121,11 +122,11 @@ CREATE TABLE quota_reservations (
 );
 CREATE INDEX ix_quota_reservations_created ON quota_reservations (created_at);
 
--- The embedded usage queue: written in the same transaction as the usage event, drained in order.
+-- The embedded usage queue: one row per usage event, written in the same transaction, drained in order. The
+-- message itself is read from usage_events when the row is delivered (a lean row keeps the turn's write cheap).
 CREATE TABLE usage_outbox (
-  seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
-  message_id          TEXT NOT NULL UNIQUE,         -- the usage event id
-  body                TEXT NOT NULL,                -- UsageMessage as JSON
+  seq                 INTEGER PRIMARY KEY,              -- rowid: always above every row present
+  usage_event_id      TEXT NOT NULL,
   enqueued_at         INTEGER NOT NULL,
   locked_until        INTEGER,
   delivery_count      INTEGER NOT NULL DEFAULT 0,

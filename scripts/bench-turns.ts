@@ -1,0 +1,155 @@
+/**
+ * `npm run bench:turns [-- --turns N --concurrency C --rounds R]`: message turns over real HTTP (expectReplies)
+ * against a zero-latency model, once through a bare teams-ai app and once with subscription enforcement and usage
+ * tracking on. Each server runs in its own process, pinned to the last CPU when `taskset` exists, with this load
+ * generator on the others, so the two do not fight over a core. Each round runs both back to back, alternating
+ * which goes first (a pair shares the machine's mood); the figures are the medians over rounds. Server CPU time per
+ * turn (from /proc) is printed too: it is steadier than throughput on a shared host. The last line printed is one JSON
+ * object: {"turns":N,"bareTurnsPerSec":…,"enforcedTurnsPerSec":…,"ratio":…,"p50AddedMs":…,"p99AddedMs":…}
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    turns: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '10' },
+  },
+});
+const BENCH_TENANT = 'bench-tenant';
+const TURNS = Number(values.turns);
+const CONCURRENCY = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
+
+const CPUS = os.availableParallelism();
+const HAS_TASKSET = CPUS > 1 && spawnSync('taskset', ['-V']).status === 0;
+
+async function startServer(mode: 'bare' | 'enforced', dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const args = ['--import', 'tsx', path.join(__dirname, 'bench/turn-server.ts'), '--mode', mode, '--data-dir', dataDir, '--tenant', BENCH_TENANT];
+  const [command, argv] = HAS_TASKSET ? ['taskset', ['-c', String(CPUS - 1), process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(command, argv, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = out.match(/READY (\S+)/);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+/** Teams gives message activities increasing ids (the message's timestamp in ms); the bench does the same. */
+let nextActivityId = Date.now();
+
+function activity(i: number) {
+  return JSON.stringify({
+    type: 'message',
+    id: String(nextActivityId++),
+    channelId: 'msteams',
+    serviceUrl: 'http://127.0.0.1:9/',
+    deliveryMode: 'expectReplies',
+    from: { id: `29:user-${i % 50}`, aadObjectId: `user-${i % 50}`, name: `User ${i % 50}` },
+    recipient: { id: '28:bot' },
+    conversation: { id: `conv-${i % 50}`, tenantId: BENCH_TENANT, conversationType: 'personal' },
+    text: `Question number ${i}: what is the weather like?`,
+  });
+}
+
+/** Sends `turns` turns with `CONCURRENCY` in flight; returns throughput and sorted latencies (ms). */
+async function drive(url: string, turns: number) {
+  const latencies: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < turns) {
+      const i = next++;
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity(i) });
+      const body = (await res.json()) as { activities?: { type: string }[] };
+      if (res.status !== 200 || !body.activities?.some((a) => a.type === 'message')) throw new Error(`turn ${i} failed: ${res.status}`);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSec: turns / seconds, latencies };
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** User + system CPU time of a process in microseconds (Linux /proc), 0 where unavailable. */
+function cpuMicros(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1_000_000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  if (HAS_TASKSET) spawnSync('taskset', ['-cp', `0-${CPUS - 2}`, String(process.pid)]);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-turns-'));
+  const servers = { bare: await startServer('bare', dataDir), enforced: await startServer('enforced', dataDir) };
+  try {
+    for (const s of Object.values(servers)) await drive(s.url, 500); // warm-up: JIT, prepared statements, caches
+    const rounds: { bare: Awaited<ReturnType<typeof drive>>; enforced: Awaited<ReturnType<typeof drive>> }[] = [];
+    const cpu = { bare: 0, enforced: 0 };
+    const timed = async (mode: 'bare' | 'enforced') => {
+      const before = cpuMicros(servers[mode].child.pid!);
+      const result = await drive(servers[mode].url, TURNS);
+      cpu[mode] += cpuMicros(servers[mode].child.pid!) - before;
+      return result;
+    };
+    for (let r = 0; r < ROUNDS; r++) {
+      let bare, enforced;
+      if (r % 2 === 0) {
+        bare = await timed('bare');
+        enforced = await timed('enforced');
+      } else {
+        enforced = await timed('enforced');
+        bare = await timed('bare');
+      }
+      rounds.push({ bare, enforced });
+      console.log(
+        `round ${r + 1}: bare ${round(bare.perSec, 1)} turns/s (p50 ${round(quantile(bare.latencies, 0.5))} ms), ` +
+          `enforced ${round(enforced.perSec, 1)} turns/s (p50 ${round(quantile(enforced.latencies, 0.5))} ms), ratio ${round(enforced.perSec / bare.perSec, 3)}`,
+      );
+    }
+    console.log(`servers pinned to CPU ${HAS_TASKSET ? CPUS - 1 : 'none (no taskset)'}; concurrency ${CONCURRENCY}; medians of ${ROUNDS} rounds`);
+    if (cpu.bare > 0) {
+      const per = (mode: 'bare' | 'enforced') => Math.round(cpu[mode] / (TURNS * ROUNDS));
+      console.log(`server CPU per turn: bare ${per('bare')} µs, enforced ${per('enforced')} µs (+${per('enforced') - per('bare')} µs, ${round(per('bare') / per('enforced'), 3)} as a ratio)`);
+    }
+    console.log(
+      JSON.stringify({
+        turns: TURNS,
+        bareTurnsPerSec: round(median(rounds.map((r) => r.bare.perSec)), 1),
+        enforcedTurnsPerSec: round(median(rounds.map((r) => r.enforced.perSec)), 1),
+        ratio: round(median(rounds.map((r) => r.enforced.perSec / r.bare.perSec)), 3),
+        p50AddedMs: round(median(rounds.map((r) => quantile(r.enforced.latencies, 0.5) - quantile(r.bare.latencies, 0.5))), 3),
+        p99AddedMs: round(median(rounds.map((r) => quantile(r.enforced.latencies, 0.99) - quantile(r.bare.latencies, 0.99))), 3),
+      }),
+    );
+  } finally {
+    for (const s of Object.values(servers)) s.child.kill();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main();

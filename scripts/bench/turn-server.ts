@@ -1,0 +1,68 @@
+/**
+ * One bot server for `npm run bench:turns`, in its own process so the load generator does not share its event
+ * loop. `--mode enforced`: the real app (gate, quota, usage recorder, SQLite). `--mode bare`: a plain teams-ai
+ * Application with the same adapter, route, prompt and zero-latency model, without any of our checks.
+ * Prints `READY <url>` once listening.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ActionPlanner, Application, PromptManager } from '@microsoft/teams-ai';
+import { startApp } from '../../src/app';
+import { BoundedMemoryStorage } from '../../src/bot/bounded-memory-storage';
+import { OfflineModel } from '../../src/bot/models/offline-model';
+import { createTeamsAdapter } from '../../src/bot/teams-adapter';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createHttpServer, listen } from '../../src/web/http-server';
+import { addMessagesRoute, InFlight } from '../../src/web/messages-route';
+
+const PROMPTS = path.resolve(__dirname, '../../prompts');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { mode: { type: 'string' }, 'data-dir': { type: 'string' }, tenant: { type: 'string' } } });
+  const tenantId = values.tenant ?? 'bench-tenant';
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    DEV_SEED: 'false',
+    PROMPTS_DIR: PROMPTS,
+    DATA_DIR: values['data-dir'],
+  });
+  const logger = createLogger('warn');
+  let url: string;
+  if (values.mode === 'enforced') {
+    const app = await startApp(config, { logger, model: new OfflineModel() });
+    const now = new Date();
+    await app.store.subscriptions.upsert({
+      id: 'bench-subscription',
+      name: 'bench',
+      offerId: 'offer',
+      planId: 'business',
+      status: 'Subscribed',
+      purchaser: { tenantId },
+      beneficiary: { tenantId },
+      term: { startDate: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)) },
+      autoRenew: true,
+      isTest: true,
+      isFreeTrial: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    url = app.url;
+  } else {
+    const adapter = createTeamsAdapter(config.bot, logger);
+    const app = new Application({
+      adapter,
+      storage: new BoundedMemoryStorage(),
+      ai: { planner: new ActionPlanner({ model: new OfflineModel(), prompts: new PromptManager({ promptsFolder: PROMPTS }), defaultPrompt: 'chat' }) },
+    });
+    const server = createHttpServer({ maxBodyBytes: config.maxBodyBytes, logger });
+    addMessagesRoute(server, { adapter, logic: async (context) => void (await app.run(context)), logger, inFlight: new InFlight() });
+    url = await listen(server, 0, '127.0.0.1');
+  }
+  process.once('SIGINT', () => process.exit(0));
+  process.stdout.write(`READY ${url}\n`);
+}
+
+void main();

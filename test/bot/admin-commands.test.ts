@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../src/app';
+import { DAY } from '../../src/domain/clock';
+import { messageActivity, postActivity, type ReplyActivity } from '../helpers/activities';
+import { FakeClock } from '../helpers/fake-clock';
+import { seedSubscription } from '../helpers/seed';
+import { startTestApp } from '../helpers/test-app';
+
+describe('tenant admin commands', () => {
+  let app: RunningApp;
+  let clock: FakeClock;
+  const say = (text: string, userId = 'tenant-a-purchaser', tenantId = 'tenant-a', userName?: string) =>
+    postActivity(app.url, messageActivity({ text, userId, tenantId, ...(userName ? { userName } : {}) }));
+  const card = (reply: ReplyActivity | undefined) => reply?.attachments?.[0]?.content as { body: Record<string, unknown>[] };
+
+  beforeEach(async () => {
+    clock = new FakeClock('2026-03-20T12:00:00Z');
+    app = await startTestApp({}, { clock });
+  });
+  afterEach(() => app.close());
+
+  it('shows /usage with used vs included, overage so far and days left', async () => {
+    await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'business' });
+    for (let i = 0; i < 3; i++) await say(`question ${i}`, `user-${i}`);
+    const res = await say('/usage');
+    expect(res.text).toContain('Business plan · 1 Mar 2026 – 1 Apr 2026 · 12 days left');
+    expect(res.text).toContain('Standard messages: 3 of 5,000 (0%)');
+    expect(res.text).toContain('Premium messages: 0 of 500 (0%)');
+    expect(res.text).toContain('Overage so far: 0.00 EUR');
+  });
+
+  it('counts overage in /usage once past the allowance', async () => {
+    const s = await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'business' });
+    await app.store.usage.record({
+      event: {
+        id: 'big', tenantId: 'tenant-a', activityId: 'big', subscriptionId: s.id, planId: 'business', userId: 'u', conversationId: 'c',
+        conversationType: 'personal', dimension: 'messages', quantity: 5100, promptTokens: 0, completionTokens: 0, totalTokens: 0,
+        processingMs: 0, attachmentCount: 0, textLength: 0, occurredAt: clock.now(), periodStart: new Date('2026-03-01T00:00:00Z'),
+      },
+      included: 5000,
+      overage: true,
+    });
+    const res = await say('/usage');
+    expect(res.text).toContain('Standard messages: 5,100 of 5,000 (102%) · 100 over');
+    expect(res.text).toContain('Overage so far: 1.00 EUR');
+  });
+
+  it('charts messages per day for 14 days and lists top users in /stats', async () => {
+    await seedSubscription(app.store, { tenantId: 'tenant-a' });
+    clock.set(new Date(clock.now().getTime() - 2 * DAY));
+    await say('hello', 'user-ada', 'tenant-a', 'Ada');
+    clock.set('2026-03-20T12:00:00Z');
+    await say('hi', 'user-ada', 'tenant-a', 'Ada');
+    await say('hey', 'user-bob', 'tenant-a', 'Bob');
+    const res = await say('/stats');
+    const chart = card(res.replies[0]).body.find((e) => e.type === 'Chart.VerticalBar') as { data: { x: string; y: number }[] };
+    expect(chart.data).toHaveLength(14);
+    expect(chart.data.at(-1)).toEqual({ x: '03-20', y: 2 });
+    expect(chart.data.at(-3)).toEqual({ x: '03-18', y: 1 });
+    expect(chart.data.at(0)).toEqual({ x: '03-07', y: 0 });
+    expect(res.text).toContain('Ada: 2 messages, 2 units');
+    expect(res.text).toContain('Bob: 1 message, 1 unit');
+  });
+
+  it('describes the plan and the other plans in /plan', async () => {
+    await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'starter' });
+    const res = await say('/plan');
+    expect(res.text).toContain('Starter plan');
+    expect(res.text).toContain('Price: 9.00 EUR per month');
+    expect(res.text).toContain('Standard messages: 500; Premium messages: 50');
+    expect(res.text).toContain('Enterprise');
+    expect(res.text).toContain('[Change plan]');
+  });
+
+  it('manages seats: list, assign by name or id, revoke, and a full seat count', async () => {
+    await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 2 });
+    await say('first question', 'user-ada', 'tenant-a', 'Ada Lovelace');
+    expect((await say('/seats')).text).toContain('1 of 2 seats in use');
+    expect((await say('/seats revoke Ada Lovelace')).text).toContain('Ada Lovelace no longer has a seat');
+    expect((await say('again', 'user-ada')).text).toContain('Your seat was removed');
+    expect((await say('/seats assign ada lovelace')).text).toContain('Ada Lovelace now has a seat');
+    expect((await say('again', 'user-ada')).text).not.toContain('seat');
+    expect((await say('/seats assign 8c1f0a2e-4b7d-4e1a-9f00-0000000000b0')).text).toContain('8c1f0a2e-4b7d-4e1a-9f00-0000000000b0 now has a seat');
+    expect((await say('/seats assign 8c1f0a2e-4b7d-4e1a-9f00-0000000000c0')).text).toContain('All 2 seats are taken');
+    expect((await say('/seats assign Nobody Known')).text).toContain(`I don't know anyone called "Nobody Known"`);
+    expect((await say('/seats frob')).text).toContain('Use /seats, /seats assign');
+  });
+
+  it('explains that seats do not apply to flat-rate plans', async () => {
+    await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'business' });
+    expect((await say('/seats')).text).toContain('not priced per user');
+  });
+
+  it('manages admins; a new admin can run admin commands; nobody removes themselves', async () => {
+    await seedSubscription(app.store, { tenantId: 'tenant-a' });
+    expect((await say('/usage', 'user-eve')).text).toContain("for your organization's admins");
+    await say('hello', 'user-eve', 'tenant-a', 'Eve');
+    expect((await say('/admins add Eve')).text).toContain('Eve is now an admin');
+    expect((await say('/usage', 'user-eve')).text).toContain('Usage this period');
+    expect((await say('/admins', 'user-eve')).text).toContain('Eve (user-eve)');
+    expect((await say('/admins remove Eve', 'user-eve')).text).toContain('cannot remove yourself');
+    expect((await say('/admins remove user-eve')).text).toContain('Eve is no longer an admin');
+    expect((await say('/usage', 'user-eve')).text).toContain("for your organization's admins");
+  });
+
+  it('scopes everything to the caller’s tenant', async () => {
+    await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 3 });
+    await seedSubscription(app.store, { tenantId: 'tenant-b', planId: 'team-seat', quantity: 3 });
+    await say('hi from b', 'user-bella', 'tenant-b', 'Bella');
+    // tenant-a's purchaser is nobody in tenant-b.
+    expect((await say('/usage', 'tenant-a-purchaser', 'tenant-b')).text).toContain("for your organization's admins");
+    // Names resolve within the tenant only.
+    expect((await say('/seats assign Bella')).text).toContain(`I don't know anyone called "Bella"`);
+    expect((await say('/stats')).text).toContain('Nobody has chatted');
+  });
+
+  it('shows the admin section of /help to admins only, and never counts commands', async () => {
+    await seedSubscription(app.store, { tenantId: 'tenant-a' });
+    expect((await say('/help')).text).toContain('Admin commands');
+    const member = await say('/help', 'user-zed');
+    expect(member.text).toContain('/help');
+    expect(member.text).not.toContain('Admin commands');
+    const counters = await app.store.usage.counters('sub-tenant-a-1', new Date('2026-03-01T00:00:00Z'));
+    expect(counters.reduce((n, c) => n + c.used, 0)).toBe(0);
+  });
+});

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { UsageEvent } from '../../src/domain/usage';
+import type { Store } from '../../src/store/store';
+import { seedSubscription } from '../helpers/seed';
+
+export interface StoreUnderTest {
+  store: Store;
+  /** Raw counts for assertions the port does not expose. */
+  count(table: 'usage_events' | 'usage_outbox' | 'quota_reservations'): Promise<number>;
+  cleanup(): Promise<void>;
+}
+
+const PERIOD = new Date('2026-03-01T00:00:00.000Z');
+
+export function usageEvent(subscriptionId: string, fields: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    id: randomUUID(),
+    tenantId: 'tenant-a',
+    activityId: randomUUID(),
+    subscriptionId,
+    planId: 'business',
+    userId: 'user-1',
+    conversationId: 'conv',
+    conversationType: 'personal',
+    dimension: 'messages',
+    quantity: 1,
+    promptTokens: 40,
+    completionTokens: 10,
+    totalTokens: 50,
+    processingMs: 12,
+    attachmentCount: 0,
+    textLength: 20,
+    occurredAt: new Date('2026-03-10T10:00:00.000Z'),
+    periodStart: PERIOD,
+    ...fields,
+  };
+}
+
+/**
+ * Every store behaviour the bot, webhook and worker rely on. Run against SQLite always and against SQL Server
+ * when a connection string is set.
+ */
+export function describeStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`Store contract: ${name}`, () => {
+    let t: StoreUnderTest;
+    let store: Store;
+    beforeEach(async () => {
+      t = await open();
+      store = t.store;
+    });
+    afterEach(async () => {
+      await t.cleanup();
+    });
+
+    describe('subscriptions', () => {
+      it('upserts, reads back every field and keeps createdAt on update', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', quantity: 3, planId: 'team-seat', publisherId: 'pub' });
+        expect(await store.subscriptions.get(s.id)).toEqual(s);
+        await store.subscriptions.upsert({ ...s, status: 'Suspended', createdAt: new Date('2030-01-01'), updatedAt: new Date('2026-03-05') });
+        const back = await store.subscriptions.get(s.id);
+        expect(back?.status).toBe('Suspended');
+        expect(back?.createdAt).toEqual(s.createdAt);
+        expect(await store.subscriptions.get('missing')).toBeUndefined();
+      });
+
+      it('lists a tenant’s subscriptions by beneficiary tenant only', async () => {
+        await seedSubscription(store, { tenantId: 'tenant-a' });
+        await seedSubscription(store, { tenantId: 'tenant-b' });
+        await seedSubscription(store, { tenantId: 'tenant-a', status: 'Unsubscribed' });
+        expect((await store.subscriptions.listForTenant('tenant-a')).map((s) => s.beneficiary.tenantId)).toEqual(['tenant-a', 'tenant-a']);
+        expect(await store.subscriptions.listForTenant('nobody')).toEqual([]);
+        expect(await store.subscriptions.list()).toHaveLength(3);
+      });
+    });
+
+    describe('tenant admins', () => {
+      it('adds once, lists, removes, and scopes by tenant', async () => {
+        const admin = { tenantId: 'tenant-a', userId: 'u1', userName: 'Ada', addedBy: 'seed', addedAt: new Date('2026-03-01') };
+        expect(await store.admins.add(admin)).toBe(true);
+        expect(await store.admins.add(admin)).toBe(false);
+        expect(await store.admins.isAdmin('tenant-a', 'u1')).toBe(true);
+        expect(await store.admins.isAdmin('tenant-b', 'u1')).toBe(false);
+        expect(await store.admins.list('tenant-a')).toEqual([admin]);
+        expect(await store.admins.remove('tenant-a', 'u1')).toBe(true);
+        expect(await store.admins.remove('tenant-a', 'u1')).toBe(false);
+      });
+    });
+
+    describe('seats', () => {
+      const at = new Date('2026-03-10T10:00:00Z');
+      const claim = (s: string, userId: string, capacity: number, autoAssign = true) =>
+        store.seats.claim({ subscriptionId: s, userId, capacity, autoAssign, at: new Date(at.getTime() + Number(userId.replace(/\D/g, '') || 0)) });
+
+      it('gives seats first come, first served, then refuses', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 2 });
+        expect(await claim(s.id, 'u1', 2)).toBe('assigned');
+        expect(await claim(s.id, 'u1', 2)).toBe('held');
+        expect(await claim(s.id, 'u2', 2)).toBe('assigned');
+        expect(await claim(s.id, 'u3', 2)).toBe('full');
+        expect((await store.seats.list(s.id)).map((x) => x.userId)).toEqual(['u1', 'u2']);
+      });
+
+      it('never hands out more seats than the capacity under concurrent claims', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 5 });
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(s.id, `u${i + 1}`, 5)));
+        expect(results.filter((r) => r === 'assigned')).toHaveLength(5);
+        expect(await store.seats.list(s.id)).toHaveLength(5);
+      });
+
+      it('keeps a revoked user out until an admin assigns the seat again', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 2 });
+        await claim(s.id, 'u1', 2);
+        expect(await store.seats.revoke({ subscriptionId: s.id, userId: 'u1', by: 'admin', at })).toBe(true);
+        expect(await store.seats.revoke({ subscriptionId: s.id, userId: 'u1', by: 'admin', at })).toBe(false);
+        expect(await claim(s.id, 'u1', 2)).toBe('revoked');
+        expect(await store.seats.assign({ subscriptionId: s.id, userId: 'u1', capacity: 2, by: 'admin', at })).toBe('assigned');
+        expect(await store.seats.assign({ subscriptionId: s.id, userId: 'u1', capacity: 2, by: 'admin', at })).toBe('already');
+        expect(await claim(s.id, 'u1', 2)).toBe('held');
+      });
+
+      it('does not auto-assign when first-come is off, and admins cannot exceed the seat count', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 1 });
+        expect(await claim(s.id, 'u1', 1, false)).toBe('full');
+        expect(await store.seats.assign({ subscriptionId: s.id, userId: 'u1', capacity: 1, by: 'admin', at })).toBe('assigned');
+        expect(await store.seats.assign({ subscriptionId: s.id, userId: 'u2', capacity: 1, by: 'admin', at })).toBe('full');
+      });
+
+      it('keeps the oldest seats valid when the seat count goes down', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 3 });
+        for (const u of ['u1', 'u2', 'u3']) await claim(s.id, u, 3);
+        expect(await claim(s.id, 'u1', 2)).toBe('held');
+        expect(await claim(s.id, 'u2', 2)).toBe('held');
+        expect(await claim(s.id, 'u3', 2)).toBe('full');
+      });
+    });
+
+    describe('quota and usage', () => {
+      const reserve = (s: string, activityId: string, limit: number | null, quantity = 1) =>
+        store.usage.reserve({ tenantId: 'tenant-a', activityId, subscriptionId: s, periodStart: PERIOD, dimension: 'messages', quantity, limit, at: new Date('2026-03-10T10:00:00Z') });
+
+      it('reserves up to the limit and reports the figures past it', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+        expect(await reserve(s.id, 'a1', 2)).toEqual({ ok: true });
+        expect(await reserve(s.id, 'a2', 2)).toEqual({ ok: true });
+        expect(await reserve(s.id, 'a3', 2)).toEqual({ ok: false, reason: 'exceeded', used: 0, reserved: 2 });
+        expect(await reserve(s.id, 'a4', null)).toEqual({ ok: true });
+      });
+
+      it('serves exactly the units left when 50 reservations race for 10', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => reserve(s.id, `race-${i}`, 10)));
+        expect(results.filter((r) => r.ok)).toHaveLength(10);
+        expect(results.filter((r) => !r.ok && r.reason === 'exceeded')).toHaveLength(40);
+      });
+
+      it('treats the same activity as a duplicate, in flight or recorded', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+        expect(await reserve(s.id, 'dup', 5)).toEqual({ ok: true });
+        expect(await reserve(s.id, 'dup', 5)).toEqual({ ok: false, reason: 'duplicate' });
+        const [c] = await store.usage.counters(s.id, PERIOD);
+        expect(c?.reserved).toBe(1);
+        await store.usage.record({ event: usageEvent(s.id, { activityId: 'dup' }), included: 5, overage: false, reserved: true });
+        expect(await reserve(s.id, 'dup', 5)).toEqual({ ok: false, reason: 'duplicate' });
+      });
+
+      it('records event, counter and outbox message together, settling the reservation', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+        await reserve(s.id, 'r1', 10);
+        const out = await store.usage.record({ event: usageEvent(s.id, { activityId: 'r1', quantity: 3 }), included: 10, overage: true, reserved: true, userName: 'Ada' });
+        expect(out).toEqual({ status: 'recorded', usedBefore: 0, billable: 0 });
+        expect(await store.usage.counters(s.id, PERIOD)).toEqual([
+          { subscriptionId: s.id, periodStart: PERIOD, dimension: 'messages', used: 3, reserved: 0 },
+        ]);
+        expect(await t.count('usage_events')).toBe(1);
+        expect(await t.count('usage_outbox')).toBe(1);
+        expect(await t.count('quota_reservations')).toBe(0);
+        expect(await store.usage.record({ event: usageEvent(s.id, { activityId: 'r1', quantity: 3 }), included: 10, overage: true })).toEqual({ status: 'duplicate' });
+        expect(await t.count('usage_outbox')).toBe(1);
+        expect((await store.usage.counters(s.id, PERIOD))[0]?.used).toBe(3);
+      });
+
+      it('splits the turn that crosses the allowance line (3 units with 1 left bills 2)', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+        await store.usage.record({ event: usageEvent(s.id, { quantity: 9 }), included: 10, overage: true });
+        const crossing = await store.usage.record({ event: usageEvent(s.id, { quantity: 3 }), included: 10, overage: true });
+        expect(crossing).toEqual({ status: 'recorded', usedBefore: 9, billable: 2 });
+        const hardCap = await store.usage.record({ event: usageEvent(s.id, { quantity: 1 }), included: 10, overage: false });
+        expect(hardCap).toMatchObject({ billable: 0 });
+      });
+
+      it('releases a reservation once, and stale ones left by a crash', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+        await reserve(s.id, 'x1', 2);
+        await reserve(s.id, 'x2', 2);
+        expect(await store.usage.release('tenant-a', 'x1')).toBe(true);
+        expect(await store.usage.release('tenant-a', 'x1')).toBe(false);
+        expect(await store.usage.releaseStale(new Date('2026-03-10T09:00:00Z'))).toBe(0);
+        expect(await store.usage.releaseStale(new Date('2026-03-10T11:00:00Z'))).toBe(1);
+        expect((await store.usage.counters(s.id, PERIOD))[0]?.reserved).toBe(0);
+        expect(await reserve(s.id, 'x3', 2)).toEqual({ ok: true });
+      });
+
+      it('aggregates per day and per user, and remembers display names', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+        const day1 = new Date('2026-03-09T23:59:00Z');
+        const day2 = new Date('2026-03-10T00:01:00Z');
+        await store.usage.record({ event: usageEvent(s.id, { occurredAt: day1, userId: 'u1' }), included: null, overage: false, userName: 'Ada' });
+        await store.usage.record({ event: usageEvent(s.id, { occurredAt: day2, userId: 'u1', quantity: 2, dimension: 'premium_messages' }), included: null, overage: false });
+        await store.usage.record({ event: usageEvent(s.id, { occurredAt: day2, userId: 'u2' }), included: null, overage: false, userName: 'Bob' });
+        const from = new Date('2026-03-01T00:00:00Z');
+        const to = new Date('2026-03-11T00:00:00Z');
+        expect(await store.usage.daily(s.id, from, to)).toEqual([
+          { day: '2026-03-09', dimension: 'messages', turns: 1, quantity: 1 },
+          { day: '2026-03-10', dimension: 'messages', turns: 1, quantity: 1 },
+          { day: '2026-03-10', dimension: 'premium_messages', turns: 1, quantity: 2 },
+        ]);
+        expect(await store.usage.topUsers(s.id, from, to, 5)).toEqual([
+          { userId: 'u1', userName: 'Ada', turns: 2, quantity: 3 },
+          { userId: 'u2', userName: 'Bob', turns: 1, quantity: 1 },
+        ]);
+        expect(await store.users.find('tenant-a', 'ada')).toEqual([{ userId: 'u1', userName: 'Ada' }]);
+        expect(await store.users.find('tenant-a', 'u2')).toEqual([{ userId: 'u2', userName: 'Bob' }]);
+        expect(await store.users.find('tenant-b', 'ada')).toEqual([]);
+      });
+    });
+  });
+}

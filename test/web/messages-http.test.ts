@@ -1,0 +1,186 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../src/app';
+import { billingPeriodAt } from '../../src/domain/periods';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { messageActivity, postActivity } from '../helpers/activities';
+import { seedSubscription } from '../helpers/seed';
+import { startTestApp } from '../helpers/test-app';
+
+const count = (app: RunningApp, table: string) =>
+  ((app.store as SqliteStore).db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+describe('POST /api/messages over real HTTP (expectReplies)', () => {
+  let app: RunningApp;
+  beforeEach(async () => {
+    app = await startTestApp();
+    await seedSubscription(app.store, { tenantId: 'tenant-a', term: { startDate: new Date(Date.UTC(2020, 0, 1)) } });
+    await app.store.admins.add({ tenantId: 'tenant-a', userId: 'admin-1', addedBy: 'test', addedAt: new Date() });
+  });
+  afterEach(() => app.close());
+
+  it('answers a subscribed tenant with the AI and records one usage event', async () => {
+    const res = await postActivity(app.url, messageActivity({ text: 'What is the capital of France?' }));
+    expect(res.status).toBe(200);
+    expect(res.replies).toHaveLength(1);
+    expect(res.text).toContain('[Offline demo model]');
+    expect(count(app, 'usage_events')).toBe(1);
+    expect(count(app, 'usage_outbox')).toBe(1);
+    const event = (app.store as SqliteStore).db.prepare('SELECT * FROM usage_events').get() as Record<string, unknown>;
+    expect(event).toMatchObject({ tenant_id: 'tenant-a', user_id: 'user-1', dimension: 'messages', quantity: 1, message_text: null, response_text: null });
+    expect(event.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown tenant with a card linking to the offer, without calling the AI', async () => {
+    const res = await postActivity(app.url, messageActivity({ tenantId: 'tenant-unknown' }));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('has not subscribed');
+    expect(res.text).toContain('[See plans](https://appsource.microsoft.com)');
+    expect(res.text).not.toContain('Offline demo model');
+    expect(count(app, 'usage_events')).toBe(0);
+  });
+
+  it('refuses a message without a tenant', async () => {
+    const res = await postActivity(app.url, messageActivity({ tenantId: null }));
+    expect(res.text).toContain('works inside a Microsoft 365 organization');
+  });
+
+  it('runs an admin command for an admin and refuses it politely to others, without counting', async () => {
+    const admin = await postActivity(app.url, messageActivity({ userId: 'admin-1', text: '/usage' }));
+    expect(admin.text).toContain('Usage this period');
+    expect(admin.text).toContain('Standard messages: 0 of 5,000 (0%)');
+    const other = await postActivity(app.url, messageActivity({ userId: 'user-2', text: '/usage' }));
+    expect(other.text).toContain("for your organization's admins");
+    expect(count(app, 'usage_events')).toBe(0);
+  });
+
+  it('sends a sentence that merely contains "usage" to the AI', async () => {
+    const res = await postActivity(app.url, messageActivity({ userId: 'admin-1', text: 'explain my /usage please' }));
+    expect(res.text).toContain('[Offline demo model]');
+    expect(count(app, 'usage_events')).toBe(1);
+  });
+
+  it('strips the bot @mention in group chats before matching commands', async () => {
+    const activity = messageActivity({ userId: 'admin-1', text: '<at>bot</at> /usage', conversationType: 'groupChat' });
+    activity.entities = [{ type: 'mention', text: '<at>bot</at>', mentioned: { id: '28:bot', name: 'bot' } }];
+    const res = await postActivity(app.url, activity);
+    expect(res.text).toContain('Usage this period');
+  });
+
+  it('answers 400 to malformed JSON and to activities missing what the pipeline needs', async () => {
+    const bad = await postActivity(app.url, '{"type": "message",');
+    expect(bad.status).toBe(400);
+    expect(bad.raw).not.toMatch(/at .*\.js/);
+    for (const [activity, reason] of [
+      [[1, 2, 3], 'JSON object'],
+      [{ ...messageActivity(), type: undefined }, 'activity.type'],
+      [{ ...messageActivity(), conversation: undefined }, 'activity.conversation.id'],
+      [{ ...messageActivity(), id: undefined }, 'activity.id'],
+      [{ ...messageActivity(), text: 42 }, 'activity.text'],
+      [{ ...messageActivity(), attachments: 'nope' }, 'activity.attachments'],
+      [{ ...messageActivity(), timestamp: 'yesterday' }, 'activity.timestamp'],
+    ] as const) {
+      const res = await postActivity(app.url, activity);
+      expect(res.status, reason).toBe(400);
+      expect(res.body.message, reason).toContain(reason);
+    }
+    expect(count(app, 'usage_events')).toBe(0);
+    // Still serving.
+    expect((await postActivity(app.url, messageActivity())).status).toBe(200);
+  });
+
+  it('answers 413 to an oversized body', async () => {
+    const res = await postActivity(app.url, messageActivity({ text: 'x'.repeat(300 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(count(app, 'usage_events')).toBe(0);
+  });
+
+  it('politely refuses a huge text (within the body limit) without calling the AI or counting', async () => {
+    const res = await postActivity(app.url, messageActivity({ text: 'y'.repeat(20_000) }));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('I can read up to 8,000');
+    expect(count(app, 'usage_events')).toBe(0);
+  });
+
+  it('answers attachment-only messages and unknown commands clearly, uncounted', async () => {
+    const file = await postActivity(app.url, messageActivity({ text: '', attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }));
+    expect(file.text).toContain('I can only read text');
+    const unknown = await postActivity(app.url, messageActivity({ text: '/frobnicate now' }));
+    expect(unknown.text).toContain("I don't know the command /frobnicate");
+    expect(count(app, 'usage_events')).toBe(0);
+  });
+
+  it('bills a message with a real attachment as premium, but not Teams’ own text/html copy', async () => {
+    await postActivity(app.url, messageActivity({ text: 'plain', attachments: [{ contentType: 'text/html', content: '<p>plain</p>' }] }));
+    await postActivity(app.url, messageActivity({ text: 'see file', attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }));
+    const rows = (app.store as SqliteStore).db.prepare('SELECT dimension FROM usage_events ORDER BY occurred_at, rowid').all();
+    expect(rows).toEqual([{ dimension: 'messages' }, { dimension: 'premium_messages' }]);
+  });
+
+  it('lets non-message activities through the gate (install welcome), unbilled', async () => {
+    const res = await postActivity(app.url, {
+      type: 'conversationUpdate',
+      id: 'cu-1',
+      channelId: 'msteams',
+      serviceUrl: 'http://127.0.0.1:9/',
+      deliveryMode: 'expectReplies',
+      recipient: { id: '28:bot' },
+      from: { id: '29:someone' },
+      conversation: { id: 'conv-x', tenantId: 'tenant-unknown' },
+      membersAdded: [{ id: '28:bot' }],
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("Hi, I'm AI Assistant");
+    expect(count(app, 'usage_events')).toBe(0);
+  });
+
+  it('reports health', async () => {
+    const res = await fetch(`${app.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite' });
+  });
+});
+
+describe('concurrency and idempotency over HTTP', () => {
+  let app: RunningApp;
+  afterEach(() => app.close());
+
+  it('serves exactly 10 of 50 simultaneous turns against a hard cap with 10 units left', async () => {
+    app = await startTestApp();
+    const s = await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'starter', term: { startDate: new Date(Date.UTC(2020, 0, 1)) } });
+    const period = billingPeriodAt(new Date(), s.term);
+    await app.store.usage.record({
+      event: {
+        id: 'seed', tenantId: 'tenant-a', activityId: 'seed', subscriptionId: s.id, planId: 'starter', userId: 'u', conversationId: 'c',
+        conversationType: 'personal', dimension: 'messages', quantity: 490, promptTokens: 0, completionTokens: 0, totalTokens: 0,
+        processingMs: 0, attachmentCount: 0, textLength: 0, occurredAt: new Date(), periodStart: period.start,
+      },
+      included: 500,
+      overage: false,
+    });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => postActivity(app.url, messageActivity({ userId: `user-${i}`, text: `question ${i}` }))),
+    );
+    const served = results.filter((r) => r.text.includes('[Offline demo model]'));
+    const refused = results.filter((r) => r.text.includes('used all its standard messages'));
+    expect(served).toHaveLength(10);
+    expect(refused).toHaveLength(40);
+    const counters = await app.store.usage.counters(s.id, period.start);
+    expect(counters.find((c) => c.dimension === 'messages')).toMatchObject({ used: 500, reserved: 0 });
+  });
+
+  it('counts the same activity delivered twice once (sequentially and concurrently)', async () => {
+    app = await startTestApp();
+    await seedSubscription(app.store, { tenantId: 'tenant-a' });
+    const activity = messageActivity({ id: 'same-activity' });
+    const first = await postActivity(app.url, activity);
+    const again = await postActivity(app.url, activity);
+    expect(first.replies).toHaveLength(1);
+    expect(again.replies).toHaveLength(0);
+    const twin = messageActivity({ id: 'twin-activity' });
+    await Promise.all([postActivity(app.url, twin), postActivity(app.url, twin), postActivity(app.url, twin)]);
+    const db = (app.store as SqliteStore).db;
+    expect((db.prepare('SELECT COUNT(*) AS n FROM usage_events').get() as { n: number }).n).toBe(2);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM usage_outbox').get() as { n: number }).n).toBe(2);
+    expect((db.prepare('SELECT SUM(used) AS u, SUM(reserved) AS r FROM usage_counters').get() as { u: number; r: number })).toEqual({ u: 2, r: 0 });
+  });
+});
