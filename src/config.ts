@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { AppError } from './domain/errors';
 
@@ -13,6 +14,34 @@ export type ModelConfig =
   | { kind: 'offline' }
   | { kind: 'openai'; apiKey: string; model: string; baseUrl?: string }
   | { kind: 'azure-openai'; endpoint: string; deployment: string; apiVersion: string; apiKey?: string };
+
+/** The Marketplace's own Entra app: its tokens call our webhook (`appid`/`azp`) and it is the API's resource. */
+export const MARKETPLACE_APP_ID = '20e940b3-4c77-4b0b-9a53-9e16a1b010a7';
+export const MARKETPLACE_API_BASE_URL = 'https://marketplaceapi.microsoft.com/api';
+/** Where the local Marketplace emulator is mounted in the dev server (and standalone). */
+export const EMULATOR_PREFIX = '/emulator';
+
+export type MarketplaceAuth =
+  /** The local emulator: a fixed bearer token. Development and tests only. */
+  | { kind: 'emulator'; token: string }
+  | { kind: 'client-secret'; tenantId: string; clientId: string; clientSecret: string }
+  /** DefaultAzureCredential (managed identity in Azure); `clientId` picks a user-assigned identity. */
+  | { kind: 'managed-identity'; clientId?: string };
+
+export interface FaultConfig {
+  /** Share of API calls answered 500/503 before doing anything. */
+  errorRate: number;
+  /** Share answered 429 with Retry-After. */
+  throttleRate: number;
+  /** Share that never answer (the client's timeout fires). */
+  timeoutRate: number;
+  /** Share processed, then answered 500: the work is done but the caller does not know. */
+  lostResponseRate: number;
+  /** Added to every API call. */
+  latencyMs: number;
+  /** Seed of the fault dice, for reproducible runs. */
+  seed: number;
+}
 
 export interface Config {
   env: Environment;
@@ -60,6 +89,51 @@ export interface Config {
   operatorIds: readonly string[];
   /** Seeds a subscription for the Agents Playground's default tenant. Dev only. */
   devSeed: boolean;
+  marketplace: {
+    /** Fulfillment and Metering APIs (they share the base). No trailing slash. */
+    apiBaseUrl: string;
+    apiVersion: string;
+    auth: MarketplaceAuth;
+    offerId: string;
+    publisherId: string;
+    requestTimeoutMs: number;
+    maxRetries: number;
+    webhook: {
+      /** Our fulfillment app's client id: the `aud` of webhook tokens. */
+      audience: string;
+      /** Our (publisher) tenant: the `tid` of webhook tokens. */
+      tenantId: string;
+      /** Accepted `iss` values. */
+      issuers: readonly string[];
+      jwksUrl: string;
+      /** `appid` (v1 tokens) / `azp` (v2 tokens) that may call us. */
+      callerAppId: string;
+      clockSkewSeconds: number;
+    };
+    /** 0 = no periodic reconciliation. */
+    reconcileIntervalMs: number;
+  };
+  /** The local Marketplace emulator, mounted at /emulator. Never in production. */
+  emulator: {
+    enabled: boolean;
+    /** Port of `npm run emulator` (standalone). */
+    port: number;
+    faults: FaultConfig;
+    /** Delay before an activated subscription reads `Subscribed` (activation is asynchronous in the real API). */
+    activationDelayMs: number;
+    /** Where the emulator keeps its state between restarts; none = memory only. */
+    stateFile?: string;
+  };
+  landing: {
+    /** The Teams app id, for the "Open in Teams" deep link. */
+    teamsAppId: string;
+    /** Entra sign-in for buyers (OpenID Connect); required for Marketplace certification. */
+    sso?: { clientId: string; clientSecret: string; authority: string };
+    /** Key of the landing page's session cookie (HMAC). */
+    sessionSecret: string;
+    /** How long Activate waits for the subscription to read `Subscribed`. */
+    activationWaitMs: number;
+  };
 }
 
 /** The Agents Playground's default ids. They are not valid GUIDs: ids are never checked for shape. */
@@ -211,6 +285,10 @@ export function loadConfig(env: Env): Readonly<Config> {
     },
     operatorIds: Object.freeze(r.list('OPERATOR_IDS')),
     devSeed,
+    // Filled below: they depend on the fields above.
+    marketplace: undefined as unknown as Config['marketplace'],
+    emulator: undefined as unknown as Config['emulator'],
+    landing: undefined as unknown as Config['landing'],
   };
 
   if (production) {
@@ -222,7 +300,104 @@ export function loadConfig(env: Env): Readonly<Config> {
     if (appType !== 'MultiTenant' && !config.bot.tenantId) configError('BOT_TENANT_ID', `set for BOT_TYPE=${appType}`);
     if (devSeed) configError('DEV_SEED', 'off in production (it seeds a demo subscription)', env.DEV_SEED);
   }
+  config.emulator = loadEmulator(r, config, nodeEnv);
+  config.marketplace = loadMarketplace(r, config, nodeEnv);
+  config.landing = loadLanding(r, nodeEnv);
+
   return deepFreeze(config);
+}
+
+type Reader = ReturnType<typeof reader>;
+
+function loadEmulator(r: Reader, config: Config, env: Environment): Config['emulator'] {
+  const enabled = r.bool('EMULATOR', env !== 'production' && !r.raw('MARKETPLACE_API_BASE_URL'));
+  if (enabled && env === 'production') configError('EMULATOR', 'off in production (the Marketplace emulator is for development and tests)');
+  const rate = (name: string) => r.num(name, 0, 0, 1);
+  const stateFile = r.str('EMULATOR_STATE_FILE');
+  return {
+    enabled,
+    port: r.int('EMULATOR_PORT', 3980, 0, 65535),
+    faults: {
+      errorRate: rate('EMULATOR_ERROR_RATE'),
+      throttleRate: rate('EMULATOR_THROTTLE_RATE'),
+      timeoutRate: rate('EMULATOR_TIMEOUT_RATE'),
+      lostResponseRate: rate('EMULATOR_LOST_RESPONSE_RATE'),
+      latencyMs: r.int('EMULATOR_LATENCY_MS', 0, 0, 60_000),
+      seed: r.int('EMULATOR_SEED', 1, 0, 2 ** 31 - 1),
+    },
+    activationDelayMs: r.int('EMULATOR_ACTIVATION_DELAY_MS', 300, 0, 60_000),
+    ...(stateFile ? { stateFile: path.resolve(stateFile) } : enabled && env === 'development' ? { stateFile: path.join(config.dataDir, 'emulator.json') } : {}),
+  };
+}
+
+function loadMarketplace(r: Reader, config: Config, env: Environment): Config['marketplace'] {
+  // With the emulator (the development default), everything points at it, mounted in this server.
+  const emulatorOn = r.bool('EMULATOR', env !== 'production' && !r.raw('MARKETPLACE_API_BASE_URL'));
+  const emulatorBase = `${config.publicUrl}${EMULATOR_PREFIX}`;
+  const apiBaseUrl = r.url('MARKETPLACE_API_BASE_URL', emulatorOn ? `${emulatorBase}/api` : MARKETPLACE_API_BASE_URL)!;
+  const clientId = r.str('MARKETPLACE_CLIENT_ID');
+  const clientSecret = r.str('MARKETPLACE_CLIENT_SECRET');
+  const tenantId = r.str('PUBLISHER_TENANT_ID', emulatorOn ? 'emulator-publisher-tenant' : undefined);
+  let auth: MarketplaceAuth;
+  if (clientId && clientSecret) {
+    if (!tenantId) configError('PUBLISHER_TENANT_ID', 'set with MARKETPLACE_CLIENT_ID and MARKETPLACE_CLIENT_SECRET');
+    auth = { kind: 'client-secret', tenantId, clientId, clientSecret };
+  } else if (emulatorOn && !r.raw('MARKETPLACE_AUTH')) {
+    auth = { kind: 'emulator', token: 'emulator-access-token' };
+  } else {
+    const kind = r.oneOf('MARKETPLACE_AUTH', ['managed-identity', 'emulator'], 'managed-identity');
+    auth = kind === 'emulator' ? { kind: 'emulator', token: 'emulator-access-token' } : { kind: 'managed-identity', ...(clientId ? { clientId } : {}) };
+  }
+  if (env === 'production' && auth.kind === 'emulator') configError('MARKETPLACE_AUTH', 'managed-identity or a client secret in production');
+  const audience = r.str('MARKETPLACE_WEBHOOK_AUDIENCE', clientId ?? (emulatorOn ? 'emulator-fulfillment-app' : undefined));
+  if (env === 'production' && !audience) configError('MARKETPLACE_WEBHOOK_AUDIENCE', 'set in production (the client id of the fulfillment app the webhook tokens are issued for)');
+  if (env === 'production' && !tenantId) configError('PUBLISHER_TENANT_ID', 'set in production (the tenant the webhook tokens come from)');
+  const tid = tenantId ?? 'not-configured';
+  const issuerOverride = r.url('MARKETPLACE_WEBHOOK_ISSUER');
+  return {
+    apiBaseUrl,
+    apiVersion: '2018-08-31',
+    auth,
+    offerId: r.str('MARKETPLACE_OFFER_ID', 'teams-ai-assistant')!,
+    publisherId: r.str('MARKETPLACE_PUBLISHER_ID', 'contoso')!,
+    requestTimeoutMs: r.int('MARKETPLACE_TIMEOUT_MS', 8000, 500, 120_000),
+    maxRetries: r.int('MARKETPLACE_MAX_RETRIES', 3, 0, 10),
+    webhook: {
+      audience: audience ?? 'not-configured',
+      tenantId: tid,
+      // Entra issues v1 (sts.windows.net) or v2 (login.microsoftonline.com/…/v2.0) tokens.
+      issuers: Object.freeze(
+        issuerOverride
+          ? [issuerOverride]
+          : emulatorOn
+            ? [emulatorBase]
+            : [`https://sts.windows.net/${tid}/`, `https://login.microsoftonline.com/${tid}/v2.0`],
+      ),
+      jwksUrl: r.url('MARKETPLACE_WEBHOOK_JWKS_URL', emulatorOn ? `${emulatorBase}/keys` : `https://login.microsoftonline.com/${tid}/discovery/v2.0/keys`)!,
+      callerAppId: MARKETPLACE_APP_ID,
+      clockSkewSeconds: r.int('MARKETPLACE_WEBHOOK_CLOCK_SKEW_SECONDS', 120, 0, 600),
+    },
+    reconcileIntervalMs: r.int('RECONCILE_INTERVAL_MINUTES', 60, 0, 7 * 24 * 60) * 60_000,
+  };
+}
+
+function loadLanding(r: Reader, env: Environment): Config['landing'] {
+  const ssoClientId = r.str('LANDING_SSO_CLIENT_ID');
+  const ssoSecret = r.str('LANDING_SSO_CLIENT_SECRET');
+  if (ssoClientId && !ssoSecret) configError('LANDING_SSO_CLIENT_SECRET', 'set with LANDING_SSO_CLIENT_ID');
+  const sessionSecret = r.str('SESSION_SECRET');
+  if (env === 'production' && (!sessionSecret || sessionSecret.length < 32)) {
+    configError('SESSION_SECRET', 'at least 32 characters in production (it signs the landing page session)');
+  }
+  return {
+    teamsAppId: r.str('TEAMS_APP_ID', '00000000-0000-0000-0000-000000000000')!,
+    ...(ssoClientId && ssoSecret
+      ? { sso: { clientId: ssoClientId, clientSecret: ssoSecret, authority: r.url('LANDING_SSO_AUTHORITY', 'https://login.microsoftonline.com/organizations')! } }
+      : {}),
+    // Outside production a per-process random key: sessions do not survive a restart, which is fine locally.
+    sessionSecret: sessionSecret ?? randomBytes(32).toString('hex'),
+    activationWaitMs: r.int('ACTIVATION_WAIT_MS', 10_000, 0, 120_000),
+  };
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -10,6 +10,9 @@ const production = {
   BOT_PASSWORD: 'secret',
   BOT_TENANT_ID: 'publisher-tenant',
   OPENAI_API_KEY: 'sk-test',
+  PUBLISHER_TENANT_ID: 'publisher-tenant',
+  MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app-id',
+  SESSION_SECRET: 'x'.repeat(40),
 };
 
 describe('config', () => {
@@ -22,6 +25,10 @@ describe('config', () => {
     expect(c.devSeed).toBe(true);
     expect(c.bot.appId).toBe('');
     expect(Object.isFrozen(c) && Object.isFrozen(c.enforcement)).toBe(true);
+    expect(c.emulator.enabled).toBe(true);
+    expect(c.marketplace.apiBaseUrl).toBe('http://localhost:3978/emulator/api');
+    expect(c.marketplace.auth.kind).toBe('emulator');
+    expect(c.marketplace.webhook.jwksUrl).toBe('http://localhost:3978/emulator/keys');
   });
 
   it.each([
@@ -43,10 +50,20 @@ describe('config', () => {
   });
 
   describe('production guards', () => {
-    it('accepts a complete production configuration', () => {
+    it('accepts a complete production configuration: real Marketplace, managed identity, Entra webhook tokens', () => {
       const c = loadConfig(production);
       expect(c.devSeed).toBe(false);
       expect(c.host).toBe('0.0.0.0');
+      expect(c.emulator.enabled).toBe(false);
+      expect(c.marketplace.apiBaseUrl).toBe('https://marketplaceapi.microsoft.com/api');
+      expect(c.marketplace.auth).toEqual({ kind: 'managed-identity' });
+      expect(c.marketplace.webhook).toMatchObject({
+        audience: 'fulfillment-app-id',
+        tenantId: 'publisher-tenant',
+        issuers: ['https://sts.windows.net/publisher-tenant/', 'https://login.microsoftonline.com/publisher-tenant/v2.0'],
+        jwksUrl: 'https://login.microsoftonline.com/publisher-tenant/discovery/v2.0/keys',
+        callerAppId: '20e940b3-4c77-4b0b-9a53-9e16a1b010a7',
+      });
     });
 
     it.each([
@@ -55,6 +72,9 @@ describe('config', () => {
       [{ BOT_TENANT_ID: '' }, 'BOT_TENANT_ID must be set'],
       [{ DEV_SEED: 'true' }, 'DEV_SEED must be off in production'],
       [{ OPENAI_API_KEY: '' }, 'the offline model is for development only'],
+      [{ EMULATOR: 'true' }, 'EMULATOR must be off in production'],
+      [{ MARKETPLACE_WEBHOOK_AUDIENCE: '' }, 'MARKETPLACE_WEBHOOK_AUDIENCE must be set in production'],
+      [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 32 characters'],
     ])('refuses %o', (change, message) => {
       expect(() => loadConfig({ ...production, ...change })).toThrow(message);
     });
