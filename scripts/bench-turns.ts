@@ -30,8 +30,20 @@ const CPUS = os.availableParallelism();
 const HAS_TASKSET = CPUS > 1 && spawnSync('taskset', ['-V']).status === 0;
 
 async function startServer(mode: 'bare' | 'enforced', dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const args = ['--import', 'tsx', path.join(__dirname, 'bench/turn-server.ts'), '--mode', mode, '--data-dir', dataDir, '--tenant', BENCH_TENANT];
-  const [command, argv] = HAS_TASKSET ? ['taskset', ['-c', String(CPUS - 1), process.execPath, ...args]] : [process.execPath, args];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(__dirname, 'bench/turn-server.ts'),
+    '--mode',
+    mode,
+    '--data-dir',
+    dataDir,
+    '--tenant',
+    BENCH_TENANT,
+  ];
+  const [command, argv] = HAS_TASKSET
+    ? ['taskset', ['-c', String(CPUS - 1), process.execPath, ...args]]
+    : [process.execPath, args];
   const child = spawn(command, argv, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
@@ -73,9 +85,14 @@ async function drive(url: string, turns: number) {
     while (next < turns) {
       const i = next++;
       const t0 = performance.now();
-      const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity(i) });
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: activity(i),
+      });
       const body = (await res.json()) as { activities?: { type: string }[] };
-      if (res.status !== 200 || !body.activities?.some((a) => a.type === 'message')) throw new Error(`turn ${i} failed: ${res.status}`);
+      if (res.status !== 200 || !body.activities?.some((a) => a.type === 'message'))
+        throw new Error(`turn ${i} failed: ${res.status}`);
       latencies.push(performance.now() - t0);
     }
   };
@@ -131,10 +148,14 @@ async function main(): Promise<void> {
           `enforced ${round(enforced.perSec, 1)} turns/s (p50 ${round(quantile(enforced.latencies, 0.5))} ms), ratio ${round(enforced.perSec / bare.perSec, 3)}`,
       );
     }
-    console.log(`servers pinned to CPU ${HAS_TASKSET ? CPUS - 1 : 'none (no taskset)'}; concurrency ${CONCURRENCY}; medians of ${ROUNDS} rounds`);
+    console.log(
+      `servers pinned to CPU ${HAS_TASKSET ? CPUS - 1 : 'none (no taskset)'}; concurrency ${CONCURRENCY}; medians of ${ROUNDS} rounds`,
+    );
     if (cpu.bare > 0) {
       const per = (mode: 'bare' | 'enforced') => Math.round(cpu[mode] / (TURNS * ROUNDS));
-      console.log(`server CPU per turn: bare ${per('bare')} µs, enforced ${per('enforced')} µs (+${per('enforced') - per('bare')} µs, ${round(per('bare') / per('enforced'), 3)} as a ratio)`);
+      console.log(
+        `server CPU per turn: bare ${per('bare')} µs, enforced ${per('enforced')} µs (+${per('enforced') - per('bare')} µs, ${round(per('bare') / per('enforced'), 3)} as a ratio)`,
+      );
     }
     console.log(
       JSON.stringify({

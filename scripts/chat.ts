@@ -14,12 +14,12 @@ import { renderReply, type ReplyActivity } from '../src/cli/card-text';
 import { PLAYGROUND_TENANT_ID, PLAYGROUND_USER_ID } from '../src/config';
 
 const options = {
-    url: { type: 'string', default: 'http://127.0.0.1:3978' },
-    tenant: { type: 'string', default: PLAYGROUND_TENANT_ID },
-    user: { type: 'string', default: PLAYGROUND_USER_ID },
-    name: { type: 'string', default: 'Playground admin' },
-    conversation: { type: 'string' },
-    group: { type: 'boolean', default: false },
+  url: { type: 'string', default: 'http://127.0.0.1:3978' },
+  tenant: { type: 'string', default: PLAYGROUND_TENANT_ID },
+  user: { type: 'string', default: PLAYGROUND_USER_ID },
+  name: { type: 'string', default: 'Playground admin' },
+  conversation: { type: 'string' },
+  group: { type: 'boolean', default: false },
 } as const;
 
 type Options = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];

@@ -86,7 +86,10 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   sweeper.unref();
 
   const url = await listen(server, config.port, config.host);
-  logger.info({ url, store: store.kind, model: config.model.kind, auth: config.bot.appId ? 'on' : 'OFF (development)' }, 'bot listening');
+  logger.info(
+    { url, store: store.kind, model: config.model.kind, auth: config.bot.appId ? 'on' : 'OFF (development)' },
+    'bot listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {

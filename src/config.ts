@@ -213,7 +213,8 @@ function projectRoot(): string {
 function loadModel(r: ReturnType<typeof reader>, env: Environment): ModelConfig {
   const azureEndpoint = r.url('AZURE_OPENAI_ENDPOINT');
   if (azureEndpoint) {
-    const deployment = r.str('AZURE_OPENAI_DEPLOYMENT') ?? configError('AZURE_OPENAI_DEPLOYMENT', 'set when AZURE_OPENAI_ENDPOINT is set');
+    const deployment =
+      r.str('AZURE_OPENAI_DEPLOYMENT') ?? configError('AZURE_OPENAI_DEPLOYMENT', 'set when AZURE_OPENAI_ENDPOINT is set');
     const apiKey = r.str('AZURE_OPENAI_API_KEY');
     return {
       kind: 'azure-openai',
@@ -227,10 +228,18 @@ function loadModel(r: ReturnType<typeof reader>, env: Environment): ModelConfig 
   const baseUrl = r.url('OPENAI_BASE_URL');
   if (apiKey || baseUrl) {
     // OpenAI-compatible servers often need no key; the client still wants a non-empty one.
-    return { kind: 'openai', apiKey: apiKey ?? 'not-needed', model: r.str('OPENAI_MODEL', 'gpt-4o-mini')!, ...(baseUrl ? { baseUrl } : {}) };
+    return {
+      kind: 'openai',
+      apiKey: apiKey ?? 'not-needed',
+      model: r.str('OPENAI_MODEL', 'gpt-4o-mini')!,
+      ...(baseUrl ? { baseUrl } : {}),
+    };
   }
   if (env === 'production') {
-    configError('OPENAI_API_KEY', 'set (or OPENAI_BASE_URL, or AZURE_OPENAI_ENDPOINT) in production: the offline model is for development only');
+    configError(
+      'OPENAI_API_KEY',
+      'set (or OPENAI_BASE_URL, or AZURE_OPENAI_ENDPOINT) in production: the offline model is for development only',
+    );
   }
   return { kind: 'offline' };
 }
@@ -311,7 +320,8 @@ type Reader = ReturnType<typeof reader>;
 
 function loadEmulator(r: Reader, config: Config, env: Environment): Config['emulator'] {
   const enabled = r.bool('EMULATOR', env !== 'production' && !r.raw('MARKETPLACE_API_BASE_URL'));
-  if (enabled && env === 'production') configError('EMULATOR', 'off in production (the Marketplace emulator is for development and tests)');
+  if (enabled && env === 'production')
+    configError('EMULATOR', 'off in production (the Marketplace emulator is for development and tests)');
   const rate = (name: string) => r.num(name, 0, 0, 1);
   const stateFile = r.str('EMULATOR_STATE_FILE');
   return {
@@ -326,7 +336,11 @@ function loadEmulator(r: Reader, config: Config, env: Environment): Config['emul
       seed: r.int('EMULATOR_SEED', 1, 0, 2 ** 31 - 1),
     },
     activationDelayMs: r.int('EMULATOR_ACTIVATION_DELAY_MS', 300, 0, 60_000),
-    ...(stateFile ? { stateFile: path.resolve(stateFile) } : enabled && env === 'development' ? { stateFile: path.join(config.dataDir, 'emulator.json') } : {}),
+    ...(stateFile
+      ? { stateFile: path.resolve(stateFile) }
+      : enabled && env === 'development'
+        ? { stateFile: path.join(config.dataDir, 'emulator.json') }
+        : {}),
   };
 }
 
@@ -346,12 +360,21 @@ function loadMarketplace(r: Reader, config: Config, env: Environment): Config['m
     auth = { kind: 'emulator', token: 'emulator-access-token' };
   } else {
     const kind = r.oneOf('MARKETPLACE_AUTH', ['managed-identity', 'emulator'], 'managed-identity');
-    auth = kind === 'emulator' ? { kind: 'emulator', token: 'emulator-access-token' } : { kind: 'managed-identity', ...(clientId ? { clientId } : {}) };
+    auth =
+      kind === 'emulator'
+        ? { kind: 'emulator', token: 'emulator-access-token' }
+        : { kind: 'managed-identity', ...(clientId ? { clientId } : {}) };
   }
-  if (env === 'production' && auth.kind === 'emulator') configError('MARKETPLACE_AUTH', 'managed-identity or a client secret in production');
+  if (env === 'production' && auth.kind === 'emulator')
+    configError('MARKETPLACE_AUTH', 'managed-identity or a client secret in production');
   const audience = r.str('MARKETPLACE_WEBHOOK_AUDIENCE', clientId ?? (emulatorOn ? 'emulator-fulfillment-app' : undefined));
-  if (env === 'production' && !audience) configError('MARKETPLACE_WEBHOOK_AUDIENCE', 'set in production (the client id of the fulfillment app the webhook tokens are issued for)');
-  if (env === 'production' && !tenantId) configError('PUBLISHER_TENANT_ID', 'set in production (the tenant the webhook tokens come from)');
+  if (env === 'production' && !audience)
+    configError(
+      'MARKETPLACE_WEBHOOK_AUDIENCE',
+      'set in production (the client id of the fulfillment app the webhook tokens are issued for)',
+    );
+  if (env === 'production' && !tenantId)
+    configError('PUBLISHER_TENANT_ID', 'set in production (the tenant the webhook tokens come from)');
   const tid = tenantId ?? 'not-configured';
   const issuerOverride = r.url('MARKETPLACE_WEBHOOK_ISSUER');
   return {
@@ -373,7 +396,10 @@ function loadMarketplace(r: Reader, config: Config, env: Environment): Config['m
             ? [emulatorBase]
             : [`https://sts.windows.net/${tid}/`, `https://login.microsoftonline.com/${tid}/v2.0`],
       ),
-      jwksUrl: r.url('MARKETPLACE_WEBHOOK_JWKS_URL', emulatorOn ? `${emulatorBase}/keys` : `https://login.microsoftonline.com/${tid}/discovery/v2.0/keys`)!,
+      jwksUrl: r.url(
+        'MARKETPLACE_WEBHOOK_JWKS_URL',
+        emulatorOn ? `${emulatorBase}/keys` : `https://login.microsoftonline.com/${tid}/discovery/v2.0/keys`,
+      )!,
       callerAppId: MARKETPLACE_APP_ID,
       clockSkewSeconds: r.int('MARKETPLACE_WEBHOOK_CLOCK_SKEW_SECONDS', 120, 0, 600),
     },
@@ -392,7 +418,13 @@ function loadLanding(r: Reader, env: Environment): Config['landing'] {
   return {
     teamsAppId: r.str('TEAMS_APP_ID', '00000000-0000-0000-0000-000000000000')!,
     ...(ssoClientId && ssoSecret
-      ? { sso: { clientId: ssoClientId, clientSecret: ssoSecret, authority: r.url('LANDING_SSO_AUTHORITY', 'https://login.microsoftonline.com/organizations')! } }
+      ? {
+          sso: {
+            clientId: ssoClientId,
+            clientSecret: ssoSecret,
+            authority: r.url('LANDING_SSO_AUTHORITY', 'https://login.microsoftonline.com/organizations')!,
+          },
+        }
       : {}),
     // Outside production a per-process random key: sessions do not survive a restart, which is fine locally.
     sessionSecret: sessionSecret ?? randomBytes(32).toString('hex'),

@@ -10,7 +10,12 @@ export const DEV_SUBSCRIPTION_ID = 'dev-playground-subscription';
  * Development only: a subscribed tenant for the Agents Playground's default ids, so `npm start` + the Playground
  * (or `npm run chat`) work with no set-up. Created once; later changes (webhooks in dev) are kept.
  */
-export async function seedDevSubscription(deps: { store: Store; catalog: PlanCatalog; clock: Clock; logger: Logger }): Promise<void> {
+export async function seedDevSubscription(deps: {
+  store: Store;
+  catalog: PlanCatalog;
+  clock: Clock;
+  logger: Logger;
+}): Promise<void> {
   if (await deps.store.subscriptions.get(DEV_SUBSCRIPTION_ID)) return;
   const plan = deps.catalog.get('business') ?? deps.catalog.plans.find((p) => !p.isPricePerSeat) ?? deps.catalog.plans[0]!;
   const now = deps.clock.now();
@@ -32,6 +37,12 @@ export async function seedDevSubscription(deps: { store: Store; catalog: PlanCat
     updatedAt: now,
     activatedAt: now,
   });
-  await deps.store.admins.add({ tenantId: PLAYGROUND_TENANT_ID, userId: PLAYGROUND_USER_ID, userName: 'Playground admin', addedBy: 'seed', addedAt: now });
+  await deps.store.admins.add({
+    tenantId: PLAYGROUND_TENANT_ID,
+    userId: PLAYGROUND_USER_ID,
+    userName: 'Playground admin',
+    addedBy: 'seed',
+    addedAt: now,
+  });
   deps.logger.info({ tenantId: PLAYGROUND_TENANT_ID, planId: plan.id }, 'seeded the development subscription');
 }

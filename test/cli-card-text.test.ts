@@ -5,13 +5,27 @@ import { cardToText, renderReply } from '../src/cli/card-text';
 
 describe('terminal rendering of cards (npm run chat)', () => {
   it('renders titles, text, facts and links', () => {
-    const text = cardToText(refusalCard({ kind: 'no-subscription' }, { offerListingUrl: 'https://offer', landingPageUrl: 'https://land', manageSubscriptionUrl: 'https://manage' }, 'Bot'));
+    const text = cardToText(
+      refusalCard(
+        { kind: 'no-subscription' },
+        { offerListingUrl: 'https://offer', landingPageUrl: 'https://land', manageSubscriptionUrl: 'https://manage' },
+        'Bot',
+      ),
+    );
     expect(text).toContain('== Your organization has not subscribed to Bot yet ==');
     expect(text).toContain('[See plans] https://offer');
   });
 
   it('draws charts as text bars', () => {
-    const text = cardToText(statsCard([{ day: '2026-03-01', turns: 2 }, { day: '2026-03-02', turns: 4 }], [{ userId: 'u', userName: 'Ada', turns: 6, quantity: 6 }]));
+    const text = cardToText(
+      statsCard(
+        [
+          { day: '2026-03-01', turns: 2 },
+          { day: '2026-03-02', turns: 4 },
+        ],
+        [{ userId: 'u', userName: 'Ada', turns: 6, quantity: 6 }],
+      ),
+    );
     expect(text).toMatch(/03-01 █{15} 2/);
     expect(text).toMatch(/03-02 █{30} 4/);
     expect(text).toContain('Ada  6 messages, 6 units');

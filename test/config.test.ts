@@ -45,8 +45,14 @@ describe('config', () => {
 
   it('picks the model from the settings', () => {
     expect(loadConfig({ OPENAI_API_KEY: 'k' }).model).toMatchObject({ kind: 'openai', apiKey: 'k', model: 'gpt-4o-mini' });
-    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_MODEL: 'llama' }).model).toMatchObject({ kind: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama' });
-    expect(loadConfig({ AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com/', AZURE_OPENAI_DEPLOYMENT: 'gpt4o' }).model).toMatchObject({ kind: 'azure-openai', endpoint: 'https://x.openai.azure.com', deployment: 'gpt4o' });
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_MODEL: 'llama' }).model).toMatchObject({
+      kind: 'openai',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      model: 'llama',
+    });
+    expect(
+      loadConfig({ AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com/', AZURE_OPENAI_DEPLOYMENT: 'gpt4o' }).model,
+    ).toMatchObject({ kind: 'azure-openai', endpoint: 'https://x.openai.azure.com', deployment: 'gpt4o' });
   });
 
   describe('production guards', () => {
@@ -86,7 +92,12 @@ describe('config', () => {
     it('refuses to start the process without a bot app id, naming the variable', () => {
       const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: 'production', OPENAI_API_KEY: 'sk-test', DATA_DIR: path.join(ROOT, 'data', 'never') },
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'production',
+          OPENAI_API_KEY: 'sk-test',
+          DATA_DIR: path.join(ROOT, 'data', 'never'),
+        },
         encoding: 'utf8',
         timeout: 30_000,
       });

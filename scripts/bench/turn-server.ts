@@ -19,7 +19,9 @@ import { addMessagesRoute, InFlight } from '../../src/web/messages-route';
 const PROMPTS = path.resolve(__dirname, '../../prompts');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { mode: { type: 'string' }, 'data-dir': { type: 'string' }, tenant: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { mode: { type: 'string' }, 'data-dir': { type: 'string' }, tenant: { type: 'string' } },
+  });
   const tenantId = values.tenant ?? 'bench-tenant';
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -55,10 +57,21 @@ async function main(): Promise<void> {
     const app = new Application({
       adapter,
       storage: new BoundedMemoryStorage(),
-      ai: { planner: new ActionPlanner({ model: new OfflineModel(), prompts: new PromptManager({ promptsFolder: PROMPTS }), defaultPrompt: 'chat' }) },
+      ai: {
+        planner: new ActionPlanner({
+          model: new OfflineModel(),
+          prompts: new PromptManager({ promptsFolder: PROMPTS }),
+          defaultPrompt: 'chat',
+        }),
+      },
     });
     const server = createHttpServer({ maxBodyBytes: config.maxBodyBytes, logger });
-    addMessagesRoute(server, { adapter, logic: async (context) => void (await app.run(context)), logger, inFlight: new InFlight() });
+    addMessagesRoute(server, {
+      adapter,
+      logic: async (context) => void (await app.run(context)),
+      logger,
+      inFlight: new InFlight(),
+    });
     url = await listen(server, 0, '127.0.0.1');
   }
   process.once('SIGINT', () => process.exit(0));

@@ -37,7 +37,9 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
   app.message(ANY_COMMAND, async (context) => {
     const text = context.activity.text;
     const name = (Object.keys(COMMANDS) as CommandName[]).find((n) => COMMANDS[n].test(text)) ?? 'unknown';
-    const mentions = /^(assign|revoke|add|remove)$/i.test(text.trim().split(/\s+/)[1] ?? '') ? await mentionedUsers(context, deps.logger) : [];
+    const mentions = /^(assign|revoke|add|remove)$/i.test(text.trim().split(/\s+/)[1] ?? '')
+      ? await mentionedUsers(context, deps.logger)
+      : [];
     await sendReply(context, await deps.commands.run(name, identityOf(context.activity), text, mentions));
   });
   app.message(

@@ -85,7 +85,10 @@ export class SubscriptionGate {
 
     const plan = this.deps.catalog.get(subscription.planId);
     if (!plan) {
-      this.deps.logger.error({ tenantId, subscriptionId: subscription.id, planId: subscription.planId }, 'subscription on a plan missing from the catalog');
+      this.deps.logger.error(
+        { tenantId, subscriptionId: subscription.id, planId: subscription.planId },
+        'subscription on a plan missing from the catalog',
+      );
       return { admitted: false, refusal: { kind: 'unknown-plan', subscription } };
     }
     const now = this.deps.clock.now();
@@ -129,7 +132,15 @@ export class SubscriptionGate {
         if (outcome.reason === 'duplicate') return { admitted: false, duplicate: true };
         return {
           admitted: false,
-          refusal: { kind: 'quota-exceeded', subscription, plan, dimension: estimate.dimension, used: outcome.used, included, period },
+          refusal: {
+            kind: 'quota-exceeded',
+            subscription,
+            plan,
+            dimension: estimate.dimension,
+            used: outcome.used,
+            included,
+            period,
+          },
         };
       }
     } else if (await this.deps.store.usage.isRecorded(tenantId, activityId)) {

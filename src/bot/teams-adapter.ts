@@ -9,7 +9,11 @@ import type { Logger } from '../logger';
  * itself (clear 400s) and maps errors to statuses, instead of `process(req, res)` which echoes error messages.
  */
 export class BotAdapter extends TeamsAdapter {
-  handle(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  handle(
+    authHeader: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     return this.processActivity(authHeader, activity, logic);
   }
 }
@@ -21,7 +25,12 @@ export class BotAdapter extends TeamsAdapter {
 export function createTeamsAdapter(bot: Config['bot'], logger: Logger): BotAdapter {
   // No app id (development): botbuilder requires the MultiTenant type to run without credentials.
   const credentials = bot.appId
-    ? { MicrosoftAppId: bot.appId, MicrosoftAppPassword: bot.appPassword ?? '', MicrosoftAppType: bot.appType, MicrosoftAppTenantId: bot.tenantId ?? '' }
+    ? {
+        MicrosoftAppId: bot.appId,
+        MicrosoftAppPassword: bot.appPassword ?? '',
+        MicrosoftAppType: bot.appType,
+        MicrosoftAppTenantId: bot.tenantId ?? '',
+      }
     : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant' };
   const adapter = new BotAdapter({
     ...credentials,

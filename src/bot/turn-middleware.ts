@@ -86,7 +86,10 @@ export function subscriptionMiddleware(deps: {
           }
         } catch (thrown) {
           // The answer went out but could not be recorded: better unbilled than billed twice. Free the units.
-          logger.error({ ...ids, err: coerceError(thrown).message, subscriptionId: ticket.subscription.id }, 'usage could not be recorded');
+          logger.error(
+            { ...ids, err: coerceError(thrown).message, subscriptionId: ticket.subscription.id },
+            'usage could not be recorded',
+          );
           await gate.release(ticket).catch(() => undefined);
         } finally {
           gate.finish(ticket);

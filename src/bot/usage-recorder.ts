@@ -19,9 +19,7 @@ export interface TurnResult {
  * usage event, the counters and the queue message in one transaction, idempotent on (tenant, activity).
  */
 export class UsageRecorder {
-  constructor(
-    private readonly deps: { store: Store; storeMessageText: boolean; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { store: Store; storeMessageText: boolean; logger: Logger }) {}
 
   async record(ticket: TurnTicket, result: TurnResult): Promise<RecordOutcome> {
     const { plan, subscription, identity } = ticket;
@@ -47,9 +45,7 @@ export class UsageRecorder {
       processingMs: Math.max(0, Math.round(performance.now() - ticket.startedMonotonicMs)),
       attachmentCount: ticket.attachmentCount,
       textLength: ticket.textLength,
-      ...(this.deps.storeMessageText
-        ? { messageText: result.messageText ?? '', responseText: result.responseText ?? '' }
-        : {}),
+      ...(this.deps.storeMessageText ? { messageText: result.messageText ?? '', responseText: result.responseText ?? '' } : {}),
       occurredAt: ticket.startedAt,
       periodStart: ticket.period.start,
     };

@@ -74,7 +74,9 @@ export function renderReply(activity: ReplyActivity): string | undefined {
   const parts: string[] = [];
   if (activity.text) parts.push(activity.text);
   for (const a of activity.attachments ?? []) {
-    parts.push(a.contentType === 'application/vnd.microsoft.card.adaptive' ? cardToText(a.content) : `(attachment ${a.contentType})`);
+    parts.push(
+      a.contentType === 'application/vnd.microsoft.card.adaptive' ? cardToText(a.content) : `(attachment ${a.contentType})`,
+    );
   }
   return parts.join('\n');
 }

@@ -50,8 +50,7 @@ export function classifyTurn(facts: TurnFacts, rules: BillingRules = DEFAULT_BIL
     (rules.attachmentsArePremium && facts.attachmentCount > 0) ||
     facts.textLength > rules.premiumTextLength ||
     facts.totalTokens > rules.premiumTokens;
-  const quantity =
-    facts.totalTokens > rules.multiUnitTokens ? Math.ceil(facts.totalTokens / rules.tokensPerUnit) : 1;
+  const quantity = facts.totalTokens > rules.multiUnitTokens ? Math.ceil(facts.totalTokens / rules.tokensPerUnit) : 1;
   return { dimension: premium ? 'premium_messages' : 'messages', quantity };
 }
 

@@ -82,7 +82,8 @@ export function parseCatalog(input: unknown, source: string): PlanCatalog {
     const rawDims = (p.dimensions ?? {}) as Record<string, unknown>;
     if (typeof rawDims !== 'object') fail(`${at}.dimensions`, 'must be an object');
     for (const key of Object.keys(rawDims)) {
-      if (!(DIMENSIONS as readonly string[]).includes(key)) fail(`${at}.dimensions.${key}`, `is not a known dimension (${DIMENSIONS.join(', ')})`);
+      if (!(DIMENSIONS as readonly string[]).includes(key))
+        fail(`${at}.dimensions.${key}`, `is not a known dimension (${DIMENSIONS.join(', ')})`);
     }
     const dimensions = {} as Record<Dimension, DimensionAllowance>;
     for (const dim of DIMENSIONS) {
@@ -90,9 +91,13 @@ export function parseCatalog(input: unknown, source: string): PlanCatalog {
       const included = d.included === null || d.included === 'unlimited' ? null : num(`dimensions.${dim}.included`, d.included);
       const overagePrice = num(`dimensions.${dim}.overagePrice`, d.overagePrice, true);
       if (overagePrice !== undefined && isPricePerSeat) {
-        fail(`${at}.dimensions.${dim}.overagePrice`, 'is not allowed on a per-seat plan (Marketplace meters flat-rate plans only)');
+        fail(
+          `${at}.dimensions.${dim}.overagePrice`,
+          'is not allowed on a per-seat plan (Marketplace meters flat-rate plans only)',
+        );
       }
-      dimensions[dim] = overagePrice === undefined ? { included: included ?? null } : { included: included ?? null, overagePrice };
+      dimensions[dim] =
+        overagePrice === undefined ? { included: included ?? null } : { included: included ?? null, overagePrice };
     }
     const rules = (p.billingRules ?? {}) as Record<string, unknown>;
     const billingRules: BillingRules = { ...DEFAULT_BILLING_RULES };

@@ -18,6 +18,40 @@ export interface Store {
   seats: SeatRepo;
   usage: UsageRepo;
   users: UserDirectoryRepo;
+  operations: OperationRepo;
+}
+
+export type OperationSource = 'webhook' | 'landing' | 'reconcile' | 'seed';
+export type OperationOutcome = 'Applied' | 'Rejected' | 'Ignored';
+
+/** One change to a subscription, from whatever source, with its before and after (the seed's SubscriptionOperations). */
+export interface SubscriptionOperationRecord {
+  /** The Marketplace operation id; absent for local actions (activation, reconciliation). */
+  operationId?: string;
+  subscriptionId: string;
+  action: string;
+  source: OperationSource;
+  status: OperationOutcome;
+  fromStatus?: string;
+  toStatus?: string;
+  fromPlanId?: string;
+  toPlanId?: string;
+  fromQuantity?: number;
+  toQuantity?: number;
+  detail?: string;
+  createdAt: Date;
+}
+
+export interface OperationRepo {
+  /** The record of a Marketplace operation already handled, if any. */
+  find(operationId: string): Promise<SubscriptionOperationRecord | undefined>;
+  /**
+   * In one transaction: records the operation (unique on its Marketplace id) and writes the subscription's new
+   * state. `duplicate` when that operation id was recorded before: then nothing is written, so a redelivered
+   * webhook is applied once.
+   */
+  apply(input: { record: SubscriptionOperationRecord; subscription?: Subscription }): Promise<'applied' | 'duplicate'>;
+  list(subscriptionId: string): Promise<SubscriptionOperationRecord[]>;
 }
 
 export interface KnownUser {
@@ -84,9 +118,23 @@ export type SeatClaim =
 
 export interface SeatRepo {
   /** Atomic: concurrent claims never hand out more than `capacity` seats. */
-  claim(input: { subscriptionId: string; userId: string; userName?: string; capacity: number; autoAssign: boolean; at: Date }): Promise<SeatClaim>;
+  claim(input: {
+    subscriptionId: string;
+    userId: string;
+    userName?: string;
+    capacity: number;
+    autoAssign: boolean;
+    at: Date;
+  }): Promise<SeatClaim>;
   /** Admin assignment; also gives back a revoked seat. */
-  assign(input: { subscriptionId: string; userId: string; userName?: string; capacity: number; by: string; at: Date }): Promise<'assigned' | 'already' | 'full'>;
+  assign(input: {
+    subscriptionId: string;
+    userId: string;
+    userName?: string;
+    capacity: number;
+    by: string;
+    at: Date;
+  }): Promise<'assigned' | 'already' | 'full'>;
   /** False when the user held no active seat. */
   revoke(input: { subscriptionId: string; userId: string; by: string; at: Date }): Promise<boolean>;
   /** Active seats, oldest first (the first `quantity` of them are valid). */

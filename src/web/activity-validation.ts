@@ -24,8 +24,10 @@ export function checkActivity(body: unknown): ActivityCheck {
     return fail('activity.attachments must be an array of objects.');
   }
   if (body.type === 'message') {
-    if (typeof body.id !== 'string' || body.id === '') return fail('activity.id is required on messages (it makes redeliveries safe).');
-    if (body.text !== undefined && body.text !== null && typeof body.text !== 'string') return fail('activity.text must be a string.');
+    if (typeof body.id !== 'string' || body.id === '')
+      return fail('activity.id is required on messages (it makes redeliveries safe).');
+    if (body.text !== undefined && body.text !== null && typeof body.text !== 'string')
+      return fail('activity.text must be a string.');
   }
   for (const key of ['timestamp', 'localTimestamp', 'expiration'] as const) {
     const value = body[key];

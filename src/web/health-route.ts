@@ -4,7 +4,10 @@ import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 
 /** `GET /healthz`: 200 when the store answers, 503 otherwise. App Service's health check points here. */
-export function addHealthRoute(server: Server, deps: { store: Store; logger: Logger; extra?: () => Record<string, unknown> }): void {
+export function addHealthRoute(
+  server: Server,
+  deps: { store: Store; logger: Logger; extra?: () => Record<string, unknown> },
+): void {
   server.get('/healthz', async (_req, res) => {
     try {
       await deps.store.ping();

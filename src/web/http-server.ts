@@ -66,7 +66,10 @@ export function createHttpServer(options: { maxBodyBytes: number; logger: Logger
   // restify's own errors (parse errors, 404, 405, 413): keep its status, log without body or headers.
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
     const status = err.statusCode ?? 500;
-    options.logger[status >= 500 ? 'error' : 'info']({ status, path: req.path(), method: req.method, err: err.message }, 'request refused');
+    options.logger[status >= 500 ? 'error' : 'info'](
+      { status, path: req.path(), method: req.method, err: err.message },
+      'request refused',
+    );
     if (status >= 500) {
       // Never echo an internal error's message.
       (err as { toJSON?: () => unknown }).toJSON = () => ({ error: 'Internal', message: 'The request could not be processed.' });

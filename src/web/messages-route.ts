@@ -60,7 +60,10 @@ export function addMessagesRoute(
       } catch (thrown) {
         const err = thrown as { statusCode?: number; name?: string };
         if (err?.statusCode === 401 || AUTH_ERRORS.has(err?.name ?? '')) {
-          deps.logger.warn({ err: coerceError(thrown).message, channelId: checked.activity.channelId }, 'bot request refused: authentication');
+          deps.logger.warn(
+            { err: coerceError(thrown).message, channelId: checked.activity.channelId },
+            'bot request refused: authentication',
+          );
           return sendError(res, 401, 'Unauthorized', 'A valid Bot Framework token is required.');
         }
         deps.logger.error({ err: coerceError(thrown).message, name: err?.name }, 'bot request failed');

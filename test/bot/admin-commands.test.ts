@@ -33,9 +33,24 @@ describe('tenant admin commands', () => {
     const s = await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'business' });
     await app.store.usage.record({
       event: {
-        id: 'big', tenantId: 'tenant-a', activityId: 'big', subscriptionId: s.id, planId: 'business', userId: 'u', conversationId: 'c',
-        conversationType: 'personal', dimension: 'messages', quantity: 5100, promptTokens: 0, completionTokens: 0, totalTokens: 0,
-        processingMs: 0, attachmentCount: 0, textLength: 0, occurredAt: clock.now(), periodStart: new Date('2026-03-01T00:00:00Z'),
+        id: 'big',
+        tenantId: 'tenant-a',
+        activityId: 'big',
+        subscriptionId: s.id,
+        planId: 'business',
+        userId: 'u',
+        conversationId: 'c',
+        conversationType: 'personal',
+        dimension: 'messages',
+        quantity: 5100,
+        promptTokens: 0,
+        completionTokens: 0,
+        totalTokens: 0,
+        processingMs: 0,
+        attachmentCount: 0,
+        textLength: 0,
+        occurredAt: clock.now(),
+        periodStart: new Date('2026-03-01T00:00:00Z'),
       },
       included: 5000,
       overage: true,
@@ -80,7 +95,9 @@ describe('tenant admin commands', () => {
     expect((await say('again', 'user-ada')).text).toContain('Your seat was removed');
     expect((await say('/seats assign ada lovelace')).text).toContain('Ada Lovelace now has a seat');
     expect((await say('again', 'user-ada')).text).not.toContain('seat');
-    expect((await say('/seats assign 8c1f0a2e-4b7d-4e1a-9f00-0000000000b0')).text).toContain('8c1f0a2e-4b7d-4e1a-9f00-0000000000b0 now has a seat');
+    expect((await say('/seats assign 8c1f0a2e-4b7d-4e1a-9f00-0000000000b0')).text).toContain(
+      '8c1f0a2e-4b7d-4e1a-9f00-0000000000b0 now has a seat',
+    );
     expect((await say('/seats assign 8c1f0a2e-4b7d-4e1a-9f00-0000000000c0')).text).toContain('All 2 seats are taken');
     expect((await say('/seats assign Nobody Known')).text).toContain(`I don't know anyone called "Nobody Known"`);
     expect((await say('/seats frob')).text).toContain('Use /seats, /seats assign');

@@ -32,7 +32,9 @@ describe('the real openai client against a local OpenAI-compatible stub', () => 
     expect(stub.requests).toHaveLength(1);
     expect(stub.requests[0]!.body.model).toBe('stub-model');
     expect(stub.requests[0]!.body.messages!.at(-1)).toEqual({ role: 'user', content: 'Capital of France?' });
-    expect(events()).toMatchObject([{ prompt_tokens: 123, completion_tokens: 7, total_tokens: 130, dimension: 'messages', quantity: 1 }]);
+    expect(events()).toMatchObject([
+      { prompt_tokens: 123, completion_tokens: 7, total_tokens: 130, dimension: 'messages', quantity: 1 },
+    ]);
   });
 
   it('bills token-heavy turns by the token rule', async () => {
@@ -51,7 +53,11 @@ describe('the real openai client against a local OpenAI-compatible stub', () => 
 
   it('apologises on a 500 from the model and bills nothing, releasing the reservation', async () => {
     // A hard-capped plan, so that the turn holds a reservation that must be given back.
-    await seedSubscription(app.store, { tenantId: 'tenant-capped', planId: 'starter', term: { startDate: new Date(Date.UTC(2020, 0, 1)) } });
+    await seedSubscription(app.store, {
+      tenantId: 'tenant-capped',
+      planId: 'starter',
+      term: { startDate: new Date(Date.UTC(2020, 0, 1)) },
+    });
     stub.set({ status: 500 });
     const capped = await postActivity(app.url, messageActivity({ tenantId: 'tenant-capped' }));
     expect(capped.text).toBe(MODEL_APOLOGY);

@@ -91,14 +91,20 @@ describe('subscription gate', () => {
       const full = await gate.admit(who({ userId: 'u3' }), short);
       expect(full).toMatchObject({ admitted: false, refusal: { kind: 'no-seat', seats: 2, revoked: false } });
       await store.seats.revoke({ subscriptionId: s.id, userId: 'u1', by: 'admin', at: clock.now() });
-      expect(await gate.admit(who({ userId: 'u1' }), short)).toMatchObject({ admitted: false, refusal: { kind: 'no-seat', revoked: true } });
+      expect(await gate.admit(who({ userId: 'u1' }), short)).toMatchObject({
+        admitted: false,
+        refusal: { kind: 'no-seat', revoked: true },
+      });
       expect(refusal(await turn(who({ userId: 'u3' })))).toBe('admitted');
     });
 
     it('pools the per-seat allowance and refuses past it (no overage on seat plans)', async () => {
       await seedSubscription(store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 1 });
       for (let i = 0; i < 300; i++) expect(refusal(await turn())).toBe('admitted');
-      expect(await gate.admit(who(), short)).toMatchObject({ admitted: false, refusal: { kind: 'quota-exceeded', used: 300, included: 300 } });
+      expect(await gate.admit(who(), short)).toMatchObject({
+        admitted: false,
+        refusal: { kind: 'quota-exceeded', used: 300, included: 300 },
+      });
     });
   });
 
@@ -111,21 +117,37 @@ describe('subscription gate', () => {
         overage: false,
       });
       const refused = await gate.admit(who(), short);
-      expect(refused).toMatchObject({ admitted: false, refusal: { kind: 'quota-exceeded', dimension: 'messages', used: 500, included: 500 } });
+      expect(refused).toMatchObject({
+        admitted: false,
+        refusal: { kind: 'quota-exceeded', dimension: 'messages', used: 500, included: 500 },
+      });
       // Premium messages have their own allowance.
       expect(refusal(await gate.admit(who(), { textLength: 1500, attachmentCount: 0 }))).toBe('admitted');
 
       const overage = await seedSubscription(store, { tenantId: 'tenant-b', planId: 'business' });
-      await store.usage.record({ event: { ...baseEvent(overage.id), tenantId: 'tenant-b', quantity: 5000 }, included: 5000, overage: true });
+      await store.usage.record({
+        event: { ...baseEvent(overage.id), tenantId: 'tenant-b', quantity: 5000 },
+        included: 5000,
+        overage: true,
+      });
       const a = await gate.admit(who({ tenantId: 'tenant-b' }), short);
       expect(a.admitted).toBe(true);
-      if (a.admitted) expect(await recorder.record(a.ticket, { promptTokens: 40, completionTokens: 10 })).toMatchObject({ billable: 1 });
+      if (a.admitted)
+        expect(await recorder.record(a.ticket, { promptTokens: 40, completionTokens: 10 })).toMatchObject({ billable: 1 });
     });
 
     it('starts a fresh allowance at the period boundary', async () => {
-      const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'starter', term: { startDate: new Date('2026-01-15T00:00:00Z') } });
+      const s = await seedSubscription(store, {
+        tenantId: 'tenant-a',
+        planId: 'starter',
+        term: { startDate: new Date('2026-01-15T00:00:00Z') },
+      });
       clock.set('2026-03-14T23:59:00Z');
-      await store.usage.record({ event: { ...baseEvent(s.id), quantity: 500, periodStart: new Date('2026-02-15T00:00:00Z') }, included: 500, overage: false });
+      await store.usage.record({
+        event: { ...baseEvent(s.id), quantity: 500, periodStart: new Date('2026-02-15T00:00:00Z') },
+        included: 500,
+        overage: false,
+      });
       expect(refusal(await gate.admit(who(), short))).toBe('quota-exceeded');
       clock.set('2026-03-15T00:00:00Z');
       const a = await gate.admit(who(), short);

@@ -35,8 +35,14 @@ describe('plan catalog', () => {
     [{ plans: [{ id: '' }] }, 'plans[0].id must be a non-empty string'],
     [{ plans: [{ id: 'a' }, { id: 'a' }] }, 'plans[1].id "a" appears twice'],
     [{ plans: [{ id: 'a', dimensions: { tokens: { included: 1 } } }] }, 'plans[0].dimensions.tokens is not a known dimension'],
-    [{ plans: [{ id: 'a', dimensions: { messages: { included: -1 } } }] }, 'plans[0].dimensions.messages.included must be a number ≥ 0'],
-    [{ plans: [{ id: 's', isPricePerSeat: true, dimensions: { messages: { included: 10, overagePrice: 0.1 } } }] }, 'not allowed on a per-seat plan'],
+    [
+      { plans: [{ id: 'a', dimensions: { messages: { included: -1 } } }] },
+      'plans[0].dimensions.messages.included must be a number ≥ 0',
+    ],
+    [
+      { plans: [{ id: 's', isPricePerSeat: true, dimensions: { messages: { included: 10, overagePrice: 0.1 } } }] },
+      'not allowed on a per-seat plan',
+    ],
     [{ plans: [{ id: 'a', billingRules: { premiumTokens: 'x' } }] }, 'plans[0].billingRules.premiumTokens must be a number'],
   ])('rejects a bad operator catalog with a message naming the field (%#)', (input, message) => {
     expect(() => parseCatalog(input, 'plans.json')).toThrow(message);

@@ -39,7 +39,13 @@ export function messageActivity(o: MessageOptions = {}): Record<string, unknown>
 export interface ReplyActivity {
   type: string;
   text?: string;
-  attachments?: { contentType: string; content: { body?: { type: string; text?: string; facts?: { title: string; value: string }[] }[]; actions?: { title: string; url: string }[] } }[];
+  attachments?: {
+    contentType: string;
+    content: {
+      body?: { type: string; text?: string; facts?: { title: string; value: string }[] }[];
+      actions?: { title: string; url: string }[];
+    };
+  }[];
 }
 
 /** All the text a reply shows: message text and the card's text blocks, facts and action titles. */

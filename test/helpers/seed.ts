@@ -4,7 +4,10 @@ import type { Store } from '../../src/store/store';
 let counter = 0;
 
 /** Stores a subscription for a tenant; fields default to a Subscribed business plan with a term from 1 March. */
-export async function seedSubscription(store: Store, fields: Partial<Subscription> & { tenantId: string }): Promise<Subscription> {
+export async function seedSubscription(
+  store: Store,
+  fields: Partial<Subscription> & { tenantId: string },
+): Promise<Subscription> {
   const { tenantId, ...rest } = fields;
   counter += 1;
   const created = new Date('2026-03-01T00:00:00.000Z');

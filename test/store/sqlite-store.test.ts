@@ -31,15 +31,28 @@ describe('SQLite store specifics', () => {
     const store = openSqliteStore(path.join(tempDir(), 'atomic.sqlite'));
     const s = await seedSubscription(store, { tenantId: 'tenant-a' });
     const period = new Date('2026-03-01T00:00:00.000Z');
-    await store.usage.reserve({ tenantId: 'tenant-a', activityId: 'boom', subscriptionId: s.id, periodStart: period, dimension: 'messages', quantity: 1, limit: 10, at: new Date() });
+    await store.usage.reserve({
+      tenantId: 'tenant-a',
+      activityId: 'boom',
+      subscriptionId: s.id,
+      periodStart: period,
+      dimension: 'messages',
+      quantity: 1,
+      limit: 10,
+      at: new Date(),
+    });
     // The outbox insert (the last write of the transaction) fails.
     store.db.exec(`CREATE TRIGGER fail_outbox BEFORE INSERT ON usage_outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
-    await expect(store.usage.record({ event: usageEvent(s.id, { activityId: 'boom' }), included: 10, overage: false, reserved: true })).rejects.toThrow('disk full');
+    await expect(
+      store.usage.record({ event: usageEvent(s.id, { activityId: 'boom' }), included: 10, overage: false, reserved: true }),
+    ).rejects.toThrow('disk full');
     const count = (t: string) => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
     expect(count('usage_events')).toBe(0);
     expect(count('usage_outbox')).toBe(0);
     expect(count('quota_reservations')).toBe(1);
-    expect(await store.usage.counters(s.id, period)).toEqual([{ subscriptionId: s.id, periodStart: period, dimension: 'messages', used: 0, reserved: 1 }]);
+    expect(await store.usage.counters(s.id, period)).toEqual([
+      { subscriptionId: s.id, periodStart: period, dimension: 'messages', used: 0, reserved: 1 },
+    ]);
     await store.close();
   });
 });

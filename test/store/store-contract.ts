@@ -57,7 +57,12 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       it('upserts, reads back every field and keeps createdAt on update', async () => {
         const s = await seedSubscription(store, { tenantId: 'tenant-a', quantity: 3, planId: 'team-seat', publisherId: 'pub' });
         expect(await store.subscriptions.get(s.id)).toEqual(s);
-        await store.subscriptions.upsert({ ...s, status: 'Suspended', createdAt: new Date('2030-01-01'), updatedAt: new Date('2026-03-05') });
+        await store.subscriptions.upsert({
+          ...s,
+          status: 'Suspended',
+          createdAt: new Date('2030-01-01'),
+          updatedAt: new Date('2026-03-05'),
+        });
         const back = await store.subscriptions.get(s.id);
         expect(back?.status).toBe('Suspended');
         expect(back?.createdAt).toEqual(s.createdAt);
@@ -68,7 +73,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         await seedSubscription(store, { tenantId: 'tenant-a' });
         await seedSubscription(store, { tenantId: 'tenant-b' });
         await seedSubscription(store, { tenantId: 'tenant-a', status: 'Unsubscribed' });
-        expect((await store.subscriptions.listForTenant('tenant-a')).map((s) => s.beneficiary.tenantId)).toEqual(['tenant-a', 'tenant-a']);
+        expect((await store.subscriptions.listForTenant('tenant-a')).map((s) => s.beneficiary.tenantId)).toEqual([
+          'tenant-a',
+          'tenant-a',
+        ]);
         expect(await store.subscriptions.listForTenant('nobody')).toEqual([]);
         expect(await store.subscriptions.list()).toHaveLength(3);
       });
@@ -90,7 +98,13 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
     describe('seats', () => {
       const at = new Date('2026-03-10T10:00:00Z');
       const claim = (s: string, userId: string, capacity: number, autoAssign = true) =>
-        store.seats.claim({ subscriptionId: s, userId, capacity, autoAssign, at: new Date(at.getTime() + Number(userId.replace(/\D/g, '') || 0)) });
+        store.seats.claim({
+          subscriptionId: s,
+          userId,
+          capacity,
+          autoAssign,
+          at: new Date(at.getTime() + Number(userId.replace(/\D/g, '') || 0)),
+        });
 
       it('gives seats first come, first served, then refuses', async () => {
         const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 2 });
@@ -137,7 +151,16 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
     describe('quota and usage', () => {
       const reserve = (s: string, activityId: string, limit: number | null, quantity = 1) =>
-        store.usage.reserve({ tenantId: 'tenant-a', activityId, subscriptionId: s, periodStart: PERIOD, dimension: 'messages', quantity, limit, at: new Date('2026-03-10T10:00:00Z') });
+        store.usage.reserve({
+          tenantId: 'tenant-a',
+          activityId,
+          subscriptionId: s,
+          periodStart: PERIOD,
+          dimension: 'messages',
+          quantity,
+          limit,
+          at: new Date('2026-03-10T10:00:00Z'),
+        });
 
       it('reserves up to the limit and reports the figures past it', async () => {
         const s = await seedSubscription(store, { tenantId: 'tenant-a' });
@@ -167,7 +190,13 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       it('records event, counter and outbox message together, settling the reservation', async () => {
         const s = await seedSubscription(store, { tenantId: 'tenant-a' });
         await reserve(s.id, 'r1', 10);
-        const out = await store.usage.record({ event: usageEvent(s.id, { activityId: 'r1', quantity: 3 }), included: 10, overage: true, reserved: true, userName: 'Ada' });
+        const out = await store.usage.record({
+          event: usageEvent(s.id, { activityId: 'r1', quantity: 3 }),
+          included: 10,
+          overage: true,
+          reserved: true,
+          userName: 'Ada',
+        });
         expect(out).toEqual({ status: 'recorded', usedBefore: 0, billable: 0 });
         expect(await store.usage.counters(s.id, PERIOD)).toEqual([
           { subscriptionId: s.id, periodStart: PERIOD, dimension: 'messages', used: 3, reserved: 0 },
@@ -175,7 +204,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await t.count('usage_events')).toBe(1);
         expect(await t.count('usage_outbox')).toBe(1);
         expect(await t.count('quota_reservations')).toBe(0);
-        expect(await store.usage.record({ event: usageEvent(s.id, { activityId: 'r1', quantity: 3 }), included: 10, overage: true })).toEqual({ status: 'duplicate' });
+        expect(
+          await store.usage.record({ event: usageEvent(s.id, { activityId: 'r1', quantity: 3 }), included: 10, overage: true }),
+        ).toEqual({ status: 'duplicate' });
         expect(await t.count('usage_outbox')).toBe(1);
         expect((await store.usage.counters(s.id, PERIOD))[0]?.used).toBe(3);
       });
@@ -205,9 +236,23 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         const s = await seedSubscription(store, { tenantId: 'tenant-a' });
         const day1 = new Date('2026-03-09T23:59:00Z');
         const day2 = new Date('2026-03-10T00:01:00Z');
-        await store.usage.record({ event: usageEvent(s.id, { occurredAt: day1, userId: 'u1' }), included: null, overage: false, userName: 'Ada' });
-        await store.usage.record({ event: usageEvent(s.id, { occurredAt: day2, userId: 'u1', quantity: 2, dimension: 'premium_messages' }), included: null, overage: false });
-        await store.usage.record({ event: usageEvent(s.id, { occurredAt: day2, userId: 'u2' }), included: null, overage: false, userName: 'Bob' });
+        await store.usage.record({
+          event: usageEvent(s.id, { occurredAt: day1, userId: 'u1' }),
+          included: null,
+          overage: false,
+          userName: 'Ada',
+        });
+        await store.usage.record({
+          event: usageEvent(s.id, { occurredAt: day2, userId: 'u1', quantity: 2, dimension: 'premium_messages' }),
+          included: null,
+          overage: false,
+        });
+        await store.usage.record({
+          event: usageEvent(s.id, { occurredAt: day2, userId: 'u2' }),
+          included: null,
+          overage: false,
+          userName: 'Bob',
+        });
         const from = new Date('2026-03-01T00:00:00Z');
         const to = new Date('2026-03-11T00:00:00Z');
         expect(await store.usage.daily(s.id, from, to)).toEqual([

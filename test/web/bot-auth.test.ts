@@ -27,7 +27,8 @@ describe('inbound Bot Framework authentication (bot app id set)', () => {
       const base = `http://127.0.0.1:${(metadata.address() as AddressInfo).port}`;
       res.setHeader('content-type', 'application/json');
       if (req.url === '/keys') res.end(JSON.stringify({ keys: [jwk] }));
-      else res.end(JSON.stringify({ issuer: ISSUER, jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+      else
+        res.end(JSON.stringify({ issuer: ISSUER, jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
     });
     await new Promise<void>((r) => metadata.listen(0, '127.0.0.1', r));
     const port = (metadata.address() as AddressInfo).port;
@@ -64,9 +65,28 @@ describe('inbound Bot Framework authentication (bot app id set)', () => {
   it.each([
     ['no token', async () => undefined],
     ['a token signed by another key', async () => token({}, rogue.privateKey)],
-    ['a token for another bot', async () => new SignJWT({ serviceurl: 'http://127.0.0.1:9/' }).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setIssuer(ISSUER).setAudience('someone-else').setExpirationTime('10m').sign(keys.privateKey)],
+    [
+      'a token for another bot',
+      async () =>
+        new SignJWT({ serviceurl: 'http://127.0.0.1:9/' })
+          .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+          .setIssuer(ISSUER)
+          .setAudience('someone-else')
+          .setExpirationTime('10m')
+          .sign(keys.privateKey),
+    ],
     ['a token for another service URL', async () => token({ serviceurl: 'https://evil.example/' })],
-    ['an expired token', async () => new SignJWT({ serviceurl: 'http://127.0.0.1:9/' }).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setIssuer(ISSUER).setAudience(APP_ID).setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600).sign(keys.privateKey)],
+    [
+      'an expired token',
+      async () =>
+        new SignJWT({ serviceurl: 'http://127.0.0.1:9/' })
+          .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+          .setIssuer(ISSUER)
+          .setAudience(APP_ID)
+          .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+          .sign(keys.privateKey),
+    ],
   ])('refuses %s with 401 and no turn', async (_why, make) => {
     const jwt = await make();
     const res = await postActivity(app.url, messageActivity({ text: 'sneaky' }), jwt ? { authorization: `Bearer ${jwt}` } : {});

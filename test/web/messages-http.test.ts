@@ -26,7 +26,14 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
     expect(count(app, 'usage_events')).toBe(1);
     expect(count(app, 'usage_outbox')).toBe(1);
     const event = (app.store as SqliteStore).db.prepare('SELECT * FROM usage_events').get() as Record<string, unknown>;
-    expect(event).toMatchObject({ tenant_id: 'tenant-a', user_id: 'user-1', dimension: 'messages', quantity: 1, message_text: null, response_text: null });
+    expect(event).toMatchObject({
+      tenant_id: 'tenant-a',
+      user_id: 'user-1',
+      dimension: 'messages',
+      quantity: 1,
+      message_text: null,
+      response_text: null,
+    });
     expect(event.total_tokens).toBeGreaterThan(0);
   });
 
@@ -102,7 +109,10 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
   });
 
   it('answers attachment-only messages and unknown commands clearly, uncounted', async () => {
-    const file = await postActivity(app.url, messageActivity({ text: '', attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }));
+    const file = await postActivity(
+      app.url,
+      messageActivity({ text: '', attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }),
+    );
     expect(file.text).toContain('I can only read text');
     const unknown = await postActivity(app.url, messageActivity({ text: '/frobnicate now' }));
     expect(unknown.text).toContain("I don't know the command /frobnicate");
@@ -110,8 +120,14 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
   });
 
   it('bills a message with a real attachment as premium, but not Teams’ own text/html copy', async () => {
-    await postActivity(app.url, messageActivity({ text: 'plain', attachments: [{ contentType: 'text/html', content: '<p>plain</p>' }] }));
-    await postActivity(app.url, messageActivity({ text: 'see file', attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }));
+    await postActivity(
+      app.url,
+      messageActivity({ text: 'plain', attachments: [{ contentType: 'text/html', content: '<p>plain</p>' }] }),
+    );
+    await postActivity(
+      app.url,
+      messageActivity({ text: 'see file', attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }),
+    );
     const rows = (app.store as SqliteStore).db.prepare('SELECT dimension FROM usage_events ORDER BY occurred_at, rowid').all();
     expect(rows).toEqual([{ dimension: 'messages' }, { dimension: 'premium_messages' }]);
   });
@@ -146,19 +162,40 @@ describe('concurrency and idempotency over HTTP', () => {
 
   it('serves exactly 10 of 50 simultaneous turns against a hard cap with 10 units left', async () => {
     app = await startTestApp();
-    const s = await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'starter', term: { startDate: new Date(Date.UTC(2020, 0, 1)) } });
+    const s = await seedSubscription(app.store, {
+      tenantId: 'tenant-a',
+      planId: 'starter',
+      term: { startDate: new Date(Date.UTC(2020, 0, 1)) },
+    });
     const period = billingPeriodAt(new Date(), s.term);
     await app.store.usage.record({
       event: {
-        id: 'seed', tenantId: 'tenant-a', activityId: 'seed', subscriptionId: s.id, planId: 'starter', userId: 'u', conversationId: 'c',
-        conversationType: 'personal', dimension: 'messages', quantity: 490, promptTokens: 0, completionTokens: 0, totalTokens: 0,
-        processingMs: 0, attachmentCount: 0, textLength: 0, occurredAt: new Date(), periodStart: period.start,
+        id: 'seed',
+        tenantId: 'tenant-a',
+        activityId: 'seed',
+        subscriptionId: s.id,
+        planId: 'starter',
+        userId: 'u',
+        conversationId: 'c',
+        conversationType: 'personal',
+        dimension: 'messages',
+        quantity: 490,
+        promptTokens: 0,
+        completionTokens: 0,
+        totalTokens: 0,
+        processingMs: 0,
+        attachmentCount: 0,
+        textLength: 0,
+        occurredAt: new Date(),
+        periodStart: period.start,
       },
       included: 500,
       overage: false,
     });
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => postActivity(app.url, messageActivity({ userId: `user-${i}`, text: `question ${i}` }))),
+      Array.from({ length: 50 }, (_, i) =>
+        postActivity(app.url, messageActivity({ userId: `user-${i}`, text: `question ${i}` })),
+      ),
     );
     const served = results.filter((r) => r.text.includes('[Offline demo model]'));
     const refused = results.filter((r) => r.text.includes('used all its standard messages'));
@@ -181,6 +218,8 @@ describe('concurrency and idempotency over HTTP', () => {
     const db = (app.store as SqliteStore).db;
     expect((db.prepare('SELECT COUNT(*) AS n FROM usage_events').get() as { n: number }).n).toBe(2);
     expect((db.prepare('SELECT COUNT(*) AS n FROM usage_outbox').get() as { n: number }).n).toBe(2);
-    expect((db.prepare('SELECT SUM(used) AS u, SUM(reserved) AS r FROM usage_counters').get() as { u: number; r: number })).toEqual({ u: 2, r: 0 });
+    expect(db.prepare('SELECT SUM(used) AS u, SUM(reserved) AS r FROM usage_counters').get() as { u: number; r: number }).toEqual(
+      { u: 2, r: 0 },
+    );
   });
 });

@@ -31,10 +31,16 @@ export function usageCard(summary: UsageSummary, plan: Plan, links: Config['link
   return adaptiveCard(
     [
       title('Usage this period'),
-      note(`${plan.displayName} plan · ${formatDate(summary.period.start)} – ${formatDate(summary.period.end)} · ${summary.daysLeft} days left`),
+      note(
+        `${plan.displayName} plan · ${formatDate(summary.period.start)} – ${formatDate(summary.period.end)} · ${summary.daysLeft} days left`,
+      ),
       facts([...rows, ['Overage so far', formatMoney(summary.overageCost, summary.currency)]]),
       ...(summary.dimensions.some((d) => d.mode === 'hard-cap' && d.included !== null && d.used >= d.included)
-        ? [paragraph('An allowance is used up: members are refused until it renews or the plan is upgraded.', { color: 'Attention' })]
+        ? [
+            paragraph('An allowance is used up: members are refused until it renews or the plan is upgraded.', {
+              color: 'Attention',
+            }),
+          ]
         : []),
     ],
     [openUrl('Change plan', links.manageSubscriptionUrl)],
@@ -46,7 +52,11 @@ export function statsCard(series: readonly { day: string; turns: number }[], top
   return adaptiveCard([
     title('Messages per day, last 14 days'),
     note(`${plural(total, 'answered message')} in total`),
-    verticalBarChart('Answered messages', series.map((p) => ({ x: p.day.slice(5), y: p.turns })), 'Messages'),
+    verticalBarChart(
+      'Answered messages',
+      series.map((p) => ({ x: p.day.slice(5), y: p.turns })),
+      'Messages',
+    ),
     title('Top users'),
     top.length
       ? facts(top.map((u) => [u.userName ?? u.userId, `${plural(u.turns, 'message')}, ${plural(u.quantity, 'unit')}`] as const))
@@ -59,7 +69,8 @@ function allowanceText(plan: Plan): string {
     const a = plan.dimensions[d];
     const unit = plan.isPricePerSeat ? ' per seat' : '';
     const amount = a.included === null ? 'unlimited' : `${formatNumber(a.included)}${unit}`;
-    const over = a.overagePrice !== undefined && a.included !== null ? `, then ${formatMoney(a.overagePrice, plan.currency)} each` : '';
+    const over =
+      a.overagePrice !== undefined && a.included !== null ? `, then ${formatMoney(a.overagePrice, plan.currency)} each` : '';
     return `${DIMENSION_LABELS[d]}: ${amount}${over}`;
   }).join('; ');
 }
@@ -76,11 +87,29 @@ export function planCard(subscription: Subscription, plan: Plan, catalog: PlanCa
         ['Price', price],
         ...(plan.isPricePerSeat ? [['Seats', String(subscription.quantity ?? 0)] as const] : []),
         ['Included', allowanceText(plan)],
-        ...(subscription.term ? [['Term', `${formatDate(subscription.term.startDate)}${subscription.term.endDate ? ` – ${formatDate(subscription.term.endDate)}` : ''}`] as const] : []),
+        ...(subscription.term
+          ? [
+              [
+                'Term',
+                `${formatDate(subscription.term.startDate)}${subscription.term.endDate ? ` – ${formatDate(subscription.term.endDate)}` : ''}`,
+              ] as const,
+            ]
+          : []),
         ['Subscription', subscription.name || subscription.id],
       ]),
       ...(others.length
-        ? [title('Other plans'), facts(others.map((p) => [p.displayName, `${formatMoney(p.basePrice, p.currency)}${p.isPricePerSeat ? ' per seat' : ''} · ${allowanceText(p)}`] as const))]
+        ? [
+            title('Other plans'),
+            facts(
+              others.map(
+                (p) =>
+                  [
+                    p.displayName,
+                    `${formatMoney(p.basePrice, p.currency)}${p.isPricePerSeat ? ' per seat' : ''} · ${allowanceText(p)}`,
+                  ] as const,
+              ),
+            ),
+          ]
         : []),
     ],
     [openUrl('Change plan', links.manageSubscriptionUrl)],
@@ -91,9 +120,19 @@ export function seatsCard(seats: readonly SeatAssignment[], capacity: number): A
   const held = Math.min(seats.length, capacity);
   return adaptiveCard([
     title('Seats'),
-    note(`${held} of ${capacity} seats in use${seats.length > capacity ? ` · ${seats.length - capacity} over the seat count (inactive)` : ''}`),
+    note(
+      `${held} of ${capacity} seats in use${seats.length > capacity ? ` · ${seats.length - capacity} over the seat count (inactive)` : ''}`,
+    ),
     seats.length
-      ? facts(seats.map((s, i) => [who(s), `${i < capacity ? 'since' : 'inactive, since'} ${formatDate(s.assignedAt)}${s.assignedBy === 'auto' ? ' (first come)' : ''}`] as const))
+      ? facts(
+          seats.map(
+            (s, i) =>
+              [
+                who(s),
+                `${i < capacity ? 'since' : 'inactive, since'} ${formatDate(s.assignedAt)}${s.assignedBy === 'auto' ? ' (first come)' : ''}`,
+              ] as const,
+          ),
+        )
       : paragraph('No seat is assigned yet. Seats are given to users the first time they chat, while any are free.'),
     note('Assign or take back a seat: /seats assign <name or id>, /seats revoke <name or id>'),
   ]);

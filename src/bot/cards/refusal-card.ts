@@ -20,7 +20,9 @@ export function refusalCard(refusal: Refusal, links: Config['links'], productNam
       const ended = refusal.subscription?.status === 'Unsubscribed';
       return adaptiveCard(
         [
-          title(ended ? 'Your organization’s subscription has ended' : `Your organization has not subscribed to ${productName} yet`),
+          title(
+            ended ? 'Your organization’s subscription has ended' : `Your organization has not subscribed to ${productName} yet`,
+          ),
           paragraph(
             ended
               ? 'Your data is kept for now. To use the assistant again, your Microsoft 365 admin can subscribe again.'

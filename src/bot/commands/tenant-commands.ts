@@ -57,15 +57,21 @@ export class TenantCommands {
     return this.deps.store.admins.isAdmin(tenantId, userId);
   }
 
-  async run(name: CommandName | 'unknown', identity: TurnIdentity, text: string, mentions: readonly KnownUser[] = []): Promise<Reply> {
+  async run(
+    name: CommandName | 'unknown',
+    identity: TurnIdentity,
+    text: string,
+    mentions: readonly KnownUser[] = [],
+  ): Promise<Reply> {
     if (name === 'unknown') {
       const word = text.trim().split(/\s+/)[0] ?? '';
       return { text: `I don't know the command ${word}. Type /help to see what I can do.` };
     }
     if (name === 'help') {
-      const admin = identity.tenantId && identity.userId
-        ? await this.isAdmin(identity.tenantId, identity.userId, await this.deps.gate.tenantSubscription(identity.tenantId))
-        : false;
+      const admin =
+        identity.tenantId && identity.userId
+          ? await this.isAdmin(identity.tenantId, identity.userId, await this.deps.gate.tenantSubscription(identity.tenantId))
+          : false;
       return { card: helpCard(this.deps.productName, admin) };
     }
     const step = await this.adminContext(identity, name);
@@ -103,7 +109,9 @@ export class TenantCommands {
 
   private planOf(subscription: Subscription): Step<Plan> {
     const plan = this.deps.catalog.get(subscription.planId);
-    return plan ? { ok: true, value: plan } : stop(`Your plan (${subscription.planId}) is not in the catalog. Please contact support.`);
+    return plan
+      ? { ok: true, value: plan }
+      : stop(`Your plan (${subscription.planId}) is not in the catalog. Please contact support.`);
   }
 
   private async usage(subscription: Subscription): Promise<Reply> {
@@ -135,18 +143,25 @@ export class TenantCommands {
     return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links) };
   }
 
-  private async seats(ctx: AdminContext & { subscription: Subscription }, text: string, mentions: readonly KnownUser[]): Promise<Reply> {
+  private async seats(
+    ctx: AdminContext & { subscription: Subscription },
+    text: string,
+    mentions: readonly KnownUser[],
+  ): Promise<Reply> {
     const { subscription } = ctx;
     const found = this.planOf(subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
     if (!plan.isPricePerSeat) {
-      return { text: `Your ${plan.displayName} plan is not priced per user: everyone in your organization can chat, no seats needed.` };
+      return {
+        text: `Your ${plan.displayName} plan is not priced per user: everyone in your organization can chat, no seats needed.`,
+      };
     }
     const capacity = subscription.quantity ?? 0;
     const { action, rest } = commandArgs(text);
     if (!action || action === 'list') return { card: seatsCard(await this.deps.store.seats.list(subscription.id), capacity) };
-    if (action !== 'assign' && action !== 'revoke') return { text: 'Use /seats, /seats assign <name or id> or /seats revoke <name or id>.' };
+    if (action !== 'assign' && action !== 'revoke')
+      return { text: 'Use /seats, /seats assign <name or id> or /seats revoke <name or id>.' };
     const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
     if (!resolved.ok) return resolved.reply;
     const target = resolved.value;
@@ -161,17 +176,25 @@ export class TenantCommands {
         by: ctx.userId,
         at,
       });
-      if (result === 'full') return { text: `All ${capacity} seats are taken. Revoke a seat first, or add seats to the subscription.` };
+      if (result === 'full')
+        return { text: `All ${capacity} seats are taken. Revoke a seat first, or add seats to the subscription.` };
       return { text: result === 'already' ? `${name} already has a seat.` : `${name} now has a seat.` };
     }
-    const revoked = await this.deps.store.seats.revoke({ subscriptionId: subscription.id, userId: target.userId, by: ctx.userId, at });
+    const revoked = await this.deps.store.seats.revoke({
+      subscriptionId: subscription.id,
+      userId: target.userId,
+      by: ctx.userId,
+      at,
+    });
     return { text: revoked ? `${name} no longer has a seat. Only an admin can give it back.` : `${name} had no seat.` };
   }
 
   private async admins(ctx: AdminContext, text: string, mentions: readonly KnownUser[]): Promise<Reply> {
     const { action, rest } = commandArgs(text);
-    if (!action || action === 'list') return { card: adminsCard(await this.deps.store.admins.list(ctx.tenantId), ctx.subscription) };
-    if (action !== 'add' && action !== 'remove') return { text: 'Use /admins, /admins add <name or id> or /admins remove <name or id>.' };
+    if (!action || action === 'list')
+      return { card: adminsCard(await this.deps.store.admins.list(ctx.tenantId), ctx.subscription) };
+    if (action !== 'add' && action !== 'remove')
+      return { text: 'Use /admins, /admins add <name or id> or /admins remove <name or id>.' };
     const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
     if (!resolved.ok) return resolved.reply;
     const target = resolved.value;
@@ -207,6 +230,8 @@ export class TenantCommands {
     // Someone who never chatted: only an object id (hex and dashes, as Entra shows it) is taken on trust, so a
     // mistyped name does not silently use up a seat.
     if (OBJECT_ID.test(q)) return { ok: true, value: { userId: q } };
-    return stop(`I don't know anyone called "${q}" yet (people appear here once they have chatted with me). Use their Entra object id or an @mention.`);
+    return stop(
+      `I don't know anyone called "${q}" yet (people appear here once they have chatted with me). Use their Entra object id or an @mention.`,
+    );
   }
 }

@@ -20,9 +20,7 @@ export async function createModel(config: Config['model'], logger: Logger): Prom
         { model: config.model, logger, ...DEFAULTS },
       );
     case 'azure-openai': {
-      const auth = config.apiKey
-        ? { apiKey: config.apiKey }
-        : { azureADTokenProvider: await entraTokenProvider() };
+      const auth = config.apiKey ? { apiKey: config.apiKey } : { azureADTokenProvider: await entraTokenProvider() };
       const client = new AzureOpenAI({
         endpoint: config.endpoint,
         deployment: config.deployment,

@@ -26,9 +26,7 @@ const toSeat = (r: SeatRow): SeatAssignment => ({
  */
 export function sqliteSeats(db: Database.Database): SeatRepo {
   const getSeat = db.prepare('SELECT * FROM seat_assignments WHERE subscription_id = ? AND user_id = ?');
-  const countActive = db.prepare(
-    'SELECT COUNT(*) AS n FROM seat_assignments WHERE subscription_id = ? AND revoked_at IS NULL',
-  );
+  const countActive = db.prepare('SELECT COUNT(*) AS n FROM seat_assignments WHERE subscription_id = ? AND revoked_at IS NULL');
   const rankOf = db.prepare(`SELECT COUNT(*) AS n FROM seat_assignments
     WHERE subscription_id = @s AND revoked_at IS NULL
       AND (assigned_at < @at OR (assigned_at = @at AND user_id < @u))`);
@@ -45,7 +43,14 @@ export function sqliteSeats(db: Database.Database): SeatRepo {
   const active = (s: string) => (countActive.get(s) as { n: number }).n;
 
   const claim = db.transaction(
-    (i: { subscriptionId: string; userId: string; userName?: string; capacity: number; autoAssign: boolean; at: Date }): SeatClaim => {
+    (i: {
+      subscriptionId: string;
+      userId: string;
+      userName?: string;
+      capacity: number;
+      autoAssign: boolean;
+      at: Date;
+    }): SeatClaim => {
       const seat = getSeat.get(i.subscriptionId, i.userId) as SeatRow | undefined;
       if (seat && seat.revoked_at === null) {
         const rank = (rankOf.get({ s: i.subscriptionId, at: seat.assigned_at, u: seat.user_id }) as { n: number }).n;

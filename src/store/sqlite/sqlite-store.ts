@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../store';
 import { sqliteAdmins } from './sqlite-admins';
+import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
 import { sqlitePlans } from './sqlite-plans';
 import { sqliteSeats } from './sqlite-seats';
@@ -20,6 +21,7 @@ export function openSqliteStore(file: string): SqliteStore {
   const db = openDatabase(file);
   const ping = db.prepare('SELECT 1');
   const batcher = new WriteBatcher(db);
+  const subscriptions = sqliteSubscriptions(db);
   return {
     kind: 'sqlite',
     db,
@@ -30,10 +32,11 @@ export function openSqliteStore(file: string): SqliteStore {
       if (db.open) db.close();
     },
     plans: sqlitePlans(db),
-    subscriptions: sqliteSubscriptions(db),
+    subscriptions,
     admins: sqliteAdmins(db),
     seats: sqliteSeats(db),
     usage: sqliteUsage(db, batcher),
     users: sqliteUsers(db),
+    operations: sqliteOperations(db, batcher, subscriptions.upsertSync),
   };
 }

@@ -63,7 +63,7 @@ function toSubscription(r: SubscriptionRow): Subscription {
   };
 }
 
-export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo {
+export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo & { upsertSync(s: Subscription): void } {
   const upsert = db.prepare(`
     INSERT INTO subscriptions (id, name, offer_id, publisher_id, plan_id, quantity, status,
       purchaser_tenant_id, purchaser_object_id, purchaser_email, beneficiary_tenant_id, beneficiary_object_id,
@@ -86,32 +86,36 @@ export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo {
   const forTenant = db.prepare('SELECT * FROM subscriptions WHERE beneficiary_tenant_id = ? ORDER BY created_at DESC');
   const all = db.prepare('SELECT * FROM subscriptions ORDER BY created_at');
 
+  const upsertSync = (s: Subscription) => {
+    upsert.run({
+      id: s.id,
+      name: s.name,
+      offer_id: s.offerId,
+      publisher_id: s.publisherId ?? null,
+      plan_id: s.planId,
+      quantity: s.quantity ?? null,
+      status: s.status,
+      purchaser_tenant_id: s.purchaser.tenantId ?? null,
+      purchaser_object_id: s.purchaser.objectId ?? null,
+      purchaser_email: s.purchaser.emailId ?? null,
+      beneficiary_tenant_id: s.beneficiary.tenantId ?? null,
+      beneficiary_object_id: s.beneficiary.objectId ?? null,
+      beneficiary_email: s.beneficiary.emailId ?? null,
+      term_start: toMs(s.term?.startDate),
+      term_end: toMs(s.term?.endDate),
+      term_unit: s.term?.termUnit ?? null,
+      auto_renew: s.autoRenew ? 1 : 0,
+      is_test: s.isTest ? 1 : 0,
+      is_free_trial: s.isFreeTrial ? 1 : 0,
+      created_at: s.createdAt.getTime(),
+      updated_at: s.updatedAt.getTime(),
+      activated_at: toMs(s.activatedAt),
+    });
+  };
   return {
+    upsertSync,
     async upsert(s) {
-      upsert.run({
-        id: s.id,
-        name: s.name,
-        offer_id: s.offerId,
-        publisher_id: s.publisherId ?? null,
-        plan_id: s.planId,
-        quantity: s.quantity ?? null,
-        status: s.status,
-        purchaser_tenant_id: s.purchaser.tenantId ?? null,
-        purchaser_object_id: s.purchaser.objectId ?? null,
-        purchaser_email: s.purchaser.emailId ?? null,
-        beneficiary_tenant_id: s.beneficiary.tenantId ?? null,
-        beneficiary_object_id: s.beneficiary.objectId ?? null,
-        beneficiary_email: s.beneficiary.emailId ?? null,
-        term_start: toMs(s.term?.startDate),
-        term_end: toMs(s.term?.endDate),
-        term_unit: s.term?.termUnit ?? null,
-        auto_renew: s.autoRenew ? 1 : 0,
-        is_test: s.isTest ? 1 : 0,
-        is_free_trial: s.isFreeTrial ? 1 : 0,
-        created_at: s.createdAt.getTime(),
-        updated_at: s.updatedAt.getTime(),
-        activated_at: toMs(s.activatedAt),
-      });
+      upsertSync(s);
     },
     async get(id) {
       const row = getOne.get(id) as SubscriptionRow | undefined;

@@ -97,9 +97,26 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     const now = Date.now();
     if (input.reserved) releaseRow(e.tenantId, e.activityId, now);
     const inserted = insertEvent.run(
-      e.id, e.tenantId, e.activityId, e.subscriptionId, e.planId, e.userId, e.conversationId, e.conversationType,
-      e.dimension, e.quantity, e.promptTokens, e.completionTokens, e.totalTokens, e.processingMs, e.attachmentCount,
-      e.textLength, e.messageText ?? null, e.responseText ?? null, e.occurredAt.getTime(), e.periodStart.getTime(),
+      e.id,
+      e.tenantId,
+      e.activityId,
+      e.subscriptionId,
+      e.planId,
+      e.userId,
+      e.conversationId,
+      e.conversationType,
+      e.dimension,
+      e.quantity,
+      e.promptTokens,
+      e.completionTokens,
+      e.totalTokens,
+      e.processingMs,
+      e.attachmentCount,
+      e.textLength,
+      e.messageText ?? null,
+      e.responseText ?? null,
+      e.occurredAt.getTime(),
+      e.periodStart.getTime(),
     );
     if (inserted.changes === 0) return { status: 'duplicate' };
     const key = [e.subscriptionId, e.periodStart.getTime(), e.dimension] as const;
@@ -141,9 +158,9 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
       return batcher.run(() => record(input));
     },
     async counters(subscriptionId, periodStart) {
-      return (counters.all(subscriptionId, periodStart.getTime()) as { dimension: Dimension; used: number; reserved: number }[]).map(
-        (r) => ({ subscriptionId, periodStart, dimension: r.dimension, used: r.used, reserved: r.reserved }),
-      );
+      return (
+        counters.all(subscriptionId, periodStart.getTime()) as { dimension: Dimension; used: number; reserved: number }[]
+      ).map((r) => ({ subscriptionId, periodStart, dimension: r.dimension, used: r.used, reserved: r.reserved }));
     },
     async daily(subscriptionId, from, to) {
       return daily.all(subscriptionId, from.getTime(), to.getTime()) as Awaited<ReturnType<UsageRepo['daily']>>;
@@ -156,7 +173,12 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
           turns: number;
           quantity: number;
         }[]
-      ).map((r) => ({ userId: r.user_id, ...(r.user_name ? { userName: r.user_name } : {}), turns: r.turns, quantity: r.quantity }));
+      ).map((r) => ({
+        userId: r.user_id,
+        ...(r.user_name ? { userName: r.user_name } : {}),
+        turns: r.turns,
+        quantity: r.quantity,
+      }));
     },
   };
 }
