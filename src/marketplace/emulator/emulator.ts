@@ -1,0 +1,356 @@
+import fs from 'node:fs';
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import type { FaultConfig } from '../../config';
+import type { Clock } from '../../domain/clock';
+import { coerceError } from '../../domain/errors';
+import type { Plan } from '../../domain/plans';
+import type { Logger } from '../../logger';
+import {
+  EmulatorState,
+  type BuyInput,
+  type CustomerAction,
+  type EmulatorOperation,
+  type EmulatorSnapshot,
+  type EmulatorSubscription,
+} from './emulator-state';
+import { FaultDice } from './faults';
+import { createWebhookSigner, webhookClaims, type WebhookSigner } from './webhook-signer';
+
+export type { EmulatorOperation, EmulatorSubscription } from './emulator-state';
+export { mountEmulator, startEmulatorServer } from './emulator-routes';
+
+/**
+ * The local Azure Marketplace (development and tests only): the state and its rules, the webhook signer, the fault
+ * dice and the calls to our webhook, behind a programmatic API for tests. The HTTP side is in emulator-routes.ts.
+ */
+
+export interface EmulatorOptions {
+  clock: Clock;
+  logger: Logger;
+  /** Public URL of the emulator including the prefix, e.g. http://127.0.0.1:41234/emulator (issuer, jwks, Operation-Location). */
+  baseUrl: string;
+  /** Our landing page; "buy" redirects to `${landingPageUrl}?token=${encodeURIComponent(token)}`. */
+  landingPageUrl: string;
+  /** Our webhook, e.g. http://127.0.0.1:3978/api/webhook. */
+  webhookUrl: string;
+  /** Our catalog's plans (ids, seats, dimensions). */
+  plans: readonly Plan[];
+  offerId: string;
+  publisherId: string;
+  /** `tid` claim of webhook tokens (the publisher tenant). */
+  publisherTenantId: string;
+  /** `aud` claim of webhook tokens (our fulfillment app's client id). */
+  webhookAudience: string;
+  /** Bearer token the API requires. Requests without `Authorization: Bearer <apiToken>` get 401. */
+  apiToken: string;
+  faults?: Partial<FaultConfig>;
+  /** Subscribed is visible only this long after activate (by the clock). Default 0. */
+  activationDelayMs?: number;
+  /** JSON persistence: loaded at creation, saved (debounced, atomically) after changes and on close. */
+  stateFile?: string;
+  /** Landing-page token lifetime; default 24 h. */
+  tokenTtlMs?: number;
+  /** Page size of GET /saas/subscriptions; default 20. */
+  pageSize?: number;
+}
+
+export interface TriggerResult {
+  operationId: string;
+  /** Status our webhook answered; 0 when it could not be reached or did not answer within 10 s. */
+  webhookStatus: number;
+  operation: EmulatorOperation;
+}
+
+export interface Emulator {
+  readonly options: Readonly<EmulatorOptions>;
+  /** Update URLs/faults after start (tests learn ephemeral ports late). New faults replace the old and reseed. */
+  configure(
+    changes: Partial<Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs'>>,
+  ): void;
+  /** Customer buys: a PendingFulfillmentStart subscription and a marketplace token (always with a '+' and a '/'). */
+  buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string };
+  /** Customer-side lifecycle action: creates the operation, applies what Marketplace applies, calls our webhook with a signed JWT, and resolves after our webhook answered. */
+  trigger(
+    subscriptionId: string,
+    action: CustomerAction,
+    params?: { planId?: string; quantity?: number },
+  ): Promise<TriggerResult>;
+  /** Signs a webhook-style token with the emulator key; claims override the defaults (`undefined` removes one). */
+  signWebhookToken(claims?: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
+  /** Sends an arbitrary webhook body to our webhook; `token` default: a valid one; `''`: no Authorization header. */
+  sendWebhook(body: unknown, token?: string): Promise<{ status: number; body: unknown }>;
+  subscription(id: string): EmulatorSubscription | undefined;
+  subscriptions(): EmulatorSubscription[];
+  operation(subscriptionId: string, operationId: string): EmulatorOperation | undefined;
+  /** Accepted metering events, for assertions. */
+  acceptedUsage(): {
+    usageEventId: string;
+    resourceId: string;
+    dimension: string;
+    planId: string;
+    effectiveStartTime: string;
+    quantity: number;
+  }[];
+  /** HTTP calls received per API route (e.g. 'batchUsageEvent'), failed ones included. */
+  callCounts(): Record<string, number>;
+  /** Flushes the state file, stops timers, drops requests held by the timeout fault. */
+  close(): Promise<void>;
+}
+
+/** Marketplace gives up on a webhook delivery after 10 seconds. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** State-file writes are coalesced over this window. */
+const SAVE_DEBOUNCE_MS = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export function createEmulator(options: EmulatorOptions): Emulator {
+  return new MarketplaceEmulator(options);
+}
+
+/** The implementation; its extra members serve the routes and pages, not the tests. */
+export class MarketplaceEmulator implements Emulator {
+  private current: EmulatorOptions;
+  readonly state: EmulatorState;
+  readonly dice: FaultDice;
+  readonly signer: WebhookSigner = createWebhookSigner();
+  private readonly counts: Record<string, number> = {};
+  /** Sockets of requests the timeout fault keeps unanswered: close() destroys them. */
+  private readonly held = new Set<Socket>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private dirty = false;
+
+  constructor(options: EmulatorOptions) {
+    this.current = { ...options };
+    this.dice = new FaultDice(options.faults ?? {});
+    const snapshot = options.stateFile ? readStateFile(options.stateFile, options.logger) : undefined;
+    const stateOptions = {
+      clock: options.clock,
+      plans: options.plans,
+      offerId: options.offerId,
+      publisherId: options.publisherId,
+      ...(options.tokenTtlMs === undefined ? {} : { tokenTtlMs: options.tokenTtlMs }),
+      onChange: () => this.scheduleSave(),
+    };
+    let state: EmulatorState;
+    try {
+      state = new EmulatorState({ ...stateOptions, ...(snapshot ? { snapshot } : {}) });
+    } catch (thrown) {
+      options.logger.warn(
+        { stateFile: options.stateFile, err: coerceError(thrown).message },
+        'emulator state file ignored: not a valid state',
+      );
+      state = new EmulatorState(stateOptions);
+    }
+    this.state = state;
+  }
+
+  get options(): Readonly<EmulatorOptions> {
+    return Object.freeze({ ...this.current });
+  }
+
+  get activationDelayMs(): number {
+    return this.current.activationDelayMs ?? 0;
+  }
+
+  get pageSize(): number {
+    return this.current.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+
+  configure(
+    changes: Partial<Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs'>>,
+  ): void {
+    this.current = { ...this.current, ...changes };
+    if ('faults' in changes) this.dice.configure(changes.faults ?? {});
+  }
+
+  buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string } {
+    const { subscription, token } = this.state.buy(input);
+    this.current.logger.info(
+      { subscriptionId: subscription.id, planId: subscription.planId, tenantId: subscription.beneficiary.tenantId },
+      'emulator: subscription bought',
+    );
+    return { subscriptionId: subscription.id, token, landingUrl: landingUrl(this.current.landingPageUrl, token) };
+  }
+
+  async trigger(
+    subscriptionId: string,
+    action: CustomerAction,
+    params: { planId?: string; quantity?: number } = {},
+  ): Promise<TriggerResult> {
+    const op = this.state.startCustomerAction(subscriptionId, action, params);
+    const subscription = this.state.getSubscription(subscriptionId);
+    const body = {
+      id: op.id,
+      activityId: op.activityId,
+      publisherId: op.publisherId,
+      offerId: op.offerId,
+      planId: op.planId,
+      quantity: op.quantity,
+      subscriptionId: op.subscriptionId,
+      timeStamp: op.timeStamp,
+      action: op.action,
+      status: op.status,
+      operationRequestSource: op.operationRequestSource,
+      subscription,
+      purchaseToken: null,
+    };
+    const { status } = await this.sendWebhook(body);
+    // A change the publisher refuses with a 4xx within the delivery fails at once, as in Azure.
+    const isChange = op.action === 'ChangePlan' || op.action === 'ChangeQuantity';
+    if (isChange && status >= 400 && status < 500)
+      this.state.rejectOperation(op.id, status, `The publisher's webhook answered ${status}.`);
+    this.current.logger.info(
+      { subscriptionId, operationId: op.id, action, webhookStatus: status },
+      'emulator: webhook delivered',
+    );
+    return { operationId: op.id, webhookStatus: status, operation: this.state.operation(subscriptionId, op.id)! };
+  }
+
+  /** Tokens take their times from the emulator's clock, so a fake-clock test verifies them at its fake "now". */
+  signWebhookToken(claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
+    const merged: Record<string, unknown> = {
+      ...webhookClaims({
+        issuer: this.current.baseUrl,
+        audience: this.current.webhookAudience,
+        tenantId: this.current.publisherTenantId,
+        now: this.current.clock.now(),
+      }),
+      ...claims,
+    };
+    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+    return this.signer.sign(merged, header);
+  }
+
+  async sendWebhook(body: unknown, token?: string): Promise<{ status: number; body: unknown }> {
+    const jwt = token ?? (await this.signWebhookToken());
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (jwt) headers.authorization = `Bearer ${jwt}`;
+    try {
+      const response = await fetch(this.current.webhookUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Not JSON: keep the text.
+      }
+      return { status: response.status, body: parsed };
+    } catch (thrown) {
+      this.current.logger.warn(
+        { webhookUrl: this.current.webhookUrl, err: coerceError(thrown).message },
+        'emulator: webhook unreachable',
+      );
+      return { status: 0, body: undefined };
+    }
+  }
+
+  subscription(id: string): EmulatorSubscription | undefined {
+    return this.state.subscription(id);
+  }
+
+  subscriptions(): EmulatorSubscription[] {
+    return this.state.subscriptions();
+  }
+
+  operation(subscriptionId: string, operationId: string): EmulatorOperation | undefined {
+    return this.state.operation(subscriptionId, operationId);
+  }
+
+  acceptedUsage() {
+    return this.state.acceptedUsage().map(({ usageEventId, resourceId, dimension, planId, effectiveStartTime, quantity }) => ({
+      usageEventId,
+      resourceId,
+      dimension,
+      planId,
+      effectiveStartTime,
+      quantity,
+    }));
+  }
+
+  callCounts(): Record<string, number> {
+    return { ...this.counts };
+  }
+
+  countCall(route: string): void {
+    this.counts[route] = (this.counts[route] ?? 0) + 1;
+  }
+
+  /** The timeout fault: never answer; resolves when the client gives up or close() drops the connection. */
+  holdUnanswered(socket: Socket): Promise<void> {
+    if (socket.destroyed) return Promise.resolve();
+    this.held.add(socket);
+    return new Promise((resolve) =>
+      socket.once('close', () => {
+        this.held.delete(socket);
+        resolve();
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.held) socket.destroy();
+    this.held.clear();
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (this.dirty) this.save();
+  }
+
+  private scheduleSave(): void {
+    if (!this.current.stateFile) return;
+    this.dirty = true;
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save();
+    }, SAVE_DEBOUNCE_MS);
+    // The timer must not keep a test process alive; close() flushes whatever it would have written.
+    this.saveTimer.unref();
+  }
+
+  private save(): void {
+    const file = this.current.stateFile;
+    if (!file) return;
+    this.dirty = false;
+    try {
+      writeAtomically(file, JSON.stringify(this.state.snapshot(), null, 2));
+    } catch (thrown) {
+      this.current.logger.error({ stateFile: file, err: coerceError(thrown).message }, 'emulator state not saved');
+    }
+  }
+}
+
+export function landingUrl(landingPageUrl: string, token: string): string {
+  return `${landingPageUrl}${landingPageUrl.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+}
+
+/** A missing file is a first start; an unreadable one is reported and replaced at the next save. */
+function readStateFile(file: string, logger: Logger): EmulatorSnapshot | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (thrown) {
+    if ((thrown as NodeJS.ErrnoException).code !== 'ENOENT')
+      logger.warn({ stateFile: file, err: coerceError(thrown).message }, 'emulator state file unreadable; starting empty');
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as EmulatorSnapshot;
+  } catch (thrown) {
+    logger.warn({ stateFile: file, err: coerceError(thrown).message }, 'emulator state file is not JSON; starting empty');
+    return undefined;
+  }
+}
+
+/** Write then rename: a crash mid-write leaves the previous state, never half a file. */
+function writeAtomically(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, content);
+  fs.renameSync(temp, file);
+}
