@@ -8,18 +8,29 @@ import { SubscriptionGate } from './bot/subscription-gate';
 import { createTeamsAdapter } from './bot/teams-adapter';
 import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
-import type { Config } from './config';
+import { EMULATOR_PREFIX, type Config } from './config';
 import { seedDevSubscription } from './dev-seed';
 import { MINUTE, systemClock, type Clock } from './domain/clock';
 import { coerceError } from './domain/errors';
 import type { PlanCatalog } from './domain/plans';
 import { createLogger, type Logger } from './logger';
 import { loadPlanCatalog } from './plan-catalog-source';
-import { openSqliteStore } from './store/sqlite/sqlite-store';
+import { openStore } from './store/open-store';
 import type { Store } from './store/store';
+import { createEmulator, mountEmulator, type Emulator } from './marketplace/emulator/emulator';
+import { FulfillmentClient, type FulfillmentApi } from './marketplace/fulfillment-client';
+import { MarketplaceHttp } from './marketplace/marketplace-http';
+import { PurchaseActivation } from './marketplace/purchase-activation';
+import { reconcileSubscriptions } from './marketplace/reconciler';
+import { createTokenProvider } from './marketplace/token-provider';
+import { createWebhookVerifier } from './marketplace/webhook-auth';
+import { WebhookProcessor } from './marketplace/webhook-processor';
 import { addHealthRoute } from './web/health-route';
 import { createHttpServer, listen } from './web/http-server';
+import { addLandingRoutes } from './web/landing/landing-routes';
+import { msalSignIn, type LandingSignIn } from './web/landing/landing-sign-in';
 import { addMessagesRoute, InFlight } from './web/messages-route';
+import { addWebhookRoutes } from './web/webhook-route';
 
 export interface AppOptions {
   clock?: Clock;
@@ -28,6 +39,10 @@ export interface AppOptions {
   store?: Store;
   /** Replaces the configured model (tests). */
   model?: PromptCompletionModel;
+  /** Replaces the Fulfillment API client (tests). */
+  fulfillment?: FulfillmentApi;
+  /** Replaces the landing page's Entra sign-in (tests). */
+  signIn?: LandingSignIn;
 }
 
 export interface RunningApp {
@@ -37,6 +52,11 @@ export interface RunningApp {
   store: Store;
   catalog: PlanCatalog;
   gate: SubscriptionGate;
+  fulfillment: FulfillmentApi;
+  /** The Marketplace emulator mounted in this server (development), if any. */
+  emulator?: Emulator;
+  /** One reconciliation pass against the Fulfillment API. */
+  reconcile(): ReturnType<typeof reconcileSubscriptions>;
   logger: Logger;
   /** Stops taking turns, lets those in flight finish, stops timers, closes the store (if it opened it). */
   close(): Promise<void>;
@@ -48,7 +68,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const logger = options.logger ?? createLogger(config.logLevel);
   const catalog = loadPlanCatalog(config.planCatalogFile);
   const ownStore = !options.store;
-  const store = options.store ?? openSqliteStore(config.sqliteFile);
+  const store = options.store ?? (await openStore(config, logger));
   await store.plans.sync(catalog.plans, clock.now());
   if (config.devSeed) await seedDevSubscription({ store, catalog, clock, logger });
 
@@ -72,6 +92,58 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   addMessagesRoute(server, { adapter, logic: async (context) => void (await bot.run(context)), logger, inFlight });
   addHealthRoute(server, { store, logger });
 
+  // Marketplace: fulfillment client, webhook, landing page, reconciliation.
+  const fulfillment =
+    options.fulfillment ??
+    new FulfillmentClient(
+      new MarketplaceHttp({
+        baseUrl: config.marketplace.apiBaseUrl,
+        apiVersion: config.marketplace.apiVersion,
+        tokens: await createTokenProvider(config.marketplace.auth),
+        timeoutMs: config.marketplace.requestTimeoutMs,
+        maxRetries: config.marketplace.maxRetries,
+        logger,
+      }),
+    );
+  const onTenantChanged = (tenantId: string) => gate.invalidate(tenantId);
+  const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged });
+  addWebhookRoutes(server, { verify: createWebhookVerifier(config.marketplace.webhook, clock), processor, logger });
+  const activation = new PurchaseActivation({
+    store,
+    fulfillment,
+    catalog,
+    clock,
+    logger,
+    onTenantChanged,
+    waitMs: config.landing.activationWaitMs,
+  });
+  const signIn = options.signIn ?? (config.landing.sso ? msalSignIn(config.landing.sso) : undefined);
+  addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
+  const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged });
+
+  let emulator: Emulator | undefined;
+  if (config.emulator.enabled) {
+    const auth = config.marketplace.auth;
+    emulator = createEmulator({
+      clock,
+      logger: logger.child({ component: 'marketplace-emulator' }),
+      baseUrl: `${config.publicUrl}${EMULATOR_PREFIX}`,
+      landingPageUrl: config.links.landingPageUrl,
+      webhookUrl: `${config.publicUrl}/api/webhook`,
+      plans: catalog.plans,
+      offerId: config.marketplace.offerId,
+      publisherId: config.marketplace.publisherId,
+      publisherTenantId: config.marketplace.webhook.tenantId,
+      webhookAudience: config.marketplace.webhook.audience,
+      apiToken: auth.kind === 'emulator' ? auth.token : 'emulator-access-token',
+      faults: config.emulator.faults,
+      activationDelayMs: config.emulator.activationDelayMs,
+      ...(config.emulator.stateFile ? { stateFile: config.emulator.stateFile } : {}),
+    });
+    mountEmulator(server, emulator, EMULATOR_PREFIX);
+    logger.warn({ url: `${config.publicUrl}${EMULATOR_PREFIX}` }, 'Marketplace emulator mounted (development only)');
+  }
+
   // Reservations left by a crash (the process died between reserve and settle) go back to the pool.
   const sweep = async () => {
     try {
@@ -84,6 +156,15 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   await sweep();
   const sweeper = setInterval(sweep, MINUTE);
   sweeper.unref();
+
+  // Webhooks can be missed: repair drift from the Fulfillment API now and then.
+  const reconcileQuietly = () =>
+    reconcile().catch((thrown) => logger.error({ err: coerceError(thrown).message }, 'reconciliation failed'));
+  const reconciler =
+    config.marketplace.reconcileIntervalMs > 0
+      ? setInterval(reconcileQuietly, config.marketplace.reconcileIntervalMs)
+      : undefined;
+  reconciler?.unref();
 
   const url = await listen(server, config.port, config.host);
   logger.info(
@@ -99,11 +180,16 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     store,
     catalog,
     gate,
+    fulfillment,
+    ...(emulator ? { emulator } : {}),
+    reconcile,
     logger,
     close() {
       closing ??= (async () => {
         inFlight.accepting = false;
         clearInterval(sweeper);
+        if (reconciler) clearInterval(reconciler);
+        await emulator?.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await inFlight.idle();
         if (ownStore) await store.close();

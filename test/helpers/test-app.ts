@@ -1,10 +1,6 @@
 import path from 'node:path';
-import type { PromptCompletionModel } from '@microsoft/teams-ai';
-import { startApp, type RunningApp } from '../../src/app';
+import { startApp, type AppOptions, type RunningApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import type { Clock } from '../../src/domain/clock';
-import type { Logger } from '../../src/logger';
-import type { Store } from '../../src/store/store';
 import { tempDir } from './temp-dir';
 
 /** Environment of a test app: ephemeral port on 127.0.0.1, its own data dir, no logs, no dev seed. */
@@ -17,14 +13,18 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     LOG_LEVEL: 'silent',
     DEV_SEED: 'false',
     ENTITLEMENT_CACHE_SECONDS: '0',
+    RECONCILE_INTERVAL_MINUTES: '0',
+    // The Marketplace emulator runs standalone in the tests that need it; elsewhere nothing answers there.
+    EMULATOR: 'false',
+    MARKETPLACE_API_BASE_URL: 'http://127.0.0.1:9/api',
+    MARKETPLACE_AUTH: 'emulator',
+    PUBLISHER_TENANT_ID: 'test-publisher-tenant',
+    MARKETPLACE_WEBHOOK_AUDIENCE: 'test-fulfillment-app',
     PROMPTS_DIR: path.resolve(__dirname, '../../prompts'),
     ...overrides,
   };
 }
 
-export async function startTestApp(
-  env: Record<string, string | undefined> = {},
-  options: { clock?: Clock; store?: Store; model?: PromptCompletionModel; logger?: Logger } = {},
-): Promise<RunningApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, options: AppOptions = {}): Promise<RunningApp> {
   return startApp(loadConfig(testEnv(env)), options);
 }

@@ -1,0 +1,32 @@
+import type { PlanCatalog } from './plans';
+import type { Subscription } from './subscription';
+
+/**
+ * Whether a customer-side change can be accepted (DESIGN.md "Webhook"): an unknown plan or a seat count outside
+ * the plan's range is refused, and the Marketplace is told so (PATCH `Failure`).
+ */
+export function planChangeProblem(catalog: PlanCatalog, planId: string | undefined, quantity: number | undefined): string | null {
+  if (!planId) return 'the operation names no plan';
+  const plan = catalog.get(planId);
+  if (!plan) return `plan ${planId} is not offered`;
+  if (plan.isPricePerSeat) return seatProblem(plan.minSeats, plan.maxSeats, quantity);
+  return null;
+}
+
+export function quantityChangeProblem(
+  catalog: PlanCatalog,
+  subscription: Subscription,
+  quantity: number | undefined,
+): string | null {
+  const plan = catalog.get(subscription.planId);
+  if (!plan) return `plan ${subscription.planId} is not offered`;
+  if (!plan.isPricePerSeat) return `plan ${plan.id} is not priced per seat`;
+  return seatProblem(plan.minSeats, plan.maxSeats, quantity);
+}
+
+function seatProblem(min: number | undefined, max: number | undefined, quantity: number | undefined): string | null {
+  if (quantity === undefined || !Number.isInteger(quantity)) return 'the seat count is missing';
+  if (quantity < (min ?? 1)) return `at least ${min ?? 1} seats are needed`;
+  if (max !== undefined && quantity > max) return `at most ${max} seats are allowed`;
+  return null;
+}

@@ -1,0 +1,177 @@
+import type { Clock } from '../domain/clock';
+import type { PlanCatalog } from '../domain/plans';
+import type { Subscription } from '../domain/subscription';
+import type { Logger } from '../logger';
+import type { Store } from '../store/store';
+import { isBadRequest, isNotFound, type FulfillmentApi } from './fulfillment-client';
+import { MarketplaceApiError } from './marketplace-http';
+import { toDomainSubscription } from './subscription-mapping';
+
+export type ResolveOutcome = { outcome: 'resolved'; subscription: Subscription } | { outcome: 'invalid-token' };
+
+export type ActivationOutcome =
+  | { outcome: 'activated'; subscription: Subscription }
+  /** Accepted by the Marketplace but not `Subscribed` yet within our wait: the page says so and offers a refresh. */
+  | { outcome: 'pending'; subscription: Subscription }
+  | { outcome: 'refused'; message: string };
+
+/**
+ * The buyer's side of fulfillment (DESIGN.md "Landing page"): resolve the landing token, store the subscription,
+ * activate it, confirm with GET until `Subscribed` (activation is asynchronous), and make the purchaser a tenant
+ * admin.
+ */
+export class PurchaseActivation {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      fulfillment: FulfillmentApi;
+      catalog: PlanCatalog;
+      clock: Clock;
+      logger: Logger;
+      onTenantChanged: (tenantId: string) => void;
+      /** How long to wait for `Subscribed` after activate. */
+      waitMs: number;
+      sleep?: (ms: number) => Promise<void>;
+    },
+  ) {}
+
+  async resolve(marketplaceToken: string): Promise<ResolveOutcome> {
+    let resolved;
+    try {
+      resolved = await this.deps.fulfillment.resolve(marketplaceToken);
+    } catch (thrown) {
+      // 400: a bad or expired token (tokens live about 24 hours). 403/404 mean the same to the buyer.
+      if (thrown instanceof MarketplaceApiError && thrown.status !== undefined && thrown.status < 500) {
+        this.deps.logger.info({ status: thrown.status, requestId: thrown.requestId }, 'landing token did not resolve');
+        return { outcome: 'invalid-token' };
+      }
+      throw thrown;
+    }
+    const api = resolved.subscription ?? (await this.deps.fulfillment.getSubscription(resolved.subscriptionId));
+    const existing = await this.deps.store.subscriptions.get(resolved.subscriptionId);
+    const subscription = toDomainSubscription(
+      { ...api, id: resolved.subscriptionId, planId: api.planId ?? resolved.planId, name: api.name ?? resolved.subscriptionName },
+      existing,
+      this.deps.clock.now(),
+    );
+    await this.deps.store.subscriptions.upsert(subscription);
+    this.deps.logger.info(
+      { subscriptionId: subscription.id, status: subscription.status, planId: subscription.planId },
+      'landing token resolved',
+    );
+    return { outcome: 'resolved', subscription };
+  }
+
+  async activate(subscriptionId: string): Promise<ActivationOutcome> {
+    const stored = await this.deps.store.subscriptions.get(subscriptionId);
+    if (!stored)
+      return {
+        outcome: 'refused',
+        message: 'This subscription is unknown here. Please open the link from the Marketplace again.',
+      };
+    const current = toDomainSubscription(
+      await this.deps.fulfillment.getSubscription(subscriptionId),
+      stored,
+      this.deps.clock.now(),
+    );
+    if (current.status === 'Unsubscribed' || current.status === 'Suspended') {
+      await this.deps.store.subscriptions.upsert(current);
+      return { outcome: 'refused', message: `This subscription is ${current.status.toLowerCase()} and cannot be activated.` };
+    }
+    if (current.status !== 'Subscribed') {
+      const plan = this.deps.catalog.get(current.planId);
+      if (!plan)
+        return { outcome: 'refused', message: `The plan ${current.planId} is not offered by this app. Please contact support.` };
+      try {
+        await this.deps.fulfillment.activate(subscriptionId, {
+          planId: current.planId,
+          ...(plan.isPricePerSeat && current.quantity !== undefined ? { quantity: current.quantity } : {}),
+        });
+      } catch (thrown) {
+        if (isBadRequest(thrown) || isNotFound(thrown)) {
+          this.deps.logger.warn(
+            { subscriptionId, requestId: (thrown as MarketplaceApiError).requestId },
+            'activation refused by the Marketplace',
+          );
+          return {
+            outcome: 'refused',
+            message: 'The Marketplace refused the activation. Please open the link from the Marketplace again.',
+          };
+        }
+        throw thrown;
+      }
+    }
+    return this.confirm(subscriptionId);
+  }
+
+  /**
+   * After activate (or when the buyer checks again): waits for `Subscribed`, then records the activation, makes
+   * the purchaser an admin and lets the tenant in.
+   */
+  async confirm(subscriptionId: string): Promise<ActivationOutcome> {
+    const stored = await this.deps.store.subscriptions.get(subscriptionId);
+    if (!stored)
+      return {
+        outcome: 'refused',
+        message: 'This subscription is unknown here. Please open the link from the Marketplace again.',
+      };
+    const current = await this.waitForSubscribed(subscriptionId, stored);
+    const now = this.deps.clock.now();
+    if (current.status !== 'Subscribed') {
+      await this.deps.store.subscriptions.upsert(current);
+      return { outcome: 'pending', subscription: current };
+    }
+    const activated: Subscription = { ...current, activatedAt: stored.activatedAt ?? now, updatedAt: now };
+    // Already recorded (a refresh of the success page): nothing more to do.
+    if (stored.status === 'Subscribed' && stored.activatedAt) return { outcome: 'activated', subscription: activated };
+    await this.deps.store.operations.apply({
+      record: {
+        subscriptionId,
+        action: 'Activate',
+        source: 'landing',
+        status: 'Applied',
+        fromStatus: stored.status,
+        toStatus: 'Subscribed',
+        fromPlanId: stored.planId,
+        toPlanId: activated.planId,
+        ...(activated.quantity !== undefined ? { toQuantity: activated.quantity } : {}),
+        createdAt: now,
+      },
+      subscription: activated,
+    });
+    await this.grantAdmins(activated, now);
+    if (activated.beneficiary.tenantId) this.deps.onTenantChanged(activated.beneficiary.tenantId);
+    this.deps.logger.info(
+      { subscriptionId, tenantId: activated.beneficiary.tenantId, planId: activated.planId },
+      'subscription activated',
+    );
+    return { outcome: 'activated', subscription: activated };
+  }
+
+  /** GET until `Subscribed` or the wait is over, backing off from 250 ms to 2 s. */
+  private async waitForSubscribed(subscriptionId: string, current: Subscription): Promise<Subscription> {
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const giveUpAt = Date.now() + this.deps.waitMs;
+    for (let delay = 250; ; delay = Math.min(2000, delay * 2)) {
+      current = toDomainSubscription(await this.deps.fulfillment.getSubscription(subscriptionId), current, this.deps.clock.now());
+      if (current.status === 'Subscribed' || Date.now() + delay > giveUpAt) return current;
+      await sleep(delay);
+    }
+  }
+
+  /** The purchaser (and the beneficiary) administer the app in the beneficiary's tenant. */
+  private async grantAdmins(subscription: Subscription, at: Date): Promise<void> {
+    const tenantId = subscription.beneficiary.tenantId;
+    if (!tenantId) return;
+    for (const party of [subscription.purchaser, subscription.beneficiary]) {
+      if (!party.objectId) continue;
+      await this.deps.store.admins.add({
+        tenantId,
+        userId: party.objectId,
+        ...(party.emailId ? { userName: party.emailId } : {}),
+        addedBy: 'activation',
+        addedAt: at,
+      });
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { Server } from 'restify';
+import { coerceError, isAppError } from '../domain/errors';
+import type { Logger } from '../logger';
+import { WebhookAuthError, type WebhookCaller } from '../marketplace/webhook-auth';
+import type { WebhookProcessor } from '../marketplace/webhook-processor';
+import { safeRoute, sendError } from './http-server';
+
+/** `POST /api/webhook`, and the seed's paths, which all go to the same handler. */
+export const WEBHOOK_PATHS = [
+  '/api/webhook',
+  '/webhook',
+  '/webhook/unsubscribe',
+  '/webhook/changeplan',
+  '/webhook/suspend',
+  '/webhook/reinstate',
+];
+
+/**
+ * The Marketplace webhook: 401 unless the Entra token checks out (logged with the reason and the client address,
+ * never the token), then the processor. Marketplace retries anything but a 2xx, so our own failures answer 503.
+ */
+export function addWebhookRoutes(
+  server: Server,
+  deps: { verify: (authorization: string | undefined) => Promise<WebhookCaller>; processor: WebhookProcessor; logger: Logger },
+): void {
+  const handler = safeRoute(deps.logger, async (req, res) => {
+    try {
+      await deps.verify(req.header('authorization'));
+    } catch (thrown) {
+      if (thrown instanceof WebhookAuthError) {
+        deps.logger.warn({ reason: thrown.reason, ip: req.socket?.remoteAddress, path: req.path() }, 'webhook refused');
+        return sendError(res, 401, 'Unauthorized', 'A valid Marketplace token is required.');
+      }
+      throw thrown;
+    }
+    try {
+      const result = await deps.processor.handle(req.body);
+      res.json(result.status, result.body);
+    } catch (thrown) {
+      const retryable = isAppError(thrown) ? thrown.retryable || thrown.code === 'UpstreamFailed' : false;
+      deps.logger.error({ err: coerceError(thrown).message }, 'webhook could not be handled');
+      sendError(
+        res,
+        retryable ? 503 : 500,
+        retryable ? 'Unavailable' : 'Internal',
+        'The operation could not be handled now; please retry.',
+      );
+    }
+  });
+  for (const path of WEBHOOK_PATHS) server.post(path, handler);
+}

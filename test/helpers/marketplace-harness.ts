@@ -1,0 +1,114 @@
+import type { AppOptions, RunningApp } from '../../src/app';
+import { systemClock, type Clock } from '../../src/domain/clock';
+import { silentLogger } from '../../src/logger';
+import { createEmulator, startEmulatorServer, type Emulator } from '../../src/marketplace/emulator/emulator';
+import type { Plan } from '../../src/domain/plans';
+import { loadPlanCatalog } from '../../src/plan-catalog-source';
+import { startTestApp } from './test-app';
+
+export const PUBLISHER_TENANT = 'test-publisher-tenant';
+export const FULFILLMENT_APP = 'test-fulfillment-app';
+export const EMULATOR_TOKEN = 'emulator-access-token';
+
+export interface MarketplaceHarness {
+  emulator: Emulator;
+  emulatorUrl: string;
+  app: RunningApp;
+  close(): Promise<void>;
+}
+
+/**
+ * The bot and a standalone Marketplace emulator, each on its own ephemeral port on 127.0.0.1, pointed at each other:
+ * the bot calls the emulator's APIs and trusts its webhook signing keys; the emulator redirects buyers to the bot's
+ * landing page and calls the bot's webhook.
+ */
+export async function startMarketplaceHarness(
+  env: Record<string, string> = {},
+  options: {
+    clock?: Clock;
+    activationDelayMs?: number;
+    /** The plans as published in Partner Center, when they differ from the bot's catalog. */
+    emulatorPlans?: readonly Plan[];
+    app?: Omit<AppOptions, 'clock'>;
+  } = {},
+): Promise<MarketplaceHarness> {
+  const clock = options.clock ?? systemClock;
+  const emulator = createEmulator({
+    clock,
+    logger: silentLogger,
+    baseUrl: 'http://127.0.0.1/emulator',
+    landingPageUrl: 'http://127.0.0.1/landing',
+    webhookUrl: 'http://127.0.0.1/api/webhook',
+    plans: options.emulatorPlans ?? loadPlanCatalog(undefined).plans,
+    offerId: 'teams-ai-assistant',
+    publisherId: 'contoso',
+    publisherTenantId: PUBLISHER_TENANT,
+    webhookAudience: FULFILLMENT_APP,
+    apiToken: EMULATOR_TOKEN,
+    activationDelayMs: options.activationDelayMs ?? 0,
+  });
+  const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
+  emulator.configure({ baseUrl: server.url });
+  const app = await startTestApp(
+    {
+      MARKETPLACE_API_BASE_URL: `${server.url}/api`,
+      MARKETPLACE_AUTH: 'emulator',
+      MARKETPLACE_WEBHOOK_ISSUER: server.url,
+      MARKETPLACE_WEBHOOK_JWKS_URL: `${server.url}/keys`,
+      PUBLISHER_TENANT_ID: PUBLISHER_TENANT,
+      MARKETPLACE_WEBHOOK_AUDIENCE: FULFILLMENT_APP,
+      ACTIVATION_WAIT_MS: '5000',
+      TEAMS_APP_ID: 'teams-app-0001',
+      ...env,
+    },
+    { ...options.app, clock },
+  );
+  emulator.configure({ landingPageUrl: `${app.url}/landing`, webhookUrl: `${app.url}/api/webhook` });
+  return {
+    emulator,
+    emulatorUrl: server.url,
+    app,
+    async close() {
+      await app.close();
+      await emulator.close();
+      await server.close();
+    },
+  };
+}
+
+/** A tiny browser: keeps cookies, follows nothing, reads forms' hidden fields. */
+export class Browser {
+  private cookies = new Map<string, string>();
+
+  async get(url: string) {
+    return this.send(url, { method: 'GET' });
+  }
+
+  async postForm(url: string, fields: Record<string, string>) {
+    return this.send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  private async send(url: string, init: RequestInit) {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+    });
+    for (const set of res.headers.getSetCookie()) {
+      const [pair] = set.split(';');
+      const [name, ...value] = pair!.split('=');
+      this.cookies.set(name!.trim(), value.join('='));
+    }
+    return { status: res.status, headers: res.headers, body: await res.text() };
+  }
+}
+
+/** The value of a hidden input in an HTML page. */
+export function hiddenField(page: string, name: string): string | undefined {
+  return new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(page)?.[1]?.replace(/&amp;/g, '&');
+}
