@@ -6,6 +6,7 @@ import type { KnownUser } from '../store/store';
 import { identityOf } from './activity-facts';
 import { adaptiveCard, paragraph, title } from './cards/adaptive-card';
 import { ANY_COMMAND, COMMANDS, type CommandName } from './commands/command-syntax';
+import { OPERATOR_COMMANDS, type OperatorCommandName, type OperatorCommands } from './commands/operator-commands';
 import type { TenantCommands } from './commands/tenant-commands';
 import { sendReply } from './send-reply';
 
@@ -15,6 +16,7 @@ export interface BotApplicationDeps {
   promptsDir: string;
   storage: Storage;
   commands: TenantCommands;
+  operatorCommands: OperatorCommands;
   productName: string;
   logger: Logger;
 }
@@ -36,6 +38,11 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
   // One route for every `/command`: a turn that goes to the AI pays one anchored regex test, not one per command.
   app.message(ANY_COMMAND, async (context) => {
     const text = context.activity.text;
+    const operatorCommand = (Object.keys(OPERATOR_COMMANDS) as OperatorCommandName[]).find((n) =>
+      OPERATOR_COMMANDS[n].test(text),
+    );
+    if (operatorCommand)
+      return sendReply(context, await deps.operatorCommands.run(operatorCommand, identityOf(context.activity)));
     const name = (Object.keys(COMMANDS) as CommandName[]).find((n) => COMMANDS[n].test(text)) ?? 'unknown';
     const mentions = /^(assign|revoke|add|remove)$/i.test(text.trim().split(/\s+/)[1] ?? '')
       ? await mentionedUsers(context, deps.logger)

@@ -5,6 +5,7 @@ import { hasOverage, includedUnits } from '../domain/plans';
 import type { UsageEvent } from '../domain/usage';
 import type { Logger } from '../logger';
 import type { RecordOutcome, Store } from '../store/store';
+import type { Telemetry } from '../telemetry/telemetry';
 import type { TurnTicket } from './subscription-gate';
 
 export interface TurnResult {
@@ -19,7 +20,7 @@ export interface TurnResult {
  * usage event, the counters and the queue message in one transaction, idempotent on (tenant, activity).
  */
 export class UsageRecorder {
-  constructor(private readonly deps: { store: Store; storeMessageText: boolean; logger: Logger }) {}
+  constructor(private readonly deps: { store: Store; storeMessageText: boolean; logger: Logger; telemetry?: Telemetry }) {}
 
   async record(ticket: TurnTicket, result: TurnResult): Promise<RecordOutcome> {
     const { plan, subscription, identity } = ticket;
@@ -70,6 +71,18 @@ export class UsageRecorder {
       },
       'usage recorded',
     );
+    if (outcome.status === 'recorded') {
+      this.deps.telemetry?.usageRecorded({
+        tenantId: identity.tenantId,
+        subscriptionId: subscription.id,
+        planId: plan.id,
+        dimension: billed.dimension,
+        quantity: billed.quantity,
+        billable: outcome.billable,
+        tokens: totalTokens,
+        processingMs: event.processingMs,
+      });
+    }
     return outcome;
   }
 }

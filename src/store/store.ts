@@ -1,7 +1,9 @@
 import type { Dimension } from '../domain/billing-rules';
+import type { Clock } from '../domain/clock';
+import type { UsageQueue } from '../queue/usage-queue';
 import type { Plan } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
-import type { UsageEvent } from '../domain/usage';
+import type { UsageEvent, UsageMessage } from '../domain/usage';
 
 /**
  * The storage port. The embedded SQLite store and the Azure SQL store implement it and pass the same contract
@@ -19,6 +21,12 @@ export interface Store {
   usage: UsageRepo;
   users: UserDirectoryRepo;
   operations: OperationRepo;
+  metering: MeteringRepo;
+  /**
+   * The usage outbox (written with each usage event) read as a queue: what the metering worker consumes directly,
+   * or what the relay moves to Service Bus. `maxDeliveries` = Infinity for the relay, whose failures are the bus's.
+   */
+  outboxQueue(options: { clock: Clock; maxDeliveries?: number; lockMs?: number }): UsageQueue;
 }
 
 export type OperationSource = 'webhook' | 'landing' | 'reconcile' | 'seed';
@@ -215,4 +223,113 @@ export interface UsageRepo {
   counters(subscriptionId: string, periodStart: Date): Promise<UsageCounter[]>;
   daily(subscriptionId: string, from: Date, to: Date): Promise<DailyUsage[]>;
   topUsers(subscriptionId: string, from: Date, to: Date, limit: number): Promise<UserUsage[]>;
+}
+
+/**
+ * The life of one hourly metering bucket (subscription, dimension, hour), which is also its report to the
+ * Metering API: Open (accumulating) → InFlight (written before the HTTP call) → Accepted; or Retry (429/5xx/
+ * timeout, backing off), Held (the subscription is not active), Expired (too old: its units were carried into a
+ * later hour), Conflict (a duplicate with a different quantity: for the operator) or Failed (refused, or out of
+ * attempts: for the operator).
+ */
+export type MeteringStatus = 'Open' | 'InFlight' | 'Retry' | 'Held' | 'Accepted' | 'Expired' | 'Conflict' | 'Failed';
+
+export interface MeteringReport {
+  id: number;
+  subscriptionId: string;
+  dimension: Dimension;
+  /** The clock hour (UTC), the `effectiveStartTime` sent. */
+  hourStart: Date;
+  /** The plan the subscription was on in that hour (its latest usage's). */
+  planId: string;
+  quantity: number;
+  status: MeteringStatus;
+  attempts: number;
+  /** Retry/Held: when to try again. InFlight: when the claim's lease runs out. */
+  nextAttemptAt?: Date;
+  /** The Marketplace's usageEventId, once accepted. */
+  usageEventId?: string;
+  acceptedQuantity?: number;
+  requestId?: string;
+  correlationId?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ConsumeOutcome {
+  /** Messages counted now. */
+  consumed: number;
+  /** Messages counted before (a redelivery): ignored. */
+  duplicates: number;
+  /** Billable units that went into a later hour than their own (theirs was submitted or too old). */
+  carriedUnits: number;
+}
+
+export interface DueReport {
+  id: number;
+  dueAt: Date;
+}
+
+/** The outcome of one bucket's call. `correlationId` is the one written at claim; `requestId` the call's. */
+export type MeteringSettlement = { id: number; correlationId: string; requestId?: string } & (
+  | { status: 'Accepted'; usageEventId: string; acceptedQuantity: number }
+  | { status: 'Conflict'; usageEventId?: string; acceptedQuantity: number; errorMessage: string }
+  | { status: 'Retry' | 'Held'; nextAttemptAt: Date; errorCode: string; errorMessage: string }
+  | { status: 'Failed'; errorCode: string; errorMessage: string }
+  /** Too old for the API: the bucket's quantity moves into the next open hour at `now`. */
+  | { status: 'Expired'; errorMessage: string }
+);
+
+export interface MeteringOverview {
+  byStatus: Partial<Record<MeteringStatus, { reports: number; quantity: number }>>;
+  /** Conflicts, failures and held reports, most recently updated first. */
+  attention: MeteringReport[];
+}
+
+/** Accepted units of one subscription and dimension on one UTC day (billing periods start at midnight UTC). */
+export interface AcceptedDay {
+  subscriptionId: string;
+  dimension: Dimension;
+  /** `YYYY-MM-DD`. */
+  day: string;
+  quantity: number;
+}
+
+export interface MeteringRepo {
+  /**
+   * One transaction: each message not consumed before adds its billable units to the Open bucket of its
+   * (subscription, dimension, hour) — or, when that hour was already submitted or is too old to be accepted
+   * (older than `tooOldBefore`), to the next open hour — and is remembered as consumed. Messages with nothing
+   * billable change nothing and need no memory.
+   */
+  consume(messages: readonly UsageMessage[], now: Date, tooOldBefore: Date): Promise<ConsumeOutcome>;
+  /**
+   * Buckets ready to submit, by due time: Open ones whose hour ended at or before `closedBefore`, Retry and Held
+   * ones whose next attempt is due, InFlight ones whose lease ran out (all InFlight ones with `reclaimInFlight`:
+   * after a crash they are sent again and settled by the duplicate rule).
+   */
+  listDue(input: { now: Date; closedBefore: Date; reclaimInFlight: boolean; limit: number }): Promise<DueReport[]>;
+  /**
+   * Claims buckets still eligible among `ids`: InFlight with a lease until `leaseUntil`, attempts + 1, the
+   * correlation id of the call written — all before the HTTP call is made.
+   */
+  claim(
+    ids: readonly number[],
+    input: { now: Date; closedBefore: Date; leaseUntil: Date; reclaimInFlight: boolean; correlationId: string },
+  ): Promise<MeteringReport[]>;
+  /**
+   * Records the outcome of calls. Only a bucket still InFlight under the same correlation id is settled (a worker
+   * whose lease ran out and was reclaimed must not settle twice); Expired buckets carry their quantity into the next
+   * open hour at `now`.
+   */
+  settle(outcomes: readonly MeteringSettlement[], now: Date): Promise<void>;
+  get(subscriptionId: string, dimension: Dimension, hourStart: Date): Promise<MeteringReport | undefined>;
+  list(filter?: { status?: MeteringStatus; subscriptionId?: string }): Promise<MeteringReport[]>;
+  overview(attentionLimit: number): Promise<MeteringOverview>;
+  /** Accepted units per subscription, dimension and UTC day of the hour, for hours at or after `from`. */
+  acceptedByDay(from: Date): Promise<AcceptedDay[]>;
+  /** Forgets consumed-message ids older than `before` (redeliveries come within minutes or hours). */
+  pruneConsumed(before: Date): Promise<number>;
 }

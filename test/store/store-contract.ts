@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageEvent } from '../../src/domain/usage';
+import type { UsageEvent, UsageMessage } from '../../src/domain/usage';
 import type { Store } from '../../src/store/store';
 import { seedSubscription } from '../helpers/seed';
 
@@ -267,6 +267,223 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.users.find('tenant-a', 'ada')).toEqual([{ userId: 'u1', userName: 'Ada' }]);
         expect(await store.users.find('tenant-a', 'u2')).toEqual([{ userId: 'u2', userName: 'Bob' }]);
         expect(await store.users.find('tenant-b', 'ada')).toEqual([]);
+      });
+    });
+
+    describe('metering', () => {
+      const H = 3_600_000;
+      const t0 = new Date('2026-03-10T10:00:00.000Z');
+      const hour = (n: number) => new Date(t0.getTime() + n * H);
+      const now = hour(3); // 13:00; hours 10, 11, 12 closed
+      const tooOld = new Date(now.getTime() - 23.5 * H);
+      const msg = (fields: Partial<UsageMessage> = {}): UsageMessage => ({
+        usageEventId: randomUUID(),
+        subscriptionId: 'sub-m',
+        planId: 'business',
+        dimension: 'messages',
+        quantity: 1,
+        billable: 1,
+        occurredAt: hour(0).toISOString(),
+        periodStart: '2026-03-01T00:00:00.000Z',
+        ...fields,
+      });
+      const claimAll = async (at = now, reclaim = false) => {
+        const due = await store.metering.listDue({
+          now: at,
+          closedBefore: new Date(at.getTime() - 5 * 60_000),
+          reclaimInFlight: reclaim,
+          limit: 1000,
+        });
+        return store.metering.claim(
+          due.map((d) => d.id),
+          {
+            now: at,
+            closedBefore: new Date(at.getTime() - 5 * 60_000),
+            leaseUntil: new Date(at.getTime() + 120_000),
+            reclaimInFlight: reclaim,
+            correlationId: 'c-1',
+          },
+        );
+      };
+
+      it('adds billable units to hourly buckets, ignores redelivered and unbillable messages, keeps the latest plan', async () => {
+        const a = msg({ billable: 2, occurredAt: new Date(hour(0).getTime() + 60_000).toISOString() });
+        const out = await store.metering.consume(
+          [
+            a,
+            msg({ billable: 3, planId: 'enterprise', occurredAt: new Date(hour(0).getTime() + 120_000).toISOString() }),
+            msg({ billable: 0 }),
+            msg({ billable: 1, occurredAt: hour(1).toISOString() }),
+          ],
+          now,
+          tooOld,
+        );
+        expect(out).toEqual({ consumed: 4, duplicates: 0, carriedUnits: 0 });
+        expect(await store.metering.consume([a], now, tooOld)).toEqual({ consumed: 0, duplicates: 1, carriedUnits: 0 });
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({
+          quantity: 5,
+          status: 'Open',
+          planId: 'enterprise',
+          attempts: 0,
+        });
+        expect(await store.metering.get('sub-m', 'messages', hour(1))).toMatchObject({ quantity: 1 });
+      });
+
+      it('lists and claims only closed hours (after the grace), oldest first, and claims once', async () => {
+        await store.metering.consume(
+          [msg({ occurredAt: hour(0).toISOString() }), msg({ occurredAt: hour(2).toISOString() })],
+          now,
+          tooOld,
+        );
+        // At 13:03 hour 12 closed less than 5 minutes ago.
+        const early = new Date(now.getTime() + 3 * 60_000);
+        const due = await store.metering.listDue({
+          now: early,
+          closedBefore: new Date(early.getTime() - 5 * 60_000),
+          reclaimInFlight: false,
+          limit: 10,
+        });
+        expect(due).toHaveLength(1);
+        const claimed = await claimAll(hour(3.1));
+        expect(claimed.map((r) => [r.hourStart.toISOString(), r.status, r.attempts, r.correlationId])).toEqual([
+          [hour(0).toISOString(), 'InFlight', 1, 'c-1'],
+          [hour(2).toISOString(), 'InFlight', 1, 'c-1'],
+        ]);
+        expect(await claimAll(hour(3.1))).toEqual([]);
+      });
+
+      it('never changes a submitted hour: late usage goes into the next open hour', async () => {
+        await store.metering.consume([msg({ billable: 4 })], now, tooOld);
+        await claimAll();
+        const late = await store.metering.consume(
+          [msg({ billable: 2 }), msg({ billable: 1, occurredAt: hour(1).toISOString() })],
+          now,
+          tooOld,
+        );
+        expect(late.carriedUnits).toBe(2);
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({ quantity: 4, status: 'InFlight' });
+        expect(await store.metering.get('sub-m', 'messages', hour(1))).toMatchObject({ quantity: 3, status: 'Open' });
+      });
+
+      it('puts usage of hours too old to report into the current hour', async () => {
+        const out = await store.metering.consume(
+          [msg({ billable: 5, occurredAt: new Date(now.getTime() - 30 * H).toISOString() })],
+          now,
+          tooOld,
+        );
+        expect(out.carriedUnits).toBe(5);
+        expect(await store.metering.get('sub-m', 'messages', hour(3))).toMatchObject({ quantity: 5, status: 'Open' });
+      });
+
+      it('settles only a claim still held under the same correlation id', async () => {
+        await store.metering.consume([msg({ billable: 4 })], now, tooOld);
+        const [report] = await claimAll();
+        await store.metering.settle(
+          [{ id: report!.id, correlationId: 'someone-else', status: 'Accepted', usageEventId: 'x', acceptedQuantity: 4 }],
+          now,
+        );
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({ status: 'InFlight' });
+        await store.metering.settle(
+          [
+            {
+              id: report!.id,
+              correlationId: 'c-1',
+              requestId: 'r-1',
+              status: 'Accepted',
+              usageEventId: 'ev-1',
+              acceptedQuantity: 4,
+            },
+          ],
+          now,
+        );
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({
+          status: 'Accepted',
+          usageEventId: 'ev-1',
+          acceptedQuantity: 4,
+          requestId: 'r-1',
+          correlationId: 'c-1',
+        });
+      });
+
+      it('retries after the backoff, re-sends InFlight buckets after their lease (or at once after a crash)', async () => {
+        await store.metering.consume([msg({ billable: 4 })], now, tooOld);
+        const [report] = await claimAll();
+        expect(await claimAll(new Date(now.getTime() + 60_000))).toEqual([]);
+        expect(await claimAll(new Date(now.getTime() + 60_000), true)).toHaveLength(1);
+        const [again] = await claimAll(new Date(now.getTime() + 10 * 60_000));
+        expect(again).toMatchObject({ id: report!.id, attempts: 3 });
+        const retryAt = new Date(now.getTime() + 20 * 60_000);
+        await store.metering.settle(
+          [
+            {
+              id: report!.id,
+              correlationId: 'c-1',
+              status: 'Retry',
+              nextAttemptAt: retryAt,
+              errorCode: 'HTTP 503',
+              errorMessage: 'busy',
+            },
+          ],
+          now,
+        );
+        expect(await claimAll(new Date(retryAt.getTime() - 1))).toEqual([]);
+        expect(await claimAll(retryAt)).toHaveLength(1);
+      });
+
+      it('carries an expired bucket into the current hour and keeps a trace', async () => {
+        await store.metering.consume([msg({ billable: 6 })], now, tooOld);
+        const [report] = await claimAll();
+        const later = hour(30);
+        await store.metering.settle(
+          [{ id: report!.id, correlationId: 'c-1', status: 'Expired', errorMessage: 'expired' }],
+          later,
+        );
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({
+          status: 'Expired',
+          errorMessage: expect.stringContaining('6 units carried into'),
+        });
+        expect(await store.metering.get('sub-m', 'messages', hour(30))).toMatchObject({ status: 'Open', quantity: 6 });
+      });
+
+      it('reports counts by status, what needs attention, and accepted units per day', async () => {
+        await store.metering.consume(
+          [
+            msg({ billable: 4 }),
+            msg({ billable: 2, dimension: 'premium_messages' }),
+            msg({ billable: 1, subscriptionId: 'sub-n' }),
+          ],
+          now,
+          tooOld,
+        );
+        const claimed = await claimAll();
+        await store.metering.settle(
+          claimed.map((r) =>
+            r.subscriptionId === 'sub-n'
+              ? { id: r.id, correlationId: 'c-1', status: 'Conflict' as const, acceptedQuantity: 9, errorMessage: 'held 9' }
+              : {
+                  id: r.id,
+                  correlationId: 'c-1',
+                  status: 'Accepted' as const,
+                  usageEventId: `ev-${r.id}`,
+                  acceptedQuantity: r.quantity,
+                },
+          ),
+          now,
+        );
+        const overview = await store.metering.overview(10);
+        expect(overview.byStatus).toEqual({ Accepted: { reports: 2, quantity: 6 }, Conflict: { reports: 1, quantity: 1 } });
+        expect(overview.attention.map((r) => r.subscriptionId)).toEqual(['sub-n']);
+        expect(await store.metering.acceptedByDay(new Date('2026-03-01T00:00:00Z'))).toEqual([
+          { subscriptionId: 'sub-m', dimension: 'messages', day: '2026-03-10', quantity: 4 },
+          { subscriptionId: 'sub-m', dimension: 'premium_messages', day: '2026-03-10', quantity: 2 },
+        ]);
+        expect(await store.metering.list({ status: 'Conflict' })).toHaveLength(1);
+      });
+
+      it('forgets consumed ids after a while', async () => {
+        await store.metering.consume([msg()], now, tooOld);
+        expect(await store.metering.pruneConsumed(new Date(now.getTime() - 1))).toBe(0);
+        expect(await store.metering.pruneConsumed(new Date(now.getTime() + 1))).toBe(1);
       });
     });
   });

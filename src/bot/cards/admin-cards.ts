@@ -149,7 +149,7 @@ export function adminsCard(admins: readonly TenantAdmin[], subscription: Subscri
   ]);
 }
 
-export function helpCard(productName: string, isAdmin: boolean): AdaptiveCard {
+export function helpCard(productName: string, isAdmin: boolean, isOperator = false): AdaptiveCard {
   const body = [
     title(`${productName}: help`),
     paragraph('Ask me anything in plain words. Each answer counts towards your organization’s monthly allowance.'),
@@ -166,6 +166,16 @@ export function helpCard(productName: string, isAdmin: boolean): AdaptiveCard {
         ['/admins', 'Admins: list, add <user>, remove <user>'],
       ]),
       note('Commands never count towards the allowance.'),
+    );
+  }
+  if (isOperator) {
+    body.push(
+      title('Operator commands (publisher)'),
+      facts([
+        ['/metering', 'Metering reports by status, what needs attention, overage billed this period'],
+        ['/subscriptions', 'All subscriptions by status and plan, the newest'],
+        ['/revenue', 'Base fees and overage this period'],
+      ]),
     );
   }
   return adaptiveCard(body);

@@ -46,6 +46,7 @@ export class TenantCommands {
       gate: SubscriptionGate;
       productName: string;
       links: Config['links'];
+      operatorIds?: readonly string[];
     },
   ) {}
 
@@ -72,7 +73,8 @@ export class TenantCommands {
         identity.tenantId && identity.userId
           ? await this.isAdmin(identity.tenantId, identity.userId, await this.deps.gate.tenantSubscription(identity.tenantId))
           : false;
-      return { card: helpCard(this.deps.productName, admin) };
+      const operator = !!identity.userId && (this.deps.operatorIds ?? []).includes(identity.userId);
+      return { card: helpCard(this.deps.productName, admin, operator) };
     }
     const step = await this.adminContext(identity, name);
     if (!step.ok) return step.reply;

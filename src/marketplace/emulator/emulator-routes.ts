@@ -205,6 +205,9 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
           ...(text('email') ? { email: text('email') } : {}),
           ...(text('name') ? { name: text('name') } : {}),
           ...(text('purchaserTenantId') ? { purchaserTenantId: text('purchaserTenantId') } : {}),
+          ...(text('activatedAt') && !Number.isNaN(Date.parse(text('activatedAt')!))
+            ? { activatedAt: new Date(text('activatedAt')!) }
+            : {}),
         });
         if (wantsJson(req)) res.json(201, bought);
         else redirect(res, 302, bought.landingUrl);

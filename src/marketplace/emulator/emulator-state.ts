@@ -162,6 +162,11 @@ export interface BuyInput {
   email?: string;
   name?: string;
   purchaserTenantId?: string;
+  /**
+   * Development and tests only: the subscription is created already activated at this (past) time, as if bought and
+   * activated then. Simulations use it to have usage in past hours accepted.
+   */
+  activatedAt?: Date;
 }
 
 export interface EmulatorStateOptions {
@@ -240,7 +245,16 @@ export class EmulatorState {
       created: now,
       lastModified: now,
     };
-    this.records.set(subscription.id, { subscription, planHistory: [{ planId: plan.id, from: now }] });
+    const record: SubscriptionRecord = { subscription, planHistory: [{ planId: plan.id, from: now }] };
+    if (input.activatedAt) {
+      const at = input.activatedAt.toISOString();
+      subscription.saasSubscriptionStatus = 'Subscribed';
+      subscription.term = monthlyTerm(input.activatedAt);
+      subscription.created = at;
+      record.activatedAt = at;
+      record.planHistory = [{ planId: plan.id, from: at }];
+    }
+    this.records.set(subscription.id, record);
     const token = this.issueToken(subscription.id);
     this.onChange();
     return { subscription: clone(subscription), token };

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../store';
+import { OutboxQueue } from '../../queue/outbox-queue';
 import { sqliteAdmins } from './sqlite-admins';
+import { sqliteMetering } from './sqlite-metering';
 import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
 import { sqlitePlans } from './sqlite-plans';
@@ -38,5 +40,7 @@ export function openSqliteStore(file: string): SqliteStore {
     usage: sqliteUsage(db, batcher),
     users: sqliteUsers(db),
     operations: sqliteOperations(db, batcher, subscriptions.upsertSync),
+    metering: sqliteMetering(db, batcher),
+    outboxQueue: (options) => new OutboxQueue(db, options),
   };
 }

@@ -161,7 +161,7 @@ CREATE TABLE metered_usage_reports (
   quantity          REAL NOT NULL,
   status            TEXT NOT NULL,
   attempts          INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at   INTEGER,
+  next_attempt_at   INTEGER,                        -- Retry/Held: next try; InFlight: end of the claim's lease
   usage_event_id    TEXT,                           -- Marketplace usageEventId once accepted
   accepted_quantity REAL,
   request_id        TEXT,
@@ -173,3 +173,12 @@ CREATE TABLE metered_usage_reports (
   UNIQUE (subscription_id, dimension, hour_start)   -- one event per subscription, dimension and hour, ever
 );
 CREATE INDEX ix_metered_usage_reports_status ON metered_usage_reports (status, next_attempt_at);
+CREATE INDEX ix_metered_usage_reports_open ON metered_usage_reports (status, hour_start);
+
+-- Usage messages the metering worker has counted (only those with billable units): a redelivered message is
+-- ignored. Pruned after a few days; redeliveries come within minutes or hours.
+CREATE TABLE metering_consumed (
+  usage_event_id  TEXT PRIMARY KEY,
+  consumed_at     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ix_metering_consumed_time ON metering_consumed (consumed_at);

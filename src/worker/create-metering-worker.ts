@@ -1,0 +1,71 @@
+import type { Config } from '../config';
+import type { Clock } from '../domain/clock';
+import type { Logger } from '../logger';
+import { FulfillmentClient } from '../marketplace/fulfillment-client';
+import { MarketplaceHttp } from '../marketplace/marketplace-http';
+import { MeteringClient } from '../marketplace/metering-client';
+import { toDomainSubscription } from '../marketplace/subscription-mapping';
+import { createTokenProvider } from '../marketplace/token-provider';
+import { openUsageQueue } from '../queue/open-queue';
+import type { OutboxRelay } from '../queue/outbox-relay';
+import type { UsageQueue } from '../queue/usage-queue';
+import { openStore } from '../store/open-store';
+import type { Store } from '../store/store';
+import type { Telemetry } from '../telemetry/telemetry';
+import { MeteringWorker } from './metering-worker';
+
+/**
+ * The metering worker with its dependencies from configuration. Given a store and a queue (the bot's, when the
+ * worker runs in the bot's process), it uses them; otherwise it opens its own and closes them in `close()`. A worker
+ * process on its own also gets the outbox relay when usage goes through Service Bus (for `--once` runs).
+ */
+export async function createMeteringWorker(
+  config: Readonly<Config>,
+  deps: { clock: Clock; logger: Logger; store?: Store; queue?: UsageQueue; telemetry?: Telemetry },
+): Promise<{ worker: MeteringWorker; relay?: OutboxRelay; close(): Promise<void> }> {
+  const store = deps.store ?? (await openStore(config, deps.logger));
+  const opened = deps.queue
+    ? { queue: deps.queue }
+    : await openUsageQueue(config, store, { clock: deps.clock, logger: deps.logger });
+  const queue = opened.queue;
+  const http = new MarketplaceHttp({
+    baseUrl: config.marketplace.apiBaseUrl,
+    apiVersion: config.marketplace.apiVersion,
+    tokens: await createTokenProvider(config.marketplace.auth),
+    timeoutMs: config.marketplace.requestTimeoutMs,
+    maxRetries: config.marketplace.maxRetries,
+    logger: deps.logger,
+  });
+  const fulfillment = new FulfillmentClient(http);
+  const worker = new MeteringWorker({
+    queue,
+    store,
+    metering: new MeteringClient(http),
+    clock: deps.clock,
+    logger: deps.logger,
+    config: config.worker,
+    onSettled: (report, settlement) =>
+      deps.telemetry?.meteringResult({
+        subscriptionId: report.subscriptionId,
+        dimension: report.dimension,
+        hourStart: report.hourStart,
+        status: settlement.status,
+        quantity: report.quantity,
+        attempts: report.attempts,
+      }),
+    refreshSubscription: async (subscriptionId) => {
+      const existing = await store.subscriptions.get(subscriptionId);
+      await store.subscriptions.upsert(
+        toDomainSubscription(await fulfillment.getSubscription(subscriptionId), existing, deps.clock.now()),
+      );
+    },
+  });
+  return {
+    worker,
+    ...('relay' in opened && opened.relay ? { relay: opened.relay } : {}),
+    async close() {
+      if (!deps.queue) await queue.close();
+      if (!deps.store) await store.close();
+    },
+  };
+}

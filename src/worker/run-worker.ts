@@ -1,0 +1,52 @@
+/**
+ * `npm run worker` runs the metering worker as its own process (the bot then runs with WORKER=off);
+ * `npm run worker -- --once` drains the queue, sends every due hour and exits (scripts, tests, cron).
+ */
+import { bootstrap } from '../bootstrap';
+import { systemClock } from '../domain/clock';
+import { coerceError } from '../domain/errors';
+
+async function main(): Promise<void> {
+  const once = process.argv.includes('--once');
+  const { config, logger: rootLogger, telemetry, shutdown } = await bootstrap();
+  const logger = rootLogger.child({ component: 'metering-worker' });
+  // Loaded after telemetry started, so that its HTTP clients are instrumented.
+  const { createMeteringWorker } = require('./create-metering-worker') as typeof import('./create-metering-worker.js');
+  const { worker, relay, close } = await createMeteringWorker(config, {
+    clock: systemClock,
+    logger,
+    ...(telemetry ? { telemetry } : {}),
+  });
+  if (once) {
+    try {
+      // With Service Bus, move what the outbox holds onto the bus first, so this pass sees all recorded usage.
+      await relay?.runOnce();
+      const result = await worker.runOnce();
+      logger.info(result, 'metering worker: one pass done');
+      console.log(JSON.stringify(result));
+    } finally {
+      await close();
+      await shutdown();
+    }
+    return;
+  }
+  worker.start();
+  logger.info({ pollMs: config.worker.pollMs }, 'metering worker running');
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'metering worker stopping after the pass in progress');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    void worker
+      .stop()
+      .then(close)
+      .then(shutdown)
+      .then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((thrown) => {
+  console.error(`Metering worker failed: ${coerceError(thrown).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,181 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOUR, type Clock } from '../../src/domain/clock';
+import { hourStart } from '../../src/domain/metering';
+import type { Subscription } from '../../src/domain/subscription';
+import { silentLogger } from '../../src/logger';
+import { createEmulator, startEmulatorServer, type Emulator } from '../../src/marketplace/emulator/emulator';
+import { FulfillmentClient } from '../../src/marketplace/fulfillment-client';
+import { MarketplaceHttp } from '../../src/marketplace/marketplace-http';
+import { toDomainSubscription } from '../../src/marketplace/subscription-mapping';
+import { loadPlanCatalog } from '../../src/plan-catalog-source';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import {
+  overageKey,
+  PLAN_MIX,
+  seededRandom,
+  SimulationClock,
+  simulatedTenant,
+  UsageSimulation,
+} from '../../scripts/simulation/usage-simulation';
+import { tempDir } from '../helpers/temp-dir';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TRIALS = 20;
+
+/** Real time shifted by `offset`: the emulator sees the subscriptions activated hours ago. */
+class ShiftedClock implements Clock {
+  offset = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+}
+
+/**
+ * Runs `npm run worker -- --once` as a child process. With `killAfterMs`, kills it with SIGKILL that long after its
+ * first log line (it logs just before opening the store), so kills land in the work rather than in start-up.
+ */
+function runWorker(
+  env: Record<string, string>,
+  killAfterMs?: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/run-worker.ts', '--once'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env, LOG_LEVEL: 'debug' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', () => {
+      if (killAfterMs !== undefined && !timer) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    });
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+/**
+ * Crash safety: the worker process is killed with SIGKILL at random points (inside transactions, between the
+ * in-flight write and the HTTP call, between the call and the settlement). After each restart the totals must be
+ * exact: every hour accepted once, with exactly the expected quantity.
+ */
+describe('metering worker killed -9 at random points', () => {
+  let emulator: Emulator;
+  let server: Awaited<ReturnType<typeof startEmulatorServer>>;
+  let store: SqliteStore;
+  let env: Record<string, string>;
+  let simulation: UsageSimulation;
+  let firstHour: number;
+  const clock = new ShiftedClock();
+
+  beforeAll(async () => {
+    const dir = tempDir('metering-crash-');
+    const catalog = loadPlanCatalog(undefined);
+    emulator = createEmulator({
+      clock,
+      logger: silentLogger,
+      baseUrl: 'http://127.0.0.1/emulator',
+      landingPageUrl: 'http://127.0.0.1/landing',
+      webhookUrl: 'http://127.0.0.1:9/api/webhook',
+      plans: catalog.plans,
+      offerId: 'teams-ai-assistant',
+      publisherId: 'contoso',
+      publisherTenantId: 'publisher-tenant',
+      webhookAudience: 'fulfillment-app',
+      apiToken: 'emulator-access-token',
+    });
+    server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
+    emulator.configure({ baseUrl: server.url });
+    store = openSqliteStore(path.join(dir, 'bot.sqlite'));
+    const fulfillment = new FulfillmentClient(
+      new MarketplaceHttp({
+        baseUrl: `${server.url}/api`,
+        apiVersion: '2018-08-31',
+        tokens: { getToken: async () => 'emulator-access-token' },
+        timeoutMs: 2000,
+        maxRetries: 0,
+        logger: silentLogger,
+      }),
+    );
+
+    // Subscriptions activated 22 hours ago; usage in the 20 closed hours since.
+    const now = Date.now();
+    firstHour = hourStart(new Date(now - 21 * HOUR)).getTime();
+    clock.offset = -22 * HOUR;
+    const random = seededRandom(2026);
+    const subscriptions: Subscription[] = [];
+    for (let i = 0; i < 60; i++) {
+      const { subscriptionId } = emulator.buy({ planId: PLAN_MIX[i % PLAN_MIX.length]!, tenantId: `crash-${i}`, quantity: 10 });
+      await fulfillment.activate(subscriptionId, { planId: PLAN_MIX[i % PLAN_MIX.length]! });
+      subscriptions.push(toDomainSubscription(await fulfillment.getSubscription(subscriptionId), undefined, clock.now()));
+    }
+    clock.offset = 0;
+    simulation = new UsageSimulation(
+      { store, catalog, clock: new SimulationClock(firstHour), logger: silentLogger, random, concurrency: 64 },
+      subscriptions.map((s, i) => simulatedTenant(s, catalog, i, random, 40)),
+    );
+    await simulation.setUp(new Date(firstHour - 30 * 60_000));
+    // Each call takes 400 ms: a run always outlasts its kill timer (at most 350 ms after its first log line).
+    emulator.configure({ faults: { latencyMs: 400 } });
+    env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dir,
+      EMULATOR: 'false',
+      DEV_SEED: 'false',
+      MARKETPLACE_API_BASE_URL: `${server.url}/api`,
+      MARKETPLACE_AUTH: 'emulator',
+      MARKETPLACE_TIMEOUT_MS: '2000',
+      // Messages a killed worker had received come back after their lock: 2 s here, so the test need not wait long.
+      USAGE_QUEUE_LOCK_SECONDS: '2',
+      PUBLISHER_TENANT_ID: 'publisher-tenant',
+      MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app',
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await emulator?.close();
+    await server?.close();
+  });
+
+  it(`ends with exact totals after ${TRIALS} kills and a final run`, async () => {
+    const random = seededRandom(99);
+    let killed = 0;
+    for (let trial = 0; trial < TRIALS; trial++) {
+      // Each trial brings an hour of new usage (all hours are closed: due at once), then a worker killed at a
+      // random point of its work: opening the store, the drain, an in-flight write, an HTTP call, a settlement.
+      await simulation.simulateHour(new Date(firstHour + trial * HOUR), 800);
+      const result = await runWorker(env, Math.floor(random() * 350));
+      if (result.signal === 'SIGKILL') killed += 1;
+      else expect(result.code, result.stderr).toBe(0);
+      // Between crashes: no hour has two different accepted quantities, nothing is in conflict.
+      const reports = await store.metering.list();
+      expect(reports.filter((r) => r.status === 'Conflict' || r.status === 'Failed')).toEqual([]);
+    }
+    expect(killed).toBeGreaterThanOrEqual(TRIALS - 1);
+
+    expect(simulation.expected.size).toBeGreaterThan(100);
+    // Let the locks of the last killed worker's messages run out, as they would in production after a minute.
+    await new Promise((r) => setTimeout(r, 2500));
+    const final = await runWorker(env);
+    expect(final.code, final.stderr).toBe(0);
+    const reports = await store.metering.list();
+    expect(reports.every((r) => r.status === 'Accepted')).toBe(true);
+
+    const accepted = new Map<string, number>();
+    for (const u of emulator.acceptedUsage()) {
+      const key = overageKey(u.resourceId, u.dimension, new Date(u.effectiveStartTime));
+      expect(accepted.has(key), `two events for ${key}`).toBe(false);
+      accepted.set(key, u.quantity);
+    }
+    expect(Object.fromEntries(accepted)).toEqual(Object.fromEntries(simulation.expected));
+    for (const r of reports)
+      expect(r.acceptedQuantity).toBe(accepted.get(overageKey(r.subscriptionId, r.dimension, r.hourStart)));
+  }, 300_000);
+});

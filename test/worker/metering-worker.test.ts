@@ -1,0 +1,281 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HOUR, MINUTE } from '../../src/domain/clock';
+import type { Subscription } from '../../src/domain/subscription';
+import { silentLogger } from '../../src/logger';
+import { loadPlanCatalog } from '../../src/plan-catalog-source';
+import {
+  overageKey,
+  seededRandom,
+  SimulationClock,
+  simulatedTenant,
+  UsageSimulation,
+  PLAN_MIX,
+} from '../../scripts/simulation/usage-simulation';
+import { FakeClock } from '../helpers/fake-clock';
+import { startMeteringHarness, type MeteringHarness } from '../helpers/metering-harness';
+
+const T = (iso: string) => new Date(iso);
+const DAY0 = '2026-03-10';
+const at = (hhmm: string, day = DAY0) => T(`${day}T${hhmm}:00.000Z`);
+
+/** Accepted events on the emulator, as `${dimension}@${hour}=${quantity}` for one subscription. */
+function acceptedFor(h: MeteringHarness, subscription: Subscription): string[] {
+  return h.emulator
+    .acceptedUsage()
+    .filter((u) => u.resourceId === subscription.id)
+    .map((u) => `${u.dimension}@${new Date(u.effectiveStartTime).toISOString().slice(11, 16)}=${u.quantity}`)
+    .sort();
+}
+
+describe('metering worker against the Marketplace emulator', () => {
+  let clock: FakeClock;
+  let h: MeteringHarness;
+
+  beforeEach(async () => {
+    clock = new FakeClock(at('00:30'));
+    h = await startMeteringHarness(clock);
+  });
+  afterEach(() => h.close());
+
+  const runAt = async (time: Date) => {
+    clock.set(time);
+    return h.worker.runOnce();
+  };
+
+  describe('overage math', () => {
+    it('bills the part of a turn above the allowance: a turn of 3 units with 1 left bills 2', async () => {
+      const s = await h.subscribe('business', 'tenant-a');
+      await h.priorUsage(s, 'premium_messages', 499, at('00:40'));
+      expect(await h.turn(s, at('01:20'), 5999)).toBe(true);
+      await runAt(at('02:06'));
+      expect(acceptedFor(h, s)).toEqual(['premium_messages@01:00=2']);
+    });
+
+    it('starts a fresh allowance at the period boundary', async () => {
+      const s = await h.subscribe('business', 'tenant-a');
+      // The term started on 10 March: the period ends on 10 April at midnight.
+      await h.priorUsage(s, 'messages', 5000, at('21:00', '2026-04-09'));
+      for (const t of ['22:10', '22:20', '22:30']) await h.turn(s, at(t, '2026-04-09'));
+      for (const t of ['00:10', '00:20']) await h.turn(s, at(t, '2026-04-10'));
+      await runAt(at('01:06', '2026-04-10'));
+      expect(acceptedFor(h, s)).toEqual(['messages@22:00=3']);
+    });
+
+    it('applies the new plan’s allowance after a plan change in the middle of the period', async () => {
+      const s = await h.subscribe('business', 'tenant-a');
+      await h.priorUsage(s, 'messages', 4998, at('00:40'));
+      await h.priorUsage(s, 'premium_messages', 498, at('00:45'));
+      for (const t of ['01:05', '01:10', '01:15', '01:20']) await h.turn(s, at(t));
+      // Customer moves to Enterprise (messages unlimited, 5,000 premium included).
+      clock.set(at('01:30'));
+      await h.fulfillment.changePlan(s.id, 'enterprise');
+      const enterprise = { ...s, planId: 'enterprise' };
+      await h.store.subscriptions.upsert(enterprise);
+      for (const t of ['01:45', '01:50', '02:10']) await h.turn(enterprise, at(t));
+      await h.turn(enterprise, at('01:55'), 5999);
+      await runAt(at('03:06'));
+      // Only the business-plan turns past 5,000 messages bill; the premium turn is within Enterprise's allowance.
+      expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
+      expect(h.emulator.acceptedUsage()[0]!.planId).toBe('business');
+    });
+
+    it('never bills unlimited dimensions, hard caps or seat plans', async () => {
+      const enterprise = await h.subscribe('enterprise', 'tenant-e');
+      const starter = await h.subscribe('starter', 'tenant-s');
+      const seats = await h.subscribe('team-seat', 'tenant-t', 1);
+      await h.priorUsage(enterprise, 'messages', 1_000_000, at('00:40'));
+      await h.priorUsage(starter, 'messages', 499, at('00:40'));
+      await h.priorUsage(seats, 'messages', 299, at('00:40'));
+      for (const s of [enterprise, starter, seats]) for (const t of ['01:10', '01:20', '01:30']) await h.turn(s, at(t));
+      await runAt(at('02:06'));
+      expect(h.emulator.acceptedUsage()).toEqual([]);
+      expect(h.emulator.callCounts().batchUsageEvent ?? 0).toBe(0);
+      expect(await h.store.metering.list()).toEqual([]);
+    });
+  });
+
+  describe('one event per subscription, dimension and hour', () => {
+    it('sends nothing before the hour has closed plus the grace, then the hour once, whole; later usage goes to the next hour', async () => {
+      const s = await h.subscribe('business', 'tenant-a');
+      await h.priorUsage(s, 'messages', 5000, at('00:40'));
+      for (const t of ['01:10', '01:20', '01:30']) await h.turn(s, at(t));
+      expect((await runAt(at('01:59'))).flush.calls).toBe(0);
+      expect((await runAt(at('02:04'))).flush.calls).toBe(0);
+      await h.turn(s, at('01:58'));
+      expect((await runAt(at('02:06'))).flush).toMatchObject({ calls: 1, accepted: 1 });
+      expect(acceptedFor(h, s)).toEqual(['messages@01:00=4']);
+
+      // Usage of hour 01 that reaches the worker after the hour was sent goes into hour 02.
+      await h.turn(s, at('01:59'));
+      await h.turn(s, at('02:30'));
+      await runAt(at('02:40'));
+      expect(acceptedFor(h, s)).toEqual(['messages@01:00=4']);
+      await runAt(at('03:06'));
+      expect(acceptedFor(h, s)).toEqual(['messages@01:00=4', 'messages@02:00=2']);
+      expect(h.emulator.callCounts().batchUsageEvent).toBe(2);
+    });
+
+    it('never sends an hour older than 24 hours: its units are carried into a current hour', async () => {
+      const s = await h.subscribe('business', 'tenant-a');
+      await h.priorUsage(s, 'messages', 5000, at('00:40'));
+      await h.turn(s, at('01:10'));
+      await h.turn(s, at('01:20'));
+      // The worker was down for a day: the hour is too old when the usage reaches it.
+      const drained = await runAt(at('03:20', '2026-03-11'));
+      expect(drained.drain.carriedUnits).toBe(2);
+      expect(drained.flush.calls).toBe(0);
+      await runAt(at('04:06', '2026-03-11'));
+      expect(acceptedFor(h, s)).toEqual(['messages@03:00=2']);
+      expect(await h.store.metering.get(s.id, 'messages', at('01:00'))).toBeUndefined();
+    });
+
+    it('carries an hour that grew too old while waiting to be sent', async () => {
+      const s = await h.subscribe('business', 'tenant-a');
+      await h.priorUsage(s, 'messages', 5000, at('00:40'));
+      await h.turn(s, at('01:10'));
+      clock.set(at('01:30'));
+      await h.worker.drain();
+      // Not sent until 23 h 40 min later (e.g. it kept failing): too old to be worth a call.
+      const late = await runAt(at('00:40', '2026-03-11'));
+      expect(late.flush).toMatchObject({ calls: 0, expired: 1 });
+      expect(await h.store.metering.get(s.id, 'messages', at('01:00'))).toMatchObject({ status: 'Expired' });
+      await runAt(at('01:06', '2026-03-11'));
+      expect(acceptedFor(h, s)).toEqual(['messages@00:00=1']);
+    });
+
+    it('sends 26 due hours in two calls, 25 + 1', async () => {
+      const subs: Subscription[] = [];
+      for (let i = 0; i < 26; i++) subs.push(await h.subscribe('business', `tenant-${i}`));
+      for (const s of subs) {
+        await h.priorUsage(s, 'messages', 5000, at('00:40'));
+        await h.turn(s, at('01:10'));
+      }
+      const before = h.emulator.callCounts().batchUsageEvent ?? 0;
+      const result = await runAt(at('02:06'));
+      expect(result.flush).toMatchObject({ calls: 2, submitted: 26, accepted: 26 });
+      expect((h.emulator.callCounts().batchUsageEvent ?? 0) - before).toBe(2);
+    });
+
+    it('holds a partial batch in continuous mode until more hours are due or it has waited an hour', async () => {
+      const s = await h.subscribe('business', 'tenant-a');
+      await h.priorUsage(s, 'messages', 5000, at('00:40'));
+      await h.turn(s, at('01:10'));
+      clock.set(at('02:06'));
+      await h.worker.drain();
+      expect((await h.worker.flush({ flushAll: false, reclaimInFlight: false })).calls).toBe(0);
+      clock.set(at('03:07'));
+      expect((await h.worker.flush({ flushAll: false, reclaimInFlight: false })).calls).toBe(1);
+    });
+  });
+
+  describe('duplicates', () => {
+    const preSubmit = async (s: Subscription, quantity: number) => {
+      clock.set(at('02:00'));
+      const res = await fetch(`${h.emulatorUrl}/api/usageEvent?api-version=2018-08-31`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer emulator-access-token', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          resourceId: s.id,
+          quantity,
+          dimension: 'messages',
+          effectiveStartTime: at('01:00').toISOString(),
+          planId: 'business',
+        }),
+      });
+      expect(res.status).toBe(200);
+    };
+
+    it('settles a duplicate with our quantity as done (a resend after a crash)', async () => {
+      const s = await h.subscribe('business', 'tenant-a');
+      await h.priorUsage(s, 'messages', 5000, at('00:40'));
+      await h.turn(s, at('01:10'));
+      await h.turn(s, at('01:20'));
+      await preSubmit(s, 2);
+      expect((await runAt(at('02:06'))).flush).toMatchObject({ accepted: 1, conflicts: 0 });
+      expect(await h.store.metering.get(s.id, 'messages', at('01:00'))).toMatchObject({
+        status: 'Accepted',
+        acceptedQuantity: 2,
+        usageEventId: expect.any(String),
+      });
+    });
+
+    it('records a duplicate with another quantity as a conflict for the operator, never silently', async () => {
+      const s = await h.subscribe('business', 'tenant-a');
+      await h.priorUsage(s, 'messages', 5000, at('00:40'));
+      await h.turn(s, at('01:10'));
+      await h.turn(s, at('01:20'));
+      await preSubmit(s, 7);
+      expect((await runAt(at('02:06'))).flush).toMatchObject({ accepted: 0, conflicts: 1 });
+      const report = await h.store.metering.get(s.id, 'messages', at('01:00'));
+      expect(report).toMatchObject({
+        status: 'Conflict',
+        quantity: 2,
+        acceptedQuantity: 7,
+        errorMessage: expect.stringContaining('holds 7'),
+      });
+      expect((await h.store.metering.overview(10)).attention.map((r) => r.id)).toEqual([report!.id]);
+    });
+  });
+
+  it('holds usage of a subscription that is not active, refreshes it, and sends it once reinstated', async () => {
+    const s = await h.subscribe('business', 'tenant-a');
+    await h.priorUsage(s, 'messages', 5000, at('00:40'));
+    await h.turn(s, at('01:10'));
+    await h.turn(s, at('01:20'));
+    // Suspended at the Marketplace (the webhook did not reach us yet).
+    await h.emulator.trigger(s.id, 'Suspend').catch(() => undefined);
+    expect((await runAt(at('02:06'))).flush).toMatchObject({ held: 1 });
+    expect((await h.store.subscriptions.get(s.id))?.status).toBe('Suspended');
+    await h.emulator.trigger(s.id, 'Reinstate').catch(() => undefined);
+    await runAt(at('02:40'));
+    expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
+  });
+});
+
+describe('metering worker under a flaky Metering API', () => {
+  it('ends with every report Accepted and exactly the expected overage, through 30% 5xx, 10% 429, timeouts and lost answers', async () => {
+    const clock = new FakeClock(at('00:10'));
+    const h = await startMeteringHarness(clock, {
+      faults: { errorRate: 0.3, throttleRate: 0.1, timeoutRate: 0.05, lostResponseRate: 0.05, seed: 7 },
+      clientTimeoutMs: 250,
+    });
+    try {
+      const catalog = loadPlanCatalog(undefined);
+      const random = seededRandom(42);
+      const subscriptions: Subscription[] = [];
+      for (let i = 0; i < 15; i++) subscriptions.push(await h.subscribe(PLAN_MIX[i % PLAN_MIX.length]!, `flaky-${i}`, 8));
+      const simClock = new SimulationClock(at('00:20').getTime());
+      const simulation = new UsageSimulation(
+        { store: h.store, catalog, clock: simClock, logger: silentLogger, random, concurrency: 32 },
+        subscriptions.map((s, i) => simulatedTenant(s, catalog, i, random, 20)),
+      );
+      await simulation.setUp(at('00:20'));
+      for (let hour = 1; hour <= 6; hour++) await simulation.simulateHour(new Date(at('00:00').getTime() + hour * HOUR), 400);
+      expect(simulation.expectedTotal()).toBeGreaterThan(50);
+
+      clock.set(at('07:06'));
+      let passes = 0;
+      for (; passes < 60; passes++) {
+        await h.worker.runOnce();
+        const pending = (await h.store.metering.list()).filter((r) => !['Accepted', 'Conflict', 'Failed'].includes(r.status));
+        if (pending.length === 0) break;
+        clock.advance(20 * MINUTE);
+      }
+      const reports = await h.store.metering.list();
+      expect(reports.filter((r) => r.status !== 'Accepted' && r.status !== 'Expired')).toEqual([]);
+      const accepted = new Map<string, number>();
+      for (const u of h.emulator.acceptedUsage()) {
+        const key = overageKey(u.resourceId, u.dimension, new Date(u.effectiveStartTime));
+        expect(accepted.has(key)).toBe(false);
+        accepted.set(key, u.quantity);
+      }
+      expect([...accepted.values()].reduce((a, b) => a + b, 0)).toBe(simulation.expectedTotal());
+      // Nothing expired here, so every hour holds exactly what it should.
+      expect(Object.fromEntries(accepted)).toEqual(Object.fromEntries(simulation.expected));
+      const calls = h.emulator.callCounts().batchUsageEvent ?? 0;
+      expect(calls).toBeGreaterThan(Math.ceil(simulation.expected.size / 25));
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
+});
