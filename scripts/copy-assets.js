@@ -1,5 +1,5 @@
-// Copies what the compiled app reads at run time next to it: the SQL migrations. (Prompts stay in ./prompts.)
+// Copies what the compiled app reads at run time next to it: the SQL migrations of both stores. (Prompts stay in ./prompts.)
 const fs = require('node:fs');
-for (const dir of ['src/store/sqlite/migrations']) {
+for (const dir of ['src/store/sqlite/migrations', 'src/store/mssql/migrations']) {
   if (fs.existsSync(dir)) fs.cpSync(dir, `dist/${dir}`, { recursive: true });
 }

@@ -2,6 +2,7 @@ import type { Server } from 'restify';
 import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { createBotApplication } from './bot/bot-application';
 import { BoundedMemoryStorage } from './bot/bounded-memory-storage';
+import { OperatorCommands } from './bot/commands/operator-commands';
 import { TenantCommands } from './bot/commands/tenant-commands';
 import { createModel } from './bot/models/create-model';
 import { SubscriptionGate } from './bot/subscription-gate';
@@ -10,7 +11,7 @@ import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
 import { EMULATOR_PREFIX, type Config } from './config';
 import { seedDevSubscription } from './dev-seed';
-import { MINUTE, systemClock, type Clock } from './domain/clock';
+import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
 import { coerceError } from './domain/errors';
 import type { PlanCatalog } from './domain/plans';
 import { createLogger, type Logger } from './logger';
@@ -25,12 +26,18 @@ import { reconcileSubscriptions } from './marketplace/reconciler';
 import { createTokenProvider } from './marketplace/token-provider';
 import { createWebhookVerifier } from './marketplace/webhook-auth';
 import { WebhookProcessor } from './marketplace/webhook-processor';
+import { secretExpiryStatus } from './secrets/secret-expiry';
+import { logTelemetry, type Telemetry } from './telemetry/telemetry';
+import { addAdminApiRoutes } from './web/admin-api-routes';
 import { addHealthRoute } from './web/health-route';
 import { createHttpServer, listen } from './web/http-server';
 import { addLandingRoutes } from './web/landing/landing-routes';
 import { msalSignIn, type LandingSignIn } from './web/landing/landing-sign-in';
 import { addMessagesRoute, InFlight } from './web/messages-route';
 import { addWebhookRoutes } from './web/webhook-route';
+import { openUsageQueue } from './queue/open-queue';
+import { createMeteringWorker } from './worker/create-metering-worker';
+import type { MeteringWorker } from './worker/metering-worker';
 
 export interface AppOptions {
   clock?: Clock;
@@ -43,6 +50,10 @@ export interface AppOptions {
   fulfillment?: FulfillmentApi;
   /** Replaces the landing page's Entra sign-in (tests). */
   signIn?: LandingSignIn;
+  /** Starts the in-process metering worker's loop (default: when WORKER=in-process). */
+  startWorker?: boolean;
+  /** Application Insights when configured (src/bootstrap.ts); structured log lines otherwise. */
+  telemetry?: Telemetry;
 }
 
 export interface RunningApp {
@@ -57,6 +68,8 @@ export interface RunningApp {
   emulator?: Emulator;
   /** One reconciliation pass against the Fulfillment API. */
   reconcile(): ReturnType<typeof reconcileSubscriptions>;
+  /** The metering worker when it runs in this process. */
+  worker?: MeteringWorker;
   logger: Logger;
   /** Stops taking turns, lets those in flight finish, stops timers, closes the store (if it opened it). */
   close(): Promise<void>;
@@ -66,6 +79,7 @@ export interface RunningApp {
 export async function startApp(config: Readonly<Config>, options: AppOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
+  const telemetry = options.telemetry ?? logTelemetry(logger);
   const catalog = loadPlanCatalog(config.planCatalogFile);
   const ownStore = !options.store;
   const store = options.store ?? (await openStore(config, logger));
@@ -73,8 +87,16 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   if (config.devSeed) await seedDevSubscription({ store, catalog, clock, logger });
 
   const gate = new SubscriptionGate({ store, catalog, clock, enforcement: config.enforcement, logger });
-  const recorder = new UsageRecorder({ store, storeMessageText: config.storeMessageText, logger });
-  const commands = new TenantCommands({ store, catalog, clock, gate, productName: config.productName, links: config.links });
+  const recorder = new UsageRecorder({ store, storeMessageText: config.storeMessageText, logger, telemetry });
+  const commands = new TenantCommands({
+    store,
+    catalog,
+    clock,
+    gate,
+    productName: config.productName,
+    links: config.links,
+    operatorIds: config.operatorIds,
+  });
   const adapter = createTeamsAdapter(config.bot, logger);
   adapter.use(subscriptionMiddleware({ gate, recorder, config, logger }));
   const bot = createBotApplication({
@@ -83,6 +105,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     promptsDir: config.promptsDir,
     storage: new BoundedMemoryStorage(),
     commands,
+    operatorCommands: new OperatorCommands({ store, catalog, clock, operatorIds: config.operatorIds }),
     productName: config.productName,
     logger,
   });
@@ -90,7 +113,30 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const inFlight = new InFlight();
   const server = createHttpServer({ maxBodyBytes: config.maxBodyBytes, logger });
   addMessagesRoute(server, { adapter, logic: async (context) => void (await bot.run(context)), logger, inFlight });
-  addHealthRoute(server, { store, logger });
+  // The Marketplace client secret's expiry, when configured: warned about in the logs daily and on /healthz (which
+  // stays 200: a new instance would not fix it). Only meaningful when a client secret is what we authenticate with.
+  const secretExpiry = () =>
+    secretExpiryStatus(
+      config.marketplace.auth.kind === 'client-secret' ? config.marketplaceSecretExpiresAt : undefined,
+      clock.now(),
+    );
+  addHealthRoute(server, {
+    store,
+    logger,
+    extra: () => {
+      const status = secretExpiry();
+      return status.state === 'expiring' || status.state === 'expired' ? { marketplaceSecret: status } : {};
+    },
+  });
+  const warnSecretExpiry = () => {
+    const status = secretExpiry();
+    if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message!);
+    else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message!);
+  };
+  warnSecretExpiry();
+  const expiryWarner = setInterval(warnSecretExpiry, DAY);
+  expiryWarner.unref();
+  addAdminApiRoutes(server, { token: config.adminApiToken, store, catalog, clock, logger });
 
   // Marketplace: fulfillment client, webhook, landing page, reconciliation.
   const fulfillment =
@@ -106,7 +152,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       }),
     );
   const onTenantChanged = (tenantId: string) => gate.invalidate(tenantId);
-  const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged });
+  const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry });
   addWebhookRoutes(server, { verify: createWebhookVerifier(config.marketplace.webhook, clock), processor, logger });
   const activation = new PurchaseActivation({
     store,
@@ -119,7 +165,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   });
   const signIn = options.signIn ?? (config.landing.sso ? msalSignIn(config.landing.sso) : undefined);
   addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
-  const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged });
+  const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry });
 
   let emulator: Emulator | undefined;
   if (config.emulator.enabled) {
@@ -166,6 +212,22 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       : undefined;
   reconciler?.unref();
 
+  // The usage queue: the outbox read directly, or Service Bus fed by the relay. This process writes the outbox, so
+  // it runs the relay.
+  const usageQueue = await openUsageQueue(config, store, { clock, logger });
+  usageQueue.relay?.start();
+  let worker: MeteringWorker | undefined;
+  if (config.worker.mode === 'in-process') {
+    ({ worker } = await createMeteringWorker(config, {
+      clock,
+      logger: logger.child({ component: 'metering-worker' }),
+      store,
+      queue: usageQueue.queue,
+      telemetry,
+    }));
+    if (options.startWorker ?? true) worker.start();
+  }
+
   const url = await listen(server, config.port, config.host);
   logger.info(
     { url, store: store.kind, model: config.model.kind, auth: config.bot.appId ? 'on' : 'OFF (development)' },
@@ -183,15 +245,22 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     fulfillment,
     ...(emulator ? { emulator } : {}),
     reconcile,
+    ...(worker ? { worker } : {}),
     logger,
     close() {
       closing ??= (async () => {
         inFlight.accepting = false;
+        clearInterval(expiryWarner);
         clearInterval(sweeper);
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await inFlight.idle();
+        // The relay and the worker finish what they are doing (a batch in flight is settled) before anything closes.
+        await usageQueue.relay?.stop();
+        await worker?.stop();
+        await usageQueue.queue.close();
+        await telemetry.flush();
         if (ownStore) await store.close();
       })();
       return closing;

@@ -124,6 +124,41 @@ export interface Config {
     /** Where the emulator keeps its state between restarts; none = memory only. */
     stateFile?: string;
   };
+  store:
+    | { kind: 'sqlite' }
+    /** Azure SQL: a connection string, or server + database with an Entra token (managed identity, no password). */
+    | { kind: 'mssql'; connectionString?: string; server?: string; database?: string; poolMax: number };
+  queue:
+    | { kind: 'outbox' }
+    /** Azure Service Bus: a connection string, or the namespace host with an Entra token. */
+    | { kind: 'servicebus'; connectionString?: string; namespace?: string; queueName: string };
+  /** User-assigned managed identity for DefaultAzureCredential (`AZURE_CLIENT_ID`). */
+  azureClientId?: string;
+  /** Secrets given as `keyvault:<name>` are read from this vault. */
+  keyVaultUrl?: string;
+  applicationInsightsConnectionString?: string;
+  /** When the Marketplace client secret expires (warned about ahead, in logs and /healthz). */
+  marketplaceSecretExpiresAt?: Date;
+  worker: {
+    /** `in-process`: the metering worker runs in this process; `off`: it runs as its own process (`npm run worker`). */
+    mode: 'in-process' | 'off';
+    /** An hour is submitted once it has closed plus this grace. */
+    graceMs: number;
+    pollMs: number;
+    /** Attempts of a report before it is failed (429/5xx/timeouts). */
+    maxAttempts: number;
+    /** A partial batch (fewer than 25) waits at most this long for more due hours; full batches go at once. */
+    maxBatchWaitMs: number;
+    /** Held reports (subscription not active) are tried again after this. */
+    holdRetryMs: number;
+    /**
+     * Peek-lock of the embedded usage queue: messages a crashed worker had received come back after this. A pass
+     * takes well under a second; 60 s, like Service Bus's default, leaves a wide margin.
+     */
+    queueLockMs: number;
+  };
+  /** Bearer token of the operator's JSON endpoints (/admin/api/...); none = those endpoints are off. */
+  adminApiToken?: string;
   landing: {
     /** The Teams app id, for the "Open in Teams" deep link. */
     teamsAppId: string;
@@ -244,6 +279,41 @@ function loadModel(r: ReturnType<typeof reader>, env: Environment): ModelConfig 
   return { kind: 'offline' };
 }
 
+/**
+ * What the entry points need before Key Vault references are resolved (so none of these may be a reference): the
+ * log level, the vault, the identity that reads it, and Application Insights (telemetry starts first of all).
+ */
+export interface BootstrapConfig {
+  logLevel: Config['logLevel'];
+  keyVaultUrl?: string;
+  azureClientId?: string;
+  applicationInsightsConnectionString?: string;
+}
+
+export function loadBootstrapConfig(env: Env): BootstrapConfig {
+  const r = reader(env);
+  const clientId = r.str('AZURE_CLIENT_ID');
+  // A `keyvault:` value already fails here as "not an http(s) URL".
+  const vault = r.url('KEY_VAULT_URL');
+  const insights = r.str('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  if (insights?.toLowerCase().startsWith('keyvault:')) {
+    configError('APPLICATIONINSIGHTS_CONNECTION_STRING', 'a plain value (telemetry starts before Key Vault is read)');
+  }
+  if (clientId?.toLowerCase().startsWith('keyvault:'))
+    configError('AZURE_CLIENT_ID', 'a plain value (it is the identity that reads Key Vault)');
+  return {
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    ...(vault ? { keyVaultUrl: vault } : {}),
+    ...(clientId ? { azureClientId: clientId } : {}),
+    ...(insights ? { applicationInsightsConnectionString: insights } : {}),
+  };
+}
+
+/** The process environment: entry points hand it to the loaders above (this module is its only reader). */
+export function processEnvironment(): Env {
+  return process.env;
+}
+
 export function loadConfig(env: Env): Readonly<Config> {
   const r = reader(env);
   const nodeEnv = r.oneOf<Environment>('NODE_ENV', ['development', 'test', 'production'], 'development');
@@ -292,10 +362,22 @@ export function loadConfig(env: Env): Readonly<Config> {
       landingPageUrl: r.url('LANDING_PAGE_URL', `${publicUrl}/landing`)!,
       manageSubscriptionUrl: r.url('MANAGE_SUBSCRIPTION_URL', 'https://admin.microsoft.com/Adminportal/Home#/subscriptions')!,
     },
-    operatorIds: Object.freeze(r.list('OPERATOR_IDS')),
+    // In development the Playground's user is an operator too, so /metering can be tried locally.
+    operatorIds: Object.freeze(r.list('OPERATOR_IDS').length || production ? r.list('OPERATOR_IDS') : [PLAYGROUND_USER_ID]),
     devSeed,
     // Filled below: they depend on the fields above.
     marketplace: undefined as unknown as Config['marketplace'],
+    store: { kind: 'sqlite' },
+    queue: { kind: 'outbox' },
+    worker: {
+      mode: r.oneOf('WORKER', ['in-process', 'off'], 'in-process'),
+      graceMs: r.int('METERING_GRACE_MINUTES', 5, 0, 120) * 60_000,
+      pollMs: r.int('METERING_POLL_SECONDS', 30, 1, 3600) * 1000,
+      maxAttempts: r.int('METERING_MAX_ATTEMPTS', 8, 1, 100),
+      maxBatchWaitMs: r.int('METERING_MAX_BATCH_WAIT_MINUTES', 60, 0, 12 * 60) * 60_000,
+      holdRetryMs: r.int('METERING_HOLD_RETRY_MINUTES', 30, 1, 24 * 60) * 60_000,
+      queueLockMs: r.int('USAGE_QUEUE_LOCK_SECONDS', 60, 1, 3600) * 1000,
+    },
     emulator: undefined as unknown as Config['emulator'],
     landing: undefined as unknown as Config['landing'],
   };
@@ -309,6 +391,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     if (appType !== 'MultiTenant' && !config.bot.tenantId) configError('BOT_TENANT_ID', `set for BOT_TYPE=${appType}`);
     if (devSeed) configError('DEV_SEED', 'off in production (it seeds a demo subscription)', env.DEV_SEED);
   }
+  loadAzure(r, config, nodeEnv);
   config.emulator = loadEmulator(r, config, nodeEnv);
   config.marketplace = loadMarketplace(r, config, nodeEnv);
   config.landing = loadLanding(r, nodeEnv);
@@ -317,6 +400,56 @@ export function loadConfig(env: Env): Readonly<Config> {
 }
 
 type Reader = ReturnType<typeof reader>;
+
+function loadAzure(r: Reader, config: Config, env: Environment): void {
+  const storeKind = r.oneOf('STORE', ['sqlite', 'mssql'], 'sqlite');
+  if (storeKind === 'mssql') {
+    const connectionString = r.str('MSSQL_CONNECTION_STRING');
+    const server = r.str('MSSQL_SERVER');
+    const database = r.str('MSSQL_DATABASE');
+    if (!connectionString && !(server && database))
+      configError('MSSQL_SERVER', 'set with MSSQL_DATABASE (or MSSQL_CONNECTION_STRING) when STORE=mssql');
+    config.store = {
+      kind: 'mssql',
+      ...(connectionString ? { connectionString } : {}),
+      ...(server ? { server } : {}),
+      ...(database ? { database } : {}),
+      poolMax: r.int('MSSQL_POOL_MAX', 10, 1, 200),
+    };
+  }
+  const queueKind = r.oneOf('QUEUE', ['outbox', 'servicebus'], 'outbox');
+  if (queueKind === 'servicebus') {
+    const connectionString = r.str('SERVICEBUS_CONNECTION_STRING');
+    const namespace = r.str('SERVICEBUS_NAMESPACE');
+    if (!connectionString && !namespace)
+      configError('SERVICEBUS_NAMESPACE', 'set (or SERVICEBUS_CONNECTION_STRING) when QUEUE=servicebus');
+    config.queue = {
+      kind: 'servicebus',
+      ...(connectionString ? { connectionString } : {}),
+      ...(namespace ? { namespace } : {}),
+      queueName: r.str('SERVICEBUS_QUEUE', 'usage-reporting-queue')!,
+    };
+  }
+  const clientId = r.str('AZURE_CLIENT_ID');
+  if (clientId) config.azureClientId = clientId;
+  const vault = r.url('KEY_VAULT_URL');
+  if (vault) config.keyVaultUrl = vault;
+  const insights = r.str('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  if (insights) config.applicationInsightsConnectionString = insights;
+  const expires = r.str('MARKETPLACE_CLIENT_SECRET_EXPIRES_AT');
+  if (expires) {
+    const date = new Date(expires);
+    if (Number.isNaN(date.getTime()))
+      configError('MARKETPLACE_CLIENT_SECRET_EXPIRES_AT', 'an ISO date (e.g. 2027-03-31)', expires);
+    config.marketplaceSecretExpiresAt = date;
+  }
+  const adminToken = r.str('ADMIN_API_TOKEN');
+  if (adminToken) {
+    if (adminToken.length < 32) configError('ADMIN_API_TOKEN', 'at least 32 characters');
+    config.adminApiToken = adminToken;
+  }
+  void env;
+}
 
 function loadEmulator(r: Reader, config: Config, env: Environment): Config['emulator'] {
   const enabled = r.bool('EMULATOR', env !== 'production' && !r.raw('MARKETPLACE_API_BASE_URL'));

@@ -1,30 +1,28 @@
-import { startApp } from './app';
-import { loadConfig } from './config';
+import { bootstrap } from './bootstrap';
 import { coerceError } from './domain/errors';
-import { createLogger } from './logger';
 
-/** Process entry point: config from the environment, the app, and a graceful stop on SIGTERM/SIGINT. */
+/**
+ * Process entry point: telemetry and configuration first (src/bootstrap.ts), then the app, and a graceful stop on
+ * SIGTERM/SIGINT. The app is imported only after telemetry started, so that its HTTP stack is instrumented.
+ */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (thrown) {
-    console.error(`Configuration error: ${coerceError(thrown).message}`);
-    process.exit(1);
-  }
-  const logger = createLogger(config.logLevel);
-  const app = await startApp(config, { logger });
+  const { config, logger, telemetry, shutdown } = await bootstrap();
+  const { startApp } = require('./app') as typeof import('./app.js');
+  const app = await startApp(config, { logger, ...(telemetry ? { telemetry } : {}) });
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing turns in flight');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (thrown) => {
-        logger.error({ err: coerceError(thrown).message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(shutdown)
+      .then(
+        () => process.exit(0),
+        (thrown: unknown) => {
+          logger.error({ err: coerceError(thrown).message }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

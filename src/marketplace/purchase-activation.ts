@@ -3,6 +3,7 @@ import type { PlanCatalog } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
+import type { Telemetry } from '../telemetry/telemetry';
 import { isBadRequest, isNotFound, type FulfillmentApi } from './fulfillment-client';
 import { MarketplaceApiError } from './marketplace-http';
 import { toDomainSubscription } from './subscription-mapping';
@@ -32,6 +33,7 @@ export class PurchaseActivation {
       /** How long to wait for `Subscribed` after activate. */
       waitMs: number;
       sleep?: (ms: number) => Promise<void>;
+      telemetry?: Telemetry;
     },
   ) {}
 

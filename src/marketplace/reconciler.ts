@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
+import type { Telemetry } from '../telemetry/telemetry';
 import type { FulfillmentApi } from './fulfillment-client';
 import { subscriptionDrift, toDomainSubscription } from './subscription-mapping';
 
@@ -20,6 +21,7 @@ export async function reconcileSubscriptions(deps: {
   clock: Clock;
   logger: Logger;
   onTenantChanged: (tenantId: string) => void;
+  telemetry?: Telemetry;
 }): Promise<ReconcileSummary> {
   const summary: ReconcileSummary = { checked: 0, added: [], repaired: [] };
   for (const api of await deps.fulfillment.listSubscriptions()) {

@@ -4,6 +4,7 @@ import { planChangeProblem, quantityChangeProblem } from '../domain/subscription
 import type { Subscription, SubscriptionStatus } from '../domain/subscription';
 import type { Logger } from '../logger';
 import type { OperationOutcome, Store, SubscriptionOperationRecord } from '../store/store';
+import type { SubscriptionEventName, Telemetry } from '../telemetry/telemetry';
 import { isNotFound, type FulfillmentApi } from './fulfillment-client';
 import type { ApiOperation } from './fulfillment-types';
 import { toDomainSubscription } from './subscription-mapping';
@@ -15,6 +16,13 @@ export interface WebhookAnswer {
 
 /** Time we give ourselves to answer: Marketplace wants an answer within 10 s. */
 const ANSWER_BUDGET_MS = 8000;
+
+const LIFECYCLE_EVENTS: Partial<Record<string, SubscriptionEventName>> = {
+  Suspend: 'SubscriptionSuspended',
+  Reinstate: 'SubscriptionReinstated',
+  Renew: 'SubscriptionRenewed',
+  Unsubscribe: 'SubscriptionUnsubscribed',
+};
 
 const STATUS_AFTER: Partial<Record<string, SubscriptionStatus>> = {
   Suspend: 'Suspended',
@@ -39,6 +47,7 @@ export class WebhookProcessor {
       logger: Logger;
       /** The gate's cached entitlement of a tenant must be dropped at once (a suspended tenant is refused next message). */
       onTenantChanged: (tenantId: string) => void;
+      telemetry?: Telemetry;
     },
   ) {}
 

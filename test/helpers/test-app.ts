@@ -14,6 +14,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     DEV_SEED: 'false',
     ENTITLEMENT_CACHE_SECONDS: '0',
     RECONCILE_INTERVAL_MINUTES: '0',
+    // Tests that meter drive the worker themselves.
+    WORKER: 'off',
     // The Marketplace emulator runs standalone in the tests that need it; elsewhere nothing answers there.
     EMULATOR: 'false',
     MARKETPLACE_API_BASE_URL: 'http://127.0.0.1:9/api',

@@ -62,7 +62,7 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
     expect(landing.body).toContain('Contoso assistant');
     expect(landing.body).toContain('Team (per user)');
     expect(landing.body).toContain('ada@contoso.example');
-    expect(landing.body).toMatch(/Users \(seats\)<\/dt><dd>5</);
+    expect(landing.body).toMatch(/Users \(seats\)<\/dt>\s*<dd>5</);
     // Resolved, not activated: the bot asks to finish set-up, with the landing page link.
     const pending = await chat('hello');
     expect(pending.text).toContain('almost ready');

@@ -1,0 +1,90 @@
+import { loadBootstrapConfig, loadConfig, processEnvironment, type BootstrapConfig, type Config } from './config';
+import { AppError, coerceError } from './domain/errors';
+import { createLogger, type Logger } from './logger';
+import { findSecretReferences, resolveSecretReferences } from './secrets/secret-references';
+import type { Telemetry } from './telemetry/telemetry';
+
+type AzureMonitorModule = typeof import('./telemetry/azure-monitor-telemetry.js');
+
+export interface Bootstrapped {
+  config: Readonly<Config>;
+  logger: Logger;
+  /** Application Insights when configured; the caller falls back to log lines. */
+  telemetry?: Telemetry;
+  /** Flushes and stops telemetry (last thing before exit). */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Start-up shared by the entry points (the bot, the worker): Application Insights first (it instruments http,
+ * restify, axios and the Azure SDKs as they load, so nothing loading them may be imported before), then the
+ * configuration with `keyvault:<name>` values read from Key Vault. A bad configuration ends the process with a
+ * message naming the variable.
+ */
+export async function bootstrap(): Promise<Bootstrapped> {
+  const env = processEnvironment();
+  let boot: BootstrapConfig;
+  try {
+    boot = loadBootstrapConfig(env);
+  } catch (thrown) {
+    return fail(thrown);
+  }
+  let monitor: AzureMonitorModule | undefined;
+  if (boot.applicationInsightsConnectionString) {
+    monitor = require('./telemetry/azure-monitor-telemetry') as AzureMonitorModule;
+    monitor.startAzureMonitor(boot.applicationInsightsConnectionString);
+  }
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(await readSecrets(env, boot, createLogger(boot.logLevel)));
+  } catch (thrown) {
+    return fail(thrown);
+  }
+  const telemetry = monitor?.azureMonitorTelemetry(
+    config.store.kind === 'mssql'
+      ? {
+          sql: {
+            ...(config.store.server ? { server: config.store.server } : {}),
+            ...(config.store.database ? { database: config.store.database } : {}),
+          },
+        }
+      : {},
+  );
+  return {
+    config,
+    logger: createLogger(config.logLevel),
+    ...(telemetry ? { telemetry } : {}),
+    shutdown: async () => {
+      await monitor?.shutdownAzureMonitor();
+    },
+  };
+}
+
+/** The environment with `keyvault:<name>` values replaced by their secrets, read once at start. */
+async function readSecrets(
+  env: Record<string, string | undefined>,
+  boot: BootstrapConfig,
+  logger: Logger,
+): Promise<Record<string, string | undefined>> {
+  const references = findSecretReferences(env);
+  if (references.length === 0) return env;
+  if (!boot.keyVaultUrl) {
+    throw new AppError(
+      'ConfigInvalid',
+      `KEY_VAULT_URL must be set: ${references.map((r) => r.variable).join(', ')} refer to Key Vault secrets`,
+    );
+  }
+  // Loaded only when needed: most deployments without Key Vault never load its SDK.
+  const { createKeyVaultReader } = require('./secrets/key-vault-reader') as typeof import('./secrets/key-vault-reader.js');
+  const reader = createKeyVaultReader({
+    vaultUrl: boot.keyVaultUrl,
+    ...(boot.azureClientId ? { clientId: boot.azureClientId } : {}),
+    logger,
+  });
+  return resolveSecretReferences(env, reader, { logger });
+}
+
+function fail(thrown: unknown): never {
+  console.error(`Configuration error: ${coerceError(thrown).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,263 @@
+import type { Dimension } from '../../domain/billing-rules';
+import { overageUnits } from '../../domain/usage';
+import type { DailyUsage, QuotaReservation, RecordOutcome, RecordUsageInput, ReserveOutcome, UsageRepo } from '../store';
+import { ID_COLLATION, param, type MssqlDatabase, type Queryable, type SqlParams } from './mssql-database';
+
+/**
+ * Quota, usage events, counters and the outbox.
+ *
+ * Lock order, the same in every transaction so that turns do not deadlock each other: quota_reservations, then
+ * usage_events, then usage_counters, then usage_outbox and tenant_users.
+ */
+export function mssqlUsage(db: MssqlDatabase): UsageRepo {
+  const s = db.s;
+
+  /**
+   * Deletes the reservations `where` selects and gives their units back to their counters (never below zero). The
+   * batch that includes it declares nothing else called @released.
+   */
+  const releaseReservations = (where: string) => `
+    DECLARE @released TABLE (
+      subscription_id nvarchar(128) COLLATE ${ID_COLLATION} NOT NULL,
+      period_start datetime2(3) NOT NULL,
+      dimension nvarchar(64) COLLATE ${ID_COLLATION} NOT NULL,
+      quantity int NOT NULL);
+    DELETE FROM ${s}.quota_reservations
+    OUTPUT deleted.subscription_id, deleted.period_start, deleted.dimension, deleted.quantity INTO @released
+    WHERE ${where};
+    UPDATE c SET reserved = CASE WHEN c.reserved > r.quantity THEN c.reserved - r.quantity ELSE 0 END, updated_at = @now
+    FROM ${s}.usage_counters AS c
+    JOIN (SELECT subscription_id, period_start, dimension, SUM(quantity) AS quantity FROM @released
+      GROUP BY subscription_id, period_start, dimension) AS r
+      ON r.subscription_id = c.subscription_id AND r.period_start = c.period_start AND r.dimension = c.dimension;`;
+
+  const releaseWhere = async (q: Queryable, where: string, params: SqlParams): Promise<number> => {
+    const { rows } = await q.query<{ n: number }>(`${releaseReservations(where)} SELECT COUNT(*) AS n FROM @released;`, {
+      ...params,
+      now: param.time(new Date()),
+    });
+    return rows[0]?.n ?? 0;
+  };
+
+  // The quota decision is the single conditional UPDATE … OUTPUT below: concurrent turns at the cap queue on the
+  // counter row, and each sees the units the ones before it took, so none can take the last unit twice. The
+  // reservation row is inserted first and rolled back with the increment when the cap is reached; it also makes a
+  // redelivery of an activity in flight a duplicate, and the usage_events check after it (once that row is ours)
+  // catches an activity already recorded.
+  const reserveBatch = `
+    SET NOCOUNT ON;
+    INSERT INTO ${s}.usage_counters (subscription_id, period_start, dimension, used, reserved, updated_at)
+    SELECT @sub, @period, @dim, 0, 0, @at
+    WHERE NOT EXISTS (SELECT 1 FROM ${s}.usage_counters WITH (UPDLOCK, HOLDLOCK)
+      WHERE subscription_id = @sub AND period_start = @period AND dimension = @dim);
+    BEGIN TRANSACTION;
+    INSERT INTO ${s}.quota_reservations (tenant_id, activity_id, subscription_id, period_start, dimension, quantity, created_at)
+    SELECT @tenant, @activity, @sub, @period, @dim, @quantity, @at
+    WHERE NOT EXISTS (SELECT 1 FROM ${s}.quota_reservations WITH (UPDLOCK, HOLDLOCK)
+      WHERE tenant_id = @tenant AND activity_id = @activity);
+    IF @@ROWCOUNT = 0 OR EXISTS (SELECT 1 FROM ${s}.usage_events WHERE tenant_id = @tenant AND activity_id = @activity)
+    BEGIN
+      ROLLBACK TRANSACTION;
+      SELECT N'duplicate' AS outcome, 0 AS used, 0 AS reserved;
+      RETURN;
+    END;
+    DECLARE @taken TABLE (used int NOT NULL, reserved int NOT NULL);
+    UPDATE ${s}.usage_counters SET reserved = reserved + @quantity, updated_at = @at
+    OUTPUT inserted.used, inserted.reserved INTO @taken (used, reserved)
+    WHERE subscription_id = @sub AND period_start = @period AND dimension = @dim
+      AND (@limit IS NULL OR used + reserved + @quantity <= @limit);
+    IF NOT EXISTS (SELECT 1 FROM @taken)
+    BEGIN
+      ROLLBACK TRANSACTION;
+      SELECT N'exceeded' AS outcome, used, reserved FROM ${s}.usage_counters
+      WHERE subscription_id = @sub AND period_start = @period AND dimension = @dim;
+      RETURN;
+    END;
+    COMMIT TRANSACTION;
+    SELECT N'ok' AS outcome, used, reserved FROM @taken;`;
+
+  // First half of recording a turn (inside the caller's transaction): settle the reservation, insert the event
+  // unless this (tenant, activity) is already recorded, add the real quantity to the counter. The key-range lock
+  // of the NOT EXISTS makes a concurrent second delivery wait, then find the row.
+  const recordEventBatch = `
+    SET NOCOUNT ON;
+    ${releaseReservations('@settle = 1 AND tenant_id = @tenant AND activity_id = @activity')}
+    INSERT INTO ${s}.usage_events (id, tenant_id, activity_id, subscription_id, plan_id, user_id, conversation_id,
+      conversation_type, dimension, quantity, prompt_tokens, completion_tokens, total_tokens, processing_ms,
+      attachment_count, text_length, message_text, response_text, occurred_at, period_start)
+    SELECT @id, @tenant, @activity, @sub, @plan, @user, @conversation, @conversationType, @dim, @quantity,
+      @promptTokens, @completionTokens, @totalTokens, @processingMs, @attachments, @textLength, @messageText,
+      @responseText, @occurredAt, @period
+    WHERE NOT EXISTS (SELECT 1 FROM ${s}.usage_events WITH (UPDLOCK, HOLDLOCK)
+      WHERE tenant_id = @tenant AND activity_id = @activity);
+    IF @@ROWCOUNT = 0
+    BEGIN
+      SELECT CAST(1 AS bit) AS duplicate, 0 AS used_after;
+      RETURN;
+    END;
+    INSERT INTO ${s}.usage_counters (subscription_id, period_start, dimension, used, reserved, updated_at)
+    SELECT @sub, @period, @dim, 0, 0, @now
+    WHERE NOT EXISTS (SELECT 1 FROM ${s}.usage_counters WITH (UPDLOCK, HOLDLOCK)
+      WHERE subscription_id = @sub AND period_start = @period AND dimension = @dim);
+    DECLARE @counted TABLE (used int NOT NULL);
+    UPDATE ${s}.usage_counters SET used = used + @quantity, updated_at = @now
+    OUTPUT inserted.used INTO @counted (used)
+    WHERE subscription_id = @sub AND period_start = @period AND dimension = @dim;
+    SELECT CAST(0 AS bit) AS duplicate, used AS used_after FROM @counted;`;
+
+  // Second half: the billable units (worked out by the domain rule from the counter above), the outbox message,
+  // and the user's display name when it is new or changed.
+  const recordTailBatch = `
+    SET NOCOUNT ON;
+    IF @billable > 0 UPDATE ${s}.usage_events SET billable = @billable WHERE id = @id;
+    INSERT INTO ${s}.usage_outbox (usage_event_id, enqueued_at) VALUES (@id, @now);
+    IF @seeUser = 1
+    BEGIN
+      MERGE ${s}.tenant_users WITH (HOLDLOCK) AS t
+      USING (SELECT @tenant AS tenant_id, @user AS user_id) AS src
+        ON t.tenant_id = src.tenant_id AND t.user_id = src.user_id
+      WHEN MATCHED THEN UPDATE SET user_name = COALESCE(@userName, t.user_name), last_seen = @occurredAt
+      WHEN NOT MATCHED THEN INSERT (tenant_id, user_id, user_name, last_seen) VALUES (@tenant, @user, @userName, @occurredAt);
+    END;`;
+
+  // Display names are written when first seen or changed, not on every turn.
+  const knownNames = new Map<string, string | null>();
+  const nameKey = (tenantId: string, userId: string) => `${tenantId}\u0000${userId}`;
+
+  const record = async (input: RecordUsageInput): Promise<{ outcome: RecordOutcome; sawUser: boolean }> => {
+    const e = input.event;
+    const now = new Date();
+    const userName = input.userName ?? null;
+    const seeUser = knownNames.get(nameKey(e.tenantId, e.userId)) !== userName;
+    return db.transaction(async (tx) => {
+      const common = {
+        id: param.text(e.id),
+        tenant: param.text(e.tenantId),
+        user: param.text(e.userId),
+        occurredAt: param.time(e.occurredAt),
+        now: param.time(now),
+      };
+      const first = await tx.query<{ duplicate: boolean; used_after: number }>(recordEventBatch, {
+        ...common,
+        settle: param.bit(input.reserved === true),
+        activity: param.text(e.activityId),
+        sub: param.text(e.subscriptionId),
+        plan: param.text(e.planId),
+        conversation: param.text(e.conversationId),
+        conversationType: param.text(e.conversationType),
+        dim: param.text(e.dimension),
+        quantity: param.int(e.quantity),
+        promptTokens: param.int(e.promptTokens),
+        completionTokens: param.int(e.completionTokens),
+        totalTokens: param.int(e.totalTokens),
+        processingMs: param.int(e.processingMs),
+        attachments: param.int(e.attachmentCount),
+        textLength: param.int(e.textLength),
+        messageText: param.longText(e.messageText),
+        responseText: param.longText(e.responseText),
+        period: param.time(e.periodStart),
+      });
+      const row = first.rows[0];
+      if (!row) throw new Error('recording a usage event returned no outcome');
+      // A redelivery: the reservation it held is settled (above) and nothing else changes.
+      if (row.duplicate) return { outcome: { status: 'duplicate' }, sawUser: false };
+      const usedBefore = row.used_after - e.quantity;
+      const billable = input.overage ? overageUnits(usedBefore, e.quantity, input.included) : 0;
+      await tx.query(recordTailBatch, {
+        ...common,
+        billable: param.int(billable),
+        seeUser: param.bit(seeUser),
+        userName: param.text(userName),
+      });
+      return { outcome: { status: 'recorded', usedBefore, billable }, sawUser: seeUser };
+    });
+  };
+
+  return {
+    async reserve(r: QuotaReservation): Promise<ReserveOutcome> {
+      const { rows } = await db.query<{ outcome: 'ok' | 'duplicate' | 'exceeded'; used: number; reserved: number }>(
+        reserveBatch,
+        {
+          tenant: param.text(r.tenantId),
+          activity: param.text(r.activityId),
+          sub: param.text(r.subscriptionId),
+          period: param.time(r.periodStart),
+          dim: param.text(r.dimension),
+          quantity: param.int(r.quantity),
+          limit: param.int(r.limit),
+          at: param.time(r.at),
+        },
+      );
+      const row = rows[0];
+      if (!row) throw new Error('reserving quota returned no outcome');
+      if (row.outcome === 'ok') return { ok: true };
+      if (row.outcome === 'duplicate') return { ok: false, reason: 'duplicate' };
+      return { ok: false, reason: 'exceeded', used: row.used, reserved: row.reserved };
+    },
+    async isRecorded(tenantId, activityId) {
+      const { rows } = await db.query(
+        `SELECT 1 AS x FROM ${s}.usage_events WHERE tenant_id = @tenant AND activity_id = @activity`,
+        { tenant: param.text(tenantId), activity: param.text(activityId) },
+      );
+      return rows.length > 0;
+    },
+    async release(tenantId, activityId) {
+      const n = await db.transaction((tx) =>
+        releaseWhere(tx, 'tenant_id = @tenant AND activity_id = @activity', {
+          tenant: param.text(tenantId),
+          activity: param.text(activityId),
+        }),
+      );
+      return n > 0;
+    },
+    async releaseStale(createdBefore) {
+      return db.transaction((tx) => releaseWhere(tx, 'created_at < @before', { before: param.time(createdBefore) }));
+    },
+    async record(input) {
+      const { outcome, sawUser } = await record(input);
+      // Only once committed: a transaction that runs again (deadlock) must write the name again.
+      if (sawUser) {
+        const e = input.event;
+        if (knownNames.size >= 50_000) knownNames.clear();
+        knownNames.set(nameKey(e.tenantId, e.userId), input.userName ?? null);
+      }
+      return outcome;
+    },
+    async counters(subscriptionId, periodStart) {
+      const { rows } = await db.query<{ dimension: Dimension; used: number; reserved: number }>(
+        `SELECT dimension, used, reserved FROM ${s}.usage_counters
+        WHERE subscription_id = @sub AND period_start = @period ORDER BY dimension`,
+        { sub: param.text(subscriptionId), period: param.time(periodStart) },
+      );
+      return rows.map((r) => ({ subscriptionId, periodStart, dimension: r.dimension, used: r.used, reserved: r.reserved }));
+    },
+    async daily(subscriptionId, from, to) {
+      const { rows } = await db.query<DailyUsage>(
+        `SELECT d.day, e.dimension, COUNT(*) AS turns, SUM(e.quantity) AS quantity
+        FROM ${s}.usage_events AS e
+        CROSS APPLY (SELECT CONVERT(char(10), e.occurred_at, 23) AS day) AS d
+        WHERE e.subscription_id = @sub AND e.occurred_at >= @from AND e.occurred_at < @to
+        GROUP BY d.day, e.dimension ORDER BY d.day, e.dimension`,
+        { sub: param.text(subscriptionId), from: param.time(from), to: param.time(to) },
+      );
+      return rows.map((r) => ({ day: r.day, dimension: r.dimension, turns: r.turns, quantity: r.quantity }));
+    },
+    async topUsers(subscriptionId, from, to, limit) {
+      const { rows } = await db.query<{ user_id: string; user_name: string | null; turns: number; quantity: number }>(
+        `SELECT TOP (@limit) e.user_id, u.user_name, COUNT(*) AS turns, SUM(e.quantity) AS quantity
+        FROM ${s}.usage_events AS e
+        LEFT JOIN ${s}.tenant_users AS u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
+        WHERE e.subscription_id = @sub AND e.occurred_at >= @from AND e.occurred_at < @to
+        GROUP BY e.user_id, u.user_name
+        ORDER BY SUM(e.quantity) DESC, COUNT(*) DESC, e.user_id`,
+        { sub: param.text(subscriptionId), from: param.time(from), to: param.time(to), limit: param.int(limit) },
+      );
+      return rows.map((r) => ({
+        userId: r.user_id,
+        ...(r.user_name ? { userName: r.user_name } : {}),
+        turns: r.turns,
+        quantity: r.quantity,
+      }));
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { Logger } from '../logger';
+
+/**
+ * What the product reports beyond logs: subscription lifecycle, usage, metering results, and the dependencies
+ * that automatic HTTP collection does not see (SQL). Application Insights custom events when its connection string
+ * is set (`azure-monitor-telemetry.ts`), structured log lines otherwise (`logTelemetry`).
+ *
+ * Properties are ids, plan names, dimensions, counts and timings only: never message text, tokens or secrets.
+ */
+export type TelemetryValue = string | number | boolean | undefined;
+export type TelemetryProps = Record<string, TelemetryValue>;
+
+export type SubscriptionEventName =
+  | 'SubscriptionActivated'
+  | 'SubscriptionChanged'
+  | 'SubscriptionSuspended'
+  | 'SubscriptionReinstated'
+  | 'SubscriptionRenewed'
+  | 'SubscriptionUnsubscribed'
+  | 'SubscriptionReconciled';
+
+export interface UsageRecordedProps {
+  tenantId: string;
+  subscriptionId: string;
+  planId: string;
+  dimension: string;
+  quantity: number;
+  /** Units above the plan's allowance (what metering will bill). */
+  billable: number;
+  tokens: number;
+  processingMs: number;
+}
+
+export interface MeteringResultProps {
+  subscriptionId: string;
+  dimension: string;
+  hourStart: Date;
+  /** The report's status after the attempt: Accepted, Conflict, Retry, Held, Expired, Failed… */
+  status: string;
+  quantity: number;
+  attempts: number;
+}
+
+export interface DependencyProps {
+  /** `marketplace` and `model` calls are also collected per HTTP attempt by the Azure Monitor distro. */
+  target: 'marketplace' | 'model' | 'sql' | (string & {});
+  /** The logical operation: `ResolveSubscription`, `ChatCompletion`, `usage.reserve`… */
+  name: string;
+  durationMs: number;
+  success: boolean;
+  resultCode?: number | string;
+}
+
+export interface Telemetry {
+  subscriptionEvent(name: SubscriptionEventName | (string & {}), props: TelemetryProps): void;
+  usageRecorded(props: UsageRecordedProps): void;
+  meteringResult(props: MeteringResultProps): void;
+  dependency(props: DependencyProps): void;
+  /** Sends what is buffered (graceful shutdown). */
+  flush(): Promise<void>;
+}
+
+/**
+ * One structured line per event, the event name in `event` and no message text, so log queries filter on fields.
+ * Per-turn events (usage, dependencies) are debug: at info they would double the log volume of every turn.
+ */
+export function logTelemetry(logger: Logger): Telemetry {
+  const log = logger.child({ component: 'telemetry' });
+  return {
+    subscriptionEvent(name, props) {
+      log.info({ ...props, event: name });
+    },
+    usageRecorded(props) {
+      log.debug({ ...props, event: 'UsageRecorded' });
+    },
+    meteringResult(props) {
+      log.info({ ...props, hourStart: props.hourStart.toISOString(), event: 'MeteringResult' });
+    },
+    dependency(props) {
+      log.debug({ ...props, event: 'Dependency' });
+    },
+    flush() {
+      return new Promise((resolve) => logger.flush(() => resolve()));
+    },
+  };
+}
