@@ -100,7 +100,15 @@ async function main(): Promise<void> {
       metering: new MeteringClient(http),
       clock,
       logger,
-      config: { mode: 'off', graceMs: GRACE, pollMs: 30_000, maxAttempts: 8, maxBatchWaitMs: HOUR, holdRetryMs: 30 * MINUTE, queueLockMs: MINUTE },
+      config: {
+        mode: 'off',
+        graceMs: GRACE,
+        pollMs: 30_000,
+        maxAttempts: 8,
+        maxBatchWaitMs: HOUR,
+        holdRetryMs: 30 * MINUTE,
+        queueLockMs: MINUTE,
+      },
     });
 
     let drainMs = 0;
@@ -120,14 +128,17 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       // Turns refused at a hard cap record nothing: simulate more until the hour has its share of usage events.
       const target = simulation.recorded + count;
-      for (let round = 0; simulation.recorded < target && round < 20; round++) await simulation.simulateHour(new Date(hour), target - simulation.recorded);
+      for (let round = 0; simulation.recorded < target && round < 20; round++)
+        await simulation.simulateHour(new Date(hour), target - simulation.recorded);
       recordMs += performance.now() - t0;
       // The worker's pass once the hour has closed, plus the grace: drain, then send full batches of due hours.
       clock.ms = hour + HOUR + GRACE + MINUTE;
       await drainTimed();
       await worker.flush({ flushAll: false, reclaimInFlight: false });
       const m = process.memoryUsage();
-      process.stdout.write(`hour ${h + 1}/${HOURS}: ${simulation.recorded} recorded, ${drained} drained (rss ${Math.round(m.rss / 1048576)} MB, heap ${Math.round(m.heapUsed / 1048576)} MB, external ${Math.round(m.external / 1048576)} MB)\n`);
+      process.stdout.write(
+        `hour ${h + 1}/${HOURS}: ${simulation.recorded} recorded, ${drained} drained (rss ${Math.round(m.rss / 1048576)} MB, heap ${Math.round(m.heapUsed / 1048576)} MB, external ${Math.round(m.external / 1048576)} MB)\n`,
+      );
     }
     // The end of the run: whatever is due goes, partial batch included.
     await drainTimed();

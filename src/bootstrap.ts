@@ -1,4 +1,5 @@
 import { loadBootstrapConfig, loadConfig, processEnvironment, type BootstrapConfig, type Config } from './config';
+import { offsetClock, type Clock } from './domain/clock';
 import { AppError, coerceError } from './domain/errors';
 import { createLogger, type Logger } from './logger';
 import { findSecretReferences, resolveSecretReferences } from './secrets/secret-references';
@@ -9,6 +10,7 @@ type AzureMonitorModule = typeof import('./telemetry/azure-monitor-telemetry.js'
 export interface Bootstrapped {
   config: Readonly<Config>;
   logger: Logger;
+  clock: Clock;
   /** Application Insights when configured; the caller falls back to log lines. */
   telemetry?: Telemetry;
   /** Flushes and stops telemetry (last thing before exit). */
@@ -53,6 +55,7 @@ export async function bootstrap(): Promise<Bootstrapped> {
   return {
     config,
     logger: createLogger(config.logLevel),
+    clock: offsetClock(config.clockOffsetMs),
     ...(telemetry ? { telemetry } : {}),
     shutdown: async () => {
       await monitor?.shutdownAzureMonitor();

@@ -159,6 +159,8 @@ export interface Config {
   };
   /** Bearer token of the operator's JSON endpoints (/admin/api/...); none = those endpoints are off. */
   adminApiToken?: string;
+  /** Development and tests only: the process's clock runs this far ahead (or behind) of real time. */
+  clockOffsetMs: number;
   landing: {
     /** The Teams app id, for the "Open in Teams" deep link. */
     teamsAppId: string;
@@ -365,6 +367,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     // In development the Playground's user is an operator too, so /metering can be tried locally.
     operatorIds: Object.freeze(r.list('OPERATOR_IDS').length || production ? r.list('OPERATOR_IDS') : [PLAYGROUND_USER_ID]),
     devSeed,
+    clockOffsetMs: r.int('CLOCK_OFFSET_SECONDS', 0, -30 * 86_400, 30 * 86_400) * 1000,
     // Filled below: they depend on the fields above.
     marketplace: undefined as unknown as Config['marketplace'],
     store: { kind: 'sqlite' },
@@ -390,6 +393,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     }
     if (appType !== 'MultiTenant' && !config.bot.tenantId) configError('BOT_TENANT_ID', `set for BOT_TYPE=${appType}`);
     if (devSeed) configError('DEV_SEED', 'off in production (it seeds a demo subscription)', env.DEV_SEED);
+    if (config.clockOffsetMs !== 0) configError('CLOCK_OFFSET_SECONDS', 'unset in production (it shifts the clock, for tests)');
   }
   loadAzure(r, config, nodeEnv);
   config.emulator = loadEmulator(r, config, nodeEnv);

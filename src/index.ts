@@ -6,9 +6,9 @@ import { coerceError } from './domain/errors';
  * SIGTERM/SIGINT. The app is imported only after telemetry started, so that its HTTP stack is instrumented.
  */
 async function main(): Promise<void> {
-  const { config, logger, telemetry, shutdown } = await bootstrap();
+  const { config, logger, clock, telemetry, shutdown } = await bootstrap();
   const { startApp } = require('./app') as typeof import('./app.js');
-  const app = await startApp(config, { logger, ...(telemetry ? { telemetry } : {}) });
+  const app = await startApp(config, { logger, clock, ...(telemetry ? { telemetry } : {}) });
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing turns in flight');
     const force = setTimeout(() => process.exit(1), 15_000);

@@ -3,17 +3,16 @@
  * `npm run worker -- --once` drains the queue, sends every due hour and exits (scripts, tests, cron).
  */
 import { bootstrap } from '../bootstrap';
-import { systemClock } from '../domain/clock';
 import { coerceError } from '../domain/errors';
 
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');
-  const { config, logger: rootLogger, telemetry, shutdown } = await bootstrap();
+  const { config, logger: rootLogger, clock, telemetry, shutdown } = await bootstrap();
   const logger = rootLogger.child({ component: 'metering-worker' });
   // Loaded after telemetry started, so that its HTTP clients are instrumented.
   const { createMeteringWorker } = require('./create-metering-worker') as typeof import('./create-metering-worker.js');
   const { worker, relay, close } = await createMeteringWorker(config, {
-    clock: systemClock,
+    clock,
     logger,
     ...(telemetry ? { telemetry } : {}),
   });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +21,6 @@ import {
   simulatedTenant,
   UsageSimulation,
 } from '../../scripts/simulation/usage-simulation';
-import { tempDir } from '../helpers/temp-dir';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TRIALS = 20;
@@ -68,13 +69,15 @@ describe('metering worker killed -9 at random points', () => {
   let emulator: Emulator;
   let server: Awaited<ReturnType<typeof startEmulatorServer>>;
   let store: SqliteStore;
+  let dir: string;
   let env: Record<string, string>;
   let simulation: UsageSimulation;
   let firstHour: number;
   const clock = new ShiftedClock();
 
   beforeAll(async () => {
-    const dir = tempDir('metering-crash-');
+    // Lives for the whole suite (the helper's temp dirs are removed after each test).
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metering-crash-'));
     const catalog = loadPlanCatalog(undefined);
     emulator = createEmulator({
       clock,
@@ -142,6 +145,7 @@ describe('metering worker killed -9 at random points', () => {
     await store?.close();
     await emulator?.close();
     await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it(`ends with exact totals after ${TRIALS} kills and a final run`, async () => {

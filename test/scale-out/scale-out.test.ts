@@ -1,0 +1,226 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOUR } from '../../src/domain/clock';
+import { hourStart } from '../../src/domain/metering';
+import { billingPeriodAt } from '../../src/domain/periods';
+import type { Subscription } from '../../src/domain/subscription';
+import { silentLogger } from '../../src/logger';
+import { createEmulator, startEmulatorServer, type Emulator } from '../../src/marketplace/emulator/emulator';
+import { FulfillmentClient } from '../../src/marketplace/fulfillment-client';
+import { MarketplaceHttp } from '../../src/marketplace/marketplace-http';
+import { toDomainSubscription } from '../../src/marketplace/subscription-mapping';
+import { loadPlanCatalog } from '../../src/plan-catalog-source';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { messageActivity, postActivity } from '../helpers/activities';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Starts `npm start` as a child process and resolves with its URL once it listens. */
+function startBot(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (c) => (err += c));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"bot listening"/);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.once('exit', (code) => reject(new Error(`bot exited with ${code}: ${err.slice(-500)}`)));
+  });
+}
+
+function runWorkerOnce(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/run-worker.ts', '--once'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Scale-out on one machine: two bot processes and one separate worker process share the embedded store's file.
+ * Quotas hold across the instances (no over-serve at a hard cap), and every usage event is metered once.
+ */
+describe('two bot instances and a separate worker on one store', () => {
+  let emulator: Emulator;
+  let server: Awaited<ReturnType<typeof startEmulatorServer>>;
+  let store: SqliteStore;
+  let dir: string;
+  let bots: { url: string; child: ChildProcess }[] = [];
+  let env: Record<string, string>;
+  let capped: Subscription;
+  let overage: Subscription;
+
+  beforeAll(async () => {
+    // Lives for the whole suite (the helper's temp dirs are removed after each test).
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scale-out-'));
+    const catalog = loadPlanCatalog(undefined);
+    emulator = createEmulator({
+      clock: { now: () => new Date() },
+      logger: silentLogger,
+      baseUrl: 'http://127.0.0.1/emulator',
+      landingPageUrl: 'http://127.0.0.1/landing',
+      webhookUrl: 'http://127.0.0.1:9/api/webhook',
+      plans: catalog.plans,
+      offerId: 'teams-ai-assistant',
+      publisherId: 'contoso',
+      publisherTenantId: 'publisher',
+      webhookAudience: 'fulfillment-app',
+      apiToken: 'emulator-access-token',
+    });
+    server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
+    emulator.configure({ baseUrl: server.url });
+    const fulfillment = new FulfillmentClient(
+      new MarketplaceHttp({
+        baseUrl: `${server.url}/api`,
+        apiVersion: '2018-08-31',
+        tokens: { getToken: async () => 'emulator-access-token' },
+        timeoutMs: 5000,
+        maxRetries: 0,
+        logger: silentLogger,
+      }),
+    );
+    // Subscriptions active since an hour ago, on a hard-cap plan and on an overage plan.
+    const activatedAt = new Date(Date.now() - HOUR);
+    const buy = async (planId: string, tenantId: string) => {
+      const { subscriptionId } = emulator.buy({ planId, tenantId, objectId: `${tenantId}-admin`, activatedAt });
+      return toDomainSubscription(await fulfillment.getSubscription(subscriptionId), undefined, activatedAt);
+    };
+    capped = await buy('starter', 'tenant-capped');
+    overage = await buy('business', 'tenant-overage');
+    store = openSqliteStore(path.join(dir, 'bot.sqlite'));
+    const now = new Date();
+    for (const [s, used] of [
+      [capped, 480],
+      [overage, 4990],
+    ] as const) {
+      await store.subscriptions.upsert(s);
+      // Usage earlier in the period: 20 units left under the starter cap; 10 left before overage on business.
+      await store.usage.record({
+        event: {
+          id: `prior-${s.id}`,
+          tenantId: s.beneficiary.tenantId!,
+          activityId: `prior-${s.id}`,
+          subscriptionId: s.id,
+          planId: s.planId,
+          userId: 'history',
+          conversationId: 'h',
+          conversationType: 'personal',
+          dimension: 'messages',
+          quantity: used,
+          promptTokens: 0,
+          completionTokens: 0,
+          totalTokens: 0,
+          processingMs: 0,
+          attachmentCount: 0,
+          textLength: 0,
+          occurredAt: now,
+          periodStart: billingPeriodAt(now, s.term).start,
+        },
+        included: s.planId === 'starter' ? 500 : 5000,
+        overage: s.planId === 'business',
+      });
+    }
+    env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      DEV_SEED: 'false',
+      WORKER: 'off',
+      EMULATOR: 'false',
+      RECONCILE_INTERVAL_MINUTES: '0',
+      MARKETPLACE_API_BASE_URL: `${server.url}/api`,
+      MARKETPLACE_AUTH: 'emulator',
+      PUBLISHER_TENANT_ID: 'publisher',
+      MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app',
+      PROMPTS_DIR: path.join(ROOT, 'prompts'),
+    };
+    bots = await Promise.all([startBot(env), startBot(env)]);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const b of bots) b.child.kill('SIGTERM');
+    await store?.close();
+    await emulator?.close();
+    await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves exactly the units left at a hard cap when 60 turns race across both instances', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        postActivity(
+          bots[i % 2]!.url,
+          messageActivity({ tenantId: 'tenant-capped', userId: `user-${i}`, text: `question ${i}` }),
+        ),
+      ),
+    );
+    const served = results.filter((r) => r.text.includes('[Offline demo model]'));
+    const refused = results.filter((r) => r.text.includes('used all its standard messages'));
+    expect(served).toHaveLength(20);
+    expect(refused).toHaveLength(40);
+    // Both instances served some.
+    expect(
+      new Set(results.map((r, i) => (r.text.includes('[Offline demo model]') ? i % 2 : -1)).filter((x) => x >= 0)).size,
+    ).toBe(2);
+    const period = billingPeriodAt(new Date(), capped.term).start;
+    expect((await store.usage.counters(capped.id, period)).find((c) => c.dimension === 'messages')).toMatchObject({
+      used: 500,
+      reserved: 0,
+    });
+  }, 60_000);
+
+  it('meters every usage event once: 30 turns past the allowance across both instances bill 20 units, once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        postActivity(
+          bots[i % 2]!.url,
+          messageActivity({ tenantId: 'tenant-overage', userId: `user-${i}`, text: `question ${i}` }),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.text.includes('[Offline demo model]'))).toHaveLength(30);
+    // The separate worker sees the current hour as closed (its clock runs two hours ahead).
+    const workerEnv = { ...env, LOG_LEVEL: 'silent', CLOCK_OFFSET_SECONDS: String(2 * 3600) };
+    const first = await runWorkerOnce(workerEnv);
+    expect(first.code, first.stderr).toBe(0);
+    // 20 capped turns + 30 overage turns + the 2 earlier-usage rows.
+    expect(JSON.parse(first.stdout.trim().split('\n').at(-1)!)).toMatchObject({ drain: { received: 52 } });
+    const accepted = emulator.acceptedUsage();
+    expect(accepted).toEqual([
+      expect.objectContaining({
+        resourceId: overage.id,
+        dimension: 'messages',
+        quantity: 20,
+        effectiveStartTime: hourStart(new Date()).toISOString(),
+      }),
+    ]);
+    // Every billable usage event counted exactly once; the queue is empty; a second run changes nothing.
+    const consumed = store.db.prepare('SELECT COUNT(*) AS n FROM metering_consumed').get() as { n: number };
+    expect(consumed.n).toBe(20);
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM usage_outbox').get() as { n: number }).n).toBe(0);
+    const calls = emulator.callCounts().batchUsageEvent;
+    const second = await runWorkerOnce(workerEnv);
+    expect(second.code, second.stderr).toBe(0);
+    expect(emulator.callCounts().batchUsageEvent).toBe(calls);
+    expect(emulator.acceptedUsage()).toHaveLength(1);
+  }, 60_000);
+});
