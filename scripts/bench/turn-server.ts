@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     PORT: '0',
     LOG_LEVEL: 'warn',
     DEV_SEED: 'false',
+    // The turn path only: metering runs in its own worker (usage is still recorded, counters and outbox included).
+    WORKER: 'off',
     PROMPTS_DIR: PROMPTS,
     DATA_DIR: values['data-dir'],
   });
