@@ -162,6 +162,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     logger,
     onTenantChanged,
     waitMs: config.landing.activationWaitMs,
+    telemetry,
   });
   const signIn = options.signIn ?? (config.landing.sso ? msalSignIn(config.landing.sso) : undefined);
   addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });

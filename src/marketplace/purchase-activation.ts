@@ -147,6 +147,13 @@ export class PurchaseActivation {
       { subscriptionId, tenantId: activated.beneficiary.tenantId, planId: activated.planId },
       'subscription activated',
     );
+    this.deps.telemetry?.subscriptionEvent('SubscriptionActivated', {
+      subscriptionId,
+      tenantId: activated.beneficiary.tenantId,
+      planId: activated.planId,
+      quantity: activated.quantity,
+      isTest: activated.isTest,
+    });
     return { outcome: 'activated', subscription: activated };
   }
 

@@ -53,6 +53,13 @@ export async function reconcileSubscriptions(deps: {
       { subscriptionId: truth.id, drift },
       stored ? 'reconciliation repaired drift' : 'reconciliation added a subscription',
     );
+    deps.telemetry?.subscriptionEvent('SubscriptionReconciled', {
+      subscriptionId: truth.id,
+      added: !stored,
+      drift: drift.join('; '),
+      toStatus: truth.status,
+      toPlanId: truth.planId,
+    });
     if (truth.beneficiary.tenantId) deps.onTenantChanged(truth.beneficiary.tenantId);
   }
   deps.logger.info(

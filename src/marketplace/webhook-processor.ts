@@ -163,6 +163,19 @@ export class WebhookProcessor {
     }
     const tenantId = (next ?? current).beneficiary.tenantId;
     if (tenantId) this.deps.onTenantChanged(tenantId);
+    if (record.status === 'Applied') {
+      this.deps.telemetry?.subscriptionEvent(LIFECYCLE_EVENTS[action] ?? 'SubscriptionChanged', {
+        subscriptionId,
+        operationId,
+        action,
+        tenantId,
+        fromStatus: record.fromStatus,
+        toStatus: record.toStatus,
+        fromPlanId: record.fromPlanId,
+        toPlanId: record.toPlanId,
+        toQuantity: record.toQuantity,
+      });
+    }
     log.info(
       {
         outcome: record.status,

@@ -1,20 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../domain/clock';
-import { isDimension } from '../domain/billing-rules';
 import type { UsageMessage } from '../domain/usage';
 import type { QueuedUsage, UsageQueue } from './usage-queue';
+import { toUsageMessage, type OutboxMessageRow } from '../store/row-mapping';
 
-interface OutboxRow {
+interface OutboxRow extends OutboxMessageRow {
   seq: number;
-  usage_event_id: string;
   delivery_count: number;
-  subscription_id: string | null;
-  plan_id: string | null;
-  dimension: string | null;
-  quantity: number | null;
-  billable: number | null;
-  occurred_at: number | null;
-  period_start: number | null;
 }
 
 /**
@@ -65,7 +57,7 @@ export class OutboxQueue implements UsageQueue {
         const rows = this.statements.receive.all(now, max) as OutboxRow[];
         const out: QueuedUsage[] = [];
         for (const row of rows) {
-          const message = toMessage(row);
+          const message = toUsageMessage(row);
           if (!message || row.delivery_count >= maxDeliveries) {
             const reason = !message
               ? 'usage event missing or unreadable'
@@ -100,27 +92,4 @@ export class OutboxQueue implements UsageQueue {
   async close(): Promise<void> {
     // The store owns the database handle.
   }
-}
-
-function toMessage(row: OutboxRow): UsageMessage | undefined {
-  if (
-    row.subscription_id === null ||
-    row.plan_id === null ||
-    !isDimension(row.dimension) ||
-    row.quantity === null ||
-    row.occurred_at === null ||
-    row.period_start === null
-  ) {
-    return undefined;
-  }
-  return {
-    usageEventId: row.usage_event_id,
-    subscriptionId: row.subscription_id,
-    planId: row.plan_id,
-    dimension: row.dimension,
-    quantity: row.quantity,
-    billable: row.billable ?? 0,
-    occurredAt: new Date(row.occurred_at).toISOString(),
-    periodStart: new Date(row.period_start).toISOString(),
-  };
 }

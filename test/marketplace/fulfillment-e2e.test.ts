@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY } from '../../src/domain/clock';
 import { parseCatalog } from '../../src/domain/plans';
+import type { Telemetry } from '../../src/telemetry/telemetry';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { messageActivity, postActivity } from '../helpers/activities';
@@ -28,9 +29,18 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
   const chat = (text: string, userId = BUYER) => postActivity(h.app.url, messageActivity({ tenantId: TENANT, userId, text }));
   const answered = (text: string) => text.includes('[Offline demo model]');
 
+  const events: string[] = [];
+  const telemetry: Telemetry = {
+    subscriptionEvent: (name) => void events.push(name),
+    usageRecorded: () => void events.push('UsageRecorded'),
+    meteringResult: () => undefined,
+    dependency: () => undefined,
+    flush: async () => undefined,
+  };
+
   beforeAll(async () => {
     clock = new FakeClock(new Date());
-    h = await startMarketplaceHarness({}, { clock, emulatorPlans: partnerCenterPlans });
+    h = await startMarketplaceHarness({}, { clock, emulatorPlans: partnerCenterPlans, app: { telemetry } });
   });
   afterAll(() => h.close());
 
@@ -168,5 +178,20 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
     ]);
     expect(ops[3]).toMatchObject({ fromPlanId: 'team-seat', toPlanId: 'business', source: 'webhook' });
     expect(ops[5]).toMatchObject({ fromStatus: 'Subscribed', toStatus: 'Suspended' });
+  });
+
+  it('sent a telemetry event for every lifecycle change and every answered turn', () => {
+    expect(events).toEqual([
+      'SubscriptionActivated',
+      'UsageRecorded',
+      'SubscriptionChanged',
+      'SubscriptionChanged',
+      'SubscriptionSuspended',
+      'SubscriptionReinstated',
+      'UsageRecorded',
+      'SubscriptionRenewed',
+      'UsageRecorded',
+      'SubscriptionUnsubscribed',
+    ]);
   });
 });

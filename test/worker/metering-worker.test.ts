@@ -11,7 +11,10 @@ import {
   UsageSimulation,
   PLAN_MIX,
 } from '../../scripts/simulation/usage-simulation';
+import { loadConfig } from '../../src/config';
+import { createMeteringWorker } from '../../src/worker/create-metering-worker';
 import { FakeClock } from '../helpers/fake-clock';
+import { testEnv } from '../helpers/test-app';
 import { startMeteringHarness, type MeteringHarness } from '../helpers/metering-harness';
 
 const T = (iso: string) => new Date(iso);
@@ -215,6 +218,32 @@ describe('metering worker against the Marketplace emulator', () => {
       });
       expect((await h.store.metering.overview(10)).attention.map((r) => r.id)).toEqual([report!.id]);
     });
+  });
+
+  it('reports each settled hour to telemetry when built from configuration', async () => {
+    const results: { status: string; quantity: number }[] = [];
+    const config = loadConfig(testEnv({ MARKETPLACE_API_BASE_URL: `${h.emulatorUrl}/api`, MARKETPLACE_AUTH: 'emulator' }));
+    const { worker } = await createMeteringWorker(config, {
+      clock,
+      logger: silentLogger,
+      store: h.store,
+      queue: h.store.outboxQueue({ clock }),
+      telemetry: {
+        subscriptionEvent: () => undefined,
+        usageRecorded: () => undefined,
+        dependency: () => undefined,
+        flush: async () => undefined,
+        meteringResult: (r) => void results.push(r),
+      },
+    });
+    const s = await h.subscribe('business', 'tenant-a');
+    await h.priorUsage(s, 'messages', 5000, at('00:40'));
+    await h.turn(s, at('01:10'));
+    clock.set(at('02:06'));
+    await worker.runOnce();
+    expect(results).toEqual([
+      expect.objectContaining({ subscriptionId: s.id, dimension: 'messages', status: 'Accepted', quantity: 1, attempts: 1 }),
+    ]);
   });
 
   it('holds usage of a subscription that is not active, refreshes it, and sends it once reinstated', async () => {

@@ -1,54 +1,9 @@
 import type { Dimension } from '../../domain/billing-rules';
 import { HOUR } from '../../domain/clock';
 import { hourStart } from '../../domain/metering';
-import type { AcceptedDay, DueReport, MeteringRepo, MeteringReport, MeteringStatus } from '../store';
+import type { AcceptedDay, DueReport, MeteringRepo, MeteringStatus } from '../store';
 import { ID_COLLATION, param, type MssqlDatabase, type Queryable, type SqlParam, type SqlParams } from './mssql-database';
-
-interface ReportRow {
-  /** bigint: mssql hands it over as a string. */
-  id: string | number;
-  subscription_id: string;
-  dimension: string;
-  hour_start: Date;
-  plan_id: string;
-  quantity: number;
-  status: string;
-  attempts: number;
-  next_attempt_at: Date | null;
-  usage_event_id: string | null;
-  accepted_quantity: number | null;
-  request_id: string | null;
-  correlation_id: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function toReport(r: ReportRow): MeteringReport {
-  const optional = {
-    nextAttemptAt: r.next_attempt_at,
-    usageEventId: r.usage_event_id,
-    acceptedQuantity: r.accepted_quantity,
-    requestId: r.request_id,
-    correlationId: r.correlation_id,
-    errorCode: r.error_code,
-    errorMessage: r.error_message,
-  };
-  return {
-    id: Number(r.id),
-    subscriptionId: r.subscription_id,
-    dimension: r.dimension as Dimension,
-    hourStart: r.hour_start,
-    planId: r.plan_id,
-    quantity: r.quantity,
-    status: r.status as MeteringStatus,
-    attempts: r.attempts,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
-  };
-}
+import { toMeteringReport, type ReportRow } from '../row-mapping';
 
 /** Longest walk for an open hour: two days of hours after the one asked for. */
 const MAX_CARRY_HOURS = 48;
@@ -236,7 +191,7 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
         },
       );
       const position = new Map(ids.map((id, i) => [id, i]));
-      return rows.map(toReport).sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+      return rows.map(toMeteringReport).sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
     },
 
     async settle(outcomes, now) {
@@ -287,7 +242,7 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
         `SELECT * FROM ${s}.metered_usage_reports WHERE subscription_id = @sub AND dimension = @dim AND hour_start = @hour`,
         { sub: param.text(subscriptionId), dim: param.text(dimension), hour: param.time(hour) },
       );
-      return rows[0] ? toReport(rows[0]) : undefined;
+      return rows[0] ? toMeteringReport(rows[0]) : undefined;
     },
 
     async list(filter = {}) {
@@ -306,7 +261,7 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
         ORDER BY hour_start, subscription_id, dimension`,
         params,
       );
-      return rows.map(toReport);
+      return rows.map(toMeteringReport);
     },
 
     async overview(attentionLimit) {
@@ -320,7 +275,7 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
       const attention = (recordsets[1] ?? []) as ReportRow[];
       return {
         byStatus: Object.fromEntries(counts.map((c) => [c.status, { reports: c.reports, quantity: c.quantity }])),
-        attention: attention.map(toReport),
+        attention: attention.map(toMeteringReport),
       };
     },
 

@@ -1,43 +1,7 @@
-import type { OperationRepo, SubscriptionOperationRecord } from '../store';
+import type { OperationRepo } from '../store';
 import { isUniqueViolation, param, type MssqlDatabase } from './mssql-database';
 import type { MssqlSubscriptionRepo } from './mssql-subscriptions';
-
-interface OperationRow {
-  operation_id: string | null;
-  subscription_id: string;
-  action: string;
-  source: string;
-  status: string;
-  from_status: string | null;
-  to_status: string | null;
-  from_plan_id: string | null;
-  to_plan_id: string | null;
-  from_quantity: number | null;
-  to_quantity: number | null;
-  detail: string | null;
-  created_at: Date;
-}
-
-function toRecord(r: OperationRow): SubscriptionOperationRecord {
-  const optional = {
-    operationId: r.operation_id,
-    fromStatus: r.from_status,
-    toStatus: r.to_status,
-    fromPlanId: r.from_plan_id,
-    toPlanId: r.to_plan_id,
-    fromQuantity: r.from_quantity,
-    toQuantity: r.to_quantity,
-    detail: r.detail,
-  };
-  return {
-    subscriptionId: r.subscription_id,
-    action: r.action,
-    source: r.source as SubscriptionOperationRecord['source'],
-    status: r.status as SubscriptionOperationRecord['status'],
-    createdAt: r.created_at,
-    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
-  };
-}
+import { toOperationRecord, type OperationRow } from '../row-mapping';
 
 const COLUMNS = `operation_id, subscription_id, action, source, status, from_status, to_status, from_plan_id, to_plan_id,
   from_quantity, to_quantity, detail, created_at`;
@@ -58,7 +22,7 @@ export function mssqlOperations(db: MssqlDatabase, subscriptions: MssqlSubscript
         `SELECT ${COLUMNS} FROM ${s}.subscription_operations WHERE operation_id IS NOT NULL AND operation_id = @operationId`,
         { operationId: param.text(operationId) },
       );
-      return rows[0] ? toRecord(rows[0]) : undefined;
+      return rows[0] ? toOperationRecord(rows[0]) : undefined;
     },
     async apply({ record, subscription }) {
       try {
@@ -94,7 +58,7 @@ export function mssqlOperations(db: MssqlDatabase, subscriptions: MssqlSubscript
         ORDER BY created_at, id`,
         { subscriptionId: param.text(subscriptionId) },
       );
-      return rows.map(toRecord);
+      return rows.map(toOperationRecord);
     },
   };
 }

@@ -1,21 +1,13 @@
-import { isDimension } from '../../domain/billing-rules';
 import type { Clock } from '../../domain/clock';
 import type { UsageMessage } from '../../domain/usage';
 import type { QueuedUsage, UsageQueue } from '../../queue/usage-queue';
 import { ID_COLLATION, param, type MssqlDatabase } from './mssql-database';
+import { toUsageMessage, type OutboxMessageRow } from '../row-mapping';
 
-interface OutboxRow {
+interface OutboxRow extends OutboxMessageRow {
   /** bigint: mssql hands it over as a string. */
   seq: string | number;
-  usage_event_id: string;
   delivery_count: number;
-  subscription_id: string | null;
-  plan_id: string | null;
-  dimension: string | null;
-  quantity: number | null;
-  billable: number | null;
-  occurred_at: Date | null;
-  period_start: Date | null;
 }
 
 export interface MssqlOutboxOptions {
@@ -78,7 +70,7 @@ export class MssqlOutboxQueue implements UsageQueue {
       const dead: { seq: number; reason: string }[] = [];
       for (const row of rows) {
         const seq = Number(row.seq);
-        const message = toMessage(row);
+        const message = toUsageMessage(row);
         if (!message) dead.push({ seq, reason: 'usage event missing or unreadable' });
         else if (row.delivery_count >= maxDeliveries)
           dead.push({ seq, reason: `delivered ${row.delivery_count} times without completion` });
@@ -138,27 +130,4 @@ export class MssqlOutboxQueue implements UsageQueue {
   async close(): Promise<void> {
     // The store owns the pool.
   }
-}
-
-function toMessage(row: OutboxRow): UsageMessage | undefined {
-  if (
-    row.subscription_id === null ||
-    row.plan_id === null ||
-    !isDimension(row.dimension) ||
-    row.quantity === null ||
-    row.occurred_at === null ||
-    row.period_start === null
-  ) {
-    return undefined;
-  }
-  return {
-    usageEventId: row.usage_event_id,
-    subscriptionId: row.subscription_id,
-    planId: row.plan_id,
-    dimension: row.dimension,
-    quantity: row.quantity,
-    billable: row.billable ?? 0,
-    occurredAt: row.occurred_at.toISOString(),
-    periodStart: row.period_start.toISOString(),
-  };
 }

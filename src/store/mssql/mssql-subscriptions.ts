@@ -1,66 +1,7 @@
-import type { Subscription, SubscriptionStatus } from '../../domain/subscription';
+import type { Subscription } from '../../domain/subscription';
 import type { SubscriptionRepo } from '../store';
 import { param, type MssqlDatabase, type Queryable } from './mssql-database';
-
-interface SubscriptionRow {
-  id: string;
-  name: string;
-  offer_id: string;
-  publisher_id: string | null;
-  plan_id: string;
-  quantity: number | null;
-  status: string;
-  purchaser_tenant_id: string | null;
-  purchaser_object_id: string | null;
-  purchaser_email: string | null;
-  beneficiary_tenant_id: string | null;
-  beneficiary_object_id: string | null;
-  beneficiary_email: string | null;
-  term_start: Date | null;
-  term_end: Date | null;
-  term_unit: string | null;
-  auto_renew: boolean;
-  is_test: boolean;
-  is_free_trial: boolean;
-  created_at: Date;
-  updated_at: Date;
-  activated_at: Date | null;
-}
-
-const party = (tenantId: string | null, objectId: string | null, emailId: string | null) => ({
-  ...(tenantId ? { tenantId } : {}),
-  ...(objectId ? { objectId } : {}),
-  ...(emailId ? { emailId } : {}),
-});
-
-function toSubscription(r: SubscriptionRow): Subscription {
-  return {
-    id: r.id,
-    name: r.name,
-    offerId: r.offer_id,
-    ...(r.publisher_id ? { publisherId: r.publisher_id } : {}),
-    planId: r.plan_id,
-    ...(r.quantity !== null ? { quantity: r.quantity } : {}),
-    status: r.status as SubscriptionStatus,
-    purchaser: party(r.purchaser_tenant_id, r.purchaser_object_id, r.purchaser_email),
-    beneficiary: party(r.beneficiary_tenant_id, r.beneficiary_object_id, r.beneficiary_email),
-    ...(r.term_start !== null
-      ? {
-          term: {
-            startDate: r.term_start,
-            ...(r.term_end !== null ? { endDate: r.term_end } : {}),
-            ...(r.term_unit ? { termUnit: r.term_unit } : {}),
-          },
-        }
-      : {}),
-    autoRenew: r.auto_renew,
-    isTest: r.is_test,
-    isFreeTrial: r.is_free_trial,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    ...(r.activated_at !== null ? { activatedAt: r.activated_at } : {}),
-  };
-}
+import { toSubscription, type SubscriptionRow } from '../row-mapping';
 
 export interface MssqlSubscriptionRepo extends SubscriptionRepo {
   /** The upsert on a given connection, so that the operations repo can write it inside its own transaction. */

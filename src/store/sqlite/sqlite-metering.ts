@@ -5,51 +5,7 @@ import { hourStart } from '../../domain/metering';
 import type { UsageMessage } from '../../domain/usage';
 import type { AcceptedDay, DueReport, MeteringRepo, MeteringReport, MeteringStatus } from '../store';
 import type { WriteBatcher } from './write-batcher';
-
-interface ReportRow {
-  id: number;
-  subscription_id: string;
-  dimension: string;
-  hour_start: number;
-  plan_id: string;
-  quantity: number;
-  status: string;
-  attempts: number;
-  next_attempt_at: number | null;
-  usage_event_id: string | null;
-  accepted_quantity: number | null;
-  request_id: string | null;
-  correlation_id: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-function toReport(r: ReportRow): MeteringReport {
-  const optional = {
-    nextAttemptAt: r.next_attempt_at === null ? null : new Date(r.next_attempt_at),
-    usageEventId: r.usage_event_id,
-    acceptedQuantity: r.accepted_quantity,
-    requestId: r.request_id,
-    correlationId: r.correlation_id,
-    errorCode: r.error_code,
-    errorMessage: r.error_message,
-  };
-  return {
-    id: r.id,
-    subscriptionId: r.subscription_id,
-    dimension: r.dimension as Dimension,
-    hourStart: new Date(r.hour_start),
-    planId: r.plan_id,
-    quantity: r.quantity,
-    status: r.status as MeteringStatus,
-    attempts: r.attempts,
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
-    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
-  };
-}
+import { toMeteringReport, type ReportRow } from '../row-mapping';
 
 /** Longest walk for an open hour: a day of hours after the one asked for. */
 const MAX_CARRY_HOURS = 48;
@@ -198,7 +154,7 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
             reclaim: reclaimInFlight ? 1 : 0,
             correlationId,
           }) as ReportRow | undefined;
-          if (row) claimed.push(toReport(row));
+          if (row) claimed.push(toMeteringReport(row));
         }
         return claimed;
       });
@@ -235,7 +191,7 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
 
     async get(subscriptionId, dimension, hour) {
       const row = getOne.get(subscriptionId, dimension, hour.getTime()) as ReportRow | undefined;
-      return row ? toReport(row) : undefined;
+      return row ? toMeteringReport(row) : undefined;
     },
 
     async list(filter = {}) {
@@ -250,14 +206,14 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
         args.push(filter.subscriptionId);
       }
       const sql = `SELECT * FROM metered_usage_reports ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY hour_start, subscription_id, dimension`;
-      return (db.prepare(sql).all(...args) as ReportRow[]).map(toReport);
+      return (db.prepare(sql).all(...args) as ReportRow[]).map(toMeteringReport);
     },
 
     async overview(attentionLimit) {
       const counts = byStatus.all() as { status: MeteringStatus; reports: number; quantity: number }[];
       return {
         byStatus: Object.fromEntries(counts.map((c) => [c.status, { reports: c.reports, quantity: c.quantity }])),
-        attention: (attention.all(attentionLimit) as ReportRow[]).map(toReport),
+        attention: (attention.all(attentionLimit) as ReportRow[]).map(toMeteringReport),
       };
     },
 

@@ -1,44 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Subscription } from '../../domain/subscription';
-import type { OperationRepo, SubscriptionOperationRecord } from '../store';
+import type { OperationRepo } from '../store';
 import type { WriteBatcher } from './write-batcher';
-
-interface OperationRow {
-  operation_id: string | null;
-  subscription_id: string;
-  action: string;
-  source: string;
-  status: string;
-  from_status: string | null;
-  to_status: string | null;
-  from_plan_id: string | null;
-  to_plan_id: string | null;
-  from_quantity: number | null;
-  to_quantity: number | null;
-  detail: string | null;
-  created_at: number;
-}
-
-function toRecord(r: OperationRow): SubscriptionOperationRecord {
-  const optional = {
-    operationId: r.operation_id,
-    fromStatus: r.from_status,
-    toStatus: r.to_status,
-    fromPlanId: r.from_plan_id,
-    toPlanId: r.to_plan_id,
-    fromQuantity: r.from_quantity,
-    toQuantity: r.to_quantity,
-    detail: r.detail,
-  };
-  return {
-    subscriptionId: r.subscription_id,
-    action: r.action,
-    source: r.source as SubscriptionOperationRecord['source'],
-    status: r.status as SubscriptionOperationRecord['status'],
-    createdAt: new Date(r.created_at),
-    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
-  };
-}
+import { toOperationRecord, type OperationRow } from '../row-mapping';
 
 /** `upsertSync` writes a subscription inside the caller's transaction (the subscriptions repo's statement). */
 export function sqliteOperations(
@@ -56,7 +20,7 @@ export function sqliteOperations(
   return {
     async find(operationId) {
       const row = find.get(operationId) as OperationRow | undefined;
-      return row ? toRecord(row) : undefined;
+      return row ? toOperationRecord(row) : undefined;
     },
     async apply({ record, subscription }) {
       return batcher.run(() => {
@@ -81,7 +45,7 @@ export function sqliteOperations(
       });
     },
     async list(subscriptionId) {
-      return (list.all(subscriptionId) as OperationRow[]).map(toRecord);
+      return (list.all(subscriptionId) as OperationRow[]).map(toOperationRecord);
     },
   };
 }

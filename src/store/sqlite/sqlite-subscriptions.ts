@@ -1,67 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { Subscription, SubscriptionStatus } from '../../domain/subscription';
+import type { Subscription } from '../../domain/subscription';
 import type { SubscriptionRepo } from '../store';
-import { fromMs, toMs } from './sqlite-database';
-
-interface SubscriptionRow {
-  id: string;
-  name: string;
-  offer_id: string;
-  publisher_id: string | null;
-  plan_id: string;
-  quantity: number | null;
-  status: string;
-  purchaser_tenant_id: string | null;
-  purchaser_object_id: string | null;
-  purchaser_email: string | null;
-  beneficiary_tenant_id: string | null;
-  beneficiary_object_id: string | null;
-  beneficiary_email: string | null;
-  term_start: number | null;
-  term_end: number | null;
-  term_unit: string | null;
-  auto_renew: number;
-  is_test: number;
-  is_free_trial: number;
-  created_at: number;
-  updated_at: number;
-  activated_at: number | null;
-}
-
-const party = (tenantId: string | null, objectId: string | null, emailId: string | null) => ({
-  ...(tenantId ? { tenantId } : {}),
-  ...(objectId ? { objectId } : {}),
-  ...(emailId ? { emailId } : {}),
-});
-
-function toSubscription(r: SubscriptionRow): Subscription {
-  return {
-    id: r.id,
-    name: r.name,
-    offerId: r.offer_id,
-    ...(r.publisher_id ? { publisherId: r.publisher_id } : {}),
-    planId: r.plan_id,
-    ...(r.quantity !== null ? { quantity: r.quantity } : {}),
-    status: r.status as SubscriptionStatus,
-    purchaser: party(r.purchaser_tenant_id, r.purchaser_object_id, r.purchaser_email),
-    beneficiary: party(r.beneficiary_tenant_id, r.beneficiary_object_id, r.beneficiary_email),
-    ...(r.term_start !== null
-      ? {
-          term: {
-            startDate: new Date(r.term_start),
-            ...(r.term_end !== null ? { endDate: new Date(r.term_end) } : {}),
-            ...(r.term_unit ? { termUnit: r.term_unit } : {}),
-          },
-        }
-      : {}),
-    autoRenew: r.auto_renew === 1,
-    isTest: r.is_test === 1,
-    isFreeTrial: r.is_free_trial === 1,
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
-    ...(r.activated_at !== null ? { activatedAt: fromMs(r.activated_at) } : {}),
-  };
-}
+import { toMs } from './sqlite-database';
+import { toSubscription, type SubscriptionRow } from '../row-mapping';
 
 export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo & { upsertSync(s: Subscription): void } {
   const upsert = db.prepare(`

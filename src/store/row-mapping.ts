@@ -1,0 +1,189 @@
+import { isDimension, type Dimension } from '../domain/billing-rules';
+import type { Party, Subscription, SubscriptionStatus } from '../domain/subscription';
+import type { UsageMessage } from '../domain/usage';
+import type { MeteringReport, MeteringStatus, SubscriptionOperationRecord } from './store';
+
+/**
+ * Rows of the stores' tables (the same names in SQLite and Azure SQL) mapped to domain objects, once for both
+ * stores. They differ only in representation: SQLite gives times as epoch milliseconds and booleans as 0/1, Azure
+ * SQL gives `Date`s and booleans, and bigint identities as strings.
+ */
+export type Time = number | Date;
+type Flag = number | boolean;
+
+export const asDate = (t: Time): Date => (t instanceof Date ? t : new Date(t));
+const optionalDate = (t: Time | null): Date | undefined => (t === null ? undefined : asDate(t));
+/** Keeps only the fields that have a value (the domain types use optional fields, not nulls). */
+const present = (fields: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined));
+
+export interface SubscriptionRow {
+  id: string;
+  name: string;
+  offer_id: string;
+  publisher_id: string | null;
+  plan_id: string;
+  quantity: number | null;
+  status: string;
+  purchaser_tenant_id: string | null;
+  purchaser_object_id: string | null;
+  purchaser_email: string | null;
+  beneficiary_tenant_id: string | null;
+  beneficiary_object_id: string | null;
+  beneficiary_email: string | null;
+  term_start: Time | null;
+  term_end: Time | null;
+  term_unit: string | null;
+  auto_renew: Flag;
+  is_test: Flag;
+  is_free_trial: Flag;
+  created_at: Time;
+  updated_at: Time;
+  activated_at: Time | null;
+}
+
+function party(tenantId: string | null, objectId: string | null, emailId: string | null): Party {
+  return present({ tenantId, objectId, emailId }) as Party;
+}
+
+export function toSubscription(r: SubscriptionRow): Subscription {
+  return {
+    id: r.id,
+    name: r.name,
+    offerId: r.offer_id,
+    ...present({ publisherId: r.publisher_id, quantity: r.quantity, activatedAt: optionalDate(r.activated_at) }),
+    planId: r.plan_id,
+    status: r.status as SubscriptionStatus,
+    purchaser: party(r.purchaser_tenant_id, r.purchaser_object_id, r.purchaser_email),
+    beneficiary: party(r.beneficiary_tenant_id, r.beneficiary_object_id, r.beneficiary_email),
+    ...(r.term_start !== null
+      ? {
+          term: {
+            startDate: asDate(r.term_start),
+            ...present({ endDate: optionalDate(r.term_end), termUnit: r.term_unit || null }),
+          },
+        }
+      : {}),
+    autoRenew: Boolean(r.auto_renew),
+    isTest: Boolean(r.is_test),
+    isFreeTrial: Boolean(r.is_free_trial),
+    createdAt: asDate(r.created_at),
+    updatedAt: asDate(r.updated_at),
+  };
+}
+
+export interface OperationRow {
+  operation_id: string | null;
+  subscription_id: string;
+  action: string;
+  source: string;
+  status: string;
+  from_status: string | null;
+  to_status: string | null;
+  from_plan_id: string | null;
+  to_plan_id: string | null;
+  from_quantity: number | null;
+  to_quantity: number | null;
+  detail: string | null;
+  created_at: Time;
+}
+
+export function toOperationRecord(r: OperationRow): SubscriptionOperationRecord {
+  return {
+    subscriptionId: r.subscription_id,
+    action: r.action,
+    source: r.source as SubscriptionOperationRecord['source'],
+    status: r.status as SubscriptionOperationRecord['status'],
+    createdAt: asDate(r.created_at),
+    ...present({
+      operationId: r.operation_id,
+      fromStatus: r.from_status,
+      toStatus: r.to_status,
+      fromPlanId: r.from_plan_id,
+      toPlanId: r.to_plan_id,
+      fromQuantity: r.from_quantity,
+      toQuantity: r.to_quantity,
+      detail: r.detail,
+    }),
+  };
+}
+
+export interface ReportRow {
+  id: number | string;
+  subscription_id: string;
+  dimension: string;
+  hour_start: Time;
+  plan_id: string;
+  quantity: number;
+  status: string;
+  attempts: number;
+  next_attempt_at: Time | null;
+  usage_event_id: string | null;
+  accepted_quantity: number | null;
+  request_id: string | null;
+  correlation_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export function toMeteringReport(r: ReportRow): MeteringReport {
+  return {
+    id: Number(r.id),
+    subscriptionId: r.subscription_id,
+    dimension: r.dimension as Dimension,
+    hourStart: asDate(r.hour_start),
+    planId: r.plan_id,
+    quantity: r.quantity,
+    status: r.status as MeteringStatus,
+    attempts: r.attempts,
+    createdAt: asDate(r.created_at),
+    updatedAt: asDate(r.updated_at),
+    ...present({
+      nextAttemptAt: optionalDate(r.next_attempt_at),
+      usageEventId: r.usage_event_id,
+      acceptedQuantity: r.accepted_quantity,
+      requestId: r.request_id,
+      correlationId: r.correlation_id,
+      errorCode: r.error_code,
+      errorMessage: r.error_message,
+    }),
+  };
+}
+
+/** An outbox row joined with its usage event (the event's columns are null when it is missing). */
+export interface OutboxMessageRow {
+  usage_event_id: string;
+  subscription_id: string | null;
+  plan_id: string | null;
+  dimension: string | null;
+  quantity: number | null;
+  billable: number | null;
+  occurred_at: Time | null;
+  period_start: Time | null;
+}
+
+/** The queue message of an outbox row; `undefined` when its usage event is missing or unreadable (dead-letter it). */
+export function toUsageMessage(row: OutboxMessageRow): UsageMessage | undefined {
+  if (
+    row.subscription_id === null ||
+    row.plan_id === null ||
+    !isDimension(row.dimension) ||
+    row.quantity === null ||
+    row.occurred_at === null ||
+    row.period_start === null
+  ) {
+    return undefined;
+  }
+  return {
+    usageEventId: row.usage_event_id,
+    subscriptionId: row.subscription_id,
+    planId: row.plan_id,
+    dimension: row.dimension,
+    quantity: row.quantity,
+    billable: row.billable ?? 0,
+    occurredAt: asDate(row.occurred_at).toISOString(),
+    periodStart: asDate(row.period_start).toISOString(),
+  };
+}
