@@ -7,9 +7,8 @@ import { systemClock } from '../src/domain/clock';
 import { coerceError } from '../src/domain/errors';
 import { createLogger } from '../src/logger';
 import { FulfillmentClient } from '../src/marketplace/fulfillment-client';
-import { MarketplaceHttp } from '../src/marketplace/marketplace-http';
+import { openMarketplaceHttp } from '../src/marketplace/open-marketplace-http';
 import { reconcileSubscriptions } from '../src/marketplace/reconciler';
-import { createTokenProvider } from '../src/marketplace/token-provider';
 import { openStore } from '../src/store/open-store';
 
 async function main(): Promise<void> {
@@ -17,16 +16,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const store = await openStore(config, logger);
   try {
-    const fulfillment = new FulfillmentClient(
-      new MarketplaceHttp({
-        baseUrl: config.marketplace.apiBaseUrl,
-        apiVersion: config.marketplace.apiVersion,
-        tokens: await createTokenProvider(config.marketplace.auth),
-        timeoutMs: config.marketplace.requestTimeoutMs,
-        maxRetries: config.marketplace.maxRetries,
-        logger,
-      }),
-    );
+    const fulfillment = new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger));
     const summary = await reconcileSubscriptions({
       store,
       fulfillment,

@@ -17,9 +17,8 @@ import { coerceError } from '../src/domain/errors';
 import type { Subscription } from '../src/domain/subscription';
 import { createLogger } from '../src/logger';
 import { FulfillmentClient } from '../src/marketplace/fulfillment-client';
-import { MarketplaceHttp } from '../src/marketplace/marketplace-http';
+import { openMarketplaceHttp } from '../src/marketplace/open-marketplace-http';
 import { toDomainSubscription } from '../src/marketplace/subscription-mapping';
-import { createTokenProvider } from '../src/marketplace/token-provider';
 import { loadPlanCatalog } from '../src/plan-catalog-source';
 import { openStore } from '../src/store/open-store';
 import {
@@ -102,16 +101,7 @@ async function buyOnEmulator(
   runId: string,
   random: () => number,
 ): Promise<SimulatedTenant[]> {
-  const fulfillment = new FulfillmentClient(
-    new MarketplaceHttp({
-      baseUrl: config.marketplace.apiBaseUrl,
-      apiVersion: config.marketplace.apiVersion,
-      tokens: await createTokenProvider(config.marketplace.auth),
-      timeoutMs: config.marketplace.requestTimeoutMs,
-      maxRetries: config.marketplace.maxRetries,
-      logger: createLogger('warn'),
-    }),
-  );
+  const fulfillment = new FulfillmentClient(await openMarketplaceHttp(config.marketplace, createLogger('warn')));
   const result: SimulatedTenant[] = [];
   for (let i = 0; i < count; i++) {
     const planId = PLAN_MIX[i % PLAN_MIX.length]!;

@@ -20,10 +20,9 @@ import { openStore } from './store/open-store';
 import type { Store } from './store/store';
 import { createEmulator, mountEmulator, type Emulator } from './marketplace/emulator/emulator';
 import { FulfillmentClient, type FulfillmentApi } from './marketplace/fulfillment-client';
-import { MarketplaceHttp } from './marketplace/marketplace-http';
+import { openMarketplaceHttp } from './marketplace/open-marketplace-http';
 import { PurchaseActivation } from './marketplace/purchase-activation';
 import { reconcileSubscriptions } from './marketplace/reconciler';
-import { createTokenProvider } from './marketplace/token-provider';
 import { createWebhookVerifier } from './marketplace/webhook-auth';
 import { WebhookProcessor } from './marketplace/webhook-processor';
 import { secretExpiryStatus } from './secrets/secret-expiry';
@@ -139,18 +138,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   addAdminApiRoutes(server, { token: config.adminApiToken, store, catalog, clock, logger });
 
   // Marketplace: fulfillment client, webhook, landing page, reconciliation.
-  const fulfillment =
-    options.fulfillment ??
-    new FulfillmentClient(
-      new MarketplaceHttp({
-        baseUrl: config.marketplace.apiBaseUrl,
-        apiVersion: config.marketplace.apiVersion,
-        tokens: await createTokenProvider(config.marketplace.auth),
-        timeoutMs: config.marketplace.requestTimeoutMs,
-        maxRetries: config.marketplace.maxRetries,
-        logger,
-      }),
-    );
+  const fulfillment = options.fulfillment ?? new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger));
   const onTenantChanged = (tenantId: string) => gate.invalidate(tenantId);
   const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry });
   addWebhookRoutes(server, { verify: createWebhookVerifier(config.marketplace.webhook, clock), processor, logger });

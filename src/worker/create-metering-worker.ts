@@ -2,10 +2,9 @@ import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import { FulfillmentClient } from '../marketplace/fulfillment-client';
-import { MarketplaceHttp } from '../marketplace/marketplace-http';
+import { openMarketplaceHttp } from '../marketplace/open-marketplace-http';
 import { MeteringClient } from '../marketplace/metering-client';
 import { toDomainSubscription } from '../marketplace/subscription-mapping';
-import { createTokenProvider } from '../marketplace/token-provider';
 import { openUsageQueue } from '../queue/open-queue';
 import type { OutboxRelay } from '../queue/outbox-relay';
 import type { UsageQueue } from '../queue/usage-queue';
@@ -28,14 +27,7 @@ export async function createMeteringWorker(
     ? { queue: deps.queue }
     : await openUsageQueue(config, store, { clock: deps.clock, logger: deps.logger });
   const queue = opened.queue;
-  const http = new MarketplaceHttp({
-    baseUrl: config.marketplace.apiBaseUrl,
-    apiVersion: config.marketplace.apiVersion,
-    tokens: await createTokenProvider(config.marketplace.auth),
-    timeoutMs: config.marketplace.requestTimeoutMs,
-    maxRetries: config.marketplace.maxRetries,
-    logger: deps.logger,
-  });
+  const http = await openMarketplaceHttp(config.marketplace, deps.logger);
   const fulfillment = new FulfillmentClient(http);
   const worker = new MeteringWorker({
     queue,

@@ -149,7 +149,9 @@ describe('landing page with Entra sign-in', () => {
     const state = issued.at(-1)!.state;
     expect(issued.at(-1)!.redirectUri).toMatch(/\/landing\/auth$/);
     expect((await new Browser().get(`${h.app.url}/landing/auth?code=good-code&state=${state}`)).status).toBe(400);
-    expect((await browser.get(`${h.app.url}/landing/auth?code=good-code&state=wrong`)).status).toBe(400);
+    const mismatch = await browser.get(`${h.app.url}/landing/auth?code=good-code&state=wrong`);
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body).toContain('We could not confirm your sign-in.');
 
     const back = await browser.get(`${h.app.url}/landing/auth?code=good-code&state=${encodeURIComponent(state)}`);
     expect(back.status).toBe(302);
@@ -170,5 +172,6 @@ describe('landing page with Entra sign-in', () => {
     const res = await browser.get(`${h.app.url}/landing/auth?code=bad&state=${encodeURIComponent(issued.at(-1)!.state)}`);
     expect(res.status).toBe(400);
     expect(res.body).toContain('Sign-in did not complete');
+    expect(res.body).toContain('Microsoft sign-in did not return your account.');
   });
 });

@@ -303,6 +303,17 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
 
   if (deps.signIn) {
     const signIn = deps.signIn;
+    const signInFailed = (res: Response, session: LandingSession | undefined, reason: string) =>
+      send(
+        res,
+        400,
+        messagePage(
+          ctxOf(session),
+          'Sign-in did not complete',
+          reason,
+          'Open the link from the Marketplace again to start over.',
+        ),
+      );
     server.get(
       '/landing/auth',
       safeRoute(logger, async (req, res) => {
@@ -314,32 +325,14 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
             { hasSession: !!session, error: query.get('error') ?? undefined },
             'landing sign-in refused: state mismatch or no code',
           );
-          return send(
-            res,
-            400,
-            messagePage(
-              ctxOf(session),
-              'Sign-in did not complete',
-              'We could not confirm your sign-in.',
-              'Open the link from the Marketplace again to start over.',
-            ),
-          );
+          return signInFailed(res, session, 'We could not confirm your sign-in.');
         }
         let user;
         try {
           user = await signIn.redeem(code, redirectUri);
         } catch (thrown) {
           logger.warn({ err: coerceError(thrown).message }, 'landing sign-in failed');
-          return send(
-            res,
-            400,
-            messagePage(
-              ctxOf(session),
-              'Sign-in did not complete',
-              'Microsoft sign-in did not return your account.',
-              'Open the link from the Marketplace again to start over.',
-            ),
-          );
+          return signInFailed(res, session, 'Microsoft sign-in did not return your account.');
         }
         const { state: _s, pendingToken, ...rest } = session;
         logger.info({ tenantId: user.tid, userId: user.oid }, 'landing sign-in');
