@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { ActionPlanner, Application, PromptManager } from '@microsoft/teams-ai';
 import { startApp } from '../../src/app';
 import { BoundedMemoryStorage } from '../../src/bot/bounded-memory-storage';
-import { OfflineModel } from '../../src/bot/models/offline-model';
+import { ZeroLatencyModel } from './zero-latency-model';
 import { createTeamsAdapter } from '../../src/bot/teams-adapter';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const logger = createLogger('warn');
   let url: string;
   if (values.mode === 'enforced') {
-    const app = await startApp(config, { logger, model: new OfflineModel() });
+    const app = await startApp(config, { logger, model: new ZeroLatencyModel() });
     const now = new Date();
     await app.store.subscriptions.upsert({
       id: 'bench-subscription',
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       storage: new BoundedMemoryStorage(),
       ai: {
         planner: new ActionPlanner({
-          model: new OfflineModel(),
+          model: new ZeroLatencyModel(),
           prompts: new PromptManager({ promptsFolder: PROMPTS }),
           defaultPrompt: 'chat',
         }),
