@@ -177,10 +177,12 @@ describe('two bot instances and a separate worker on one store', () => {
     const refused = results.filter((r) => r.text.includes('used all its standard messages'));
     expect(served).toHaveLength(20);
     expect(refused).toHaveLength(40);
-    // Both instances served some.
-    expect(
-      new Set(results.map((r, i) => (r.text.includes('[Offline demo model]') ? i % 2 : -1)).filter((x) => x >= 0)).size,
-    ).toBe(2);
+    // Both instances took part and each answered all 30 of its turns; which one wins the last units is a race (one
+    // may take all 20), so the split between them is not asserted.
+    for (const instance of [0, 1]) {
+      const answered = results.filter((r, i) => i % 2 === instance && (served.includes(r) || refused.includes(r)));
+      expect(answered).toHaveLength(30);
+    }
     const period = billingPeriodAt(new Date(), capped.term).start;
     expect((await store.usage.counters(capped.id, period)).find((c) => c.dimension === 'messages')).toMatchObject({
       used: 500,
@@ -189,6 +191,7 @@ describe('two bot instances and a separate worker on one store', () => {
   }, 60_000);
 
   it('meters every usage event once: 30 turns past the allowance across both instances bill 20 units, once', async () => {
+    const before = hourStart(new Date()).toISOString();
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         postActivity(
@@ -204,15 +207,16 @@ describe('two bot instances and a separate worker on one store', () => {
     expect(first.code, first.stderr).toBe(0);
     // 20 capped turns + 30 overage turns + the 2 earlier-usage rows.
     expect(JSON.parse(first.stdout.trim().split('\n').at(-1)!)).toMatchObject({ drain: { received: 52 } });
+    // One hour bucket, unless the turns happened to straddle an hour boundary (then one per hour, same total).
+    const hours = new Set([before, hourStart(new Date()).toISOString()]);
     const accepted = emulator.acceptedUsage();
-    expect(accepted).toEqual([
-      expect.objectContaining({
-        resourceId: overage.id,
-        dimension: 'messages',
-        quantity: 20,
-        effectiveStartTime: hourStart(new Date()).toISOString(),
-      }),
-    ]);
+    expect(accepted.length).toBe(new Set(accepted.map((a) => a.effectiveStartTime)).size);
+    expect(accepted.length).toBeLessThanOrEqual(hours.size);
+    for (const a of accepted) {
+      expect(a).toMatchObject({ resourceId: overage.id, dimension: 'messages' });
+      expect(hours).toContain(a.effectiveStartTime);
+    }
+    expect(accepted.reduce((sum, a) => sum + a.quantity, 0)).toBe(20);
     // Every billable usage event counted exactly once; the queue is empty; a second run changes nothing.
     const consumed = store.db.prepare('SELECT COUNT(*) AS n FROM metering_consumed').get() as { n: number };
     expect(consumed.n).toBe(20);
@@ -221,6 +225,6 @@ describe('two bot instances and a separate worker on one store', () => {
     const second = await runWorkerOnce(workerEnv);
     expect(second.code, second.stderr).toBe(0);
     expect(emulator.callCounts().batchUsageEvent).toBe(calls);
-    expect(emulator.acceptedUsage()).toHaveLength(1);
+    expect(emulator.acceptedUsage()).toHaveLength(accepted.length);
   }, 60_000);
 });
