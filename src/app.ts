@@ -32,7 +32,8 @@ import { addHealthRoute } from './web/health-route';
 import { createHttpServer, listen } from './web/http-server';
 import { addLandingRoutes } from './web/landing/landing-routes';
 import { msalSignIn, type LandingSignIn } from './web/landing/landing-sign-in';
-import { addMessagesRoute, InFlight } from './web/messages-route';
+import { addMessagesRoute } from './web/messages-route';
+import { InFlight } from './in-flight';
 import { addWebhookRoutes } from './web/webhook-route';
 import { openUsageQueue } from './queue/open-queue';
 import { createMeteringWorker } from './worker/create-metering-worker';
@@ -70,6 +71,8 @@ export interface RunningApp {
   /** The metering worker when it runs in this process. */
   worker?: MeteringWorker;
   logger: Logger;
+  /** Resolves once the turns in flight are answered and their usage is committed (which follows the reply). */
+  settled(): Promise<void>;
   /** Stops taking turns, lets those in flight finish, stops timers, closes the store (if it opened it). */
   close(): Promise<void>;
 }
@@ -96,8 +99,9 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     links: config.links,
     operatorIds: config.operatorIds,
   });
+  const inFlight = new InFlight();
   const adapter = createTeamsAdapter(config.bot, logger);
-  adapter.use(subscriptionMiddleware({ gate, recorder, config, logger }));
+  adapter.use(subscriptionMiddleware({ gate, recorder, config, logger, inFlight }));
   const bot = createBotApplication({
     adapter,
     model: options.model ?? (await createModel(config.model, logger)),
@@ -109,7 +113,6 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     logger,
   });
 
-  const inFlight = new InFlight();
   const server = createHttpServer({ maxBodyBytes: config.maxBodyBytes, logger });
   addMessagesRoute(server, { adapter, logic: async (context) => void (await bot.run(context)), logger, inFlight });
   // The Marketplace client secret's expiry, when configured: warned about in the logs daily and on /healthz (which
@@ -236,6 +239,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     reconcile,
     ...(worker ? { worker } : {}),
     logger,
+    settled: () => inFlight.idle(),
     close() {
       closing ??= (async () => {
         inFlight.accepting = false;
@@ -243,8 +247,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         clearInterval(sweeper);
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();
-        // Stop accepting connections, let the turns in flight finish, then drop idle keep-alive sockets (closing
-        // waits for them otherwise, seconds for nothing).
+        // Stop accepting connections, let the turns in flight finish and their usage be written, then drop idle
+        // keep-alive sockets (closing waits for them otherwise, seconds for nothing).
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await inFlight.idle();
         server.server.closeIdleConnections();

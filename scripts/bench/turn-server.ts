@@ -14,7 +14,8 @@ import { createTeamsAdapter } from '../../src/bot/teams-adapter';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createHttpServer, listen } from '../../src/web/http-server';
-import { addMessagesRoute, InFlight } from '../../src/web/messages-route';
+import { addMessagesRoute } from '../../src/web/messages-route';
+import { InFlight } from '../../src/in-flight';
 
 const PROMPTS = path.resolve(__dirname, '../../prompts');
 

@@ -1,6 +1,7 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import { coerceError } from '../domain/errors';
+import type { InFlight } from '../in-flight';
 import type { Logger } from '../logger';
 import { cleanText, identityOf, userAttachmentCount } from './activity-facts';
 import { refusalCard } from './cards/refusal-card';
@@ -18,6 +19,11 @@ export const MODEL_APOLOGY =
  * try/finally rather than teams-ai's afterTurn, which is skipped when a handler throws: a reservation is always
  * either settled (answered) or released (not answered).
  *
+ * The settlement starts in the finally block but the turn does not wait for it: the reply has already gone (to the
+ * connector, or into the expectReplies body), and the write can then share a commit with the turns of the next few
+ * milliseconds instead of paying one of its own (see WriteBatcher). `inFlight` holds shutdown until it is written;
+ * until then the gate still knows the activity, so a redelivery is not answered twice.
+ *
  * Only message turns that would reach the AI are gated: other activity types (card actions, installs) pass,
  * and so do commands (they check admin rights themselves and never consume quota).
  */
@@ -26,8 +32,9 @@ export function subscriptionMiddleware(deps: {
   recorder: UsageRecorder;
   config: Pick<Config, 'enforcement' | 'links' | 'productName' | 'storeMessageText'>;
   logger: Logger;
+  inFlight: InFlight;
 }): Middleware {
-  const { gate, recorder, config, logger } = deps;
+  const { gate, recorder, config, logger, inFlight } = deps;
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
       const activity = context.activity;
@@ -70,17 +77,22 @@ export function subscriptionMiddleware(deps: {
           logger.warn({ ...ids, err: coerceError(sendError).message }, 'could not send the apology');
         }
       } finally {
-        await settle();
+        inFlight.enter();
+        void settle().finally(() => inFlight.leave());
       }
 
       async function settle(): Promise<void> {
         try {
           if (completed && meter.answered) {
-            await recorder.record(ticket, {
-              promptTokens: meter.promptTokens,
-              completionTokens: meter.completionTokens,
-              ...(config.storeMessageText ? { messageText: text, responseText: meter.replies.join('\n') } : {}),
-            });
+            await recorder.record(
+              ticket,
+              {
+                promptTokens: meter.promptTokens,
+                completionTokens: meter.completionTokens,
+                ...(config.storeMessageText ? { messageText: text, responseText: meter.replies.join('\n') } : {}),
+              },
+              { background: true },
+            );
           } else {
             await gate.release(ticket);
           }

@@ -4,7 +4,7 @@ import { timeOrderedId } from '../domain/ids';
 import { hasOverage, includedUnits } from '../domain/plans';
 import type { UsageEvent } from '../domain/usage';
 import type { Logger } from '../logger';
-import type { RecordOutcome, Store } from '../store/store';
+import type { RecordOutcome, Store, WriteOptions } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
 import type { TurnTicket } from './subscription-gate';
 
@@ -22,7 +22,7 @@ export interface TurnResult {
 export class UsageRecorder {
   constructor(private readonly deps: { store: Store; storeMessageText: boolean; logger: Logger; telemetry?: Telemetry }) {}
 
-  async record(ticket: TurnTicket, result: TurnResult): Promise<RecordOutcome> {
+  async record(ticket: TurnTicket, result: TurnResult, options: WriteOptions = {}): Promise<RecordOutcome> {
     const { plan, subscription, identity } = ticket;
     const totalTokens = result.promptTokens + result.completionTokens;
     const billed = classifyTurn(
@@ -50,13 +50,16 @@ export class UsageRecorder {
       occurredAt: ticket.startedAt,
       periodStart: ticket.period.start,
     };
-    const outcome = await this.deps.store.usage.record({
-      event,
-      included: includedUnits(plan, billed.dimension, subscription.quantity),
-      overage: hasOverage(plan, billed.dimension),
-      reserved: ticket.reserved !== undefined,
-      ...(identity.userName ? { userName: identity.userName } : {}),
-    });
+    const outcome = await this.deps.store.usage.record(
+      {
+        event,
+        included: includedUnits(plan, billed.dimension, subscription.quantity),
+        overage: hasOverage(plan, billed.dimension),
+        reserved: ticket.reserved !== undefined,
+        ...(identity.userName ? { userName: identity.userName } : {}),
+      },
+      options,
+    );
     this.deps.logger.info(
       {
         tenantId: identity.tenantId,

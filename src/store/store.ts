@@ -178,6 +178,15 @@ export interface RecordUsageInput {
   userName?: string;
 }
 
+/** How a write may be scheduled. */
+export interface WriteOptions {
+  /**
+   * Nobody waits on the result to answer a user (a turn's usage, written after its reply has gone): the store may
+   * hold the write a few milliseconds so that it shares one commit with others.
+   */
+  background?: boolean;
+}
+
 export type RecordOutcome = { status: 'recorded'; usedBefore: number; billable: number } | { status: 'duplicate' };
 
 export interface UsageCounter {
@@ -219,7 +228,7 @@ export interface UsageRepo {
    * In one transaction: settles the turn's reservation, inserts the usage event (unique on tenant + activity),
    * adds the real quantity to the period counter and writes the queue message to the outbox.
    */
-  record(input: RecordUsageInput): Promise<RecordOutcome>;
+  record(input: RecordUsageInput, options?: WriteOptions): Promise<RecordOutcome>;
   counters(subscriptionId: string, periodStart: Date): Promise<UsageCounter[]>;
   daily(subscriptionId: string, from: Date, to: Date): Promise<DailyUsage[]>;
   topUsers(subscriptionId: string, from: Date, to: Date, limit: number): Promise<UserUsage[]>;

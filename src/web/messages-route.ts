@@ -2,33 +2,10 @@ import type { Server } from 'restify';
 import type { TurnContext } from 'botbuilder';
 import type { BotAdapter } from '../bot/teams-adapter';
 import { coerceError } from '../domain/errors';
+import type { InFlight } from '../in-flight';
 import type { Logger } from '../logger';
 import { checkActivity } from './activity-validation';
 import { safeRoute, sendError } from './http-server';
-
-/** Counts requests in flight, so shutdown can wait for turns to finish. */
-export class InFlight {
-  private count = 0;
-  private waiters: (() => void)[] = [];
-  accepting = true;
-
-  enter(): void {
-    this.count += 1;
-  }
-
-  leave(): void {
-    this.count -= 1;
-    if (this.count === 0) for (const w of this.waiters.splice(0)) w();
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  idle(): Promise<void> {
-    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
-  }
-}
 
 /** botframework-connector's own error, and jsonwebtoken's (bad signature, expired) which it lets through. */
 const AUTH_ERRORS = new Set(['AuthenticationError', 'JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);

@@ -156,6 +156,7 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
     expect((await h.emulator.trigger(subscriptionId, 'Unsubscribe')).webhookStatus).toBe(200);
     const res = await chat('hello?');
     expect(res.text).toContain('subscription has ended');
+    await h.app.settled();
     const db = (h.app.store as SqliteStore).db;
     expect(
       (db.prepare('SELECT COUNT(*) AS n FROM usage_events WHERE subscription_id = ?').get(subscriptionId) as { n: number }).n,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOUR } from '../../src/domain/clock';
 import { hourStart } from '../../src/domain/metering';
 import { billingPeriodAt } from '../../src/domain/periods';
@@ -183,11 +183,16 @@ describe('two bot instances and a separate worker on one store', () => {
       const answered = results.filter((r, i) => i % 2 === instance && (served.includes(r) || refused.includes(r)));
       expect(answered).toHaveLength(30);
     }
+    // Each instance writes a turn's usage just after its reply (within a few ms, sharing commits).
     const period = billingPeriodAt(new Date(), capped.term).start;
-    expect((await store.usage.counters(capped.id, period)).find((c) => c.dimension === 'messages')).toMatchObject({
-      used: 500,
-      reserved: 0,
-    });
+    await vi.waitFor(
+      async () =>
+        expect((await store.usage.counters(capped.id, period)).find((c) => c.dimension === 'messages')).toMatchObject({
+          used: 500,
+          reserved: 0,
+        }),
+      { timeout: 10_000, interval: 20 },
+    );
   }, 60_000);
 
   it('meters every usage event once: 30 turns past the allowance across both instances bill 20 units, once', async () => {
@@ -201,6 +206,14 @@ describe('two bot instances and a separate worker on one store', () => {
       ),
     );
     expect(results.filter((r) => r.text.includes('[Offline demo model]'))).toHaveLength(30);
+    const period = billingPeriodAt(new Date(), overage.term).start;
+    await vi.waitFor(
+      async () =>
+        expect((await store.usage.counters(overage.id, period)).find((c) => c.dimension === 'messages')).toMatchObject({
+          used: 5020,
+        }),
+      { timeout: 10_000, interval: 20 },
+    );
     // The separate worker sees the current hour as closed (its clock runs two hours ahead).
     const workerEnv = { ...env, LOG_LEVEL: 'silent', CLOCK_OFFSET_SECONDS: String(2 * 3600) };
     const first = await runWorkerOnce(workerEnv);

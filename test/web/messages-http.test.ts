@@ -6,8 +6,11 @@ import { messageActivity, postActivity } from '../helpers/activities';
 import { seedSubscription } from '../helpers/seed';
 import { startTestApp } from '../helpers/test-app';
 
-const count = (app: RunningApp, table: string) =>
-  ((app.store as SqliteStore).db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+/** Rows in a table once the turns answered so far have had their usage written (it follows the reply). */
+async function count(app: RunningApp, table: string): Promise<number> {
+  await app.settled();
+  return ((app.store as SqliteStore).db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
 
 describe('POST /api/messages over real HTTP (expectReplies)', () => {
   let app: RunningApp;
@@ -23,8 +26,8 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
     expect(res.status).toBe(200);
     expect(res.replies).toHaveLength(1);
     expect(res.text).toContain('[Offline demo model]');
-    expect(count(app, 'usage_events')).toBe(1);
-    expect(count(app, 'usage_outbox')).toBe(1);
+    expect(await count(app, 'usage_events')).toBe(1);
+    expect(await count(app, 'usage_outbox')).toBe(1);
     const event = (app.store as SqliteStore).db.prepare('SELECT * FROM usage_events').get() as Record<string, unknown>;
     expect(event).toMatchObject({
       tenant_id: 'tenant-a',
@@ -43,7 +46,7 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
     expect(res.text).toContain('has not subscribed');
     expect(res.text).toContain('[See plans](https://appsource.microsoft.com)');
     expect(res.text).not.toContain('Offline demo model');
-    expect(count(app, 'usage_events')).toBe(0);
+    expect(await count(app, 'usage_events')).toBe(0);
   });
 
   it('refuses a message without a tenant', async () => {
@@ -57,13 +60,13 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
     expect(admin.text).toContain('Standard messages: 0 of 5,000 (0%)');
     const other = await postActivity(app.url, messageActivity({ userId: 'user-2', text: '/usage' }));
     expect(other.text).toContain("for your organization's admins");
-    expect(count(app, 'usage_events')).toBe(0);
+    expect(await count(app, 'usage_events')).toBe(0);
   });
 
   it('sends a sentence that merely contains "usage" to the AI', async () => {
     const res = await postActivity(app.url, messageActivity({ userId: 'admin-1', text: 'explain my /usage please' }));
     expect(res.text).toContain('[Offline demo model]');
-    expect(count(app, 'usage_events')).toBe(1);
+    expect(await count(app, 'usage_events')).toBe(1);
   });
 
   it('strips the bot @mention in group chats before matching commands', async () => {
@@ -90,7 +93,7 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
       expect(res.status, reason).toBe(400);
       expect(res.body.message, reason).toContain(reason);
     }
-    expect(count(app, 'usage_events')).toBe(0);
+    expect(await count(app, 'usage_events')).toBe(0);
     // Still serving.
     expect((await postActivity(app.url, messageActivity())).status).toBe(200);
   });
@@ -98,14 +101,14 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
   it('answers 413 to an oversized body', async () => {
     const res = await postActivity(app.url, messageActivity({ text: 'x'.repeat(300 * 1024) }));
     expect(res.status).toBe(413);
-    expect(count(app, 'usage_events')).toBe(0);
+    expect(await count(app, 'usage_events')).toBe(0);
   });
 
   it('politely refuses a huge text (within the body limit) without calling the AI or counting', async () => {
     const res = await postActivity(app.url, messageActivity({ text: 'y'.repeat(20_000) }));
     expect(res.status).toBe(200);
     expect(res.text).toContain('I can read up to 8,000');
-    expect(count(app, 'usage_events')).toBe(0);
+    expect(await count(app, 'usage_events')).toBe(0);
   });
 
   it('answers attachment-only messages and unknown commands clearly, uncounted', async () => {
@@ -116,7 +119,7 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
     expect(file.text).toContain('I can only read text');
     const unknown = await postActivity(app.url, messageActivity({ text: '/frobnicate now' }));
     expect(unknown.text).toContain("I don't know the command /frobnicate");
-    expect(count(app, 'usage_events')).toBe(0);
+    expect(await count(app, 'usage_events')).toBe(0);
   });
 
   it('bills a message with a real attachment as premium, but not Teams’ own text/html copy', async () => {
@@ -128,6 +131,7 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
       app.url,
       messageActivity({ text: 'see file', attachments: [{ contentType: 'image/png', contentUrl: 'http://x/y.png' }] }),
     );
+    await app.settled();
     const rows = (app.store as SqliteStore).db.prepare('SELECT dimension FROM usage_events ORDER BY occurred_at, rowid').all();
     expect(rows).toEqual([{ dimension: 'messages' }, { dimension: 'premium_messages' }]);
   });
@@ -146,7 +150,7 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
     });
     expect(res.status).toBe(200);
     expect(res.text).toContain("Hi, I'm AI Assistant");
-    expect(count(app, 'usage_events')).toBe(0);
+    expect(await count(app, 'usage_events')).toBe(0);
   });
 
   it('reports health', async () => {
@@ -210,11 +214,16 @@ describe('concurrency and idempotency over HTTP', () => {
     await seedSubscription(app.store, { tenantId: 'tenant-a' });
     const activity = messageActivity({ id: 'same-activity' });
     const first = await postActivity(app.url, activity);
+    // Right after the reply (its usage may still be on its way to the file) and once it is written.
     const again = await postActivity(app.url, activity);
+    await app.settled();
+    const later = await postActivity(app.url, activity);
     expect(first.replies).toHaveLength(1);
     expect(again.replies).toHaveLength(0);
+    expect(later.replies).toHaveLength(0);
     const twin = messageActivity({ id: 'twin-activity' });
     await Promise.all([postActivity(app.url, twin), postActivity(app.url, twin), postActivity(app.url, twin)]);
+    await app.settled();
     const db = (app.store as SqliteStore).db;
     expect((db.prepare('SELECT COUNT(*) AS n FROM usage_events').get() as { n: number }).n).toBe(2);
     expect((db.prepare('SELECT COUNT(*) AS n FROM usage_outbox').get() as { n: number }).n).toBe(2);

@@ -31,14 +31,16 @@ export function openSqliteStore(file: string): SqliteStore {
       ping.get();
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      batcher.flushNow();
+      db.close();
     },
     plans: sqlitePlans(db),
     subscriptions,
     admins: sqliteAdmins(db),
     seats: sqliteSeats(db),
     usage: sqliteUsage(db, batcher),
-    users: sqliteUsers(db),
+    users: sqliteUsers(db, batcher),
     operations: sqliteOperations(db, batcher, subscriptions.upsertSync),
     metering: sqliteMetering(db, batcher),
     outboxQueue: (options) => new OutboxQueue(db, options),

@@ -154,18 +154,23 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     async releaseStale(createdBefore) {
       return batcher.run(() => releaseStale(createdBefore.getTime()));
     },
-    async record(input) {
-      return batcher.run(() => record(input));
+    async record(input, options) {
+      return batcher.run(() => record(input), options);
     },
+    // Reads of usage first commit the background writes this process holds: an admin's /usage right after a
+    // message counts it.
     async counters(subscriptionId, periodStart) {
+      batcher.flushNow();
       return (
         counters.all(subscriptionId, periodStart.getTime()) as { dimension: Dimension; used: number; reserved: number }[]
       ).map((r) => ({ subscriptionId, periodStart, dimension: r.dimension, used: r.used, reserved: r.reserved }));
     },
     async daily(subscriptionId, from, to) {
+      batcher.flushNow();
       return daily.all(subscriptionId, from.getTime(), to.getTime()) as Awaited<ReturnType<UsageRepo['daily']>>;
     },
     async topUsers(subscriptionId, from, to, limit) {
+      batcher.flushNow();
       return (
         topUsers.all(subscriptionId, from.getTime(), to.getTime(), limit) as {
           user_id: string;

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/sqlite/sqlite-database';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { WriteBatcher } from '../../src/store/sqlite/write-batcher';
+import { seedSubscription } from '../helpers/seed';
+import { tempDir } from '../helpers/temp-dir';
+import { usageEvent } from './store-contract';
+
+/** Group commit on a real file, watched through a second connection (what another process would see). */
+describe('SQLite write batcher', () => {
+  let file: string;
+  let db: Database.Database;
+  let other: Database.Database;
+  const visible = () => (other.prepare('SELECT COUNT(*) AS n FROM notes').get() as { n: number }).n;
+
+  beforeEach(() => {
+    file = path.join(tempDir(), 'batcher.sqlite');
+    db = openDatabase(file);
+    db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    other = new Database(file, { readonly: true });
+  });
+  afterEach(() => {
+    other.close();
+    db.close();
+  });
+
+  const note = (body: string) => () => db.prepare('INSERT INTO notes (body) VALUES (?)').run(body).lastInsertRowid;
+
+  it('holds background writes for company, and a write someone waits on takes them along at once', async () => {
+    const batcher = new WriteBatcher(db, { backgroundMs: 60_000 });
+    const background = [batcher.run(note('a'), { background: true }), batcher.run(note('b'), { background: true })];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(visible()).toBe(0);
+    // Without the waited-on write this test would time out: the background ones would wait a minute.
+    expect(await batcher.run(note('c'))).toBe(3);
+    expect(await Promise.all(background)).toEqual([1, 2]);
+    expect(visible()).toBe(3);
+  });
+
+  it('commits a full batch without waiting', async () => {
+    const batcher = new WriteBatcher(db, { backgroundMs: 60_000, maxBatch: 3 });
+    const ids = await Promise.all(['a', 'b', 'c'].map((b) => batcher.run(note(b), { background: true })));
+    expect(ids).toEqual([1, 2, 3]);
+    expect(visible()).toBe(3);
+  });
+
+  it('commits background writes on their own after the wait', async () => {
+    const batcher = new WriteBatcher(db, { backgroundMs: 5 });
+    expect(
+      await Promise.all([batcher.run(note('a'), { background: true }), batcher.run(note('b'), { background: true })]),
+    ).toEqual([1, 2]);
+    expect(visible()).toBe(2);
+  });
+
+  it('rolls back a failing unit alone; the others in its batch commit', async () => {
+    const batcher = new WriteBatcher(db, { backgroundMs: 60_000, maxBatch: 3 });
+    const results = await Promise.allSettled([
+      batcher.run(note('a'), { background: true }),
+      batcher.run(
+        () => {
+          note('half-done')();
+          throw new Error('bad unit');
+        },
+        { background: true },
+      ),
+      batcher.run(note('c'), { background: true }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(other.prepare('SELECT body FROM notes ORDER BY id').all()).toEqual([{ body: 'a' }, { body: 'c' }]);
+  });
+
+  it('flushNow commits what is queued', async () => {
+    const batcher = new WriteBatcher(db, { backgroundMs: 60_000 });
+    const pending = batcher.run(note('a'), { background: true });
+    batcher.flushNow();
+    expect(visible()).toBe(1);
+    expect(await pending).toBe(1);
+  });
+});
+
+describe('SQLite store and background usage writes', () => {
+  it('commits a background usage write when the store closes, and reads of usage see it before then', async () => {
+    const file = path.join(tempDir(), 'close.sqlite');
+    const store = openSqliteStore(file);
+    const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+    const period = new Date('2026-03-01T00:00:00.000Z');
+    const first = store.usage.record(
+      { event: usageEvent(s.id, { activityId: 'a1' }), included: 10, overage: false },
+      { background: true },
+    );
+    // A read through the store sees the write this process holds (an admin's /usage right after a message).
+    expect((await store.usage.counters(s.id, period))[0]).toMatchObject({ used: 1 });
+    await first;
+    const second = store.usage.record(
+      { event: usageEvent(s.id, { activityId: 'a2' }), included: 10, overage: false },
+      { background: true },
+    );
+    await store.close();
+    await second;
+    const reopened = openSqliteStore(file);
+    expect((await reopened.usage.counters(s.id, period))[0]).toMatchObject({ used: 2 });
+    await reopened.close();
+  });
+});
