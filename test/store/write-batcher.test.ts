@@ -103,4 +103,77 @@ describe('SQLite store and background usage writes', () => {
     expect((await reopened.usage.counters(s.id, period))[0]).toMatchObject({ used: 2 });
     await reopened.close();
   });
+
+  it('writes background records in one group: billable units cross the allowance inside it, duplicates count once', async () => {
+    const store = openSqliteStore(path.join(tempDir(), 'group.sqlite'));
+    const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+    const period = new Date('2026-03-01T00:00:00.000Z');
+    await store.usage.record({ event: usageEvent(s.id, { quantity: 8 }), included: 10, overage: true });
+    const background = (activityId: string, quantity: number) =>
+      store.usage.record(
+        { event: usageEvent(s.id, { activityId, quantity }), included: 10, overage: true, userName: 'Ada' },
+        { background: true },
+      );
+    const outcomes = await Promise.all([background('g1', 1), background('g2', 2), background('g1', 1), background('g3', 3)]);
+    expect(outcomes).toEqual([
+      { status: 'recorded', usedBefore: 8, billable: 0 },
+      { status: 'recorded', usedBefore: 9, billable: 1 },
+      { status: 'duplicate' },
+      { status: 'recorded', usedBefore: 11, billable: 3 },
+    ]);
+    expect(await store.usage.counters(s.id, period)).toEqual([
+      { subscriptionId: s.id, periodStart: period, dimension: 'messages', used: 14, reserved: 0 },
+    ]);
+    const rows = store.db.prepare('SELECT activity_id, billable FROM usage_events ORDER BY rowid').all();
+    expect(rows.slice(1)).toEqual([
+      { activity_id: 'g1', billable: 0 },
+      { activity_id: 'g2', billable: 1 },
+      { activity_id: 'g3', billable: 3 },
+    ]);
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM usage_outbox').get() as { n: number }).n).toBe(4);
+    expect(await store.users.find('tenant-a', 'Ada')).toEqual([{ userId: 'user-1', userName: 'Ada' }]);
+    await store.close();
+  });
+
+  it('settles reservations in a group, and a record that fails fails alone while the rest of its group is written', async () => {
+    const store = openSqliteStore(path.join(tempDir(), 'group-failure.sqlite'));
+    const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+    const period = new Date('2026-03-01T00:00:00.000Z');
+    for (const activityId of ['ok-1', 'bad', 'ok-2']) {
+      const reserved = await store.usage.reserve({
+        tenantId: 'tenant-a',
+        activityId,
+        subscriptionId: s.id,
+        periodStart: period,
+        dimension: 'messages',
+        quantity: 1,
+        limit: 10,
+        at: new Date(),
+      });
+      expect(reserved).toEqual({ ok: true });
+    }
+    store.db.exec(`CREATE TRIGGER fail_bad BEFORE INSERT ON usage_outbox
+      WHEN (SELECT activity_id FROM usage_events WHERE id = NEW.usage_event_id) = 'bad'
+      BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    const results = await Promise.allSettled(
+      ['ok-1', 'bad', 'ok-2'].map((activityId) =>
+        store.usage.record(
+          { event: usageEvent(s.id, { activityId }), included: 10, overage: false, reserved: true },
+          { background: true },
+        ),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'disk full' });
+    expect(store.db.prepare('SELECT activity_id FROM usage_events ORDER BY rowid').all()).toEqual([
+      { activity_id: 'ok-1' },
+      { activity_id: 'ok-2' },
+    ]);
+    // The failed turn keeps its reservation (the bot releases it); the others turned theirs into usage.
+    expect(store.db.prepare('SELECT activity_id FROM quota_reservations').all()).toEqual([{ activity_id: 'bad' }]);
+    expect(await store.usage.counters(s.id, period)).toEqual([
+      { subscriptionId: s.id, periodStart: period, dimension: 'messages', used: 2, reserved: 1 },
+    ]);
+    await store.close();
+  });
 });

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Dimension } from '../../domain/billing-rules';
-import { overageUnits } from '../../domain/usage';
-import type { QuotaReservation, RecordOutcome, RecordUsageInput, ReserveOutcome, UsageRepo } from '../store';
+import type { QuotaReservation, ReserveOutcome, UsageRepo } from '../store';
+import { usageRecordWriter } from './usage-record-writer';
 import type { WriteBatcher } from './write-batcher';
 
 interface ReservationRow {
@@ -36,20 +36,6 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
   const unreserve = db.prepare(`UPDATE usage_counters SET reserved = MAX(0, reserved - ?), updated_at = ?
     WHERE subscription_id = ? AND period_start = ? AND dimension = ?`);
   const staleReservations = db.prepare('SELECT * FROM quota_reservations WHERE created_at < ?');
-  const insertEvent = db.prepare(`INSERT INTO usage_events (id, tenant_id, activity_id, subscription_id, plan_id,
-      user_id, conversation_id, conversation_type, dimension, quantity, prompt_tokens, completion_tokens, total_tokens,
-      processing_ms, attachment_count, text_length, message_text, response_text, occurred_at, period_start)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (tenant_id, activity_id) DO NOTHING`);
-  const setBillable = db.prepare('UPDATE usage_events SET billable = ? WHERE id = ?');
-  const addUsed = db.prepare(`UPDATE usage_counters SET used = used + ?, updated_at = ?
-    WHERE subscription_id = ? AND period_start = ? AND dimension = ? RETURNING used`);
-  const firstUse = db.prepare(`INSERT INTO usage_counters (used, updated_at, subscription_id, period_start, dimension)
-    VALUES (?, ?, ?, ?, ?)`);
-  const enqueue = db.prepare('INSERT INTO usage_outbox (usage_event_id, enqueued_at) VALUES (?, ?)');
-  const seeUser = db.prepare(`INSERT INTO tenant_users (tenant_id, user_id, user_name, last_seen) VALUES (?, ?, ?, ?)
-    ON CONFLICT (tenant_id, user_id) DO UPDATE SET user_name = COALESCE(excluded.user_name, tenant_users.user_name),
-      last_seen = excluded.last_seen`);
   const counters = db.prepare(`SELECT dimension, used, reserved FROM usage_counters
     WHERE subscription_id = ? AND period_start = ? ORDER BY dimension`);
   const daily = db.prepare(`SELECT strftime('%Y-%m-%d', occurred_at / 1000, 'unixepoch') AS day, dimension,
@@ -67,15 +53,6 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     unreserve.run(r.quantity, at, r.subscription_id, r.period_start, r.dimension);
     return true;
   };
-  // Display names are written when first seen or changed, not on every turn.
-  const knownNames = new Map<string, string | null>();
-  const rememberUser = (tenantId: string, userId: string, userName: string | null, at: number) => {
-    const key = `${tenantId}\u0000${userId}`;
-    if (knownNames.get(key) === userName) return;
-    seeUser.run(tenantId, userId, userName, at);
-    if (knownNames.size >= 50_000) knownNames.clear();
-    knownNames.set(key, userName);
-  };
 
   const reserve = (r: QuotaReservation): ReserveOutcome => {
     if (eventExists.get(r.tenantId, r.activityId)) return { ok: false, reason: 'duplicate' };
@@ -92,43 +69,7 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     return { ok: true };
   };
 
-  const record = (input: RecordUsageInput): RecordOutcome => {
-    const e = input.event;
-    const now = Date.now();
-    if (input.reserved) releaseRow(e.tenantId, e.activityId, now);
-    const inserted = insertEvent.run(
-      e.id,
-      e.tenantId,
-      e.activityId,
-      e.subscriptionId,
-      e.planId,
-      e.userId,
-      e.conversationId,
-      e.conversationType,
-      e.dimension,
-      e.quantity,
-      e.promptTokens,
-      e.completionTokens,
-      e.totalTokens,
-      e.processingMs,
-      e.attachmentCount,
-      e.textLength,
-      e.messageText ?? null,
-      e.responseText ?? null,
-      e.occurredAt.getTime(),
-      e.periodStart.getTime(),
-    );
-    if (inserted.changes === 0) return { status: 'duplicate' };
-    const key = [e.subscriptionId, e.periodStart.getTime(), e.dimension] as const;
-    const row = addUsed.get(e.quantity, now, ...key) as { used: number } | undefined;
-    if (!row) firstUse.run(e.quantity, now, ...key);
-    const usedBefore = row ? row.used - e.quantity : 0;
-    const billable = input.overage ? overageUnits(usedBefore, e.quantity, input.included) : 0;
-    if (billable) setBillable.run(billable, e.id);
-    enqueue.run(e.id, now);
-    rememberUser(e.tenantId, e.userId, input.userName ?? null, e.occurredAt.getTime());
-    return { status: 'recorded', usedBefore, billable };
-  };
+  const writer = usageRecordWriter(db, batcher, releaseRow);
 
   const releaseStale = (before: number) => {
     const rows = staleReservations.all(before) as (ReservationRow & { tenant_id: string; activity_id: string })[];
@@ -154,9 +95,7 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     async releaseStale(createdBefore) {
       return batcher.run(() => releaseStale(createdBefore.getTime()));
     },
-    async record(input, options) {
-      return batcher.run(() => record(input), options);
-    },
+    record: writer.record,
     // Reads of usage first commit the background writes this process holds: an admin's /usage right after a
     // message counts it.
     async counters(subscriptionId, periodStart) {

@@ -74,6 +74,12 @@ export class WriteBatcher {
     });
   }
 
+  /** Commits on the next tick (a unit that grew large). */
+  flushSoon(): void {
+    const now = performance.now();
+    this.schedule(now, now);
+  }
+
   /** Commits whatever is queued now (before the database closes). */
   flushNow(): void {
     if (this.queue.length > 0) this.flush();
