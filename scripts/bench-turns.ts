@@ -1,11 +1,13 @@
 /**
- * `npm run bench:turns [-- --turns N --concurrency C --rounds R]`: message turns over real HTTP (expectReplies)
- * against a zero-latency model, once through a bare teams-ai app and once with subscription enforcement and usage
- * tracking on. Each server runs in its own process, pinned to the last CPU when `taskset` exists, with this load
- * generator on the others, so the two do not fight over a core. Each round runs both back to back, alternating
- * which goes first (a pair shares the machine's mood); the figures are the medians over rounds. Server CPU time per
- * turn (from /proc) is printed too: it is steadier than throughput on a shared host. The last line printed is one JSON
- * object: {"turns":N,"bareTurnsPerSec":…,"enforcedTurnsPerSec":…,"ratio":…,"p50AddedMs":…,"p99AddedMs":…}
+ * `npm run bench:turns [-- --turns N --rounds R --warmup W --concurrency C]`: message turns over real HTTP
+ * (expectReplies) against a zero-latency model, N through a bare teams-ai app and N with subscription enforcement and
+ * usage tracking on. The servers run the compiled build, as in production (`npm run start:prod`), each in its own
+ * process pinned to the last CPU when `taskset` exists, with this load generator on the others, so the two do not
+ * fight over a core. After W warm-up turns each (JIT, caches, a grown WAL: a server that has been up a while), the
+ * N turns are split into R rounds; each round runs both servers back to back, alternating which goes first, so that
+ * a pair shares the shared host's mood. The figures are medians over rounds: with many short rounds, one noisy
+ * moment moves one round, not the result. Server CPU time per turn (from /proc) is printed too. The last line printed
+ * is one JSON object: {"turns":N,"bareTurnsPerSec":…,"enforcedTurnsPerSec":…,"ratio":…,"p50AddedMs":…,"p99AddedMs":…}
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,24 +18,31 @@ import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {
-    turns: { type: 'string', default: '2000' },
+    turns: { type: 'string', default: '30000' },
     concurrency: { type: 'string', default: '8' },
-    rounds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '3000' },
   },
 });
 const BENCH_TENANT = 'bench-tenant';
 const TURNS = Number(values.turns);
 const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
+const WARMUP = Number(values.warmup);
+const PER_ROUND = Math.ceil(TURNS / ROUNDS);
 
 const CPUS = os.availableParallelism();
+const ROOT = path.resolve(__dirname, '..');
+/** The servers run the compiled JavaScript, as in production (`npm run start:prod`), built first. */
+const SERVER_SCRIPT = path.join(ROOT, 'dist/scripts/bench/turn-server.js');
 const HAS_TASKSET = CPUS > 1 && spawnSync('taskset', ['-V']).status === 0;
 
 async function startServer(mode: 'bare' | 'enforced', dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const args = [
-    '--import',
-    'tsx',
-    path.join(__dirname, 'bench/turn-server.ts'),
+    // Between its rounds a server idles while the other one runs; V8's memory reducer then shrinks the heap, which
+    // the next round pays to grow again (the bigger heap more). A bot under steady load never idles like that.
+    '--no-memory-reducer',
+    SERVER_SCRIPT,
     '--mode',
     mode,
     '--data-dir',
@@ -120,16 +129,18 @@ function cpuMicros(pid: number): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
   if (HAS_TASKSET) spawnSync('taskset', ['-cp', `0-${CPUS - 2}`, String(process.pid)]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-turns-'));
   const servers = { bare: await startServer('bare', dataDir), enforced: await startServer('enforced', dataDir) };
   try {
-    for (const s of Object.values(servers)) await drive(s.url, 500); // warm-up: JIT, prepared statements, caches
+    for (const s of Object.values(servers)) await drive(s.url, WARMUP);
     const rounds: { bare: Awaited<ReturnType<typeof drive>>; enforced: Awaited<ReturnType<typeof drive>> }[] = [];
     const cpu = { bare: 0, enforced: 0 };
     const timed = async (mode: 'bare' | 'enforced') => {
       const before = cpuMicros(servers[mode].child.pid!);
-      const result = await drive(servers[mode].url, TURNS);
+      const result = await drive(servers[mode].url, PER_ROUND);
       cpu[mode] += cpuMicros(servers[mode].child.pid!) - before;
       return result;
     };
@@ -152,14 +163,14 @@ async function main(): Promise<void> {
       `servers pinned to CPU ${HAS_TASKSET ? CPUS - 1 : 'none (no taskset)'}; concurrency ${CONCURRENCY}; medians of ${ROUNDS} rounds`,
     );
     if (cpu.bare > 0) {
-      const per = (mode: 'bare' | 'enforced') => Math.round(cpu[mode] / (TURNS * ROUNDS));
+      const per = (mode: 'bare' | 'enforced') => Math.round(cpu[mode] / (PER_ROUND * ROUNDS));
       console.log(
         `server CPU per turn: bare ${per('bare')} µs, enforced ${per('enforced')} µs (+${per('enforced') - per('bare')} µs, ${round(per('bare') / per('enforced'), 3)} as a ratio)`,
       );
     }
     console.log(
       JSON.stringify({
-        turns: TURNS,
+        turns: PER_ROUND * ROUNDS,
         bareTurnsPerSec: round(median(rounds.map((r) => r.bare.perSec)), 1),
         enforcedTurnsPerSec: round(median(rounds.map((r) => r.enforced.perSec)), 1),
         ratio: round(median(rounds.map((r) => r.enforced.perSec / r.bare.perSec)), 3),

@@ -4,7 +4,6 @@
  * Application with the same adapter, route, prompt and zero-latency model, without any of our checks.
  * Prints `READY <url>` once listening.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ActionPlanner, Application, PromptManager } from '@microsoft/teams-ai';
 import { startApp } from '../../src/app';
@@ -16,8 +15,6 @@ import { createLogger } from '../../src/logger';
 import { createHttpServer, listen } from '../../src/web/http-server';
 import { addMessagesRoute } from '../../src/web/messages-route';
 import { InFlight } from '../../src/in-flight';
-
-const PROMPTS = path.resolve(__dirname, '../../prompts');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -31,7 +28,6 @@ async function main(): Promise<void> {
     DEV_SEED: 'false',
     // The turn path only: metering runs in its own worker (usage is still recorded, counters and outbox included).
     WORKER: 'off',
-    PROMPTS_DIR: PROMPTS,
     DATA_DIR: values['data-dir'],
   });
   const logger = createLogger('warn');
@@ -63,7 +59,7 @@ async function main(): Promise<void> {
       ai: {
         planner: new ActionPlanner({
           model: new ZeroLatencyModel(),
-          prompts: new PromptManager({ promptsFolder: PROMPTS }),
+          prompts: new PromptManager({ promptsFolder: config.promptsDir }),
           defaultPrompt: 'chat',
         }),
       },
