@@ -53,18 +53,22 @@ export class SubscriptionGate {
   ) {}
 
   /** The subscription that speaks for a tenant, cached briefly. */
-  async tenantSubscription(tenantId: string): Promise<Subscription | undefined> {
-    const ttl = this.deps.enforcement.entitlementCacheMs;
-    const now = this.deps.clock.now().getTime();
-    const hit = this.cache.get(tenantId);
-    if (hit && hit.expiresAt > now) return hit.subscription;
+  async tenantSubscription(tenantId: string, now = this.deps.clock.now().getTime()): Promise<Subscription | undefined> {
+    const hit = this.cached(tenantId, now);
+    if (hit) return hit.subscription;
     const subscription = pickTenantSubscription(await this.deps.store.subscriptions.listForTenant(tenantId));
+    const ttl = this.deps.enforcement.entitlementCacheMs;
     if (ttl > 0) {
       // Bounded: a flood of unknown tenants must not grow the cache without end.
       if (this.cache.size >= 10_000) this.cache.clear();
       this.cache.set(tenantId, { subscription, expiresAt: now + ttl });
     }
     return subscription;
+  }
+
+  private cached(tenantId: string, now: number): { subscription: Subscription | undefined } | undefined {
+    const hit = this.cache.get(tenantId);
+    return hit && hit.expiresAt > now ? hit : undefined;
   }
 
   /** Forget cached entitlement (webhook changes, admin actions): the next message sees the new state. */
@@ -79,7 +83,10 @@ export class SubscriptionGate {
     if (!userId) return { admitted: false, refusal: { kind: 'no-user' } };
     if (!activityId) throw new Error('a message activity without an id reached the gate');
 
-    const subscription = await this.tenantSubscription(tenantId);
+    const now = this.deps.clock.now();
+    // Most turns find their tenant in the cache: no await (and no promise) for them.
+    const hit = this.cached(tenantId, now.getTime());
+    const subscription = hit ? hit.subscription : await this.tenantSubscription(tenantId, now.getTime());
     const refusal = statusRefusal(subscription);
     if (refusal || !subscription) return { admitted: false, refusal: refusal ?? { kind: 'no-subscription' } };
 
@@ -91,7 +98,6 @@ export class SubscriptionGate {
       );
       return { admitted: false, refusal: { kind: 'unknown-plan', subscription } };
     }
-    const now = this.deps.clock.now();
 
     if (plan.isPricePerSeat) {
       const seats = subscription.quantity ?? 0;
@@ -152,19 +158,18 @@ export class SubscriptionGate {
       return { admitted: false, duplicate: true };
     }
     this.inFlight.add(flightKey);
-    return {
-      admitted: true,
-      ticket: {
-        identity: { ...identity, tenantId, userId, activityId },
-        subscription,
-        plan,
-        period,
-        ...(capped ? { reserved: estimate } : {}),
-        startedAt: now,
-        startedMonotonicMs: performance.now(),
-        ...facts,
-      },
+    const ticket: TurnTicket = {
+      identity: { ...identity, tenantId, userId, activityId },
+      subscription,
+      plan,
+      period,
+      startedAt: now,
+      startedMonotonicMs: performance.now(),
+      textLength: facts.textLength,
+      attachmentCount: facts.attachmentCount,
     };
+    if (capped) ticket.reserved = estimate;
+    return { admitted: true, ticket };
   }
 
   private periodOf(subscription: Subscription, now: Date): BillingPeriod {

@@ -20,9 +20,9 @@ export const MODEL_APOLOGY =
  * either settled (answered) or released (not answered).
  *
  * The settlement starts in the finally block but the turn does not wait for it: the reply has already gone (to the
- * connector, or into the expectReplies body), and the write can then share a commit with the turns of the next few
- * milliseconds instead of paying one of its own (see WriteBatcher). `inFlight` holds shutdown until it is written;
- * until then the gate still knows the activity, so a redelivery is not answered twice.
+ * connector, or into the expectReplies body), and the write can then share a commit with the turns of the next
+ * tens of milliseconds instead of paying one of its own (see WriteBatcher). `inFlight` holds shutdown until it is
+ * written; until then the gate still knows the activity, so a redelivery is not answered twice.
  *
  * Only message turns that would reach the AI are gated: other activity types (card actions, installs) pass,
  * and so do commands (they check admin rights themselves and never consume quota).

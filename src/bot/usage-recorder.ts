@@ -60,20 +60,22 @@ export class UsageRecorder {
       },
       options,
     );
-    this.deps.logger.info(
-      {
-        tenantId: identity.tenantId,
-        subscriptionId: subscription.id,
-        activityId: identity.activityId,
-        dimension: billed.dimension,
-        quantity: billed.quantity,
-        tokens: totalTokens,
-        processingMs: event.processingMs,
-        status: outcome.status,
-        ...(outcome.status === 'recorded' ? { billable: outcome.billable } : {}),
-      },
-      'usage recorded',
-    );
+    if (this.deps.logger.isLevelEnabled('info')) {
+      this.deps.logger.info(
+        {
+          tenantId: identity.tenantId,
+          subscriptionId: subscription.id,
+          activityId: identity.activityId,
+          dimension: billed.dimension,
+          quantity: billed.quantity,
+          tokens: totalTokens,
+          processingMs: event.processingMs,
+          status: outcome.status,
+          ...(outcome.status === 'recorded' ? { billable: outcome.billable } : {}),
+        },
+        'usage recorded',
+      );
+    }
     if (outcome.status === 'recorded') {
       this.deps.telemetry?.usageRecorded({
         tenantId: identity.tenantId,

@@ -71,7 +71,8 @@ export function logTelemetry(logger: Logger): Telemetry {
       log.info({ ...props, event: name });
     },
     usageRecorded(props) {
-      log.debug({ ...props, event: 'UsageRecorded' });
+      // One per turn: skip building the line when it would not be written.
+      if (log.isLevelEnabled('debug')) log.debug({ ...props, event: 'UsageRecorded' });
     },
     meteringResult(props) {
       log.info({ ...props, hourStart: props.hourStart.toISOString(), event: 'MeteringResult' });

@@ -19,7 +19,7 @@ class Rollback extends Error {
 }
 
 export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): UsageRepo {
-  const eventExists = db.prepare('SELECT 1 FROM usage_events WHERE tenant_id = ? AND activity_id = ?');
+  const eventExists = db.prepare('SELECT 1 FROM usage_events WHERE tenant_id = ? AND activity_id = ?').pluck();
   const ensureCounter = db.prepare(`INSERT INTO usage_counters (subscription_id, period_start, dimension, updated_at)
     VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
   // The whole quota decision is this one conditional increment: concurrent turns cannot both take the last unit.

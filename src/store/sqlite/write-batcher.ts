@@ -26,8 +26,9 @@ export interface WriteBatcherOptions {
  * ~20 µs in batches of 32), so writes wait for company:
  * - one that a caller waits on (a quota reservation before the AI call) commits on the next tick when the store
  *   is idle, and under load at most `windowMs` after the previous commit;
- * - a background one (a turn's usage, once its reply has gone) waits up to `backgroundMs`, unless a waited-on write
- *   or a full batch (`maxBatch`) commits first and takes it along.
+ * - a background one (a turn's usage, once its reply has gone) waits up to `backgroundMs` (50 ms: under load a few
+ *   dozen turns share the commit; a crash can lose at most that much usage of answers already sent, never bill
+ *   twice), unless a waited-on write or a full batch (`maxBatch`) commits first and takes it along.
  * Results are handed out only after the commit.
  */
 export class WriteBatcher {
@@ -43,7 +44,7 @@ export class WriteBatcher {
 
   constructor(db: Database.Database, options: WriteBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? 2;
-    this.backgroundMs = options.backgroundMs ?? 20;
+    this.backgroundMs = options.backgroundMs ?? 50;
     this.maxBatch = options.maxBatch ?? 64;
     const savepoint = db.prepare('SAVEPOINT unit');
     const release = db.prepare('RELEASE unit');
