@@ -27,7 +27,7 @@ import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
-import { describeStoreContract, usageEvent } from './store-contract';
+import { describeStoreContract, quotaReservation, usageEvent } from './store-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
 const SQLITE_MIGRATIONS = path.resolve(__dirname, '../../src/store/sqlite/migrations');
@@ -618,16 +618,7 @@ if (CONNECTION_STRING) {
       try {
         const s = await seedSubscription(store, { tenantId: 'tenant-a' });
         const period = new Date('2026-03-01T00:00:00.000Z');
-        await store.usage.reserve({
-          tenantId: 'tenant-a',
-          activityId: 'boom',
-          subscriptionId: s.id,
-          periodStart: period,
-          dimension: 'messages',
-          quantity: 1,
-          limit: 10,
-          at: new Date(),
-        });
+        await store.usage.reserve(quotaReservation(s.id, { activityId: 'boom' }));
         // The outbox insert (the last write of the transaction) fails.
         await store.db.query(
           `CREATE TRIGGER ${store.db.s}.fail_outbox ON ${store.db.s}.usage_outbox INSTEAD OF INSERT AS THROW 50000, N'disk full', 1;`,

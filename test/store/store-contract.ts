@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageEvent, UsageMessage } from '../../src/domain/usage';
-import type { Store } from '../../src/store/store';
+import type { QuotaReservation, Store } from '../../src/store/store';
 import { seedSubscription } from '../helpers/seed';
 
 export interface StoreUnderTest {
@@ -12,6 +12,21 @@ export interface StoreUnderTest {
 }
 
 const PERIOD = new Date('2026-03-01T00:00:00.000Z');
+
+/** One unit of `messages` held for a turn of tenant-a in the March 2026 period, limit 10; fields override. */
+export function quotaReservation(subscriptionId: string, fields: Partial<QuotaReservation> = {}): QuotaReservation {
+  return {
+    tenantId: 'tenant-a',
+    activityId: randomUUID(),
+    subscriptionId,
+    periodStart: PERIOD,
+    dimension: 'messages',
+    quantity: 1,
+    limit: 10,
+    at: new Date('2026-03-10T10:00:00Z'),
+    ...fields,
+  };
+}
 
 export function usageEvent(subscriptionId: string, fields: Partial<UsageEvent> = {}): UsageEvent {
   return {
@@ -151,16 +166,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
     describe('quota and usage', () => {
       const reserve = (s: string, activityId: string, limit: number | null, quantity = 1) =>
-        store.usage.reserve({
-          tenantId: 'tenant-a',
-          activityId,
-          subscriptionId: s,
-          periodStart: PERIOD,
-          dimension: 'messages',
-          quantity,
-          limit,
-          at: new Date('2026-03-10T10:00:00Z'),
-        });
+        store.usage.reserve(quotaReservation(s, { activityId, limit, quantity }));
 
       it('reserves up to the limit and reports the figures past it', async () => {
         const s = await seedSubscription(store, { tenantId: 'tenant-a' });
