@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/sqlite/sqlite-database';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { usageRecordWriter } from '../../src/store/sqlite/usage-record-writer';
 import { WriteBatcher } from '../../src/store/sqlite/write-batcher';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
@@ -165,5 +166,25 @@ describe('SQLite store and background usage writes', () => {
       { subscriptionId: s.id, periodStart: period, dimension: 'messages', used: 2, reserved: 1 },
     ]);
     await store.close();
+  });
+
+  it('rejects the records of a group whose commit cannot start, and later records still get written', async () => {
+    const file = path.join(tempDir(), 'locked.sqlite');
+    const seeded = openSqliteStore(file);
+    const s = await seedSubscription(seeded, { tenantId: 'tenant-a' });
+    await seeded.close();
+    const db = openDatabase(file, { busyTimeoutMs: 20 });
+    const writer = usageRecordWriter(db, new WriteBatcher(db, { backgroundMs: 5 }), () => false);
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    const record = (activityId: string) =>
+      writer.record({ event: usageEvent(s.id, { activityId }), included: 10, overage: false }, { background: true });
+    const locked = await Promise.allSettled([record('l1'), record('l2')]);
+    expect(locked.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    other.exec('ROLLBACK');
+    other.close();
+    expect(await record('l3')).toEqual({ status: 'recorded', usedBefore: 0, billable: 0 });
+    expect(db.prepare('SELECT activity_id FROM usage_events').all()).toEqual([{ activity_id: 'l3' }]);
+    db.close();
   });
 });

@@ -52,9 +52,11 @@ export function usageRecordWriter(
   // Display names are written when first seen or changed, not on every turn; remembered once committed.
   const knownNames = new Map<string, string | null>();
   const nameKey = (input: RecordUsageInput) => `${input.event.tenantId}\u0000${input.event.userId}`;
-  const rememberCommitted = (inputs: RecordUsageInput[]) => {
+  const rememberCommitted = (inputs: RecordUsageInput[], outcomes: RecordOutcome[]) => {
     if (knownNames.size >= 50_000) knownNames.clear();
-    for (const input of inputs) knownNames.set(nameKey(input), input.userName ?? null);
+    inputs.forEach((input, i) => {
+      if (outcomes[i]!.status === 'recorded') knownNames.set(nameKey(input), input.userName ?? null);
+    });
   };
 
   const write = (inputs: RecordUsageInput[]): RecordOutcome[] => {
@@ -113,9 +115,9 @@ export function usageRecordWriter(
   };
 
   const writeOne = async (input: RecordUsageInput, options?: WriteOptions): Promise<RecordOutcome> => {
-    const [outcome] = await batcher.run(() => write([input]), options);
-    rememberCommitted([input]);
-    return outcome!;
+    const outcomes = await batcher.run(() => write([input]), options);
+    rememberCommitted([input], outcomes);
+    return outcomes[0]!;
   };
 
   /** The background group still taking records, until its unit runs or it is full. */
@@ -131,11 +133,16 @@ export function usageRecordWriter(
         { background: true },
       );
     } catch {
-      // One bad record (or a failed commit): each is written on its own, and fails alone if it must.
+      // One bad record (or a failed commit, possibly before the unit ran: then close the group here): each record
+      // is written on its own, and fails alone if it must.
+      if (open === group) open = undefined;
       for (const w of group) writeOne(w.input).then(w.resolve, w.reject);
       return;
     }
-    rememberCommitted(group.map((w) => w.input));
+    rememberCommitted(
+      group.map((w) => w.input),
+      outcomes,
+    );
     group.forEach((w, i) => w.resolve(outcomes[i]!));
   };
 
