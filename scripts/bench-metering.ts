@@ -25,7 +25,8 @@ import { toDomainSubscription } from '../src/marketplace/subscription-mapping';
 import { loadPlanCatalog } from '../src/plan-catalog-source';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store';
 import { MeteringWorker } from '../src/worker/metering-worker';
-import { PLAN_MIX, seededRandom, SimulationClock, simulatedTenant, UsageSimulation } from './simulation/usage-simulation';
+import { PLAN_MIX, SimulationClock, simulatedTenant, UsageSimulation } from './simulation/usage-simulation';
+import { mulberry32 } from '../src/domain/seeded-random';
 
 const { values } = parseArgs({
   options: {
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
       logger,
     });
     const fulfillment = new FulfillmentClient(http);
-    const random = seededRandom(1);
+    const random = mulberry32(1);
 
     console.log(`buying and activating ${SUBSCRIPTIONS} subscriptions on the emulator…`);
     const subscriptions: Subscription[] = [];

@@ -24,12 +24,12 @@ import { openStore } from '../src/store/open-store';
 import {
   makeTenants,
   PLAN_MIX,
-  seededRandom,
   SimulationClock,
   simulatedTenant,
   UsageSimulation,
   type SimulatedTenant,
 } from './simulation/usage-simulation';
+import { mulberry32 } from '../src/domain/seeded-random';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   try {
     const now = Date.now();
     const from = now - hours * HOUR;
-    const random = seededRandom(Number(values.seed));
+    const random = mulberry32(Number(values.seed));
     const runId = now.toString(36);
     let simulated: SimulatedTenant[];
     const emulatorBase = config.marketplace.apiBaseUrl.endsWith(`${EMULATOR_PREFIX}/api`)

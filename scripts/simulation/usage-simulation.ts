@@ -18,18 +18,6 @@ export class SimulationClock implements Clock {
   }
 }
 
-/** Small, seeded PRNG (mulberry32): the same seed gives the same usage. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface SimulatedTenant {
   subscription: Subscription;
   plan: Plan;

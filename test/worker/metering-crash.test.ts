@@ -16,11 +16,11 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite
 import {
   overageKey,
   PLAN_MIX,
-  seededRandom,
   SimulationClock,
   simulatedTenant,
   UsageSimulation,
 } from '../../scripts/simulation/usage-simulation';
+import { mulberry32 } from '../../src/domain/seeded-random';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TRIALS = 20;
@@ -110,7 +110,7 @@ describe('metering worker killed -9 at random points', () => {
     const now = Date.now();
     firstHour = hourStart(new Date(now - 21 * HOUR)).getTime();
     clock.offset = -22 * HOUR;
-    const random = seededRandom(2026);
+    const random = mulberry32(2026);
     const subscriptions: Subscription[] = [];
     for (let i = 0; i < 60; i++) {
       const { subscriptionId } = emulator.buy({ planId: PLAN_MIX[i % PLAN_MIX.length]!, tenantId: `crash-${i}`, quantity: 10 });
@@ -149,7 +149,7 @@ describe('metering worker killed -9 at random points', () => {
   });
 
   it(`ends with exact totals after ${TRIALS} kills and a final run`, async () => {
-    const random = seededRandom(99);
+    const random = mulberry32(99);
     let killed = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
       // Each trial brings an hour of new usage (all hours are closed: due at once), then a worker killed at a

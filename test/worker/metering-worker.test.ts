@@ -5,7 +5,6 @@ import { silentLogger } from '../../src/logger';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import {
   overageKey,
-  seededRandom,
   SimulationClock,
   simulatedTenant,
   UsageSimulation,
@@ -16,6 +15,7 @@ import { createMeteringWorker } from '../../src/worker/create-metering-worker';
 import { FakeClock } from '../helpers/fake-clock';
 import { testEnv } from '../helpers/test-app';
 import { startMeteringHarness, type MeteringHarness } from '../helpers/metering-harness';
+import { mulberry32 } from '../../src/domain/seeded-random';
 
 const T = (iso: string) => new Date(iso);
 const DAY0 = '2026-03-10';
@@ -270,7 +270,7 @@ describe('metering worker under a flaky Metering API', () => {
     });
     try {
       const catalog = loadPlanCatalog(undefined);
-      const random = seededRandom(42);
+      const random = mulberry32(42);
       const subscriptions: Subscription[] = [];
       for (let i = 0; i < 15; i++) subscriptions.push(await h.subscribe(PLAN_MIX[i % PLAN_MIX.length]!, `flaky-${i}`, 8));
       const simClock = new SimulationClock(at('00:20').getTime());

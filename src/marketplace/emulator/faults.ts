@@ -1,4 +1,5 @@
 import type { FaultConfig } from '../../config';
+import { mulberry32 } from '../../domain/seeded-random';
 
 /**
  * Fault injection for the emulator's `/api/*` calls. The dice are seeded (mulberry32) and every roll draws the same
@@ -24,18 +25,6 @@ export const NO_FAULTS: Readonly<FaultConfig> = Object.freeze({
   latencyMs: 0,
   seed: 1,
 });
-
-/** A small, fast, seedable PRNG: values in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultDice {
   private config: FaultConfig = { ...NO_FAULTS };
