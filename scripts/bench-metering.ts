@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       // The worker's pass once the hour has closed, plus the grace: drain, then send full batches of due hours.
       clock.ms = hour + HOUR + GRACE + MINUTE;
       await drainTimed();
-      await worker.flush({ flushAll: false, reclaimInFlight: false });
+      await worker.flush({ flushAll: false });
       const m = process.memoryUsage();
       process.stdout.write(
         `hour ${h + 1}/${HOURS}: ${simulation.recorded} recorded, ${drained} drained (rss ${Math.round(m.rss / 1048576)} MB, heap ${Math.round(m.heapUsed / 1048576)} MB, external ${Math.round(m.external / 1048576)} MB)\n`,
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     }
     // The end of the run: whatever is due goes, partial batch included.
     await drainTimed();
-    await worker.flush({ flushAll: true, reclaimInFlight: false });
+    await worker.flush({ flushAll: true });
 
     const accepted = emulator.acceptedUsage();
     const acceptedQuantity = accepted.reduce((sum, u) => sum + u.quantity, 0);

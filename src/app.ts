@@ -108,7 +108,13 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     promptsDir: config.promptsDir,
     storage: new BoundedMemoryStorage(),
     commands,
-    operatorCommands: new OperatorCommands({ store, catalog, clock, operatorIds: config.operatorIds }),
+    operatorCommands: new OperatorCommands({
+      store,
+      catalog,
+      clock,
+      operatorIds: config.operatorIds,
+      attentionAttempts: config.worker.maxAttempts,
+    }),
     productName: config.productName,
     logger,
   });

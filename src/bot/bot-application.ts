@@ -42,7 +42,7 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
       OPERATOR_COMMANDS[n].test(text),
     );
     if (operatorCommand)
-      return sendReply(context, await deps.operatorCommands.run(operatorCommand, identityOf(context.activity)));
+      return sendReply(context, await deps.operatorCommands.run(operatorCommand, identityOf(context.activity), text));
     const name = (Object.keys(COMMANDS) as CommandName[]).find((n) => COMMANDS[n].test(text)) ?? 'unknown';
     const mentions = /^(assign|revoke|add|remove)$/i.test(text.trim().split(/\s+/)[1] ?? '')
       ? await mentionedUsers(context, deps.logger)

@@ -1,9 +1,11 @@
 import { HOUR, MINUTE } from './clock';
 
 /**
- * Metering rules (DESIGN.md "Metering"), pure: hours, batches, and how each answer of the Metering API settles a
- * report. One event per (subscription, dimension, hour), ever; an hour is sent once it has closed plus a grace,
- * within 24 hours, whole.
+ * Metering rules (DESIGN.md "Metering", "Money never silently lost"), pure: hours, batches, and how each answer of
+ * the Metering API settles a report. One event per (subscription, dimension, hour), ever; an hour is sent once it
+ * has closed plus a grace, within 24 hours, whole. No unit becomes terminal while it can still be billed: trouble
+ * with the call (outage, throttling, our own credentials) keeps an hour retrying inside its 24-hour window and then
+ * carries its units into the current open hour; only an answer about the item itself can end it, for the operator.
  */
 
 /** At most this many events in one batchUsageEvent call. */
@@ -12,6 +14,27 @@ export const BATCH_LIMIT = 25;
 /** The API refuses events whose hour started more than 24 h ago; we stop trying an hour a little before that. */
 export const ACCEPTANCE_WINDOW_MS = 24 * HOUR;
 export const EXPIRY_MARGIN_MS = 30 * MINUTE;
+
+/**
+ * A metering bucket's life: Open (accumulating) → InFlight (written before the HTTP call) → Accepted; or Retry
+ * (the call failed, backing off), Held (the subscription is not active), Expired (too old: its units were carried
+ * into a later hour), Conflict (a duplicate with another quantity: for the operator), Failed (the API refused the
+ * item itself, or the subscription ended before its units could be carried: for the operator), Resolved (an
+ * operator closed a Failed or Conflict bucket with a note).
+ */
+export type MeteringStatus =
+  | 'Open'
+  | 'InFlight'
+  | 'Retry'
+  | 'Held'
+  | 'Accepted'
+  | 'Expired'
+  | 'Conflict'
+  | 'Failed'
+  | 'Resolved';
+
+/** Buckets the operator must look at. Retrying ones join them once they have failed `attentionAttempts` times. */
+export const ATTENTION_STATUSES: readonly MeteringStatus[] = ['Conflict', 'Failed', 'Held'];
 
 export function hourStart(at: Date): Date {
   return new Date(Math.floor(at.getTime() / HOUR) * HOUR);
@@ -24,10 +47,11 @@ export function tooOldBefore(now: Date): Date {
 
 /**
  * Which due reports to send now, as batches of at most 25, oldest first. Full batches go at once; the last,
- * partial batch waits for more due hours unless asked to flush everything or its oldest report has been due for
- * `maxWaitMs` (packing hours together saves calls; waiting never risks expiry, which is hours away).
+ * partial batch waits for more due hours unless asked to flush everything, one of its reports is urgent (tried
+ * before: a retry, a held hour, a claim whose worker died) or its oldest report has been due for `maxWaitMs`
+ * (packing hours together saves calls; waiting never risks expiry, which is hours away).
  */
-export function planBatches<T extends { id: number; dueAt: Date }>(
+export function planBatches<T extends { id: number; dueAt: Date; urgent?: boolean }>(
   due: readonly T[],
   now: Date,
   options: { flushAll: boolean; maxWaitMs: number },
@@ -36,19 +60,25 @@ export function planBatches<T extends { id: number; dueAt: Date }>(
   const batches: T[][] = [];
   for (let i = 0; i < sorted.length; i += BATCH_LIMIT) batches.push(sorted.slice(i, i + BATCH_LIMIT));
   const last = batches.at(-1);
-  if (last && last.length < BATCH_LIMIT && !options.flushAll && now.getTime() - last[0]!.dueAt.getTime() < options.maxWaitMs)
+  if (
+    last &&
+    last.length < BATCH_LIMIT &&
+    !options.flushAll &&
+    !last.some((r) => r.urgent) &&
+    now.getTime() - last[0]!.dueAt.getTime() < options.maxWaitMs
+  )
     batches.pop();
   return batches;
 }
 
 /** Statuses of a batch item that mean: the subscription cannot take usage now (hold, refresh it, try later). */
-const NOT_ACTIVE = new Set(['ResourceNotActive', 'ResourceNotFound', 'ResourceNotAuthorized']);
-/** Statuses that will not change by trying again: for the operator. */
-const REFUSED = new Set(['InvalidDimension', 'InvalidQuantity', 'BadArgument']);
+const NOT_ACTIVE = new Set(['ResourceNotActive', 'ResourceNotAuthorized']);
+/** Answers about the item itself that will not change by trying again: for the operator. */
+const REFUSED = new Set(['InvalidDimension', 'InvalidQuantity', 'BadArgument', 'ResourceNotFound']);
 
 export type ItemJudgement =
   | { kind: 'Accepted'; usageEventId: string; acceptedQuantity: number }
-  | { kind: 'Conflict'; usageEventId?: string; acceptedQuantity: number; message: string }
+  | { kind: 'Conflict'; usageEventId?: string; acceptedQuantity?: number; message: string }
   | { kind: 'Expired' }
   | { kind: 'Held'; code: string; message: string }
   | { kind: 'Refused'; code: string; message: string }
@@ -65,8 +95,9 @@ export interface BatchItemAnswer {
 }
 
 /**
- * How one item of a batch answer settles our report. A duplicate is success when the API holds our quantity for
- * that hour (a resend after a crash or a lost answer), and a conflict for the operator when it holds another.
+ * How one item of a batch answer settles our report. A duplicate proves the hour is billed: success when the API
+ * holds our quantity (a resend after a crash or a lost answer), a conflict for the operator when it holds another
+ * or does not say (never a failure, and never sent again: that could only bill the hour twice).
  */
 export function judgeItem(answer: BatchItemAnswer, ourQuantity: number): ItemJudgement {
   const status = answer.status ?? 'Error';
@@ -75,14 +106,18 @@ export function judgeItem(answer: BatchItemAnswer, ourQuantity: number): ItemJud
     return { kind: 'Accepted', usageEventId: answer.usageEventId ?? '', acceptedQuantity: answer.quantity ?? ourQuantity };
   if (status === 'Duplicate') {
     const accepted = answer.acceptedMessage?.quantity;
-    if (accepted === undefined)
-      return { kind: 'Retry', code: 'Duplicate', message: 'duplicate without the accepted original; asking again' };
     const usageEventId = answer.acceptedMessage?.usageEventId;
-    if (sameQuantity(accepted, ourQuantity))
-      return { kind: 'Accepted', usageEventId: usageEventId ?? '', acceptedQuantity: accepted };
+    const id = usageEventId ? { usageEventId } : {};
+    if (accepted === undefined)
+      return {
+        kind: 'Conflict',
+        ...id,
+        message: `the Marketplace already holds an event for this hour but did not say its quantity; we have ${ourQuantity}`,
+      };
+    if (sameQuantity(accepted, ourQuantity)) return { kind: 'Accepted', usageEventId: usageEventId ?? '', acceptedQuantity: accepted };
     return {
       kind: 'Conflict',
-      ...(usageEventId ? { usageEventId } : {}),
+      ...id,
       acceptedQuantity: accepted,
       message: `the Marketplace already holds ${accepted} for this hour, we have ${ourQuantity}`,
     };
@@ -97,8 +132,35 @@ function sameQuantity(a: number, b: number): boolean {
   return Math.abs(a - b) < 1e-9;
 }
 
+/** Alerts the worker raises while a call-level problem lasts (and clears on the next answered call). */
+export type MeteringAlertKey = 'metering.auth' | 'metering.call-refused';
+
+/**
+ * What a failed call (no per-item answer) means for its buckets: always "retry later" — an outage, throttling, a
+ * timeout, or 401/403 (our credentials or Microsoft are broken right now) say nothing about the items. 401/403 and
+ * other 4xx raise an operator alert: they will not heal by themselves.
+ */
+export function judgeCallFailure(status: number | undefined): { code: string; alert?: MeteringAlertKey } {
+  if (status === undefined) return { code: 'NetworkError' };
+  if (status === 401 || status === 403) return { code: `HTTP ${status}`, alert: 'metering.auth' };
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429)
+    return { code: `HTTP ${status}`, alert: 'metering.call-refused' };
+  return { code: `HTTP ${status}` };
+}
+
 /** Capped exponential backoff with full jitter for failed calls: 30 s, 1 min, 2 min … up to 30 min. */
 export function retryDelayMs(attempt: number, random = Math.random): number {
   const cap = Math.min(30 * MINUTE, 30_000 * 2 ** Math.max(0, attempt - 1));
   return Math.floor(cap / 2 + random() * (cap / 2));
+}
+
+/**
+ * When a bucket that failed its `attempts`-th answered call is tried next: after the backoff, but never later than
+ * its last chance inside the acceptance window (so the hour is tried once more before it must be carried).
+ */
+export function nextAttemptAt(hour: Date, attempts: number, now: Date, random = Math.random): Date {
+  const backoff = now.getTime() + retryDelayMs(attempts, random);
+  // `tooOldBefore(now)` passes the hour at hour + 24 h − margin; try once more a few minutes before that.
+  const lastChance = hour.getTime() + ACCEPTANCE_WINDOW_MS - EXPIRY_MARGIN_MS - 5 * MINUTE;
+  return new Date(lastChance > now.getTime() ? Math.min(backoff, lastChance) : backoff);
 }

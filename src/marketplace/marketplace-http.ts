@@ -40,6 +40,7 @@ export interface RequestOptions {
   accept?: readonly number[];
 }
 
+const USER_AGENT = `teams-saas-bot/0.1 (node ${process.version}; pid ${process.pid})`;
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 8000;
@@ -106,6 +107,8 @@ export class MarketplaceHttp {
             'content-type': 'application/json',
             'x-ms-requestid': requestId,
             'x-ms-correlationid': correlationId,
+            // The process id tells Microsoft support (and the emulator's resend count) which instance called.
+            'user-agent': USER_AGENT,
             ...options.headers,
           },
         });

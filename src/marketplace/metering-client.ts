@@ -22,7 +22,8 @@ export interface BatchAnswer {
 
 /** What the metering worker needs from the Marketplace Metering API (a port: the emulator and tests stand in). */
 export interface MeteringApi {
-  submitBatch(events: readonly UsageEventRequest[], options?: { correlationId?: string }): Promise<BatchAnswer>;
+  /** `deadline` (epoch ms): no retry of the call starts after it (the caller's lease on the hours runs out). */
+  submitBatch(events: readonly UsageEventRequest[], options?: { correlationId?: string; deadline?: number }): Promise<BatchAnswer>;
 }
 
 type Json = Record<string, unknown>;
@@ -39,7 +40,10 @@ function itemKey(resourceId: unknown, dimension: unknown, effectiveStartTime: un
 export function parseBatchItem(value: unknown): BatchItemAnswer {
   const item = obj(value);
   const error = obj(item.error);
-  const accepted = obj(obj(error.additionalInfo).acceptedMessage);
+  // The original of a duplicate is documented under error.additionalInfo; tolerate it on the item itself too.
+  const accepted = obj(
+    obj(error.additionalInfo).acceptedMessage ?? obj(item.additionalInfo).acceptedMessage ?? item.acceptedMessage,
+  );
   const acceptedQuantity = num(accepted.quantity);
   const acceptedId = str(accepted.usageEventId);
   const answer: BatchItemAnswer = {};
@@ -66,7 +70,10 @@ export function parseBatchItem(value: unknown): BatchItemAnswer {
 export class MeteringClient implements MeteringApi {
   constructor(private readonly http: MarketplaceHttp) {}
 
-  async submitBatch(events: readonly UsageEventRequest[], options: { correlationId?: string } = {}): Promise<BatchAnswer> {
+  async submitBatch(
+    events: readonly UsageEventRequest[],
+    options: { correlationId?: string; deadline?: number } = {},
+  ): Promise<BatchAnswer> {
     const res = await this.http.request('POST', '/batchUsageEvent', { body: { request: events }, ...options });
     const results = Array.isArray(obj(res.data).result) ? (obj(res.data).result as unknown[]) : [];
     const byKey = new Map<string, BatchItemAnswer>();

@@ -16,10 +16,15 @@ export interface BilledSubscription {
   currency: string;
 }
 
+/** Retrying hours join the attention list after this many failed calls (METERING_MAX_ATTEMPTS). */
+export const DEFAULT_ATTENTION_ATTEMPTS = 8;
+
 export interface MeteringOverviewView {
   generatedAt: string;
+  /** Problems of the worker that last until they are cleared (e.g. it cannot authenticate to the Marketplace). */
+  alerts: { key: string; message: string; since: string; lastSeen: string; count: number }[];
   byStatus: Partial<Record<MeteringStatus, { reports: number; quantity: number }>>;
-  /** Conflicts, failures and held reports: what the operator must look at. */
+  /** Conflicts, failures, held reports and hours retrying for long: what the operator must look at. */
   attention: Pick<
     MeteringReport,
     | 'id'
@@ -47,9 +52,13 @@ export async function meteringOverview(
   store: Store,
   catalog: PlanCatalog,
   now: Date,
-  attentionLimit = 20,
+  options: { attentionLimit?: number; attentionAttempts?: number } = {},
 ): Promise<MeteringOverviewView> {
-  const [overview, subscriptions] = await Promise.all([store.metering.overview(attentionLimit), store.subscriptions.list()]);
+  const [overview, subscriptions, alerts] = await Promise.all([
+    store.metering.overview(options.attentionLimit ?? 20, options.attentionAttempts ?? DEFAULT_ATTENTION_ATTEMPTS),
+    store.subscriptions.list(),
+    store.alerts.active(),
+  ]);
   const periodStart = new Map(subscriptions.map((s) => [s.id, billingPeriodAt(now, s.term).start]));
   const earliest = new Date(Math.min(now.getTime(), ...[...periodStart.values()].map((d) => d.getTime())));
   const days = await store.metering.acceptedByDay(earliest);
@@ -77,6 +86,13 @@ export async function meteringOverview(
   }
   return {
     generatedAt: now.toISOString(),
+    alerts: alerts.map((a) => ({
+      key: a.key,
+      message: a.message,
+      since: a.firstSeenAt.toISOString(),
+      lastSeen: a.lastSeenAt.toISOString(),
+      count: a.count,
+    })),
     byStatus: overview.byStatus,
     attention: overview.attention.map((r) => ({
       id: r.id,

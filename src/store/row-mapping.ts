@@ -124,6 +124,8 @@ export interface ReportRow {
   correlation_id: string | null;
   error_code: string | null;
   error_message: string | null;
+  resolved_by?: string | null;
+  resolution_note?: string | null;
   created_at: Time;
   updated_at: Time;
 }
@@ -148,6 +150,8 @@ export function toMeteringReport(r: ReportRow): MeteringReport {
       correlationId: r.correlation_id,
       errorCode: r.error_code,
       errorMessage: r.error_message,
+      resolvedBy: r.resolved_by,
+      resolutionNote: r.resolution_note,
     }),
   };
 }

@@ -22,6 +22,7 @@ export interface Store {
   users: UserDirectoryRepo;
   operations: OperationRepo;
   metering: MeteringRepo;
+  alerts: AlertRepo;
   /**
    * The usage outbox (written with each usage event) read as a queue: what the metering worker consumes directly,
    * or what the relay moves to Service Bus. `maxDeliveries` = Infinity for the relay, whose failures are the bus's.
@@ -234,14 +235,9 @@ export interface UsageRepo {
   topUsers(subscriptionId: string, from: Date, to: Date, limit: number): Promise<UserUsage[]>;
 }
 
-/**
- * The life of one hourly metering bucket (subscription, dimension, hour), which is also its report to the
- * Metering API: Open (accumulating) → InFlight (written before the HTTP call) → Accepted; or Retry (429/5xx/
- * timeout, backing off), Held (the subscription is not active), Expired (too old: its units were carried into a
- * later hour), Conflict (a duplicate with a different quantity: for the operator) or Failed (refused, or out of
- * attempts: for the operator).
- */
-export type MeteringStatus = 'Open' | 'InFlight' | 'Retry' | 'Held' | 'Accepted' | 'Expired' | 'Conflict' | 'Failed';
+import type { MeteringStatus } from '../domain/metering';
+import type { MeteringSettlement } from '../domain/metering-settlement';
+export type { MeteringStatus, MeteringSettlement };
 
 export interface MeteringReport {
   id: number;
@@ -263,6 +259,9 @@ export interface MeteringReport {
   correlationId?: string;
   errorCode?: string;
   errorMessage?: string;
+  /** Resolved: the operator who closed it and their note. */
+  resolvedBy?: string;
+  resolutionNote?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -279,23 +278,21 @@ export interface ConsumeOutcome {
 export interface DueReport {
   id: number;
   dueAt: Date;
+  /** Tried before (retrying, held, or claimed by a worker that died): not worth holding back for a fuller batch. */
+  urgent: boolean;
 }
-
-/** The outcome of one bucket's call. `correlationId` is the one written at claim; `requestId` the call's. */
-export type MeteringSettlement = { id: number; correlationId: string; requestId?: string } & (
-  | { status: 'Accepted'; usageEventId: string; acceptedQuantity: number }
-  | { status: 'Conflict'; usageEventId?: string; acceptedQuantity: number; errorMessage: string }
-  | { status: 'Retry' | 'Held'; nextAttemptAt: Date; errorCode: string; errorMessage: string }
-  | { status: 'Failed'; errorCode: string; errorMessage: string }
-  /** Too old for the API: the bucket's quantity moves into the next open hour at `now`. */
-  | { status: 'Expired'; errorMessage: string }
-);
 
 export interface MeteringOverview {
   byStatus: Partial<Record<MeteringStatus, { reports: number; quantity: number }>>;
-  /** Conflicts, failures and held reports, most recently updated first. */
+  /**
+   * Conflicts, failures and held reports, and retrying ones that failed `attentionAttempts` calls or more, most
+   * recently updated first.
+   */
   attention: MeteringReport[];
 }
+
+/** An operator's action on a bucket; `not-found` / `not-eligible` change nothing. */
+export type MeteringActionOutcome = 'done' | 'not-found' | 'not-eligible';
 
 /** Accepted units of one subscription and dimension on one UTC day (billing periods start at midnight UTC). */
 export interface AcceptedDay {
@@ -308,37 +305,60 @@ export interface AcceptedDay {
 
 export interface MeteringRepo {
   /**
-   * One transaction: each message not consumed before adds its billable units to the Open bucket of its
-   * (subscription, dimension, hour) — or, when that hour was already submitted or is too old to be accepted
-   * (older than `tooOldBefore`), to the next open hour — and is remembered as consumed. Messages with nothing
-   * billable change nothing and need no memory.
+   * One transaction: each message not consumed before adds its billable units to a bucket by the placement rule
+   * (src/domain/metering-placement.ts: its own hour when that hour can still be sent and is open under its plan,
+   * otherwise carried into the current open hour of the subscription's plan now), and is remembered as consumed.
+   * Messages with nothing billable change nothing and need no memory.
    */
   consume(messages: readonly UsageMessage[], now: Date, tooOldBefore: Date): Promise<ConsumeOutcome>;
   /**
    * Buckets ready to submit, by due time: Open ones whose hour ended at or before `closedBefore`, Retry and Held
-   * ones whose next attempt is due, InFlight ones whose lease ran out (all InFlight ones with `reclaimInFlight`:
-   * after a crash they are sent again and settled by the duplicate rule).
+   * ones whose next attempt is due, and InFlight ones whose lease ran out (their worker died or hung). A live lease
+   * is never taken, also not at start-up: another worker may be holding it.
    */
-  listDue(input: { now: Date; closedBefore: Date; reclaimInFlight: boolean; limit: number }): Promise<DueReport[]>;
+  listDue(input: { now: Date; closedBefore: Date; limit: number }): Promise<DueReport[]>;
   /**
-   * Claims buckets still eligible among `ids`: InFlight with a lease until `leaseUntil`, attempts + 1, the
-   * correlation id of the call written — all before the HTTP call is made.
+   * Claims buckets still eligible among `ids` (the same rule as listDue, in one conditional write each): InFlight
+   * with a lease until `leaseUntil` and the correlation id of the call, before the HTTP call is made. Attempts are
+   * not counted here (a crash between claim and answer must not use any up).
    */
   claim(
     ids: readonly number[],
-    input: { now: Date; closedBefore: Date; leaseUntil: Date; reclaimInFlight: boolean; correlationId: string },
+    input: { now: Date; closedBefore: Date; leaseUntil: Date; correlationId: string },
   ): Promise<MeteringReport[]>;
   /**
-   * Records the outcome of calls. Only a bucket still InFlight under the same correlation id is settled (a worker
-   * whose lease ran out and was reclaimed must not settle twice); Expired buckets carry their quantity into the next
-   * open hour at `now`.
+   * Records the outcome of calls (attempts + 1 for each answered or timed-out call). Only a bucket still InFlight
+   * under the same correlation id is settled; Expired buckets carry their quantity by the placement rule at `now`,
+   * or become Failed (`SubscriptionEnded`) when the subscription has ended.
    */
   settle(outcomes: readonly MeteringSettlement[], now: Date): Promise<void>;
+  /** Operator: sends a Failed bucket again at once (it is carried if its hour is too old by then). */
+  resend(id: number, action: { by: string; at: Date; note?: string }): Promise<MeteringActionOutcome>;
+  /** Operator: closes a Failed or Conflict bucket as Resolved, with who and why. */
+  resolve(id: number, action: { by: string; at: Date; note: string }): Promise<MeteringActionOutcome>;
   get(subscriptionId: string, dimension: Dimension, hourStart: Date): Promise<MeteringReport | undefined>;
   list(filter?: { status?: MeteringStatus; subscriptionId?: string }): Promise<MeteringReport[]>;
-  overview(attentionLimit: number): Promise<MeteringOverview>;
+  overview(attentionLimit: number, attentionAttempts: number): Promise<MeteringOverview>;
   /** Accepted units per subscription, dimension and UTC day of the hour, for hours at or after `from`. */
   acceptedByDay(from: Date): Promise<AcceptedDay[]>;
   /** Forgets consumed-message ids older than `before` (redeliveries come within minutes or hours). */
   pruneConsumed(before: Date): Promise<number>;
+}
+
+/** A problem the operator must see while it lasts (e.g. the worker cannot authenticate to the Marketplace). */
+export interface SystemAlert {
+  key: string;
+  message: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  /** How many times it was raised since it was first seen. */
+  count: number;
+}
+
+export interface AlertRepo {
+  /** Raises or refreshes the alert `key` (one row per key while it lasts). */
+  raise(key: string, message: string, at: Date): Promise<void>;
+  /** The problem is gone; false when it was not raised. */
+  clear(key: string, at: Date): Promise<boolean>;
+  active(): Promise<SystemAlert[]>;
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Clock } from '../domain/clock';
+import { MINUTE, SECOND, type Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import { FulfillmentClient } from '../marketplace/fulfillment-client';
 import { openMarketplaceHttp } from '../marketplace/open-marketplace-http';
@@ -12,6 +12,8 @@ import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
 import { MeteringWorker } from './metering-worker';
+
+const CALL_BUDGET_MS = MINUTE;
 
 /**
  * The metering worker with its dependencies from configuration. Given a store and a queue (the bot's, when the
@@ -36,6 +38,10 @@ export async function createMeteringWorker(
     clock: deps.clock,
     logger: deps.logger,
     config: config.worker,
+    // A claim outlives its call: the HTTP layer starts no retry after the budget, and one attempt lasts at most the
+    // timeout, so another worker never takes an hour whose call may still be under way.
+    callBudgetMs: CALL_BUDGET_MS,
+    leaseMs: Math.max(2 * MINUTE, CALL_BUDGET_MS + config.marketplace.requestTimeoutMs + 30 * SECOND),
     onSettled: (report, settlement) =>
       deps.telemetry?.meteringResult({
         subscriptionId: report.subscriptionId,
@@ -43,7 +49,8 @@ export async function createMeteringWorker(
         hourStart: report.hourStart,
         status: settlement.status,
         quantity: report.quantity,
-        attempts: report.attempts,
+        // The claimed report's attempts are those before this call.
+        attempts: report.attempts + (settlement.attempted === false ? 0 : 1),
       }),
     refreshSubscription: async (subscriptionId) => {
       const existing = await store.subscriptions.get(subscriptionId);

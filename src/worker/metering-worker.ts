@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import { DAY, MINUTE, type Clock } from '../domain/clock';
 import { coerceError } from '../domain/errors';
-import { judgeItem, planBatches, retryDelayMs, tooOldBefore } from '../domain/metering';
+import {
+  judgeCallFailure,
+  judgeItem,
+  nextAttemptAt,
+  planBatches,
+  tooOldBefore,
+  type MeteringAlertKey,
+} from '../domain/metering';
 import type { Logger } from '../logger';
 import { MarketplaceApiError } from '../marketplace/marketplace-http';
 import type { MeteringApi } from '../marketplace/metering-client';
@@ -29,24 +36,34 @@ export interface FlushSummary {
 
 /** How many messages one consume transaction takes. */
 const DRAIN_BATCH = 5000;
-/** A claim is ours for this long; after it, another pass (or worker) may send the bucket again. */
-const LEASE_MS = 2 * MINUTE;
+/** A claim is ours for this long; after it, another worker may send the bucket again (settled by the duplicate rule). */
+const DEFAULT_LEASE_MS = 2 * MINUTE;
+/** No new attempt of a call (the HTTP layer's own retries) starts later than this after the claim. */
+const DEFAULT_CALL_BUDGET_MS = MINUTE;
+const ALERT_KEYS: readonly MeteringAlertKey[] = ['metering.auth', 'metering.call-refused'];
 /** Consumed-message memory kept this long (redeliveries come within minutes or hours). */
 const CONSUMED_MEMORY_MS = 3 * DAY;
 
 /**
- * The metering worker (DESIGN.md "Metering"): drains the usage queue into hourly overage buckets, then submits
- * every hour that closed (plus a grace) through the batch API, 25 at a time, and settles each item:
- * Accepted; Duplicate (same quantity: done; another: conflict for the operator); Expired (units carried into
- * the current hour); not active (held, subscription refreshed); refused (failed); 429/5xx/timeouts (retried with
- * capped exponential backoff, then failed). A bucket is InFlight in the store before its HTTP call, so after a
- * crash it is sent again and settled by the duplicate rule: no unit lost, none billed twice.
+ * The metering worker (DESIGN.md "Metering", "Money never silently lost"): drains the usage queue into hourly
+ * overage buckets, then submits every hour that closed (plus a grace) through the batch API, 25 at a time, and
+ * settles each item: Accepted; Duplicate (same quantity: done; another or unknown: conflict for the operator);
+ * Expired (units carried into the current hour); not active (held, subscription refreshed); refused about the item
+ * itself (failed, for the operator, who can re-send or resolve it); anything else — 429/5xx/timeouts/network, a
+ * call answered 401/403 — retried with capped backoff inside the hour's 24-hour window, then carried into the
+ * current open hour: never dropped. Call-level 401/403 also raise an alert that the next answered call clears.
+ *
+ * A bucket is InFlight in the store, under a lease, before its HTTP call: another worker (process or instance)
+ * never takes a live lease, so N workers send each hour once; after a crash the bucket is sent again once its lease
+ * runs out and is settled by the duplicate rule. Attempts are counted when a call ends, not at claim.
  */
 export class MeteringWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastPrune = 0;
+  /** Alerts this worker raised and has not seen cleared. */
+  private readonly alerting = new Set<MeteringAlertKey>();
 
   constructor(
     private readonly deps: {
@@ -60,6 +77,10 @@ export class MeteringWorker {
       refreshSubscription?: (subscriptionId: string) => Promise<void>;
       /** One report settled (telemetry). */
       onSettled?: (report: MeteringReport, settlement: MeteringSettlement) => void;
+      /** How long a claim is ours (default 2 min); must outlast `callBudgetMs` plus one call's timeout. */
+      leaseMs?: number;
+      /** The HTTP layer starts no retry later than this after the claim (default 1 min). */
+      callBudgetMs?: number;
     },
   ) {}
 
@@ -94,10 +115,10 @@ export class MeteringWorker {
   }
 
   /**
-   * Submits due hours. `flushAll` sends a last partial batch at once (otherwise it may wait for more hours);
-   * `reclaimInFlight` re-sends every InFlight bucket (after a crash) instead of only those whose lease ran out.
+   * Submits due hours. `flushAll` sends a last partial batch at once (otherwise it may wait for more hours). InFlight
+   * buckets are sent again only once their lease ran out: a live one may belong to another worker.
    */
-  async flush(options: { flushAll: boolean; reclaimInFlight: boolean }): Promise<FlushSummary> {
+  async flush(options: { flushAll: boolean }): Promise<FlushSummary> {
     const summary: FlushSummary = {
       calls: 0,
       submitted: 0,
@@ -110,25 +131,14 @@ export class MeteringWorker {
     };
     const now = this.deps.clock.now();
     const closedBefore = new Date(now.getTime() - this.deps.config.graceMs);
-    const due = await this.deps.store.metering.listDue({
-      now,
-      closedBefore,
-      reclaimInFlight: options.reclaimInFlight,
-      limit: 1_000_000,
-    });
+    const due = await this.deps.store.metering.listDue({ now, closedBefore, limit: 1_000_000 });
     const batches = planBatches(due, now, { flushAll: options.flushAll, maxWaitMs: this.deps.config.maxBatchWaitMs });
     const toRefresh = new Set<string>();
     for (const batch of batches) {
       const correlationId = randomUUID();
       const claimed = await this.deps.store.metering.claim(
         batch.map((d) => d.id),
-        {
-          now,
-          closedBefore,
-          leaseUntil: new Date(now.getTime() + LEASE_MS),
-          reclaimInFlight: options.reclaimInFlight,
-          correlationId,
-        },
+        { now, closedBefore, leaseUntil: new Date(now.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)), correlationId },
       );
       if (claimed.length === 0) continue;
       const settlements = await this.submit(claimed, correlationId, now, summary);
@@ -161,7 +171,7 @@ export class MeteringWorker {
     const oldest = tooOldBefore(now).getTime();
     const sendable = claimed.filter((r) => {
       if (r.hourStart.getTime() >= oldest) return true;
-      settlements.push({ id: r.id, correlationId, status: 'Expired', errorMessage: 'hour too old to report' });
+      settlements.push({ id: r.id, correlationId, attempted: false, status: 'Expired', errorMessage: 'hour too old to report' });
       summary.expired += 1;
       return false;
     });
@@ -178,35 +188,25 @@ export class MeteringWorker {
           effectiveStartTime: r.hourStart.toISOString(),
           planId: r.planId,
         })),
-        { correlationId },
+        { correlationId, deadline: Date.now() + (this.deps.callBudgetMs ?? DEFAULT_CALL_BUDGET_MS) },
       );
     } catch (thrown) {
-      // The whole call failed (429/5xx/timeout after the client's own retries, or refused): each report retries.
+      // The whole call failed (after the HTTP layer's own retries): it says nothing about the items, which retry.
       const error = thrown instanceof MarketplaceApiError ? thrown : undefined;
-      const code = error?.apiCode ?? (error?.status ? `HTTP ${error.status}` : 'NetworkError');
+      const failure = judgeCallFailure(error?.status);
+      const code = error?.apiCode ? `${failure.code} ${error.apiCode}` : failure.code;
       const message = coerceError(thrown).message.slice(0, 500);
-      const retryable = error ? error.retryable : true;
-      for (const r of sendable)
-        settlements.push(this.retryOrFail(r, correlationId, now, code, message, retryable, error?.requestId, summary));
-      this.deps.logger.warn({ correlationId, code, reports: sendable.length }, 'metering call failed');
+      for (const r of sendable) settlements.push(this.retry(r, correlationId, now, code, message, error?.requestId, summary));
+      this.deps.logger.warn({ correlationId, code, reports: sendable.length }, 'metering call failed; its hours will be retried');
+      if (failure.alert) await this.raise(failure.alert, `${message} (the worker keeps retrying)`, now);
       return settlements;
     }
+    await this.clearAlerts(now);
     const requestId = answer.requestId;
     sendable.forEach((r, i) => {
       const item = answer.items[i];
       if (!item) {
-        settlements.push(
-          this.retryOrFail(
-            r,
-            correlationId,
-            now,
-            'MissingItem',
-            'the answer did not mention this event',
-            true,
-            requestId,
-            summary,
-          ),
-        );
+        settlements.push(this.retry(r, correlationId, now, 'MissingItem', 'the answer did not mention this event', requestId, summary));
         return;
       }
       const verdict = judgeItem(item, r.quantity);
@@ -237,7 +237,7 @@ export class MeteringWorker {
             ...base,
             status: 'Conflict',
             ...(verdict.usageEventId ? { usageEventId: verdict.usageEventId } : {}),
-            acceptedQuantity: verdict.acceptedQuantity,
+            ...(verdict.acceptedQuantity !== undefined ? { acceptedQuantity: verdict.acceptedQuantity } : {}),
             errorMessage: verdict.message,
           });
           break;
@@ -250,7 +250,9 @@ export class MeteringWorker {
           settlements.push({
             ...base,
             status: 'Held',
-            nextAttemptAt: new Date(now.getTime() + this.deps.config.holdRetryMs),
+            nextAttemptAt: new Date(
+              Math.min(now.getTime() + this.deps.config.holdRetryMs, nextAttemptAt(r.hourStart, r.attempts + 1, now).getTime()),
+            ),
             errorCode: verdict.code,
             errorMessage: verdict.message,
           });
@@ -264,66 +266,73 @@ export class MeteringWorker {
           settlements.push({ ...base, status: 'Failed', errorCode: verdict.code, errorMessage: verdict.message });
           break;
         case 'Retry':
-          settlements.push(this.retryOrFail(r, correlationId, now, verdict.code, verdict.message, true, requestId, summary));
+          settlements.push(this.retry(r, correlationId, now, verdict.code, verdict.message, requestId, summary));
       }
     });
     return settlements;
   }
 
-  private retryOrFail(
+  /** Tried again after a capped backoff, and once more before the hour's window closes; then carried (never failed). */
+  private retry(
     report: MeteringReport,
     correlationId: string,
     now: Date,
     code: string,
     message: string,
-    retryable: boolean,
     requestId: string | undefined,
     summary: FlushSummary,
   ): MeteringSettlement {
-    const base = { id: report.id, correlationId, ...(requestId ? { requestId } : {}) };
-    if (!retryable || report.attempts >= this.deps.config.maxAttempts) {
-      summary.failed += 1;
-      this.deps.logger.error(
-        {
-          subscriptionId: report.subscriptionId,
-          dimension: report.dimension,
-          hour: report.hourStart,
-          attempts: report.attempts,
-          code,
-        },
-        'metering report failed',
-      );
-      return { ...base, status: 'Failed', errorCode: code, errorMessage: message };
-    }
     summary.retries += 1;
+    if (report.attempts + 1 === this.deps.config.maxAttempts)
+      this.deps.logger.error(
+        { subscriptionId: report.subscriptionId, dimension: report.dimension, hour: report.hourStart, attempts: report.attempts + 1, code },
+        'metering hour still failing; it keeps retrying and is carried before it expires',
+      );
     return {
-      ...base,
+      id: report.id,
+      correlationId,
+      ...(requestId ? { requestId } : {}),
       status: 'Retry',
-      nextAttemptAt: new Date(now.getTime() + retryDelayMs(report.attempts)),
+      nextAttemptAt: nextAttemptAt(report.hourStart, report.attempts + 1, now),
       errorCode: code,
       errorMessage: message,
     };
   }
 
-  /** `npm run worker -- --once`: drain, send every due hour (partial batches too, in-flight ones again), return. */
+  private async raise(key: MeteringAlertKey, message: string, now: Date): Promise<void> {
+    if (!this.alerting.has(key)) this.deps.logger.error({ alert: key, err: message }, 'metering alert raised');
+    this.alerting.add(key);
+    await this.deps.store.alerts.raise(key, message, now);
+  }
+
+  /** An answered call: the call-level problems are over (also those another worker raised). */
+  private async clearAlerts(now: Date): Promise<void> {
+    for (const key of ALERT_KEYS) {
+      const cleared = await this.deps.store.alerts.clear(key, now);
+      if (cleared || this.alerting.delete(key)) this.deps.logger.info({ alert: key }, 'metering alert cleared');
+    }
+  }
+
+  /** `npm run worker -- --once`: drain, send every due hour (partial batches too), return. */
   async runOnce(): Promise<{ drain: DrainSummary; flush: FlushSummary }> {
     const drain = await this.drain();
-    const flush = await this.flush({ flushAll: true, reclaimInFlight: true });
+    const flush = await this.flush({ flushAll: true });
     return { drain, flush };
   }
 
-  /** Runs until `stop()`: the first pass re-sends what a crash left in flight, later ones only expired leases. */
+  /**
+   * Runs until `stop()`, one pass every poll interval. Its timer holds the process (a worker of its own must not
+   * exit after one pass); `stop()` ends the wait at once.
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
     this.loop = (async () => {
-      let first = true;
       let failures = 0;
       while (this.running) {
         try {
           await this.drain();
-          await this.flush({ flushAll: false, reclaimInFlight: first });
-          first = false;
+          await this.flush({ flushAll: false });
           failures = 0;
           await this.pruneNowAndThen();
         } catch (thrown) {
@@ -335,7 +344,6 @@ export class MeteringWorker {
         const wait = Math.min(15 * MINUTE, this.deps.config.pollMs * 2 ** failures);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
-          timer.unref();
           this.wake = () => {
             clearTimeout(timer);
             resolve();

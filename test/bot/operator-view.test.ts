@@ -36,7 +36,6 @@ describe('operator view of metering', () => {
     const due = await app.store.metering.listDue({
       now,
       closedBefore: new Date(now.getTime() - 300_000),
-      reclaimInFlight: false,
       limit: 10,
     });
     const claimed = await app.store.metering.claim(
@@ -45,7 +44,6 @@ describe('operator view of metering', () => {
         now,
         closedBefore: new Date(now.getTime() - 300_000),
         leaseUntil: new Date(now.getTime() + 60_000),
-        reclaimInFlight: false,
         correlationId: 'c',
       },
     );

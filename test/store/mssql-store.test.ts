@@ -55,12 +55,15 @@ describe('Azure SQL migrations (no server needed)', () => {
   });
 
   it('fills in the schema and leaves no variable behind', () => {
+    const all: string[] = [];
     for (const m of loadMigrations()) {
       const batches = splitBatches(forSchema(m.sql, '[t_1]'));
       expect(batches.length).toBeGreaterThan(0);
       for (const b of batches) expect(b).not.toContain('$(');
-      expect(batches.join('\n')).toContain('CREATE TABLE [t_1].usage_events');
+      all.push(...batches);
     }
+    expect(all.join('\n')).toContain('CREATE TABLE [t_1].usage_events');
+    expect(all.join('\n')).toContain('ALTER TABLE [t_1].metered_usage_reports');
   });
 
   it('keeps every table and column of the embedded schema, under the same names', () => {
@@ -367,8 +370,8 @@ describe('Azure SQL statements (no server needed)', () => {
       periodStart: at.toISOString(),
     };
     await metering.consume([message, { ...message, usageEventId: 'e2', billable: 0 }], at, new Date(at.getTime() - 3_600_000));
-    await metering.listDue({ now: at, closedBefore: at, reclaimInFlight: true, limit: 10 });
-    await metering.claim([1, 2], { now: at, closedBefore: at, leaseUntil: at, reclaimInFlight: false, correlationId: 'c' });
+    await metering.listDue({ now: at, closedBefore: at, limit: 10 });
+    await metering.claim([1, 2], { now: at, closedBefore: at, leaseUntil: at, correlationId: 'c' });
     await metering.settle(
       [
         { id: 1, correlationId: 'c', status: 'Expired', errorMessage: 'old' },
@@ -380,7 +383,9 @@ describe('Azure SQL statements (no server needed)', () => {
     await metering.get('s', 'messages', at);
     await metering.list();
     await metering.list({ status: 'Open', subscriptionId: 's' });
-    await metering.overview(5);
+    await metering.overview(5, 8);
+    await metering.resend(1, { by: "op", at });
+    await metering.resolve(1, { by: "op", at, note: "n" });
     await metering.acceptedByDay(at);
     await metering.pruneConsumed(at);
     const queue = new MssqlOutboxQueue(db, { clock: { now: () => at } });

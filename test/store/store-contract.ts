@@ -293,26 +293,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         periodStart: '2026-03-01T00:00:00.000Z',
         ...fields,
       });
-      const claimAll = async (at = now, reclaim = false) => {
-        const due = await store.metering.listDue({
-          now: at,
-          closedBefore: new Date(at.getTime() - 5 * 60_000),
-          reclaimInFlight: reclaim,
-          limit: 1000,
-        });
+      const claimAll = async (at = now, correlationId = 'c-1') => {
+        const due = await store.metering.listDue({ now: at, closedBefore: new Date(at.getTime() - 5 * 60_000), limit: 1000 });
         return store.metering.claim(
           due.map((d) => d.id),
           {
             now: at,
             closedBefore: new Date(at.getTime() - 5 * 60_000),
             leaseUntil: new Date(at.getTime() + 120_000),
-            reclaimInFlight: reclaim,
-            correlationId: 'c-1',
+            correlationId,
           },
         );
       };
 
-      it('adds billable units to hourly buckets, ignores redelivered and unbillable messages, keeps the latest plan', async () => {
+      it('adds billable units to hourly buckets, ignores redelivered and unbillable messages, never mixes plans in an hour', async () => {
         const a = msg({ billable: 2, occurredAt: new Date(hour(0).getTime() + 60_000).toISOString() });
         const out = await store.metering.consume(
           [
@@ -324,15 +318,32 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           now,
           tooOld,
         );
-        expect(out).toEqual({ consumed: 4, duplicates: 0, carriedUnits: 0 });
+        // The enterprise units of hour 0 cannot join its business bucket: they go to the first hour open to their plan.
+        expect(out).toEqual({ consumed: 4, duplicates: 0, carriedUnits: 3 });
         expect(await store.metering.consume([a], now, tooOld)).toEqual({ consumed: 0, duplicates: 1, carriedUnits: 0 });
         expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({
-          quantity: 5,
+          quantity: 2,
           status: 'Open',
-          planId: 'enterprise',
+          planId: 'business',
           attempts: 0,
         });
-        expect(await store.metering.get('sub-m', 'messages', hour(1))).toMatchObject({ quantity: 1 });
+        expect(await store.metering.get('sub-m', 'messages', hour(1))).toMatchObject({ quantity: 1, planId: 'business' });
+        expect(await store.metering.get('sub-m', 'messages', hour(3))).toMatchObject({ quantity: 3, planId: 'enterprise' });
+      });
+
+      it('carries late units under the plan the subscription has now, never rewriting the plan of an hour', async () => {
+        const sub = await seedSubscription(store, { tenantId: 'tenant-plan', planId: 'enterprise' });
+        await store.metering.consume([msg({ subscriptionId: sub.id, billable: 4, planId: 'enterprise', occurredAt: hour(3).toISOString() })], now, tooOld);
+        await store.metering.consume([msg({ subscriptionId: sub.id, billable: 2 })], now, tooOld);
+        await claimAll();
+        // A business unit of hour 0 arrives after hour 0 was sent: hour 3 is open, but under enterprise (the plan now).
+        const late = await store.metering.consume([msg({ subscriptionId: sub.id, billable: 5 })], now, tooOld);
+        expect(late.carriedUnits).toBe(5);
+        expect(await store.metering.get(sub.id, 'messages', hour(0))).toMatchObject({ quantity: 2, planId: 'business', status: 'InFlight' });
+        expect(await store.metering.get(sub.id, 'messages', hour(3))).toMatchObject({ quantity: 9, planId: 'enterprise', status: 'Open' });
+        // Units of the current hour under the old plan, while the hour is open under the new one: into it, under the new.
+        await store.metering.consume([msg({ subscriptionId: sub.id, billable: 1, occurredAt: hour(3).toISOString() })], now, tooOld);
+        expect(await store.metering.get(sub.id, 'messages', hour(3))).toMatchObject({ quantity: 10, planId: 'enterprise' });
       });
 
       it('lists and claims only closed hours (after the grace), oldest first, and claims once', async () => {
@@ -343,22 +354,18 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         );
         // At 13:03 hour 12 closed less than 5 minutes ago.
         const early = new Date(now.getTime() + 3 * 60_000);
-        const due = await store.metering.listDue({
-          now: early,
-          closedBefore: new Date(early.getTime() - 5 * 60_000),
-          reclaimInFlight: false,
-          limit: 10,
-        });
-        expect(due).toHaveLength(1);
+        const due = await store.metering.listDue({ now: early, closedBefore: new Date(early.getTime() - 5 * 60_000), limit: 10 });
+        expect(due).toEqual([expect.objectContaining({ urgent: false })]);
         const claimed = await claimAll(hour(3.1));
+        // Attempts count calls that ended, not claims: a worker that dies after claiming uses none up.
         expect(claimed.map((r) => [r.hourStart.toISOString(), r.status, r.attempts, r.correlationId])).toEqual([
-          [hour(0).toISOString(), 'InFlight', 1, 'c-1'],
-          [hour(2).toISOString(), 'InFlight', 1, 'c-1'],
+          [hour(0).toISOString(), 'InFlight', 0, 'c-1'],
+          [hour(2).toISOString(), 'InFlight', 0, 'c-1'],
         ]);
         expect(await claimAll(hour(3.1))).toEqual([]);
       });
 
-      it('never changes a submitted hour: late usage goes into the next open hour', async () => {
+      it('never changes a submitted hour: late usage goes into the current open hour', async () => {
         await store.metering.consume([msg({ billable: 4 })], now, tooOld);
         await claimAll();
         const late = await store.metering.consume(
@@ -368,7 +375,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         );
         expect(late.carriedUnits).toBe(2);
         expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({ quantity: 4, status: 'InFlight' });
-        expect(await store.metering.get('sub-m', 'messages', hour(1))).toMatchObject({ quantity: 3, status: 'Open' });
+        expect(await store.metering.get('sub-m', 'messages', hour(1))).toMatchObject({ quantity: 1, status: 'Open' });
+        expect(await store.metering.get('sub-m', 'messages', hour(3))).toMatchObject({ quantity: 2, status: 'Open' });
       });
 
       it('puts usage of hours too old to report into the current hour', async () => {
@@ -411,29 +419,115 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         });
       });
 
-      it('retries after the backoff, re-sends InFlight buckets after their lease (or at once after a crash)', async () => {
+      it('never takes a live lease; re-sends an InFlight bucket once its lease ran out; retries after the backoff', async () => {
         await store.metering.consume([msg({ billable: 4 })], now, tooOld);
         const [report] = await claimAll();
-        expect(await claimAll(new Date(now.getTime() + 60_000))).toEqual([]);
-        expect(await claimAll(new Date(now.getTime() + 60_000), true)).toHaveLength(1);
-        const [again] = await claimAll(new Date(now.getTime() + 10 * 60_000));
-        expect(again).toMatchObject({ id: report!.id, attempts: 3 });
+        // Another worker, now or at its start-up, does not see a bucket whose lease is live.
+        expect(await store.metering.listDue({ now: new Date(now.getTime() + 60_000), closedBefore: now, limit: 10 })).toEqual([]);
+        expect(await claimAll(new Date(now.getTime() + 60_000), 'c-2')).toEqual([]);
+        // The lease ran out (its worker died): due at once, urgent, and claimed by one worker only.
+        const afterLease = new Date(now.getTime() + 120_000);
+        expect(await store.metering.listDue({ now: afterLease, closedBefore: now, limit: 10 })).toEqual([
+          expect.objectContaining({ id: report!.id, urgent: true }),
+        ]);
+        const [again] = await claimAll(afterLease, 'c-2');
+        expect(again).toMatchObject({ id: report!.id, attempts: 0, correlationId: 'c-2' });
+        expect(await claimAll(afterLease, 'c-3')).toEqual([]);
+        // The first worker's late answer no longer settles it.
+        await store.metering.settle(
+          [{ id: report!.id, correlationId: 'c-1', status: 'Accepted', usageEventId: 'x', acceptedQuantity: 4 }],
+          afterLease,
+        );
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({ status: 'InFlight', correlationId: 'c-2' });
         const retryAt = new Date(now.getTime() + 20 * 60_000);
         await store.metering.settle(
           [
             {
               id: report!.id,
-              correlationId: 'c-1',
+              correlationId: 'c-2',
               status: 'Retry',
               nextAttemptAt: retryAt,
               errorCode: 'HTTP 503',
               errorMessage: 'busy',
             },
           ],
-          now,
+          afterLease,
         );
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({ status: 'Retry', attempts: 1 });
         expect(await claimAll(new Date(retryAt.getTime() - 1))).toEqual([]);
         expect(await claimAll(retryAt)).toHaveLength(1);
+      });
+
+      it('counts no attempt for an hour found too old before any call', async () => {
+        await store.metering.consume([msg({ billable: 3 })], now, tooOld);
+        const [report] = await claimAll();
+        await store.metering.settle(
+          [{ id: report!.id, correlationId: 'c-1', attempted: false, status: 'Expired', errorMessage: 'too old' }],
+          hour(30),
+        );
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({ status: 'Expired', attempts: 0 });
+      });
+
+      it('does not carry the units of an expired hour once the subscription has ended: they go to the operator', async () => {
+        const sub = await seedSubscription(store, { tenantId: 'tenant-ended', status: 'Unsubscribed' });
+        await store.metering.consume([msg({ subscriptionId: sub.id, billable: 6 })], now, tooOld);
+        const [report] = await claimAll();
+        await store.metering.settle([{ id: report!.id, correlationId: 'c-1', status: 'Expired', errorMessage: 'expired' }], hour(30));
+        expect(await store.metering.get(sub.id, 'messages', hour(0))).toMatchObject({
+          status: 'Failed',
+          errorCode: 'SubscriptionEnded',
+          errorMessage: expect.stringContaining('6 units can no longer be billed'),
+        });
+        expect(await store.metering.get(sub.id, 'messages', hour(30))).toBeUndefined();
+        expect((await store.metering.overview(10, 8)).attention.map((r) => r.id)).toEqual([report!.id]);
+      });
+
+      it('lets an operator re-send a failed hour or resolve a failed or conflicting one, with who and why', async () => {
+        await store.metering.consume(
+          [msg({ billable: 2 }), msg({ billable: 3, dimension: 'premium_messages' })],
+          now,
+          tooOld,
+        );
+        const claimed = await claimAll();
+        const [failed, conflict] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
+        await store.metering.settle(
+          [
+            { id: failed.id, correlationId: 'c-1', status: 'Failed', errorCode: 'InvalidDimension', errorMessage: 'no such dimension' },
+            { id: conflict.id, correlationId: 'c-1', status: 'Conflict', errorMessage: 'holds another quantity' },
+          ],
+          now,
+        );
+        const at = hour(4);
+        expect(await store.metering.resend(conflict.id, { by: 'op-1', at })).toBe('not-eligible');
+        expect(await store.metering.resend(999_999, { by: 'op-1', at })).toBe('not-found');
+        expect(await store.metering.resend(failed.id, { by: 'op-1', at, note: 'dimension added in Partner Center' })).toBe('done');
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({
+          status: 'Retry',
+          nextAttemptAt: at,
+          resolvedBy: 'op-1',
+          resolutionNote: 'dimension added in Partner Center',
+        });
+        expect((await claimAll(at)).map((r) => r.id)).toEqual([failed.id]);
+        expect(await store.metering.resolve(conflict.id, { by: 'op-2', at, note: 'checked with Microsoft support' })).toBe('done');
+        expect(await store.metering.get('sub-m', 'premium_messages', hour(0))).toMatchObject({
+          status: 'Resolved',
+          resolvedBy: 'op-2',
+          resolutionNote: 'checked with Microsoft support',
+        });
+        expect(await store.metering.resolve(conflict.id, { by: 'op-2', at, note: 'again' })).toBe('not-eligible');
+        expect((await store.metering.overview(10, 8)).attention).toEqual([]);
+      });
+
+      it('keeps alerts while they last, one per key, and clears them', async () => {
+        const t = hour(5);
+        await store.alerts.raise('metering.auth', 'HTTP 403', t);
+        await store.alerts.raise('metering.auth', 'HTTP 401', new Date(t.getTime() + 60_000));
+        expect(await store.alerts.active()).toEqual([
+          { key: 'metering.auth', message: 'HTTP 401', firstSeenAt: t, lastSeenAt: new Date(t.getTime() + 60_000), count: 2 },
+        ]);
+        expect(await store.alerts.clear('metering.auth', t)).toBe(true);
+        expect(await store.alerts.clear('metering.auth', t)).toBe(false);
+        expect(await store.alerts.active()).toEqual([]);
       });
 
       it('carries an expired bucket into the current hour and keeps a trace', async () => {
@@ -476,7 +570,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           ),
           now,
         );
-        const overview = await store.metering.overview(10);
+        const overview = await store.metering.overview(10, 8);
         expect(overview.byStatus).toEqual({ Accepted: { reports: 2, quantity: 6 }, Conflict: { reports: 1, quantity: 1 } });
         expect(overview.attention.map((r) => r.subscriptionId)).toEqual(['sub-n']);
         expect(await store.metering.acceptedByDay(new Date('2026-03-01T00:00:00Z'))).toEqual([
@@ -484,6 +578,21 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           { subscriptionId: 'sub-m', dimension: 'premium_messages', day: '2026-03-10', quantity: 2 },
         ]);
         expect(await store.metering.list({ status: 'Conflict' })).toHaveLength(1);
+      });
+
+      it('shows retrying hours in the attention list once they failed often enough', async () => {
+        await store.metering.consume([msg({ billable: 4 })], now, tooOld);
+        let at = now;
+        for (let i = 1; i <= 3; i++) {
+          const [r] = await claimAll(at, `c-${i}`);
+          at = new Date(at.getTime() + 60_000);
+          await store.metering.settle(
+            [{ id: r!.id, correlationId: `c-${i}`, status: 'Retry', nextAttemptAt: at, errorCode: 'HTTP 503', errorMessage: 'busy' }],
+            at,
+          );
+        }
+        expect((await store.metering.overview(10, 4)).attention).toEqual([]);
+        expect((await store.metering.overview(10, 3)).attention).toEqual([expect.objectContaining({ status: 'Retry', attempts: 3 })]);
       });
 
       it('forgets consumed ids after a while', async () => {

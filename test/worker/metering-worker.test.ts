@@ -165,9 +165,9 @@ describe('metering worker against the Marketplace emulator', () => {
       await h.turn(s, at('01:10'));
       clock.set(at('02:06'));
       await h.worker.drain();
-      expect((await h.worker.flush({ flushAll: false, reclaimInFlight: false })).calls).toBe(0);
+      expect((await h.worker.flush({ flushAll: false })).calls).toBe(0);
       clock.set(at('03:07'));
-      expect((await h.worker.flush({ flushAll: false, reclaimInFlight: false })).calls).toBe(1);
+      expect((await h.worker.flush({ flushAll: false })).calls).toBe(1);
     });
   });
 
@@ -216,7 +216,7 @@ describe('metering worker against the Marketplace emulator', () => {
         acceptedQuantity: 7,
         errorMessage: expect.stringContaining('holds 7'),
       });
-      expect((await h.store.metering.overview(10)).attention.map((r) => r.id)).toEqual([report!.id]);
+      expect((await h.store.metering.overview(10, 8)).attention.map((r) => r.id)).toEqual([report!.id]);
     });
   });
 
@@ -258,6 +258,142 @@ describe('metering worker against the Marketplace emulator', () => {
     await h.emulator.trigger(s.id, 'Reinstate').catch(() => undefined);
     await runAt(at('02:40'));
     expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
+  });
+});
+
+describe('metering worker: no unit dropped while it can still be billed', () => {
+  let clock: FakeClock;
+  let h: MeteringHarness;
+  const DOWN = { status: 503, code: 'ServiceUnavailable', message: 'The service is unavailable.' };
+  const FORBIDDEN = {
+    status: 403,
+    code: 'Forbidden',
+    message: 'The subscription was published with a different Azure AD App ID.',
+  };
+
+  beforeEach(async () => {
+    clock = new FakeClock(at('00:30'));
+    h = await startMeteringHarness(clock);
+  });
+  afterEach(() => h.close());
+
+  const runAt = async (time: Date) => {
+    clock.set(time);
+    return h.worker.runOnce();
+  };
+
+  /** A subscription with 2 units of overage in hour 01:00. */
+  async function twoUnitsInHourOne(): Promise<Subscription> {
+    const s = await h.subscribe('business', 'tenant-a');
+    await h.priorUsage(s, 'messages', 5000, at('00:40'));
+    await h.turn(s, at('01:10'));
+    await h.turn(s, at('01:20'));
+    return s;
+  }
+
+  /** Runs a pass every `stepMinutes` from `from` while `until` has not come. */
+  async function passes(from: Date, until: Date, stepMinutes: number): Promise<number> {
+    let n = 0;
+    for (let t = from.getTime(); t < until.getTime(); t += stepMinutes * MINUTE, n++) {
+      clock.set(new Date(t));
+      await h.worker.runOnce();
+    }
+    return n;
+  }
+
+  it('keeps retrying through an outage far longer than any retry budget, then bills every unit', async () => {
+    const s = await twoUnitsInHourOne();
+    h.emulator.configure({ outage: DOWN });
+    // Three hours down, a pass every 10 minutes: the old budget of 8 attempts would have failed the hour.
+    await passes(at('02:06'), at('05:06'), 10);
+    const [report] = await h.store.metering.list({ subscriptionId: s.id });
+    expect(report).toMatchObject({ status: 'Retry', errorCode: 'HTTP 503 ServiceUnavailable' });
+    expect(report!.attempts).toBeGreaterThan(8);
+    expect(await h.store.metering.list({ status: 'Failed' })).toEqual([]);
+    // Long retries show to the operator without ending anything.
+    expect((await h.store.metering.overview(10, 8)).attention.map((r) => r.id)).toEqual([report!.id]);
+    h.emulator.configure({ outage: undefined });
+    await passes(at('05:36'), at('06:06'), 10);
+    expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
+  });
+
+  it('carries the units of an hour that could not be sent for 24 hours into a current hour, billed once back up', async () => {
+    const s = await twoUnitsInHourOne();
+    h.emulator.configure({ outage: DOWN });
+    await passes(at('02:06'), at('04:00', '2026-03-11'), 30);
+    const reports = await h.store.metering.list({ subscriptionId: s.id });
+    expect(reports.map((r) => [r.hourStart.toISOString().slice(0, 16), r.status, r.quantity])).toEqual([
+      ['2026-03-10T01:00', 'Expired', 2],
+      ['2026-03-11T00:00', 'Retry', 2],
+    ]);
+    h.emulator.configure({ outage: undefined });
+    await passes(at('04:06', '2026-03-11'), at('05:06', '2026-03-11'), 20);
+    expect(h.emulator.acceptedUsage().map((u) => [u.effectiveStartTime.slice(0, 16), u.quantity])).toEqual([
+      ['2026-03-11T00:00', 2],
+    ]);
+  });
+
+  it('treats 403 on the call as our credentials broken for now: retries, raises an alert, clears it when calls work again', async () => {
+    const s = await twoUnitsInHourOne();
+    h.emulator.configure({ outage: FORBIDDEN });
+    expect((await runAt(at('02:06'))).flush).toMatchObject({ calls: 1, retries: 1, failed: 0 });
+    expect(await h.store.alerts.active()).toEqual([
+      expect.objectContaining({ key: 'metering.auth', message: expect.stringContaining('HTTP 403') }),
+    ]);
+    await runAt(at('02:36'));
+    expect((await h.store.alerts.active())[0]).toMatchObject({ key: 'metering.auth', count: 2 });
+    expect((await h.store.metering.list({ subscriptionId: s.id }))[0]).toMatchObject({ status: 'Retry', attempts: 2 });
+    h.emulator.configure({ outage: undefined });
+    await runAt(at('03:36'));
+    expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
+    expect(await h.store.alerts.active()).toEqual([]);
+  });
+
+  it('uses up no attempt when a worker dies between claim and answer, and re-sends once the lease ran out', async () => {
+    const s = await twoUnitsInHourOne();
+    clock.set(at('02:06'));
+    await h.worker.drain();
+    const [bucket] = await h.store.metering.list({ subscriptionId: s.id });
+    // Ten workers in a row claim the hour and die before any answer.
+    for (let i = 0; i < 10; i++) {
+      const now = new Date(at('02:06').getTime() + i * 3 * MINUTE);
+      const claimed = await h.store.metering.claim([bucket!.id], {
+        now,
+        closedBefore: new Date(now.getTime() - 5 * MINUTE),
+        leaseUntil: new Date(now.getTime() + 2 * MINUTE),
+        correlationId: `dead-${i}`,
+      });
+      expect(claimed).toHaveLength(1);
+    }
+    // The last lease ends at 02:35; before that nobody takes it, after it the next pass sends it at once.
+    clock.set(at('02:34'));
+    expect((await h.worker.flush({ flushAll: false })).calls).toBe(0);
+    h.emulator.configure({ outage: DOWN });
+    for (const t of ['02:36', '03:06', '03:36']) await runAt(at(t));
+    h.emulator.configure({ outage: undefined });
+    clock.set(at('04:06'));
+    expect((await h.worker.flush({ flushAll: false })).accepted).toBe(1);
+    expect((await h.store.metering.list({ subscriptionId: s.id }))[0]).toMatchObject({ status: 'Accepted', attempts: 4 });
+    expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
+  });
+
+  it('carries late units after a plan change under the plan of now, never rewriting the plan of a sent hour', async () => {
+    const s = await h.subscribe('business', 'tenant-a');
+    await h.priorUsage(s, 'premium_messages', 500, at('00:40'));
+    await h.turn(s, at('01:10'), 2500);
+    await runAt(at('02:06'));
+    clock.set(at('02:30'));
+    await h.fulfillment.changePlan(s.id, 'enterprise');
+    await h.store.subscriptions.upsert({ ...s, planId: 'enterprise' });
+    // A premium unit of 01:50 under business reaches the worker only now: hour 01:00 was sent under business.
+    await h.priorUsage(s, 'premium_messages', 1, at('01:50'));
+    await runAt(at('03:06'));
+    await runAt(at('04:06'));
+    expect(h.emulator.acceptedUsage().map((u) => [u.effectiveStartTime.slice(11, 16), u.planId, u.quantity])).toEqual([
+      ['01:00', 'business', 1],
+      ['03:00', 'enterprise', 1],
+    ]);
+    expect(await h.store.metering.list({ status: 'Failed' })).toEqual([]);
   });
 });
 

@@ -22,6 +22,12 @@ export function meteringCard(view: MeteringOverviewView): AdaptiveCard {
   return adaptiveCard([
     title('Metering'),
     note(`As of ${view.generatedAt.slice(0, 16).replace('T', ' ')} UTC`),
+    ...(view.alerts.length
+      ? [
+          title('Alerts'),
+          facts(view.alerts.map((a) => [`${a.key} since ${hour(new Date(a.since))}`, `${a.message} (${formatNumber(a.count)}×)`] as const)),
+        ]
+      : []),
     statuses.length ? facts(statuses) : paragraph('Nothing metered yet.'),
     title('Needs attention'),
     view.attention.length
@@ -31,12 +37,17 @@ export function meteringCard(view: MeteringOverviewView): AdaptiveCard {
             .map(
               (r) =>
                 [
-                  `${r.status} · ${hour(r.hourStart)}`,
+                  `#${r.id} ${r.status} · ${hour(r.hourStart)}`,
                   `${r.subscriptionId} ${r.dimension}: ${formatNumber(r.quantity)}${r.acceptedQuantity !== undefined ? ` (Marketplace holds ${formatNumber(r.acceptedQuantity)})` : ''}${r.errorCode ? ` · ${r.errorCode}` : ''}`,
                 ] as const,
             ),
         )
       : paragraph('No conflicts, failures or held reports.'),
+    ...(view.attention.length
+      ? [note(
+          'Re-send a failed hour: "/metering resend" and its number. Close a failed or conflicting one: "/metering resolve", its number and a note.',
+        )]
+      : []),
     title('Billed this period'),
     billed.length
       ? facts(

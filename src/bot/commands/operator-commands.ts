@@ -15,23 +15,38 @@ export const OPERATOR_COMMANDS = {
 
 export type OperatorCommandName = keyof typeof OPERATOR_COMMANDS;
 
+/** `/metering resend 12 [note]`, `/metering resolve 12 checked with Microsoft support`. */
+const METERING_ACTION = /^\/?metering\s+(resend|resolve)\s+#?(\d{1,15})(?:\s+([\s\S]{1,500}))?$/i;
+
 /**
  * The publisher's commands (`/metering`, `/subscriptions`, `/revenue`), for the Entra object ids configured as
  * operators only: they see every tenant, so nobody else may run them.
  */
 export class OperatorCommands {
-  constructor(private readonly deps: { store: Store; catalog: PlanCatalog; clock: Clock; operatorIds: readonly string[] }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      catalog: PlanCatalog;
+      clock: Clock;
+      operatorIds: readonly string[];
+      /** Retrying hours show in the attention list after this many failed calls. */
+      attentionAttempts?: number;
+    },
+  ) {}
 
   isOperator(identity: TurnIdentity): boolean {
     return !!identity.userId && this.deps.operatorIds.includes(identity.userId);
   }
 
-  async run(name: OperatorCommandName, identity: TurnIdentity): Promise<Reply> {
+  async run(name: OperatorCommandName, identity: TurnIdentity, text = ''): Promise<Reply> {
     if (!this.isOperator(identity)) return { text: `Sorry, /${name} is for the publisher's operators only.` };
     const now = this.deps.clock.now();
     switch (name) {
-      case 'metering':
-        return { card: meteringCard(await meteringOverview(this.deps.store, this.deps.catalog, now)) };
+      case 'metering': {
+        const action = METERING_ACTION.exec(text.trim());
+        if (action) return this.meteringAction(action, identity.userId!, now);
+        return { card: meteringCard(await this.overview(now)) };
+      }
       case 'subscriptions':
         return { card: subscriptionsCard(await this.deps.store.subscriptions.list()) };
       case 'revenue':
@@ -39,11 +54,39 @@ export class OperatorCommands {
     }
   }
 
+  private overview(now: Date) {
+    const attentionAttempts = this.deps.attentionAttempts;
+    return meteringOverview(this.deps.store, this.deps.catalog, now, attentionAttempts ? { attentionAttempts } : {});
+  }
+
+  /** `/metering resend N [note]` and `/metering resolve N note`: the operator's way out of the attention list. */
+  private async meteringAction(match: RegExpExecArray, by: string, at: Date): Promise<Reply> {
+    const verb = match[1]!.toLowerCase() as 'resend' | 'resolve';
+    const id = Number(match[2]);
+    const note = match[3]?.trim() ?? '';
+    if (verb === 'resolve' && !note) return { text: 'Please say why: "/metering resolve", the hour\'s number, then a note.' };
+    const outcome =
+      verb === 'resend'
+        ? await this.deps.store.metering.resend(id, { by, at, ...(note ? { note } : {}) })
+        : await this.deps.store.metering.resolve(id, { by, at, note });
+    if (outcome === 'not-found') return { text: `There is no metered hour #${id}.` };
+    if (outcome === 'not-eligible')
+      return {
+        text:
+          verb === 'resend'
+            ? `Hour #${id} is not failed, so there is nothing to re-send.`
+            : `Hour #${id} is neither failed nor in conflict, so there is nothing to resolve.`,
+      };
+    return {
+      text:
+        verb === 'resend'
+          ? `Hour #${id} will be sent again on the worker's next pass (carried into the current hour if it is too old by then).`
+          : `Hour #${id} is marked resolved, with your note.`,
+    };
+  }
+
   private async revenue(now: Date) {
-    const [subscriptions, metering] = await Promise.all([
-      this.deps.store.subscriptions.list(),
-      meteringOverview(this.deps.store, this.deps.catalog, now),
-    ]);
+    const [subscriptions, metering] = await Promise.all([this.deps.store.subscriptions.list(), this.overview(now)]);
     const byCurrency = new Map<string, { currency: string; base: number; overage: number; subscriptions: number }>();
     const line = (currency: string) =>
       byCurrency.get(currency) ?? byCurrency.set(currency, { currency, base: 0, overage: 0, subscriptions: 0 }).get(currency)!;

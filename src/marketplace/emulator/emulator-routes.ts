@@ -135,6 +135,7 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
       }
       // Items are judged in order, so a second event for the same hour in one batch is a Duplicate.
       const result = request.map((event) => emu.state.submitUsage(event).result);
+      emu.logSubmissions(result, req.header('user-agent'));
       return { status: 200, body: { count: result.length, result } };
     }),
   );
@@ -294,6 +295,8 @@ async function serveApi(emu: MarketplaceEmulator, name: string, handler: ApiHand
       res.end(JSON.stringify(result.body));
     }
   };
+  const outage = emu.options.outage;
+  if (outage) return send(apiError(outage.status, outage.code, outage.message));
   const fault = emu.dice.roll();
   if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
   if (fault.outcome === 'throttle') {

@@ -45,6 +45,11 @@ export interface EmulatorOptions {
   /** Bearer token the API requires. Requests without `Authorization: Bearer <apiToken>` get 401. */
   apiToken: string;
   faults?: Partial<FaultConfig>;
+  /**
+   * While set, every API call is answered with this error before any work (an outage, or 401/403 as Microsoft
+   * answers a publisher whose secret expired). Tests and benchmarks set it with `configure`.
+   */
+  outage?: { status: number; code: string; message: string } | undefined;
   /** Subscribed is visible only this long after activate (by the clock). Default 0. */
   activationDelayMs?: number;
   /** JSON persistence: loaded at creation, saved (debounced, atomically) after changes and on close. */
@@ -53,6 +58,13 @@ export interface EmulatorOptions {
   tokenTtlMs?: number;
   /** Page size of GET /saas/subscriptions; default 20. */
   pageSize?: number;
+}
+
+export interface UsageSubmission {
+  key: string;
+  status: string;
+  atMs: number;
+  userAgent?: string;
 }
 
 export interface TriggerResult {
@@ -66,7 +78,7 @@ export interface Emulator {
   readonly options: Readonly<EmulatorOptions>;
   /** Update URLs/faults after start (tests learn ephemeral ports late). New faults replace the old and reseed. */
   configure(
-    changes: Partial<Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs'>>,
+    changes: Partial<Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage'>>,
   ): void;
   /** Customer buys: a PendingFulfillmentStart subscription and a marketplace token (always with a '+' and a '/'). */
   buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string };
@@ -94,6 +106,11 @@ export interface Emulator {
   }[];
   /** HTTP calls received per API route (e.g. 'batchUsageEvent'), failed ones included. */
   callCounts(): Record<string, number>;
+  /**
+   * Every metering event judged through the batch API, in order: (resource, dimension, hour), the answer's status,
+   * when (real time) and the caller's user agent (the product's names its process). Benchmarks count resends.
+   */
+  usageSubmissions(): UsageSubmission[];
   /** Flushes the state file, stops timers, drops requests held by the timeout fault. */
   close(): Promise<void>;
 }
@@ -115,6 +132,7 @@ export class MarketplaceEmulator implements Emulator {
   readonly dice: FaultDice;
   readonly signer: WebhookSigner = createWebhookSigner();
   private readonly counts: Record<string, number> = {};
+  private readonly submissions: UsageSubmission[] = [];
   /** Sockets of requests the timeout fault keeps unanswered: close() destroys them. */
   private readonly held = new Set<Socket>();
   private saveTimer: NodeJS.Timeout | undefined;
@@ -158,7 +176,7 @@ export class MarketplaceEmulator implements Emulator {
   }
 
   configure(
-    changes: Partial<Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs'>>,
+    changes: Partial<Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage'>>,
   ): void {
     this.current = { ...this.current, ...changes };
     if ('faults' in changes) this.dice.configure(changes.faults ?? {});
@@ -275,6 +293,24 @@ export class MarketplaceEmulator implements Emulator {
 
   callCounts(): Record<string, number> {
     return { ...this.counts };
+  }
+
+  usageSubmissions(): UsageSubmission[] {
+    return [...this.submissions];
+  }
+
+  logSubmissions(results: readonly { status: string; resourceId?: unknown; dimension?: unknown; effectiveStartTime?: unknown }[], userAgent?: string): void {
+    const atMs = Date.now();
+    for (const r of results) {
+      const time = typeof r.effectiveStartTime === 'string' ? Date.parse(r.effectiveStartTime) : NaN;
+      const hour = Number.isNaN(time) ? String(r.effectiveStartTime) : new Date(Math.floor(time / 3_600_000) * 3_600_000).toISOString();
+      this.submissions.push({
+        key: `${String(r.resourceId)}|${String(r.dimension)}|${hour}`,
+        status: r.status,
+        atMs,
+        ...(userAgent ? { userAgent } : {}),
+      });
+    }
   }
 
   countCall(route: string): void {

@@ -1,27 +1,29 @@
 import type { Dimension } from '../../domain/billing-rules';
 import { HOUR } from '../../domain/clock';
-import { hourStart } from '../../domain/metering';
+import { ATTENTION_STATUSES, hourStart } from '../../domain/metering';
+import { placementHours, placeUnits, type HourBucket, type Placement, type PlacementContext } from '../../domain/metering-placement';
+import { expiredUnits, settlementColumns } from '../../domain/metering-settlement';
 import type { AcceptedDay, DueReport, MeteringRepo, MeteringStatus } from '../store';
 import { ID_COLLATION, param, type MssqlDatabase, type Queryable, type SqlParam, type SqlParams } from './mssql-database';
 import { toMeteringReport, type ReportRow } from '../row-mapping';
 
-/** Longest walk for an open hour: two days of hours after the one asked for. */
-const MAX_CARRY_HOURS = 48;
+const ATTENTION_IN = ATTENTION_STATUSES.map((status) => `N'${status}'`).join(', ');
 
 /**
- * Hourly metering buckets in Azure SQL, with the embedded store's semantics (sqlite-metering.ts): each method that
- * writes is one transaction, bucket rows are read under UPDLOCK + HOLDLOCK before they are changed (so a consumer
- * and a settling worker never both open the same hour, and a bucket that was claimed meanwhile is not added to),
- * and id lists travel as one JSON parameter (OPENJSON, compatibility level 130 or later: every Azure SQL database).
+ * Hourly metering buckets in Azure SQL, with the embedded store's semantics (sqlite-metering.ts) and the domain's
+ * decisions (src/domain/metering-*.ts): each method that writes is one transaction, the bucket rows a placement
+ * looks at are read under UPDLOCK + HOLDLOCK (key-range locks, so a consumer and a settling worker never both open
+ * the same hour, and a bucket that was claimed meanwhile is not added to), and id lists travel as one JSON parameter
+ * (OPENJSON, compatibility level 130 or later: every Azure SQL database).
  */
 export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
   const s = db.s;
   const openBefore = 'DATEADD(HOUR, -1, @closedBefore)';
-  // The eligibility of a bucket to be sent, the same in listDue and claim.
+  // The eligibility of a bucket to be sent, the same in listDue and claim. A live lease is never eligible.
   const eligible = {
     open: `status = N'Open' AND hour_start <= ${openBefore}`,
     retry: `status IN (N'Retry', N'Held') AND next_attempt_at <= @now`,
-    inFlight: `status = N'InFlight' AND (@reclaim = 1 OR next_attempt_at <= @now)`,
+    inFlight: `status = N'InFlight' AND next_attempt_at <= @now`,
   };
 
   // Remembers the ids not seen before and returns them; a redelivered id is left out.
@@ -31,51 +33,66 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
     FROM (SELECT DISTINCT CAST(j.[value] AS nvarchar(128)) COLLATE ${ID_COLLATION} AS id FROM OPENJSON(@ids) AS j) AS m
     WHERE NOT EXISTS (SELECT 1 FROM ${s}.metering_consumed AS c WITH (UPDLOCK, HOLDLOCK) WHERE c.usage_event_id = m.id)`;
 
-  // Adds units to one hour's bucket when it is Open (or opens it); `added` = 0 when the hour was already submitted.
-  const addToHour = `SET NOCOUNT ON;
-    DECLARE @bucket bigint, @status nvarchar(16);
-    SELECT @bucket = id, @status = status FROM ${s}.metered_usage_reports WITH (UPDLOCK, HOLDLOCK)
-    WHERE subscription_id = @sub AND dimension = @dim AND hour_start = @hour;
-    IF @bucket IS NULL
-    BEGIN
-      INSERT INTO ${s}.metered_usage_reports (subscription_id, dimension, hour_start, plan_id, quantity, status, attempts,
-        created_at, updated_at)
-      VALUES (@sub, @dim, @hour, @plan, @units, N'Open', 0, @now, @now);
-    END
-    ELSE IF @status = N'Open'
-    BEGIN
-      UPDATE ${s}.metered_usage_reports SET quantity = quantity + @units, plan_id = @plan, updated_at = @now
-      WHERE id = @bucket;
-    END;
-    SELECT CAST(CASE WHEN @bucket IS NULL OR @status = N'Open' THEN 1 ELSE 0 END AS bit) AS added;`;
+  /** The buckets placeUnits may look at, locked until the transaction ends, and the subscription's state now. */
+  async function readPlacement(
+    tx: Queryable,
+    subscriptionId: string,
+    dimension: string,
+    hours: { own: number; from: number; to: number },
+  ): Promise<{ bucketAt: (hour: number) => HourBucket | undefined; subscription?: { status: string; planId: string } }> {
+    const { recordsets } = await tx.query(
+      `SELECT hour_start, status, plan_id FROM ${s}.metered_usage_reports WITH (UPDLOCK, HOLDLOCK)
+      WHERE subscription_id = @sub AND dimension = @dim
+        AND (hour_start = @own OR (hour_start >= @from AND hour_start <= @to));
+      SELECT status, plan_id FROM ${s}.subscriptions WHERE id = @sub;`,
+      {
+        sub: param.text(subscriptionId),
+        dim: param.text(dimension),
+        own: param.time(new Date(hours.own)),
+        from: param.time(new Date(hours.from)),
+        to: param.time(new Date(hours.to)),
+      },
+    );
+    const buckets = new Map(
+      ((recordsets[0] ?? []) as { hour_start: Date; status: MeteringStatus; plan_id: string }[]).map((r) => [
+        r.hour_start.getTime(),
+        { status: r.status, planId: r.plan_id },
+      ]),
+    );
+    const sub = ((recordsets[1] ?? []) as { status: string; plan_id: string }[])[0];
+    return {
+      bucketAt: (hour) => buckets.get(hour),
+      ...(sub ? { subscription: { status: sub.status, planId: sub.plan_id } } : {}),
+    };
+  }
 
-  /**
-   * Adds units to the Open bucket of the first hour at or after `hour` whose bucket is open or absent: an hour already
-   * submitted is never changed (one event per subscription, dimension and hour, ever). Returns the hour used.
-   */
+  /** Writes units into the placement's hour: opens its bucket or adds to it (placeUnits chose an absent or Open one). */
   async function addUnits(
     tx: Queryable,
-    b: { subscriptionId: string; dimension: string; hour: number; planId: string; units: number },
+    b: { subscriptionId: string; dimension: string; units: number },
+    placed: Placement,
     now: Date,
-  ): Promise<number> {
-    for (let h = b.hour, step = 0; step <= MAX_CARRY_HOURS; h += HOUR, step++) {
-      const { rows } = await tx.query<{ added: boolean }>(addToHour, {
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE ${s}.metered_usage_reports SET quantity = quantity + @units, updated_at = @now
+      WHERE subscription_id = @sub AND dimension = @dim AND hour_start = @hour AND status = N'Open';
+      IF @@ROWCOUNT = 0
+        INSERT INTO ${s}.metered_usage_reports (subscription_id, dimension, hour_start, plan_id, quantity, status, attempts,
+          created_at, updated_at)
+        VALUES (@sub, @dim, @hour, @plan, @units, N'Open', 0, @now, @now);`,
+      {
         sub: param.text(b.subscriptionId),
         dim: param.text(b.dimension),
-        hour: param.time(new Date(h)),
-        plan: param.text(b.planId),
+        hour: param.time(new Date(placed.hour)),
+        plan: param.text(placed.planId),
         units: param.float(b.units),
         now: param.time(now),
-      });
-      if (rows[0]?.added) return h;
-    }
-    throw new Error(
-      `no open metering hour for ${b.subscriptionId}/${b.dimension} within ${MAX_CARRY_HOURS} hours of ${new Date(b.hour).toISOString()}`,
+      },
     );
   }
 
   const settleOne = `UPDATE ${s}.metered_usage_reports
-    SET status = @status, next_attempt_at = @nextAttemptAt, usage_event_id = COALESCE(@usageEventId, usage_event_id),
+    SET status = @status, attempts = attempts + @attemptsAdded, next_attempt_at = @nextAttemptAt, usage_event_id = COALESCE(@usageEventId, usage_event_id),
       accepted_quantity = COALESCE(@acceptedQuantity, accepted_quantity), request_id = COALESCE(@requestId, request_id),
       error_code = @errorCode, error_message = @errorMessage, updated_at = @now
     OUTPUT inserted.*
@@ -96,11 +113,8 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
           for (const r of rows) fresh.add(r.usage_event_id);
         }
         const outcome = { consumed: 0, duplicates: 0, carriedUnits: 0 };
-        // Sum per (subscription, dimension, hour) first: one bucket write per group, not per message.
-        const groups = new Map<
-          string,
-          { subscriptionId: string; dimension: string; hour: number; planId: string; latest: number; units: number }
-        >();
+        // Sum per (subscription, dimension, hour, plan) first: one bucket write per group, not per message.
+        const groups = new Map<string, { subscriptionId: string; dimension: string; hour: number; planId: string; units: number }>();
         for (const m of messages) {
           if (!(m.billable > 0)) {
             outcome.consumed += 1;
@@ -112,46 +126,28 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
             continue;
           }
           outcome.consumed += 1;
-          const occurred = new Date(m.occurredAt).getTime();
-          const ownHour = hourStart(new Date(occurred)).getTime();
-          // An hour the API would refuse as expired goes straight into the current hour.
-          const hour = occurred < oldest ? currentHour : ownHour;
-          if (hour !== ownHour) outcome.carriedUnits += m.billable;
-          const key = `${m.subscriptionId}\u0000${m.dimension}\u0000${hour}`;
+          const hour = hourStart(new Date(m.occurredAt)).getTime();
+          const key = `${m.subscriptionId}\u0000${m.dimension}\u0000${hour}\u0000${m.planId}`;
           const group = groups.get(key);
-          if (!group) {
-            groups.set(key, {
-              subscriptionId: m.subscriptionId,
-              dimension: m.dimension,
-              hour,
-              planId: m.planId,
-              latest: occurred,
-              units: m.billable,
-            });
-          } else {
-            group.units += m.billable;
-            if (occurred >= group.latest) {
-              group.latest = occurred;
-              group.planId = m.planId;
-            }
-          }
+          if (group) group.units += m.billable;
+          else groups.set(key, { subscriptionId: m.subscriptionId, dimension: m.dimension, hour, planId: m.planId, units: m.billable });
         }
         for (const g of groups.values()) {
-          const used = await addUnits(tx, g, now);
-          if (used !== g.hour) outcome.carriedUnits += g.units;
+          const ctx: PlacementContext = { currentHour, oldest, currentPlanId: undefined };
+          const units = { hour: g.hour, planId: g.planId };
+          const read = await readPlacement(tx, g.subscriptionId, g.dimension, placementHours(units, ctx));
+          ctx.currentPlanId = read.subscription?.planId;
+          const placed = placeUnits(units, ctx, read.bucketAt);
+          await addUnits(tx, g, placed, now);
+          if (placed.carried) outcome.carriedUnits += g.units;
         }
         return outcome;
       });
     },
 
-    async listDue({ now, closedBefore, reclaimInFlight, limit }) {
+    async listDue({ now, closedBefore, limit }) {
       const grace = now.getTime() - closedBefore.getTime();
-      const params: SqlParams = {
-        now: param.time(now),
-        closedBefore: param.time(closedBefore),
-        reclaim: param.bit(reclaimInFlight),
-        limit: param.int(limit),
-      };
+      const params: SqlParams = { now: param.time(now), closedBefore: param.time(closedBefore), limit: param.int(limit) };
       // Three index-friendly parts, each already in due order; the first `limit` of all three hold the first
       // `limit` overall.
       const { recordsets } = await db.query(
@@ -163,20 +159,20 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
       type DueRow = { id: string | number; t: Date | null };
       const [open, retry, inFlight] = [0, 1, 2].map((i) => (recordsets[i] ?? []) as DueRow[]) as [DueRow[], DueRow[], DueRow[]];
       const rows = [
-        ...open.map((r) => ({ id: Number(r.id), due: r.t!.getTime() + HOUR + grace })),
-        ...[...retry, ...inFlight].map((r) => ({ id: Number(r.id), due: r.t ? r.t.getTime() : 0 })),
+        ...open.map((r) => ({ id: Number(r.id), due: r.t!.getTime() + HOUR + grace, urgent: false })),
+        ...[...retry, ...inFlight].map((r) => ({ id: Number(r.id), due: r.t ? r.t.getTime() : 0, urgent: true })),
       ];
       rows.sort((a, b) => a.due - b.due || a.id - b.id);
-      return rows.slice(0, limit).map((r): DueReport => ({ id: r.id, dueAt: new Date(r.due) }));
+      return rows.slice(0, limit).map((r): DueReport => ({ id: r.id, dueAt: new Date(r.due), urgent: r.urgent }));
     },
 
-    async claim(ids, { now, closedBefore, leaseUntil, reclaimInFlight, correlationId }) {
+    async claim(ids, { now, closedBefore, leaseUntil, correlationId }) {
       if (ids.length === 0) return [];
       // One statement, so atomic on its own: a bucket another worker claimed a moment ago is no longer eligible.
       const { rows } = await db.query<ReportRow>(
         `UPDATE r
-        SET status = N'InFlight', next_attempt_at = @leaseUntil, attempts = attempts + 1, correlation_id = @correlationId,
-          request_id = NULL, updated_at = @now
+        SET status = N'InFlight', next_attempt_at = @leaseUntil, correlation_id = @correlationId, request_id = NULL,
+          updated_at = @now
         OUTPUT inserted.*
         FROM ${s}.metered_usage_reports AS r
         JOIN (SELECT DISTINCT CAST(j.[value] AS bigint) AS id FROM OPENJSON(@ids) AS j) AS i ON i.id = r.id
@@ -186,7 +182,6 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
           now: param.time(now),
           closedBefore: param.time(closedBefore),
           leaseUntil: param.time(leaseUntil),
-          reclaim: param.bit(reclaimInFlight),
           correlationId: param.text(correlationId),
         },
       );
@@ -197,44 +192,67 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
     async settle(outcomes, now) {
       await db.transaction(async (tx) => {
         for (const o of outcomes) {
+          const c = settlementColumns(o);
           const { rows } = await tx.query<ReportRow>(settleOne, {
             id: param.bigint(o.id),
             correlationId: param.text(o.correlationId),
-            status: param.text(o.status),
             now: param.time(now),
-            requestId: param.text(o.requestId),
-            nextAttemptAt: param.time(o.status === 'Retry' || o.status === 'Held' ? o.nextAttemptAt : null),
-            usageEventId: param.text(o.status === 'Accepted' || o.status === 'Conflict' ? o.usageEventId : null),
-            acceptedQuantity: param.float(o.status === 'Accepted' || o.status === 'Conflict' ? o.acceptedQuantity : null),
-            errorCode: param.text(
-              o.status === 'Retry' || o.status === 'Held' || o.status === 'Failed'
-                ? o.errorCode
-                : o.status === 'Expired'
-                  ? 'Expired'
-                  : null,
-            ),
-            errorMessage: param.longText('errorMessage' in o ? o.errorMessage : null),
+            status: param.text(c.status),
+            attemptsAdded: param.int(c.attemptsAdded),
+            requestId: param.text(c.requestId),
+            nextAttemptAt: param.time(c.nextAttemptAt),
+            usageEventId: param.text(c.usageEventId),
+            acceptedQuantity: param.float(c.acceptedQuantity),
+            errorCode: param.text(c.errorCode),
+            errorMessage: param.longText(c.errorMessage),
           });
           const row = rows[0];
           // Not ours any more (reclaimed after our lease ran out): the other claimer settles it.
           if (!row || o.status !== 'Expired') continue;
-          const into = await addUnits(
-            tx,
-            {
-              subscriptionId: row.subscription_id,
-              dimension: row.dimension,
-              hour: hourStart(now).getTime(),
-              planId: row.plan_id,
-              units: row.quantity,
-            },
+          const hour = new Date(row.hour_start).getTime();
+          const ctxHours = placementHours({ hour, planId: row.plan_id }, { currentHour: hourStart(now).getTime(), oldest: Infinity, currentPlanId: undefined });
+          const read = await readPlacement(tx, row.subscription_id, row.dimension, ctxHours);
+          const units = expiredUnits(
+            { hourStart: hour, planId: row.plan_id, quantity: row.quantity, reason: o.errorMessage },
+            read.subscription,
             now,
+            read.bucketAt,
           );
-          await tx.query(`UPDATE ${s}.metered_usage_reports SET error_message = @message WHERE id = @id`, {
-            message: param.longText(`${o.errorMessage}; ${row.quantity} units carried into ${new Date(into).toISOString()}`),
-            id: param.bigint(o.id),
-          });
+          if (units.kind === 'carry')
+            await addUnits(tx, { subscriptionId: row.subscription_id, dimension: row.dimension, units: row.quantity }, units.placement, now);
+          await tx.query(
+            `UPDATE ${s}.metered_usage_reports SET status = @status, error_code = @code, error_message = @message WHERE id = @id`,
+            {
+              status: param.text(units.kind === 'carry' ? 'Expired' : 'Failed'),
+              code: param.text(units.kind === 'carry' ? 'Expired' : units.errorCode),
+              message: param.longText(units.kind === 'carry' ? units.note : units.errorMessage),
+              id: param.bigint(o.id),
+            },
+          );
         }
       });
+    },
+
+    async resend(id, { by, at, note }) {
+      const { recordsets } = await db.query(
+        `UPDATE ${s}.metered_usage_reports SET status = N'Retry', next_attempt_at = @at, resolved_by = @by,
+          resolution_note = @note, updated_at = @at
+        WHERE id = @id AND status = N'Failed';
+        SELECT @@ROWCOUNT AS changed, (SELECT COUNT(*) FROM ${s}.metered_usage_reports WHERE id = @id) AS present;`,
+        { id: param.bigint(id), by: param.text(by), at: param.time(at), note: param.longText(note ?? null) },
+      );
+      return actionOutcome(recordsets);
+    },
+
+    async resolve(id, { by, at, note }) {
+      const { recordsets } = await db.query(
+        `UPDATE ${s}.metered_usage_reports SET status = N'Resolved', next_attempt_at = NULL, resolved_by = @by,
+          resolution_note = @note, updated_at = @at
+        WHERE id = @id AND status IN (N'Failed', N'Conflict');
+        SELECT @@ROWCOUNT AS changed, (SELECT COUNT(*) FROM ${s}.metered_usage_reports WHERE id = @id) AS present;`,
+        { id: param.bigint(id), by: param.text(by), at: param.time(at), note: param.longText(note) },
+      );
+      return actionOutcome(recordsets);
     },
 
     async get(subscriptionId, dimension, hour) {
@@ -264,12 +282,13 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
       return rows.map(toMeteringReport);
     },
 
-    async overview(attentionLimit) {
+    async overview(attentionLimit, attentionAttempts) {
       const { recordsets } = await db.query(
         `SELECT status, COUNT(*) AS reports, SUM(quantity) AS quantity FROM ${s}.metered_usage_reports GROUP BY status;
-        SELECT TOP (@limit) * FROM ${s}.metered_usage_reports WHERE status IN (N'Conflict', N'Failed', N'Held')
+        SELECT TOP (@limit) * FROM ${s}.metered_usage_reports
+        WHERE status IN (${ATTENTION_IN}) OR (status = N'Retry' AND attempts >= @attempts)
         ORDER BY updated_at DESC, id DESC;`,
-        { limit: param.int(attentionLimit) },
+        { limit: param.int(attentionLimit), attempts: param.int(attentionAttempts) },
       );
       const counts = (recordsets[0] ?? []) as { status: MeteringStatus; reports: number; quantity: number }[];
       const attention = (recordsets[1] ?? []) as ReportRow[];
@@ -304,4 +323,10 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
       return rowsAffected[0] ?? 0;
     },
   };
+}
+
+function actionOutcome(recordsets: unknown[]): 'done' | 'not-found' | 'not-eligible' {
+  const row = ((recordsets[0] ?? []) as { changed: number; present: number }[])[0];
+  if (row && row.changed > 0) return 'done';
+  return row && row.present > 0 ? 'not-eligible' : 'not-found';
 }

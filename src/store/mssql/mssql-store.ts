@@ -3,6 +3,7 @@ import * as sql from 'mssql';
 import type { Logger } from '../../logger';
 import type { Store } from '../store';
 import { mssqlAdmins } from './mssql-admins';
+import { mssqlAlerts } from './mssql-alerts';
 import { buildConnectionConfig, type MssqlStoreConfig } from './mssql-connection';
 import { MssqlDatabase } from './mssql-database';
 import { mssqlMetering } from './mssql-metering';
@@ -74,6 +75,7 @@ export async function openMssqlStore(
     users: mssqlUsers(db),
     operations: mssqlOperations(db, subscriptions),
     metering: mssqlMetering(db),
+    alerts: mssqlAlerts(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

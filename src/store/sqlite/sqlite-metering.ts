@@ -1,76 +1,89 @@
 import type Database from 'better-sqlite3';
 import { HOUR } from '../../domain/clock';
 import type { Dimension } from '../../domain/billing-rules';
-import { hourStart } from '../../domain/metering';
+import { ATTENTION_STATUSES, hourStart } from '../../domain/metering';
+import { placeUnits, type HourBucket, type PlacementContext } from '../../domain/metering-placement';
+import { expiredUnits, settlementColumns } from '../../domain/metering-settlement';
 import type { UsageMessage } from '../../domain/usage';
 import type { AcceptedDay, DueReport, MeteringRepo, MeteringReport, MeteringStatus } from '../store';
 import type { WriteBatcher } from './write-batcher';
 import { toMeteringReport, type ReportRow } from '../row-mapping';
 
-/** Longest walk for an open hour: a day of hours after the one asked for. */
-const MAX_CARRY_HOURS = 48;
+const ATTENTION_IN = ATTENTION_STATUSES.map((s) => `'${s}'`).join(', ');
 
+/**
+ * Hourly metering buckets in the embedded store. The decisions (where units go, what a settlement writes, what
+ * becomes of expired units) are the domain's (src/domain/metering-*.ts); this file reads and writes rows. Every
+ * write runs in the store's single writer (WriteBatcher), so a read and the write that depends on it cannot be
+ * interleaved with another worker's.
+ */
 export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): MeteringRepo {
   const remember = db.prepare('INSERT INTO metering_consumed (usage_event_id, consumed_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
   const bucket = db.prepare(
-    'SELECT id, status FROM metered_usage_reports WHERE subscription_id = ? AND dimension = ? AND hour_start = ?',
+    'SELECT id, status, plan_id FROM metered_usage_reports WHERE subscription_id = ? AND dimension = ? AND hour_start = ?',
   );
-  const addToBucket = db.prepare(`UPDATE metered_usage_reports SET quantity = quantity + ?, plan_id = ?, updated_at = ?
+  const subscriptionNow = db.prepare('SELECT status, plan_id FROM subscriptions WHERE id = ?');
+  // The plan of a bucket is written when it opens and never changed (placeUnits only adds under the same plan).
+  const addToBucket = db.prepare(`UPDATE metered_usage_reports SET quantity = quantity + ?, updated_at = ?
     WHERE id = ? AND status = 'Open'`);
   const openBucket = db.prepare(`INSERT INTO metered_usage_reports (subscription_id, dimension, hour_start, plan_id, quantity,
       status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'Open', 0, ?, ?)`);
-  // Due buckets in three index-friendly parts; `due_at` orders them all.
-  const dueOpen = db.prepare(`SELECT id, hour_start + ${HOUR} + @grace AS due_at FROM metered_usage_reports
+  // Due buckets in three index-friendly parts; `due_at` orders them all. A live lease is never due.
+  const dueOpen = db.prepare(`SELECT id, hour_start + ${HOUR} + @grace AS due_at, 0 AS urgent FROM metered_usage_reports
     WHERE status = 'Open' AND hour_start + ${HOUR} <= @closedBefore`);
-  const dueRetry = db.prepare(`SELECT id, next_attempt_at AS due_at FROM metered_usage_reports
+  const dueRetry = db.prepare(`SELECT id, next_attempt_at AS due_at, 1 AS urgent FROM metered_usage_reports
     WHERE status IN ('Retry', 'Held') AND next_attempt_at <= @now`);
-  const dueInFlight = db.prepare(`SELECT id, next_attempt_at AS due_at FROM metered_usage_reports
-    WHERE status = 'InFlight' AND (@reclaim = 1 OR next_attempt_at <= @now)`);
+  const dueInFlight = db.prepare(`SELECT id, next_attempt_at AS due_at, 1 AS urgent FROM metered_usage_reports
+    WHERE status = 'InFlight' AND next_attempt_at <= @now`);
   const claimOne = db.prepare(`UPDATE metered_usage_reports
-    SET status = 'InFlight', next_attempt_at = @leaseUntil, attempts = attempts + 1, correlation_id = @correlationId,
-      request_id = NULL, updated_at = @now
+    SET status = 'InFlight', next_attempt_at = @leaseUntil, correlation_id = @correlationId, request_id = NULL,
+      updated_at = @now
     WHERE id = @id AND ((status = 'Open' AND hour_start + ${HOUR} <= @closedBefore)
-      OR (status IN ('Retry', 'Held') AND next_attempt_at <= @now)
-      OR (status = 'InFlight' AND (@reclaim = 1 OR next_attempt_at <= @now)))
+      OR (status IN ('Retry', 'Held', 'InFlight') AND next_attempt_at <= @now))
     RETURNING *`);
   const settleOne = db.prepare(`UPDATE metered_usage_reports
-    SET status = @status, next_attempt_at = @nextAttemptAt, usage_event_id = COALESCE(@usageEventId, usage_event_id),
+    SET status = @status, attempts = attempts + @attemptsAdded, next_attempt_at = @nextAttemptAt,
+      usage_event_id = COALESCE(@usageEventId, usage_event_id),
       accepted_quantity = COALESCE(@acceptedQuantity, accepted_quantity), request_id = COALESCE(@requestId, request_id),
       error_code = @errorCode, error_message = @errorMessage, updated_at = @now
     WHERE id = @id AND status = 'InFlight' AND correlation_id = @correlationId
     RETURNING *`);
+  const endOne = db.prepare(`UPDATE metered_usage_reports SET status = 'Failed', error_code = ?, error_message = ? WHERE id = ?`);
+  const noteCarry = db.prepare('UPDATE metered_usage_reports SET error_message = ? WHERE id = ?');
+  const resendOne = db.prepare(`UPDATE metered_usage_reports SET status = 'Retry', next_attempt_at = @at,
+      resolved_by = @by, resolution_note = @note, updated_at = @at
+    WHERE id = @id AND status = 'Failed'`);
+  const resolveOne = db.prepare(`UPDATE metered_usage_reports SET status = 'Resolved', next_attempt_at = NULL,
+      resolved_by = @by, resolution_note = @note, updated_at = @at
+    WHERE id = @id AND status IN ('Failed', 'Conflict')`);
+  const exists = db.prepare('SELECT 1 FROM metered_usage_reports WHERE id = ?');
   const getOne = db.prepare('SELECT * FROM metered_usage_reports WHERE subscription_id = ? AND dimension = ? AND hour_start = ?');
   const byStatus = db.prepare(
     'SELECT status, COUNT(*) AS reports, SUM(quantity) AS quantity FROM metered_usage_reports GROUP BY status',
   );
-  const attention = db.prepare(`SELECT * FROM metered_usage_reports WHERE status IN ('Conflict', 'Failed', 'Held')
-    ORDER BY updated_at DESC, id DESC LIMIT ?`);
+  const attention = db.prepare(`SELECT * FROM metered_usage_reports
+    WHERE status IN (${ATTENTION_IN}) OR (status = 'Retry' AND attempts >= @attempts)
+    ORDER BY updated_at DESC, id DESC LIMIT @limit`);
   const acceptedByDay = db.prepare(`SELECT subscription_id, dimension,
       strftime('%Y-%m-%d', hour_start / 1000, 'unixepoch') AS day, SUM(accepted_quantity) AS quantity
     FROM metered_usage_reports WHERE status = 'Accepted' AND hour_start >= ?
     GROUP BY subscription_id, dimension, day ORDER BY subscription_id, dimension, day`);
   const prune = db.prepare('DELETE FROM metering_consumed WHERE consumed_at < ?');
-  const noteCarry = db.prepare('UPDATE metered_usage_reports SET error_message = ? WHERE id = ?');
 
-  /**
-   * Adds units to the Open bucket of the first hour at or after `hour` whose bucket is open or absent: an hour already
-   * submitted is never changed (one event per subscription, dimension and hour, ever). Returns the hour used.
-   */
-  function addUnits(subscriptionId: string, dimension: string, hour: number, planId: string, units: number, now: number): number {
-    for (let h = hour, step = 0; step <= MAX_CARRY_HOURS; h += HOUR, step++) {
-      const row = bucket.get(subscriptionId, dimension, h) as { id: number; status: string } | undefined;
-      if (!row) {
-        openBucket.run(subscriptionId, dimension, h, planId, units, now, now);
-        return h;
-      }
-      if (row.status === 'Open') {
-        addToBucket.run(units, planId, now, row.id);
-        return h;
-      }
-    }
-    throw new Error(
-      `no open metering hour for ${subscriptionId}/${dimension} within ${MAX_CARRY_HOURS} hours of ${new Date(hour).toISOString()}`,
-    );
+  const bucketsOf = (subscriptionId: string, dimension: string) => (hour: number): HourBucket | undefined => {
+    const row = bucket.get(subscriptionId, dimension, hour) as { status: MeteringStatus; plan_id: string } | undefined;
+    return row ? { status: row.status, planId: row.plan_id } : undefined;
+  };
+  const subscription = (id: string) => {
+    const row = subscriptionNow.get(id) as { status: string; plan_id: string } | undefined;
+    return row ? { status: row.status, planId: row.plan_id } : undefined;
+  };
+
+  /** Writes units into the placement's hour: opens its bucket or adds to it (placeUnits chose an absent or Open one). */
+  function addUnits(subscriptionId: string, dimension: string, hour: number, planId: string, units: number, now: number): void {
+    const row = bucket.get(subscriptionId, dimension, hour) as { id: number } | undefined;
+    if (row) addToBucket.run(units, now, row.id);
+    else openBucket.run(subscriptionId, dimension, hour, planId, units, now, now);
   }
 
   return {
@@ -80,11 +93,8 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
       const oldest = tooOldBefore.getTime();
       return batcher.run(() => {
         const outcome = { consumed: 0, duplicates: 0, carriedUnits: 0 };
-        // Sum per (subscription, dimension, hour) first: one bucket write per group, not per message.
-        const groups = new Map<
-          string,
-          { subscriptionId: string; dimension: string; hour: number; planId: string; latest: number; units: number }
-        >();
+        // Sum per (subscription, dimension, hour, plan) first: one bucket write per group, not per message.
+        const groups = new Map<string, { subscriptionId: string; dimension: string; hour: number; planId: string; units: number }>();
         for (const m of messages as readonly UsageMessage[]) {
           if (!(m.billable > 0)) {
             outcome.consumed += 1;
@@ -95,54 +105,35 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
             continue;
           }
           outcome.consumed += 1;
-          const occurred = new Date(m.occurredAt).getTime();
-          // An hour the API would refuse as expired goes straight into the current hour.
-          const hour = occurred < oldest ? currentHour : hourStart(new Date(occurred)).getTime();
-          if (hour !== hourStart(new Date(occurred)).getTime()) outcome.carriedUnits += m.billable;
-          const key = `${m.subscriptionId}\u0000${m.dimension}\u0000${hour}`;
+          const hour = hourStart(new Date(m.occurredAt)).getTime();
+          const key = `${m.subscriptionId}\u0000${m.dimension}\u0000${hour}\u0000${m.planId}`;
           const group = groups.get(key);
-          if (!group)
-            groups.set(key, {
-              subscriptionId: m.subscriptionId,
-              dimension: m.dimension,
-              hour,
-              planId: m.planId,
-              latest: occurred,
-              units: m.billable,
-            });
-          else {
-            group.units += m.billable;
-            if (occurred >= group.latest) {
-              group.latest = occurred;
-              group.planId = m.planId;
-            }
-          }
+          if (group) group.units += m.billable;
+          else groups.set(key, { subscriptionId: m.subscriptionId, dimension: m.dimension, hour, planId: m.planId, units: m.billable });
         }
         for (const g of groups.values()) {
-          const used = addUnits(g.subscriptionId, g.dimension, g.hour, g.planId, g.units, at);
-          if (used !== g.hour) outcome.carriedUnits += g.units;
+          const ctx: PlacementContext = { currentHour, oldest, currentPlanId: subscription(g.subscriptionId)?.planId };
+          const placed = placeUnits({ hour: g.hour, planId: g.planId }, ctx, bucketsOf(g.subscriptionId, g.dimension));
+          addUnits(g.subscriptionId, g.dimension, placed.hour, placed.planId, g.units, at);
+          if (placed.carried) outcome.carriedUnits += g.units;
         }
         return outcome;
       });
     },
 
-    async listDue({ now, closedBefore, reclaimInFlight, limit }) {
-      const params = {
-        now: now.getTime(),
-        closedBefore: closedBefore.getTime(),
-        grace: now.getTime() - closedBefore.getTime(),
-        reclaim: reclaimInFlight ? 1 : 0,
-      };
+    async listDue({ now, closedBefore, limit }) {
+      const params = { now: now.getTime(), closedBefore: closedBefore.getTime(), grace: now.getTime() - closedBefore.getTime() };
+      type DueRow = { id: number; due_at: number; urgent: number };
       const rows = [
-        ...(dueOpen.all(params) as { id: number; due_at: number }[]),
-        ...(dueRetry.all(params) as { id: number; due_at: number }[]),
-        ...(dueInFlight.all(params) as { id: number; due_at: number }[]),
+        ...(dueOpen.all(params) as DueRow[]),
+        ...(dueRetry.all(params) as DueRow[]),
+        ...(dueInFlight.all(params) as DueRow[]),
       ];
       rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
-      return rows.slice(0, limit).map((r): DueReport => ({ id: r.id, dueAt: new Date(r.due_at) }));
+      return rows.slice(0, limit).map((r): DueReport => ({ id: r.id, dueAt: new Date(r.due_at), urgent: r.urgent === 1 }));
     },
 
-    async claim(ids, { now, closedBefore, leaseUntil, reclaimInFlight, correlationId }) {
+    async claim(ids, { now, closedBefore, leaseUntil, correlationId }) {
       return batcher.run(() => {
         const claimed: MeteringReport[] = [];
         for (const id of ids) {
@@ -151,7 +142,6 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
             now: now.getTime(),
             closedBefore: closedBefore.getTime(),
             leaseUntil: leaseUntil.getTime(),
-            reclaim: reclaimInFlight ? 1 : 0,
             correlationId,
           }) as ReportRow | undefined;
           if (row) claimed.push(toMeteringReport(row));
@@ -164,28 +154,43 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
       const at = now.getTime();
       return batcher.run(() => {
         for (const o of outcomes) {
+          const c = settlementColumns(o);
           const row = settleOne.get({
             id: o.id,
             correlationId: o.correlationId,
-            status: o.status,
             now: at,
-            requestId: o.requestId ?? null,
-            nextAttemptAt: o.status === 'Retry' || o.status === 'Held' ? o.nextAttemptAt.getTime() : null,
-            usageEventId: o.status === 'Accepted' || o.status === 'Conflict' ? (o.usageEventId ?? null) : null,
-            acceptedQuantity: o.status === 'Accepted' || o.status === 'Conflict' ? o.acceptedQuantity : null,
-            errorCode:
-              o.status === 'Retry' || o.status === 'Held' || o.status === 'Failed'
-                ? o.errorCode
-                : o.status === 'Expired'
-                  ? 'Expired'
-                  : null,
-            errorMessage: 'errorMessage' in o ? o.errorMessage : null,
+            ...c,
+            nextAttemptAt: c.nextAttemptAt?.getTime() ?? null,
           }) as ReportRow | undefined;
           // Not ours any more (reclaimed after our lease ran out): the other claimer settles it.
           if (!row || o.status !== 'Expired') continue;
-          const into = addUnits(row.subscription_id, row.dimension, hourStart(now).getTime(), row.plan_id, row.quantity, at);
-          noteCarry.run(`${o.errorMessage}; ${row.quantity} units carried into ${new Date(into).toISOString()}`, row.id);
+          const units = expiredUnits(
+            { hourStart: Number(row.hour_start), planId: row.plan_id, quantity: row.quantity, reason: o.errorMessage },
+            subscription(row.subscription_id),
+            now,
+            bucketsOf(row.subscription_id, row.dimension),
+          );
+          if (units.kind === 'ended') {
+            endOne.run(units.errorCode, units.errorMessage, row.id);
+            continue;
+          }
+          addUnits(row.subscription_id, row.dimension, units.placement.hour, units.placement.planId, row.quantity, at);
+          noteCarry.run(units.note, row.id);
         }
+      });
+    },
+
+    async resend(id, { by, at, note }) {
+      return batcher.run(() => {
+        if (resendOne.run({ id, by, at: at.getTime(), note: note ?? null }).changes) return 'done';
+        return exists.get(id) ? 'not-eligible' : 'not-found';
+      });
+    },
+
+    async resolve(id, { by, at, note }) {
+      return batcher.run(() => {
+        if (resolveOne.run({ id, by, at: at.getTime(), note }).changes) return 'done';
+        return exists.get(id) ? 'not-eligible' : 'not-found';
       });
     },
 
@@ -209,11 +214,11 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
       return (db.prepare(sql).all(...args) as ReportRow[]).map(toMeteringReport);
     },
 
-    async overview(attentionLimit) {
+    async overview(attentionLimit, attentionAttempts) {
       const counts = byStatus.all() as { status: MeteringStatus; reports: number; quantity: number }[];
       return {
         byStatus: Object.fromEntries(counts.map((c) => [c.status, { reports: c.reports, quantity: c.quantity }])),
-        attention: (attention.all(attentionLimit) as ReportRow[]).map(toMeteringReport),
+        attention: (attention.all({ limit: attentionLimit, attempts: attentionAttempts }) as ReportRow[]).map(toMeteringReport),
       };
     },
 

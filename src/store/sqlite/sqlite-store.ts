@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Store } from '../store';
 import { OutboxQueue } from '../../queue/outbox-queue';
 import { sqliteAdmins } from './sqlite-admins';
+import { sqliteAlerts } from './sqlite-alerts';
 import { sqliteMetering } from './sqlite-metering';
 import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
@@ -43,6 +44,7 @@ export function openSqliteStore(file: string): SqliteStore {
     users: sqliteUsers(db, batcher),
     operations: sqliteOperations(db, batcher, subscriptions.upsertSync),
     metering: sqliteMetering(db, batcher),
+    alerts: sqliteAlerts(db, batcher),
     outboxQueue: (options) => new OutboxQueue(db, options),
   };
 }
