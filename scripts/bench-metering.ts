@@ -1,5 +1,7 @@
 /**
  * `npm run bench:metering [-- --events N --subscriptions S --hours H]`
+ * `npm run bench:metering -- --chaos [--events N --subscriptions S --hours H --workers W]`: the same pipeline with
+ * worker processes killed -9, an outage, a 403 burst and several workers at once (scripts/bench/metering-chaos.ts).
  *
  * Simulates usage (1,000,000 events over 1,000 subscriptions and 24 hours by default) through the product's
  * recording path into a real SQLite file, then drains the usage queue and bills the overage to the local Marketplace
@@ -27,12 +29,15 @@ import { openSqliteStore } from '../src/store/sqlite/sqlite-store';
 import { MeteringWorker } from '../src/worker/metering-worker';
 import { PLAN_MIX, SimulationClock, simulatedTenant, UsageSimulation } from './simulation/usage-simulation';
 import { mulberry32 } from '../src/domain/seeded-random';
+import { runMeteringChaos } from './bench/metering-chaos';
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
     subscriptions: { type: 'string', default: '1000' },
     hours: { type: 'string', default: '24' },
+    chaos: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '3' },
   },
 });
 const EVENTS = Number(values.events);
@@ -175,4 +180,12 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (values.chaos)
+  void runMeteringChaos({
+    // The chaos run records its usage in the bench process and bills it with worker processes: a smaller default.
+    events: process.argv.includes('--events') ? EVENTS : 200_000,
+    subscriptions: process.argv.includes('--subscriptions') ? SUBSCRIPTIONS : 300,
+    hours: HOURS,
+    workers: Number(values.workers),
+  });
+else void main();

@@ -70,10 +70,35 @@ describe('operator view of metering', () => {
       messageActivity({ tenantId: 'publisher-tenant', userId: 'operator-1', text: '/metering' }),
     );
     expect(res.text).toContain('Accepted: 2 hours, 130 units');
-    expect(res.text).toContain('Conflict · 2026-03-10 11:00');
+    expect(res.text).toMatch(/#\d+ Conflict · 2026-03-10 11:00/);
     expect(res.text).toContain('(Marketplace holds 9)');
     // 120 × 0.01 + 10 × 0.04 = 1.60 EUR
     expect(res.text).toContain('Alpha: 120 standard + 10 premium = 1.60 EUR');
+  });
+
+  it('lets operators resolve a conflict with a note, and shows the worker\'s alerts', async () => {
+    const [conflict] = await app.store.metering.list({ status: 'Conflict' });
+    const say = async (text: string) => (await postActivity(app.url, messageActivity({ userId: 'operator-1', text }))).text;
+    expect(await say(`/metering resolve ${conflict!.id}`)).toContain('Please say why');
+    expect(await say(`/metering resend ${conflict!.id}`)).toContain('is not failed');
+    expect(await say('/metering resend 999999')).toContain('There is no metered hour #999999');
+    expect(await say(`/metering resolve ${conflict!.id} agreed with Microsoft support`)).toContain('marked resolved');
+    expect(await app.store.metering.get(conflict!.subscriptionId, conflict!.dimension, conflict!.hourStart)).toMatchObject({
+      status: 'Resolved',
+      resolvedBy: 'operator-1',
+      resolutionNote: 'agreed with Microsoft support',
+    });
+    await app.store.alerts.raise('metering.auth', 'Marketplace POST /batchUsageEvent failed: HTTP 403', clock.now());
+    const view = await say('/metering');
+    expect(view).toContain('No conflicts, failures or held reports.');
+    expect(view).toContain('metering.auth since 2026-03-10 13:00');
+    // Tenant admins cannot act on metering.
+    await app.store.admins.add({ tenantId: 'tenant-a', userId: 'admin-a', addedBy: 't', addedAt: clock.now() });
+    const refused = await postActivity(
+      app.url,
+      messageActivity({ tenantId: 'tenant-a', userId: 'admin-a', text: `/metering resend ${conflict!.id}` }),
+    );
+    expect(refused.text).toContain("for the publisher's operators only");
   });
 
   it('refuses operator commands to everyone else, tenant admins included', async () => {

@@ -183,3 +183,91 @@ describe('metering worker killed -9 at random points', () => {
       expect(r.acceptedQuantity).toBe(accepted.get(overageKey(r.subscriptionId, r.dimension, r.hourStart)));
   }, 300_000);
 });
+
+/**
+ * Several workers at once (processes, as with a standalone worker and bots running the in-process one): no worker
+ * takes a bucket another holds, so each hour is submitted exactly once, and all usage is billed.
+ */
+describe('three metering workers at once', () => {
+  it('submit each hour exactly once, and bill every unit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metering-three-'));
+    const clock = new ShiftedClock();
+    const catalog = loadPlanCatalog(undefined);
+    const emulator = createEmulator({
+      clock,
+      logger: silentLogger,
+      baseUrl: 'http://127.0.0.1/emulator',
+      landingPageUrl: 'http://127.0.0.1/landing',
+      webhookUrl: 'http://127.0.0.1:9/api/webhook',
+      plans: catalog.plans,
+      offerId: 'teams-ai-assistant',
+      publisherId: 'contoso',
+      publisherTenantId: 'publisher-tenant',
+      webhookAudience: 'fulfillment-app',
+      apiToken: 'emulator-access-token',
+    });
+    const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
+    emulator.configure({ baseUrl: server.url });
+    const store = openSqliteStore(path.join(dir, 'bot.sqlite'));
+    try {
+      const fulfillment = new FulfillmentClient(
+        new MarketplaceHttp({
+          baseUrl: `${server.url}/api`,
+          apiVersion: '2018-08-31',
+          tokens: { getToken: async () => 'emulator-access-token' },
+          timeoutMs: 2000,
+          maxRetries: 0,
+          logger: silentLogger,
+        }),
+      );
+      const firstHour = hourStart(new Date(Date.now() - 10 * HOUR)).getTime();
+      clock.offset = -11 * HOUR;
+      const random = mulberry32(3);
+      const subscriptions: Subscription[] = [];
+      for (let i = 0; i < 40; i++) {
+        const planId = PLAN_MIX[i % PLAN_MIX.length]!;
+        const { subscriptionId } = emulator.buy({ planId, tenantId: `three-${i}`, quantity: 10 });
+        await fulfillment.activate(subscriptionId, { planId });
+        subscriptions.push(toDomainSubscription(await fulfillment.getSubscription(subscriptionId), undefined, clock.now()));
+      }
+      clock.offset = 0;
+      const simulation = new UsageSimulation(
+        { store, catalog, clock: new SimulationClock(firstHour), logger: silentLogger, random, concurrency: 64 },
+        subscriptions.map((s, i) => simulatedTenant(s, catalog, i, random, 40)),
+      );
+      await simulation.setUp(new Date(firstHour - 30 * 60_000));
+      // Slow calls, so that the three workers' passes overlap.
+      emulator.configure({ faults: { latencyMs: 150 } });
+      const env = {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: dir,
+        EMULATOR: 'false',
+        DEV_SEED: 'false',
+        MARKETPLACE_API_BASE_URL: `${server.url}/api`,
+        MARKETPLACE_AUTH: 'emulator',
+        PUBLISHER_TENANT_ID: 'publisher-tenant',
+        MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app',
+      };
+      for (let round = 0; round < 3; round++) {
+        for (let k = 0; k < 3; k++) await simulation.simulateHour(new Date(firstHour + (round * 3 + k) * HOUR), 600);
+        const results = await Promise.all([runWorker(env), runWorker(env), runWorker(env)]);
+        for (const r of results) expect(r.code, r.stderr).toBe(0);
+      }
+      expect(simulation.expected.size).toBeGreaterThan(50);
+      const perKey = new Map<string, number>();
+      for (const sub of emulator.usageSubmissions()) perKey.set(sub.key, (perKey.get(sub.key) ?? 0) + 1);
+      expect([...perKey.values()].filter((n) => n > 1)).toEqual([]);
+      const accepted = new Map<string, number>();
+      for (const u of emulator.acceptedUsage())
+        accepted.set(overageKey(u.resourceId, u.dimension, new Date(u.effectiveStartTime)), u.quantity);
+      expect(Object.fromEntries(accepted)).toEqual(Object.fromEntries(simulation.expected));
+      expect((await store.metering.list()).every((r) => r.status === 'Accepted')).toBe(true);
+    } finally {
+      await store.close();
+      await emulator.close();
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
