@@ -15,7 +15,9 @@ CREATE INDEX ix_turn_claims_created ON turn_claims (created_at);
 INSERT INTO turn_claims (tenant_id, activity_id, subscription_id, period_start, created_at)
 SELECT tenant_id, activity_id, subscription_id, period_start, created_at FROM quota_reservations;
 
-CREATE TABLE quota_holds (
+-- SQLite cannot change a primary key: the table is rebuilt under its own name.
+ALTER TABLE quota_reservations RENAME TO quota_reservations_0001;
+CREATE TABLE quota_reservations (
   tenant_id        TEXT NOT NULL,
   activity_id      TEXT NOT NULL,
   dimension        TEXT NOT NULL,
@@ -25,8 +27,6 @@ CREATE TABLE quota_holds (
   created_at       INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, activity_id, dimension)
 );
-INSERT INTO quota_holds (tenant_id, activity_id, dimension, subscription_id, period_start, quantity, created_at)
-SELECT tenant_id, activity_id, dimension, subscription_id, period_start, quantity, created_at FROM quota_reservations;
-
-DROP TABLE quota_reservations;
-ALTER TABLE quota_holds RENAME TO quota_reservations;
+INSERT INTO quota_reservations (tenant_id, activity_id, dimension, subscription_id, period_start, quantity, created_at)
+SELECT tenant_id, activity_id, dimension, subscription_id, period_start, quantity, created_at FROM quota_reservations_0001;
+DROP TABLE quota_reservations_0001;
