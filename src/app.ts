@@ -4,9 +4,11 @@ import { createBotApplication } from './bot/bot-application';
 import { BoundedMemoryStorage } from './bot/bounded-memory-storage';
 import { OperatorCommands } from './bot/commands/operator-commands';
 import { TenantCommands } from './bot/commands/tenant-commands';
+import { maxTurnTokens } from './bot/models/completion-budget';
 import { createModel } from './bot/models/create-model';
 import { SubscriptionGate } from './bot/subscription-gate';
 import { createTeamsAdapter } from './bot/teams-adapter';
+import { TurnBookkeeping } from './bot/turn-bookkeeping';
 import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
 import { EMULATOR_PREFIX, type Config } from './config';
@@ -88,8 +90,17 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   await store.plans.sync(catalog.plans, clock.now());
   if (config.devSeed) await seedDevSubscription({ store, catalog, clock, logger });
 
-  const gate = new SubscriptionGate({ store, catalog, clock, enforcement: config.enforcement, logger });
+  // Quota holds are sized on the most tokens a turn of the chat prompt can use; the models are held to it.
+  const gate = new SubscriptionGate({
+    store,
+    catalog,
+    clock,
+    enforcement: config.enforcement,
+    logger,
+    maxTurnTokens: maxTurnTokens(config.promptsDir),
+  });
   const recorder = new UsageRecorder({ store, storeMessageText: config.storeMessageText, logger, telemetry });
+  const bookkeeping = new TurnBookkeeping({ gate, recorder, logger });
   const commands = new TenantCommands({
     store,
     catalog,
@@ -101,7 +112,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   });
   const inFlight = new InFlight();
   const adapter = createTeamsAdapter(config.bot, logger);
-  adapter.use(subscriptionMiddleware({ gate, recorder, config, logger, inFlight }));
+  adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight }));
   const bot = createBotApplication({
     adapter,
     model: options.model ?? (await createModel(config.model, logger)),
@@ -188,11 +199,12 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     logger.warn({ url: `${config.publicUrl}${EMULATOR_PREFIX}` }, 'Marketplace emulator mounted (development only)');
   }
 
-  // Reservations left by a crash (the process died between reserve and settle) go back to the pool.
+  // Claims left by a crash (the process died between claim and settle) go back, with the quota they held: the
+  // activity can then be answered again (by any instance) and the units are free.
   const sweep = async () => {
     try {
       const released = await store.usage.releaseStale(new Date(clock.now().getTime() - config.enforcement.reservationTimeoutMs));
-      if (released) logger.warn({ released }, 'released stale quota reservations');
+      if (released) logger.warn({ released }, 'released stale turn claims');
     } catch (thrown) {
       logger.error({ err: coerceError(thrown).message }, 'stale reservation sweep failed');
     }

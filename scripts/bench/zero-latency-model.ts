@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Memory, PromptCompletionModel, PromptFunctions, PromptTemplate, Tokenizer } from '@microsoft/teams-ai';
 import type { PromptResponse } from '@microsoft/teams-ai/lib/types';
+import { completionBudget } from '../../src/bot/models/completion-budget';
 import { renderChatMessages } from '../../src/bot/models/render-chat-messages';
 import { turnMeterOf } from '../../src/bot/turn-meter';
 
@@ -19,8 +20,9 @@ export class ZeroLatencyModel implements PromptCompletionModel {
     tokenizer: Tokenizer,
     template: PromptTemplate,
   ): Promise<PromptResponse<string>> {
-    const rendered = await renderChatMessages(context, memory, functions, tokenizer, template);
-    if (rendered.tooLong) return { status: 'too_long', error: new Error('prompt too long') };
+    const budget = completionBudget(template.config.completion, turnMeterOf(context));
+    const rendered = budget && (await renderChatMessages(context, memory, functions, tokenizer, template, budget.inputTokens));
+    if (!rendered || rendered.tooLong) return { status: 'too_long', error: new Error('prompt too long') };
     const promptChars = rendered.messages.reduce((sum, m) => sum + m.content.length, 0);
     turnMeterOf(context)?.addCompletion({ promptTokens: Math.ceil(promptChars / 4), completionTokens: 14 }, REPLY);
     return { status: 'success', input: rendered.input, message: { role: 'assistant', content: REPLY } };

@@ -143,6 +143,9 @@ export class UsageSimulation {
       clock: deps.clock,
       enforcement: { seatAutoAssign: true, entitlementCacheMs: 60 * 60_000, reservationTimeoutMs: 600_000, maxInputChars: 8000 },
       logger: deps.logger,
+      // Simulated turns bring their own token counts, above what a prompt would allow: bound them loosely.
+      maxTurnTokens: 100_000,
+      heldUnitsWaitMs: 0,
     });
     this.recorder = new UsageRecorder({ store: deps.store, storeMessageText: false, logger: deps.logger });
   }
@@ -226,14 +229,10 @@ export class UsageSimulation {
       this.refused += 1;
       return;
     }
-    try {
-      await this.recorder.record(admission.ticket, {
-        promptTokens: facts.promptTokens,
-        completionTokens: facts.completionTokens,
-      });
-    } finally {
-      this.gate.finish(admission.ticket);
-    }
+    await this.recorder.record(admission.ticket, {
+      promptTokens: facts.promptTokens,
+      completionTokens: facts.completionTokens,
+    });
     this.recorded += 1;
     const billed = classifyTurn({ ...facts, totalTokens: facts.promptTokens + facts.completionTokens }, tenant.plan.billingRules);
     const billable = this.add(tenant, billed.dimension, admission.ticket.period.start, billed.quantity);

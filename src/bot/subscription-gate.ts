@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config';
-import { estimateTurn, type Dimension } from '../domain/billing-rules';
-import type { Clock } from '../domain/clock';
+import { SECOND, type Clock } from '../domain/clock';
 import { pickTenantSubscription, statusRefusal, type Refusal } from '../domain/entitlement';
 import type { TurnIdentity } from '../domain/identity';
 import { billingPeriodAt, type BillingPeriod } from '../domain/periods';
-import { hasOverage, includedUnits, type Plan, type PlanCatalog } from '../domain/plans';
+import type { Plan, PlanCatalog } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
 import type { Logger } from '../logger';
-import type { Store } from '../store/store';
+import { mayFreeUp, turnEnvelopes, type QuotaHold, type TurnEnvelope } from '../domain/turn-envelope';
+import type { Store, TurnClaim } from '../store/store';
 
 /** A turn let through the gate: what the recorder needs to bill it, or the gate to release it. */
 export interface TurnTicket {
@@ -16,8 +16,8 @@ export interface TurnTicket {
   subscription: Subscription;
   plan: Plan;
   period: BillingPeriod;
-  /** Units held for the turn on a hard-capped dimension; absent when nothing can run out (unlimited, overage). */
-  reserved?: { dimension: Dimension; quantity: number };
+  /** The turn's token ceiling and the units it holds on hard-capped dimensions (src/domain/turn-envelope.ts). */
+  envelope: TurnEnvelope;
   startedAt: Date;
   /** Monotonic start (performance.now()), for processing time whatever the clock says. */
   startedMonotonicMs: number;
@@ -31,26 +31,39 @@ export type Admission =
   /** The same activity was already answered or is being answered (a channel retry): do nothing. */
   | { admitted: false; duplicate: true };
 
+/** Below the 15 s in which Teams expects the bot to answer a delivery. */
+export const HELD_UNITS_WAIT_MS = 5 * SECOND;
+
+export interface SubscriptionGateDeps {
+  store: Store;
+  catalog: PlanCatalog;
+  clock: Clock;
+  enforcement: Config['enforcement'];
+  logger: Logger;
+  /** The most tokens (prompt + completions) a turn can use: the prompt's input budget + its max output tokens. */
+  maxTurnTokens: number;
+  /**
+   * How long a turn refused only by units that turns in flight hold waits for them to settle before it is refused.
+   * @defaultValue HELD_UNITS_WAIT_MS
+   */
+  heldUnitsWaitMs?: number;
+}
+
 /**
  * The subscription check of every message turn (DESIGN.md "Entitlement"): tenant and user, the tenant's
- * subscription and its status, a seat on per-seat plans, then quota reserved atomically before the AI call.
+ * subscription and its status, a seat on per-seat plans, then the turn's claim on its activity, holding quota
+ * atomically before the AI call for the worst case the turn can reach on each hard-capped dimension.
  */
 export class SubscriptionGate {
   private readonly cache = new Map<string, { subscription: Subscription | undefined; expiresAt: number }>();
-  /** Turns being answered by this process, by tenant and activity: a channel retry must not run the AI twice. */
-  private readonly inFlight = new Set<string>();
   /** The current billing period of each subscription, until it ends or the term changes. */
   private readonly periods = new Map<string, { termStart: number | undefined; period: BillingPeriod }>();
 
-  constructor(
-    private readonly deps: {
-      store: Store;
-      catalog: PlanCatalog;
-      clock: Clock;
-      enforcement: Config['enforcement'];
-      logger: Logger;
-    },
-  ) {}
+  private readonly deps: SubscriptionGateDeps & { heldUnitsWaitMs: number };
+
+  constructor(deps: SubscriptionGateDeps) {
+    this.deps = { ...deps, heldUnitsWaitMs: deps.heldUnitsWaitMs ?? HELD_UNITS_WAIT_MS };
+  }
 
   /** The subscription that speaks for a tenant, cached briefly. */
   async tenantSubscription(tenantId: string, now = this.deps.clock.now().getTime()): Promise<Subscription | undefined> {
@@ -116,60 +129,58 @@ export class SubscriptionGate {
     }
 
     const period = this.periodOf(subscription, now);
-    const estimate = estimateTurn(facts, plan.billingRules);
-    const included = includedUnits(plan, estimate.dimension, subscription.quantity);
-    const flightKey = `${tenantId}\u0000${activityId}`;
-    if (this.inFlight.has(flightKey)) return { admitted: false, duplicate: true };
-    // Only what can run out is reserved: overage plans and unlimited dimensions are never refused (the excess is
-    // metered), so their turns skip the reservation and are made idempotent by the usage event's unique key.
-    const capped = included !== null && !hasOverage(plan, estimate.dimension);
-    if (capped) {
-      const outcome = await this.deps.store.usage.reserve({
-        tenantId,
-        activityId,
-        subscriptionId: subscription.id,
-        periodStart: period.start,
-        dimension: estimate.dimension,
-        quantity: estimate.quantity,
-        limit: included,
-        at: now,
-      });
-      if (!outcome.ok) {
-        if (outcome.reason === 'duplicate') return { admitted: false, duplicate: true };
-        return {
-          admitted: false,
-          refusal: {
-            kind: 'quota-exceeded',
-            subscription,
-            plan,
-            dimension: estimate.dimension,
-            used: outcome.used,
-            included,
-            period,
-          },
-        };
-      }
-    } else if (await this.deps.store.usage.isRecorded(tenantId, activityId)) {
-      return { admitted: false, duplicate: true };
+    const envelopes = turnEnvelopes(facts, plan, subscription.quantity, this.deps.maxTurnTokens);
+    const claim = { tenantId, activityId, subscriptionId: subscription.id, periodStart: period.start, at: now };
+    const claimed = await this.claimFirstFitting(claim, envelopes);
+    if ('duplicate' in claimed) return { admitted: false, duplicate: true };
+    if ('exceeded' in claimed) {
+      const { hold, used } = claimed.exceeded;
+      return {
+        admitted: false,
+        refusal: { kind: 'quota-exceeded', subscription, plan, dimension: hold.dimension, used, included: hold.limit, period },
+      };
     }
-    if (this.inFlight.has(flightKey)) {
-      // Lost a race with a twin delivery while awaiting the store.
-      if (capped) await this.deps.store.usage.release(tenantId, activityId);
-      return { admitted: false, duplicate: true };
-    }
-    this.inFlight.add(flightKey);
     const ticket: TurnTicket = {
       identity: { ...identity, tenantId, userId, activityId },
       subscription,
       plan,
       period,
+      envelope: claimed.envelope,
       startedAt: now,
       startedMonotonicMs: performance.now(),
       textLength: facts.textLength,
       attachmentCount: facts.attachmentCount,
     };
-    if (capped) ticket.reserved = estimate;
     return { admitted: true, ticket };
+  }
+
+  /**
+   * Claims the activity with the first envelope whose holds fit (largest token ceiling first). Every admitted turn
+   * claims, capped or not: the claim is what makes a redelivery to any instance a duplicate. Turns of plans with
+   * nothing capped hold nothing and pay this one write. When no envelope fits but the units are taken only by turns
+   * in flight (which may settle below their worst case), the turn waits for them a little rather than being refused
+   * while the allowance is not spent.
+   */
+  private async claimFirstFitting(
+    claim: Omit<TurnClaim, 'holds'>,
+    envelopes: readonly TurnEnvelope[],
+  ): Promise<{ envelope: TurnEnvelope } | { duplicate: true } | { exceeded: { hold: QuotaHold; used: number } }> {
+    const deadline = performance.now() + this.deps.heldUnitsWaitMs;
+    for (let attempt = 0; ; attempt++) {
+      let exceeded: { hold: QuotaHold; used: number } | undefined;
+      let worthWaiting = false;
+      for (const envelope of envelopes) {
+        const outcome = await this.deps.store.usage.claim({ ...claim, holds: envelope.holds });
+        if (outcome.ok) return { envelope };
+        if (outcome.reason === 'duplicate') return { duplicate: true };
+        const hold = envelope.holds.find((h) => h.dimension === outcome.dimension)!;
+        exceeded = { hold, used: outcome.used };
+        worthWaiting ||= mayFreeUp(hold, outcome.used);
+      }
+      const delay = Math.min(250, 20 * 2 ** attempt) * (0.5 + Math.random());
+      if (!worthWaiting || performance.now() + delay > deadline) return { exceeded: exceeded! };
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 
   private periodOf(subscription: Subscription, now: Date): BillingPeriod {
@@ -182,13 +193,8 @@ export class SubscriptionGate {
     return period;
   }
 
-  /** The turn is over (recorded or released): a later delivery of the same activity is judged by the store. */
-  finish(ticket: TurnTicket): void {
-    this.inFlight.delete(`${ticket.identity.tenantId}\u0000${ticket.identity.activityId}`);
-  }
-
-  /** The turn was not answered (model error, exception): give the reserved units back. */
+  /** The turn was not answered (model error, exception): give the claim and its held units back. */
   async release(ticket: TurnTicket): Promise<void> {
-    if (ticket.reserved) await this.deps.store.usage.release(ticket.identity.tenantId, ticket.identity.activityId);
+    await this.deps.store.usage.release(ticket.identity.tenantId, ticket.identity.activityId);
   }
 }

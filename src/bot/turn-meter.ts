@@ -3,6 +3,12 @@
  * teams-ai's own OpenAIModel drops `completion.usage`; our models write it here instead.
  */
 export class TurnMeter {
+  /**
+   * Prompt + completion tokens all completions of the turn may use together: the token ceiling the turn's quota
+   * holds were sized for (src/domain/turn-envelope.ts). Infinity when nothing bounds the turn.
+   */
+  constructor(readonly tokenCeiling = Infinity) {}
+
   promptTokens = 0;
   completionTokens = 0;
   completions = 0;
@@ -25,6 +31,11 @@ export class TurnMeter {
     return this.promptTokens + this.completionTokens;
   }
 
+  /** What the next completion may still use of the ceiling. */
+  get tokensLeft(): number {
+    return Math.max(0, this.tokenCeiling - this.totalTokens);
+  }
+
   /** Billable when the model answered at least once and never failed. */
   get answered(): boolean {
     return this.completions > 0 && !this.failure;
@@ -43,8 +54,8 @@ export function turnMeterOf(context: HasTurnState): TurnMeter | undefined {
   return meter instanceof TurnMeter ? meter : undefined;
 }
 
-export function attachTurnMeter(context: HasTurnState): TurnMeter {
-  const meter = new TurnMeter();
+export function attachTurnMeter(context: HasTurnState, tokenCeiling?: number): TurnMeter {
+  const meter = new TurnMeter(tokenCeiling);
   context.turnState.set(TURN_METER_KEY, meter);
   return meter;
 }

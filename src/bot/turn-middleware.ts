@@ -7,34 +7,33 @@ import { cleanText, identityOf, userAttachmentCount } from './activity-facts';
 import { refusalCard } from './cards/refusal-card';
 import { isCommandText } from './commands/command-syntax';
 import { sendReply } from './send-reply';
-import type { SubscriptionGate } from './subscription-gate';
+import type { TurnBookkeeping } from './turn-bookkeeping';
 import { attachTurnMeter } from './turn-meter';
-import type { UsageRecorder } from './usage-recorder';
 
 export const MODEL_APOLOGY =
   'Sorry, I could not get an answer just now. Please try again in a moment. This message was not counted.';
 
 /**
- * Adapter middleware around every turn: the subscription gate before the AI, the usage recorder after it.
- * try/finally rather than teams-ai's afterTurn, which is skipped when a handler throws: a reservation is always
- * either settled (answered) or released (not answered).
+ * Adapter middleware around every turn: it maps botbuilder to the turn's bookkeeping (TurnBookkeeping: admission
+ * before the AI, then complete or abort). try/finally rather than teams-ai's afterTurn, which is skipped when a
+ * handler throws: a claim is always either settled (answered) or released (not answered). The model is held to the
+ * turn's token ceiling through the turn meter.
  *
  * The settlement starts in the finally block but the turn does not wait for it: the reply has already gone (to the
  * connector, or into the expectReplies body), and the write can then share a commit with the turns of the next
  * tens of milliseconds instead of paying one of its own (see WriteBatcher). `inFlight` holds shutdown until it is
- * written; until then the gate still knows the activity, so a redelivery is not answered twice.
+ * written; until then the turn's claim is in the store, so a redelivery to any instance is not answered twice.
  *
  * Only message turns that would reach the AI are gated: other activity types (card actions, installs) pass,
  * and so do commands (they check admin rights themselves and never consume quota).
  */
 export function subscriptionMiddleware(deps: {
-  gate: SubscriptionGate;
-  recorder: UsageRecorder;
+  bookkeeping: TurnBookkeeping;
   config: Pick<Config, 'enforcement' | 'links' | 'productName' | 'storeMessageText'>;
   logger: Logger;
   inFlight: InFlight;
 }): Middleware {
-  const { gate, recorder, config, logger, inFlight } = deps;
+  const { bookkeeping, config, logger, inFlight } = deps;
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
       const activity = context.activity;
@@ -52,25 +51,28 @@ export function subscriptionMiddleware(deps: {
 
       const identity = identityOf(activity);
       const ids = { tenantId: identity.tenantId, userId: identity.userId, activityId: identity.activityId };
-      const admission = await gate.admit(identity, { textLength: text.length, attachmentCount: userAttachmentCount(activity) });
-      if (!admission.admitted) {
-        if ('duplicate' in admission) {
-          logger.info(ids, 'redelivered activity ignored (already answered or in progress)');
-          return;
-        }
-        logger.info({ ...ids, reason: admission.refusal.kind }, 'turn refused');
-        await sendReply(context, { card: refusalCard(admission.refusal, config.links, config.productName) });
+      const start = await bookkeeping.begin(identity, {
+        textLength: text.length,
+        attachmentCount: userAttachmentCount(activity),
+      });
+      if (start.kind === 'duplicate') {
+        logger.info(ids, 'redelivered activity ignored (already answered or in progress)');
+        return;
+      }
+      if (start.kind === 'refused') {
+        logger.info({ ...ids, reason: start.refusal.kind }, 'turn refused');
+        await sendReply(context, { card: refusalCard(start.refusal, config.links, config.productName) });
         return;
       }
 
-      const { ticket } = admission;
-      const meter = attachTurnMeter(context);
+      const { turn } = start;
+      const meter = attachTurnMeter(context, turn.tokenCeiling);
       let completed = false;
       try {
         await next();
         completed = true;
       } catch (thrown) {
-        logger.error({ ...ids, err: coerceError(thrown).message, subscriptionId: ticket.subscription.id }, 'turn failed');
+        logger.error({ ...ids, err: coerceError(thrown).message, subscriptionId: turn.ticket.subscription.id }, 'turn failed');
         try {
           await context.sendActivity(MODEL_APOLOGY);
         } catch (sendError) {
@@ -78,34 +80,15 @@ export function subscriptionMiddleware(deps: {
         }
       } finally {
         inFlight.enter();
-        void settle().finally(() => inFlight.leave());
-      }
-
-      async function settle(): Promise<void> {
-        try {
-          if (completed && meter.answered) {
-            await recorder.record(
-              ticket,
-              {
+        const ending =
+          completed && meter.answered
+            ? turn.complete({
                 promptTokens: meter.promptTokens,
                 completionTokens: meter.completionTokens,
                 ...(config.storeMessageText ? { messageText: text, responseText: meter.replies.join('\n') } : {}),
-              },
-              { background: true },
-            );
-          } else {
-            await gate.release(ticket);
-          }
-        } catch (thrown) {
-          // The answer went out but could not be recorded: better unbilled than billed twice. Free the units.
-          logger.error(
-            { ...ids, err: coerceError(thrown).message, subscriptionId: ticket.subscription.id },
-            'usage could not be recorded',
-          );
-          await gate.release(ticket).catch(() => undefined);
-        } finally {
-          gate.finish(ticket);
-        }
+              })
+            : turn.abort();
+        void ending.finally(() => inFlight.leave());
       }
     },
   };

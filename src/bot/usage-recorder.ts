@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { classifyTurn } from '../domain/billing-rules';
 import { timeOrderedId } from '../domain/ids';
+import { settleTurn } from '../domain/turn-envelope';
 import { hasOverage, includedUnits } from '../domain/plans';
 import type { UsageEvent } from '../domain/usage';
 import type { Logger } from '../logger';
@@ -16,8 +16,9 @@ export interface TurnResult {
 }
 
 /**
- * Records one answered turn: dimension and quantity by the billing rules (now that tokens are known), then the
- * usage event, the counters and the queue message in one transaction, idempotent on (tenant, activity).
+ * Records one answered turn: dimension and quantity by the billing rules now that tokens are known (within what the
+ * turn held on hard-capped dimensions: settleTurn), then, in one transaction, the claim settled, the usage event, the
+ * counters and the queue message, idempotent on (tenant, activity).
  */
 export class UsageRecorder {
   constructor(private readonly deps: { store: Store; storeMessageText: boolean; logger: Logger; telemetry?: Telemetry }) {}
@@ -25,10 +26,26 @@ export class UsageRecorder {
   async record(ticket: TurnTicket, result: TurnResult, options: WriteOptions = {}): Promise<RecordOutcome> {
     const { plan, subscription, identity } = ticket;
     const totalTokens = result.promptTokens + result.completionTokens;
-    const billed = classifyTurn(
-      { textLength: ticket.textLength, attachmentCount: ticket.attachmentCount, totalTokens },
-      plan.billingRules,
+    const billed = settleTurn(
+      { textLength: ticket.textLength, attachmentCount: ticket.attachmentCount },
+      totalTokens,
+      plan,
+      ticket.envelope,
     );
+    if (billed.clamped) {
+      // The provider counted more tokens than the ceiling the model was held to (its tokenizer is not ours): the
+      // hard cap wins, the turn is billed at its ceiling.
+      this.deps.logger.warn(
+        {
+          tenantId: identity.tenantId,
+          subscriptionId: subscription.id,
+          activityId: identity.activityId,
+          tokens: totalTokens,
+          tokenCeiling: ticket.envelope.tokenCeiling,
+        },
+        'turn used more tokens than its ceiling; billed within its hold',
+      );
+    }
     const event: UsageEvent = {
       id: timeOrderedId(),
       tenantId: identity.tenantId,
@@ -55,7 +72,7 @@ export class UsageRecorder {
         event,
         included: includedUnits(plan, billed.dimension, subscription.quantity),
         overage: hasOverage(plan, billed.dimension),
-        reserved: ticket.reserved !== undefined,
+        reserved: true,
         ...(identity.userName ? { userName: identity.userName } : {}),
       },
       options,

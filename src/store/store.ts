@@ -1,4 +1,5 @@
 import type { Dimension } from '../domain/billing-rules';
+import type { QuotaHold } from '../domain/turn-envelope';
 import type { Clock } from '../domain/clock';
 import type { UsageQueue } from '../queue/usage-queue';
 import type { Plan } from '../domain/plans';
@@ -150,23 +151,28 @@ export interface SeatRepo {
   list(subscriptionId: string): Promise<SeatAssignment[]>;
 }
 
-export interface QuotaReservation {
+/**
+ * A turn's claim on its activity, made before the AI call for every admitted turn: it makes the activity
+ * "being answered" for every instance sharing the store, and holds the turn's worst case on its hard-capped
+ * dimensions (DESIGN.md "Entitlement" 6; src/domain/turn-envelope.ts).
+ */
+export interface TurnClaim {
   tenantId: string;
   activityId: string;
   subscriptionId: string;
   periodStart: Date;
-  dimension: Dimension;
-  quantity: number;
-  /** Hard cap for this dimension this period; `null` = no cap (unlimited or overage billed). */
-  limit: number | null;
+  /** Units held per hard-capped dimension (at most one hold each); empty for a claim alone. */
+  holds: readonly QuotaHold[];
+  /** When the claim was made: the stale sweep frees claims older than the reservation timeout (a crashed turn). */
   at: Date;
 }
 
-export type ReserveOutcome =
+export type ClaimOutcome =
   | { ok: true }
-  /** The same (tenant, activity) is already recorded or in flight: a redelivery. */
+  /** The same (tenant, activity) is already recorded or claimed by a turn in flight: a redelivery. */
   | { ok: false; reason: 'duplicate' }
-  | { ok: false; reason: 'exceeded'; used: number; reserved: number };
+  /** A hold did not fit: nothing was claimed. The figures are those of the first dimension that did not fit. */
+  | { ok: false; reason: 'exceeded'; dimension: Dimension; used: number; reserved: number };
 
 export interface RecordUsageInput {
   event: UsageEvent;
@@ -174,7 +180,7 @@ export interface RecordUsageInput {
   included: number | null;
   /** Units beyond `included` are billed through metering (flat-rate plan with an overage price). */
   overage: boolean;
-  /** The turn held a reservation (hard-capped dimension) that this record settles. Default false. */
+  /** The turn held a claim (and maybe quota holds) that this record settles. Default false. */
   reserved?: boolean;
   userName?: string;
 }
@@ -215,18 +221,17 @@ export interface UserUsage {
 
 export interface UsageRepo {
   /**
-   * Reserves `quantity` units before the AI call: one conditional increment, so concurrent turns at a hard cap
-   * never serve one message too many. Keyed by (tenant, activity): a redelivery is reported as `duplicate`.
+   * Claims an activity before the AI call, holding the given units: in one transaction, the claim row (unique on
+   * tenant + activity, so a redelivery in flight is a `duplicate`, as is one already recorded) and one conditional
+   * increment per hold, so concurrent turns at a hard cap never serve one unit too many. All or nothing.
    */
-  reserve(reservation: QuotaReservation): Promise<ReserveOutcome>;
-  /** Whether a usage event exists for this (tenant, activity): a redelivery of an answered turn. */
-  isRecorded(tenantId: string, activityId: string): Promise<boolean>;
-  /** Gives a reservation back (AI call failed, turn not answered). False when there was none. */
+  claim(claim: TurnClaim): Promise<ClaimOutcome>;
+  /** Gives a claim and its holds back (AI call failed, turn not answered). False when there was none. */
   release(tenantId: string, activityId: string): Promise<boolean>;
-  /** Releases reservations left by a crash; returns how many. */
+  /** Releases the claims (and their holds) left by a crash, made before `createdBefore`; returns how many. */
   releaseStale(createdBefore: Date): Promise<number>;
   /**
-   * In one transaction: settles the turn's reservation, inserts the usage event (unique on tenant + activity),
+   * In one transaction: settles the turn's claim and holds, inserts the usage event (unique on tenant + activity),
    * adds the real quantity to the period counter and writes the queue message to the outbox.
    */
   record(input: RecordUsageInput, options?: WriteOptions): Promise<RecordOutcome>;

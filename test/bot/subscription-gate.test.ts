@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SubscriptionGate, type Admission } from '../../src/bot/subscription-gate';
+import { maxTurnTokens } from '../../src/bot/models/completion-budget';
 import { UsageRecorder } from '../../src/bot/usage-recorder';
 import { DEFAULT_PLAN_CATALOG } from '../../src/domain/default-plan-catalog';
 import type { TurnIdentity } from '../../src/domain/identity';
@@ -13,6 +14,9 @@ import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 
 const catalog = parseCatalog(DEFAULT_PLAN_CATALOG, 'default');
+/** The shipped chat prompt: 6,000 input + 800 output tokens, so a turn can reach 4 premium units. */
+const MAX_TURN_TOKENS = maxTurnTokens(path.resolve(__dirname, '../../prompts'));
+const PERIOD = new Date('2026-03-01T00:00:00Z');
 let n = 0;
 const who = (fields: Partial<TurnIdentity> = {}): TurnIdentity => ({
   tenantId: 'tenant-a',
@@ -41,14 +45,15 @@ describe('subscription gate', () => {
       clock,
       enforcement: { seatAutoAssign: true, entitlementCacheMs: 0, reservationTimeoutMs: 600_000, maxInputChars: 8000 },
       logger: silentLogger,
+      maxTurnTokens: MAX_TURN_TOKENS,
     });
     recorder = new UsageRecorder({ store, storeMessageText: false, logger: silentLogger });
   });
   afterEach(() => store.close());
 
   /** Admits and records a turn of `tokens` tokens; returns the admission. */
-  async function turn(identity = who(), tokens = 50): Promise<Admission> {
-    const a = await gate.admit(identity, short);
+  async function turn(identity = who(), tokens = 50, facts = short): Promise<Admission> {
+    const a = await gate.admit(identity, facts);
     if (a.admitted) await recorder.record(a.ticket, { promptTokens: tokens - 10, completionTokens: 10 });
     return a;
   }
@@ -167,8 +172,146 @@ describe('subscription gate', () => {
       const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'starter' });
       const a = await gate.admit(who(), short);
       if (!a.admitted) throw new Error('expected admission');
+      expect((await store.usage.counters(s.id, PERIOD)).map((c) => [c.dimension, c.reserved])).toEqual([
+        ['messages', 1],
+        ['premium_messages', 4],
+      ]);
       await gate.release(a.ticket);
-      expect(await store.usage.counters(s.id, new Date('2026-03-01T00:00:00Z'))).toMatchObject([{ used: 0, reserved: 0 }]);
+      expect((await store.usage.counters(s.id, PERIOD)).map((c) => [c.dimension, c.used, c.reserved])).toEqual([
+        ['messages', 0, 0],
+        ['premium_messages', 0, 0],
+      ]);
+    });
+  });
+
+  describe('hard caps whatever the tokens turn out to be', () => {
+    const premiumUsed = async (subscriptionId: string) =>
+      (await store.usage.counters(subscriptionId, PERIOD)).find((c) => c.dimension === 'premium_messages')?.used ?? 0;
+    const seedUsage = async (subscriptionId: string, dimension: 'messages' | 'premium_messages', quantity: number) =>
+      store.usage.record({
+        event: { ...baseEvent(subscriptionId), dimension, quantity },
+        included: dimension === 'messages' ? 500 : 50,
+        overage: false,
+      });
+
+    it('a long conversation on a fresh starter tenant never passes the premium cap of 50 (the 70-turn case)', async () => {
+      const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'starter' });
+      const ceilings: number[] = [];
+      for (let i = 0; i < 70; i++) {
+        // The provider reports more than the prompt could hold: a long history, counted by another tokenizer.
+        const a = await turn(who(), 9000);
+        expect(refusal(a)).toBe('admitted');
+        if (a.admitted) ceilings.push(a.ticket.envelope.tokenCeiling);
+        expect(await premiumUsed(s.id)).toBeLessThanOrEqual(50);
+      }
+      const counters = await store.usage.counters(s.id, PERIOD);
+      expect(counters.map((c) => [c.dimension, c.used, c.reserved])).toEqual([
+        // 12 turns of 4 units, 2 of 1 (ceiling 5,000), then standard messages with a history cut to 2,000 tokens.
+        ['messages', 56, 0],
+        ['premium_messages', 50, 0],
+      ]);
+      expect(ceilings.slice(0, 12)).toEqual(Array(12).fill(6800));
+      expect(ceilings.slice(12, 14)).toEqual([5000, 5000]);
+      expect(new Set(ceilings.slice(14))).toEqual(new Set([2000]));
+    });
+
+    it.each([
+      ['an attachment', { textLength: 12, attachmentCount: 1 }, 100, [1, 1]],
+      ['a text over 1,000 characters', { textLength: 1500, attachmentCount: 0 }, 100, [1, 1]],
+      ['more than 5,000 tokens', short, 6800, [4, 1]],
+    ] as const)(
+      'premium at the boundary with %s: served while a unit is left, refused after',
+      async (_, facts, tokens, billed) => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'starter' });
+        await seedUsage(s.id, 'premium_messages', 50 - billed[0] - billed[1]);
+        expect(refusal(await turn(who(), tokens, facts))).toBe('admitted');
+        expect(await premiumUsed(s.id)).toBe(50 - billed[1]);
+        expect(refusal(await turn(who(), tokens, facts))).toBe('admitted');
+        expect(await premiumUsed(s.id)).toBe(50);
+        const next = await turn(who(), tokens, facts);
+        if (facts === short) {
+          // Plain text goes on as a standard message with a history that cannot cross 2,000 tokens.
+          expect(next).toMatchObject({ admitted: true, ticket: { envelope: { tokenCeiling: 2000 } } });
+          expect(await premiumUsed(s.id)).toBe(50);
+        } else {
+          expect(next).toMatchObject({
+            admitted: false,
+            refusal: { kind: 'quota-exceeded', dimension: 'premium_messages', used: 50, included: 50 },
+          });
+        }
+      },
+    );
+
+    it('messages at the boundary: the last unit is served, then refused even though premium is left', async () => {
+      const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'starter' });
+      await seedUsage(s.id, 'messages', 499);
+      expect(refusal(await turn(who(), 50))).toBe('admitted');
+      expect(await gate.admit(who(), short)).toMatchObject({
+        admitted: false,
+        refusal: { kind: 'quota-exceeded', dimension: 'messages', used: 500, included: 500 },
+      });
+      expect((await store.usage.counters(s.id, PERIOD)).map((c) => [c.dimension, c.used, c.reserved])).toEqual([
+        ['messages', 500, 0],
+        ['premium_messages', 0, 0],
+      ]);
+    });
+
+    it('pooled seat allowances hold too (team-seat, 1 seat: 30 premium units)', async () => {
+      const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'team-seat', quantity: 1 });
+      for (let i = 0; i < 20; i++) await turn(who(), 7000);
+      expect(await premiumUsed(s.id)).toBe(30);
+    });
+
+    it('serves exactly the cap when 50 turns race at it, waiting for worst-case holds to settle', async () => {
+      const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'starter' });
+      await seedUsage(s.id, 'premium_messages', 40);
+      // Attachments (premium whatever the tokens) that turn out small: each holds up to 4 units, is billed 1.
+      const results = await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const a = await gate.admit(who(), { textLength: 12, attachmentCount: 1 });
+          if (a.admitted) {
+            await new Promise((r) => setTimeout(r, 5));
+            await recorder.record(a.ticket, { promptTokens: 90, completionTokens: 10 });
+          }
+          return a;
+        }),
+      );
+      expect(results.filter((a) => a.admitted)).toHaveLength(10);
+      expect(await premiumUsed(s.id)).toBe(50);
+    });
+
+    it('bills the real tokens when they fit what the turn held, and an overage plan always on its real tokens', async () => {
+      const capped = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'starter' });
+      const a = await gate.admit(who(), short);
+      if (!a.admitted) throw new Error('expected admission');
+      expect(a.ticket.envelope.holds).toEqual([
+        { dimension: 'messages', quantity: 1, limit: 500 },
+        { dimension: 'premium_messages', quantity: 4, limit: 50 },
+      ]);
+      await recorder.record(a.ticket, { promptTokens: 2900, completionTokens: 100 });
+      expect((await store.usage.counters(capped.id, PERIOD)).map((c) => [c.dimension, c.used, c.reserved])).toEqual([
+        ['messages', 0, 0],
+        ['premium_messages', 1, 0],
+      ]);
+      const overage = await seedSubscription(store, { tenantId: 'tenant-b', planId: 'business' });
+      const b = await gate.admit(who({ tenantId: 'tenant-b' }), short);
+      if (!b.admitted) throw new Error('expected admission');
+      expect(b.ticket.envelope).toEqual({ tokenCeiling: 6800, holds: [] });
+      await recorder.record(b.ticket, { promptTokens: 9900, completionTokens: 100 });
+      expect(await premiumUsed(overage.id)).toBe(5);
+    });
+
+    it('answers a redelivered activity once: a second admission of it is a duplicate until the first is released', async () => {
+      await seedSubscription(store, { tenantId: 'tenant-a', planId: 'business' });
+      const identity = who();
+      const [first, second] = await Promise.all([gate.admit(identity, short), gate.admit(identity, short)]);
+      expect([first, second].map(refusal).sort()).toEqual(['admitted', 'duplicate']);
+      const admitted = first.admitted ? first : second;
+      if (!admitted.admitted) throw new Error('expected admission');
+      await gate.release(admitted.ticket);
+      const again = await turn(identity);
+      expect(refusal(again)).toBe('admitted');
+      expect(refusal(await gate.admit(identity, short))).toBe('duplicate');
     });
   });
 
@@ -179,6 +322,7 @@ describe('subscription gate', () => {
       clock,
       enforcement: { seatAutoAssign: true, entitlementCacheMs: 60_000, reservationTimeoutMs: 600_000, maxInputChars: 8000 },
       logger: silentLogger,
+      maxTurnTokens: MAX_TURN_TOKENS,
     });
     const s = await seedSubscription(store, { tenantId: 'tenant-a' });
     expect(refusal(await cached.admit(who(), short))).toBe('admitted');

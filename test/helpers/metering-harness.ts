@@ -96,6 +96,9 @@ export async function startMeteringHarness(
     clock,
     enforcement: { seatAutoAssign: true, entitlementCacheMs: 0, reservationTimeoutMs: 600_000, maxInputChars: 8000 },
     logger: silentLogger,
+    // Simulated turns bring their own token counts, above what a prompt would allow: bound them loosely.
+    maxTurnTokens: 100_000,
+    heldUnitsWaitMs: 0,
   });
   const recorder = new UsageRecorder({ store, storeMessageText: false, logger: silentLogger });
   let n = 0;
@@ -137,7 +140,6 @@ export async function startMeteringHarness(
         );
         if (!admission.admitted) return false;
         await recorder.record(admission.ticket, { promptTokens: tokens - 10, completionTokens: 10 });
-        gate.finish(admission.ticket);
         return true;
       } finally {
         clock.set(saved);

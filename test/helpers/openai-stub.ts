@@ -8,6 +8,14 @@ export interface StubBehaviour {
   completionTokens?: number;
   omitUsage?: boolean;
   delayMs?: number;
+  /** Usage worked out from the request (e.g. a provider that counts the prompt its own way); wins over the figures. */
+  usage?: (request: StubRequest) => { promptTokens: number; completionTokens: number };
+}
+
+export interface StubRequest {
+  model?: string;
+  max_tokens?: number;
+  messages?: { role: string; content: string }[];
 }
 
 /**
@@ -16,7 +24,7 @@ export interface StubBehaviour {
  */
 export async function startOpenAIStub(initial: StubBehaviour = {}) {
   let behaviour: StubBehaviour = { ...initial };
-  const requests: { url: string; body: { model?: string; messages?: { role: string; content: string }[] } }[] = [];
+  const requests: { url: string; body: StubRequest }[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -35,6 +43,7 @@ export async function startOpenAIStub(initial: StubBehaviour = {}) {
         return;
       }
       const content = b.content ?? 'Stub answer.';
+      const usage = b.usage?.(body) ?? { promptTokens: b.promptTokens ?? 40, completionTokens: b.completionTokens ?? 10 };
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -47,9 +56,9 @@ export async function startOpenAIStub(initial: StubBehaviour = {}) {
             ? {}
             : {
                 usage: {
-                  prompt_tokens: b.promptTokens ?? 40,
-                  completion_tokens: b.completionTokens ?? 10,
-                  total_tokens: (b.promptTokens ?? 40) + (b.completionTokens ?? 10),
+                  prompt_tokens: usage.promptTokens,
+                  completion_tokens: usage.completionTokens,
+                  total_tokens: usage.promptTokens + usage.completionTokens,
                 },
               }),
         }),

@@ -15,28 +15,9 @@ import { toDomainSubscription } from '../../src/marketplace/subscription-mapping
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { messageActivity, postActivity } from '../helpers/activities';
+import { startBot } from '../helpers/bot-process';
 
 const ROOT = path.resolve(__dirname, '../..');
-
-/** Starts `npm start` as a child process and resolves with its URL once it listens. */
-function startBot(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (c) => (err += c));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"bot listening"/);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`bot exited with ${code}: ${err.slice(-500)}`)));
-  });
-}
 
 function runWorkerOnce(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -27,7 +27,7 @@ import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
-import { describeStoreContract, quotaReservation, usageEvent } from './store-contract';
+import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
 const SQLITE_MIGRATIONS = path.resolve(__dirname, '../../src/store/sqlite/migrations');
@@ -334,17 +334,14 @@ describe('Azure SQL statements (no server needed)', () => {
     await seats.revoke({ subscriptionId: 's', userId: 'u1', by: 'admin', at });
     await seats.list('s');
     const usage = mssqlUsage(db);
-    await usage.reserve({
+    await usage.claim({
       tenantId: 't',
       activityId: 'a',
       subscriptionId: 's',
       periodStart: at,
-      dimension: 'messages',
-      quantity: 1,
-      limit: 5,
+      holds: [{ dimension: 'messages', quantity: 1, limit: 5 }],
       at,
     });
-    await usage.isRecorded('t', 'a');
     await usage.release('t', 'a');
     await usage.releaseStale(at);
     await usage.record({ event: usageEvent('s'), included: 1, overage: true, reserved: true, userName: 'Ada' });
@@ -623,7 +620,7 @@ if (CONNECTION_STRING) {
       try {
         const s = await seedSubscription(store, { tenantId: 'tenant-a' });
         const period = new Date('2026-03-01T00:00:00.000Z');
-        await store.usage.reserve(quotaReservation(s.id, { activityId: 'boom' }));
+        await store.usage.claim(turnClaim(s.id, { activityId: 'boom' }));
         // The outbox insert (the last write of the transaction) fails.
         await store.db.query(
           `CREATE TRIGGER ${store.db.s}.fail_outbox ON ${store.db.s}.usage_outbox INSTEAD OF INSERT AS THROW 50000, N'disk full', 1;`,

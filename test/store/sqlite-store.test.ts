@@ -4,7 +4,7 @@ import { loadMigrations } from '../../src/store/sqlite/migrate';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
-import { describeStoreContract, quotaReservation, usageEvent } from './store-contract';
+import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 
 describeStoreContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'store.sqlite'));
@@ -32,7 +32,7 @@ describe('SQLite store specifics', () => {
     const store = openSqliteStore(path.join(tempDir(), 'atomic.sqlite'));
     const s = await seedSubscription(store, { tenantId: 'tenant-a' });
     const period = new Date('2026-03-01T00:00:00.000Z');
-    await store.usage.reserve(quotaReservation(s.id, { activityId: 'boom' }));
+    await store.usage.claim(turnClaim(s.id, { activityId: 'boom' }));
     // The outbox insert (the last write of the transaction) fails.
     store.db.exec(`CREATE TRIGGER fail_outbox BEFORE INSERT ON usage_outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
     await expect(

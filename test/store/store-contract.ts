@@ -1,30 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageEvent, UsageMessage } from '../../src/domain/usage';
-import type { QuotaReservation, Store } from '../../src/store/store';
+import type { Dimension } from '../../src/domain/billing-rules';
+import type { QuotaHold } from '../../src/domain/turn-envelope';
+import type { Store, TurnClaim } from '../../src/store/store';
 import { seedSubscription } from '../helpers/seed';
 
 export interface StoreUnderTest {
   store: Store;
   /** Raw counts for assertions the port does not expose. */
-  count(table: 'usage_events' | 'usage_outbox' | 'quota_reservations'): Promise<number>;
+  count(table: 'usage_events' | 'usage_outbox' | 'quota_reservations' | 'turn_claims'): Promise<number>;
   cleanup(): Promise<void>;
 }
 
 const PERIOD = new Date('2026-03-01T00:00:00.000Z');
 
-/** One unit of `messages` held for a turn of tenant-a in the March 2026 period, limit 10; fields override. */
-export function quotaReservation(subscriptionId: string, fields: Partial<QuotaReservation> = {}): QuotaReservation {
+/**
+ * A turn of tenant-a in the March 2026 period claiming its activity and holding one unit of `messages`, limit 10;
+ * fields override that one hold (`limit: null`: a claim that holds nothing), or `holds` replaces it.
+ */
+export function turnClaim(
+  subscriptionId: string,
+  fields: {
+    activityId?: string;
+    dimension?: Dimension;
+    quantity?: number;
+    limit?: number | null;
+    holds?: QuotaHold[];
+    at?: Date;
+  } = {},
+): TurnClaim {
+  const { dimension = 'messages', quantity = 1, limit = 10 } = fields;
   return {
     tenantId: 'tenant-a',
-    activityId: randomUUID(),
+    activityId: fields.activityId ?? randomUUID(),
     subscriptionId,
     periodStart: PERIOD,
-    dimension: 'messages',
-    quantity: 1,
-    limit: 10,
-    at: new Date('2026-03-10T10:00:00Z'),
-    ...fields,
+    holds: fields.holds ?? (limit === null ? [] : [{ dimension, quantity, limit }]),
+    at: fields.at ?? new Date('2026-03-10T10:00:00Z'),
   };
 }
 
@@ -166,13 +179,19 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
     describe('quota and usage', () => {
       const reserve = (s: string, activityId: string, limit: number | null, quantity = 1) =>
-        store.usage.reserve(quotaReservation(s, { activityId, limit, quantity }));
+        store.usage.claim(turnClaim(s, { activityId, limit, quantity }));
 
       it('reserves up to the limit and reports the figures past it', async () => {
         const s = await seedSubscription(store, { tenantId: 'tenant-a' });
         expect(await reserve(s.id, 'a1', 2)).toEqual({ ok: true });
         expect(await reserve(s.id, 'a2', 2)).toEqual({ ok: true });
-        expect(await reserve(s.id, 'a3', 2)).toEqual({ ok: false, reason: 'exceeded', used: 0, reserved: 2 });
+        expect(await reserve(s.id, 'a3', 2)).toEqual({
+          ok: false,
+          reason: 'exceeded',
+          dimension: 'messages',
+          used: 0,
+          reserved: 2,
+        });
         expect(await reserve(s.id, 'a4', null)).toEqual({ ok: true });
       });
 
@@ -210,6 +229,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await t.count('usage_events')).toBe(1);
         expect(await t.count('usage_outbox')).toBe(1);
         expect(await t.count('quota_reservations')).toBe(0);
+        expect(await t.count('turn_claims')).toBe(0);
         expect(
           await store.usage.record({ event: usageEvent(s.id, { activityId: 'r1', quantity: 3 }), included: 10, overage: true }),
         ).toEqual({ status: 'duplicate' });
@@ -236,6 +256,82 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.usage.releaseStale(new Date('2026-03-10T11:00:00Z'))).toBe(1);
         expect((await store.usage.counters(s.id, PERIOD))[0]?.reserved).toBe(0);
         expect(await reserve(s.id, 'x3', 2)).toEqual({ ok: true });
+      });
+
+      it('holds several dimensions all or nothing: one that does not fit leaves no claim and no units held', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'starter' });
+        const holds = (premium: number): QuotaHold[] => [
+          { dimension: 'messages', quantity: 1, limit: 500 },
+          { dimension: 'premium_messages', quantity: premium, limit: 5 },
+        ];
+        expect(await store.usage.claim(turnClaim(s.id, { activityId: 'big', holds: holds(4) }))).toEqual({ ok: true });
+        expect(await store.usage.claim(turnClaim(s.id, { activityId: 'too-big', holds: holds(4) }))).toEqual({
+          ok: false,
+          reason: 'exceeded',
+          dimension: 'premium_messages',
+          used: 0,
+          reserved: 4,
+        });
+        // Refused whole: the messages unit it would have held is not held, and the activity is not claimed.
+        expect((await store.usage.counters(s.id, PERIOD)).map((c) => [c.dimension, c.reserved])).toEqual([
+          ['messages', 1],
+          ['premium_messages', 4],
+        ]);
+        expect(await t.count('turn_claims')).toBe(1);
+        expect(await store.usage.claim(turnClaim(s.id, { activityId: 'too-big', holds: holds(1) }))).toEqual({ ok: true });
+        // The answered turn is recorded on one dimension: both its holds go back, its real quantity is counted.
+        await store.usage.record({
+          event: usageEvent(s.id, { activityId: 'big', dimension: 'premium_messages', quantity: 3 }),
+          included: 5,
+          overage: false,
+          reserved: true,
+        });
+        expect((await store.usage.counters(s.id, PERIOD)).map((c) => [c.dimension, c.used, c.reserved])).toEqual([
+          ['messages', 0, 1],
+          ['premium_messages', 3, 1],
+        ]);
+        expect(await store.usage.release('tenant-a', 'too-big')).toBe(true);
+        expect((await store.usage.counters(s.id, PERIOD)).map((c) => [c.dimension, c.used, c.reserved])).toEqual([
+          ['messages', 0, 0],
+          ['premium_messages', 3, 0],
+        ]);
+        expect(await t.count('quota_reservations')).toBe(0);
+        expect(await t.count('turn_claims')).toBe(0);
+      });
+
+      it('serves exactly the cap when 50 two-dimension claims race (worst case 4 premium units each, 10 left)', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', planId: 'starter' });
+        const holds: QuotaHold[] = [
+          { dimension: 'messages', quantity: 1, limit: 500 },
+          { dimension: 'premium_messages', quantity: 4, limit: 10 },
+        ];
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => store.usage.claim(turnClaim(s.id, { activityId: `race-${i}`, holds }))),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(2);
+        expect((await store.usage.counters(s.id, PERIOD)).map((c) => [c.dimension, c.reserved])).toEqual([
+          ['messages', 2],
+          ['premium_messages', 8],
+        ]);
+      });
+
+      it('claims an activity that holds nothing, once, until it is recorded or released', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+        const results = await Promise.all(Array.from({ length: 5 }, () => reserve(s.id, 'same', null)));
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.filter((r) => !r.ok && r.reason === 'duplicate')).toHaveLength(4);
+        expect(await store.usage.counters(s.id, PERIOD)).toEqual([]);
+        expect(await store.usage.release('tenant-a', 'same')).toBe(true);
+        expect(await reserve(s.id, 'same', null)).toEqual({ ok: true });
+        await store.usage.record({ event: usageEvent(s.id, { activityId: 'same' }), included: 5, overage: true, reserved: true });
+        expect(await t.count('turn_claims')).toBe(0);
+        expect(await reserve(s.id, 'same', null)).toEqual({ ok: false, reason: 'duplicate' });
+        // A claim left by a crash is freed by the stale sweep, with or without holds.
+        await reserve(s.id, 'crashed', null);
+        await reserve(s.id, 'crashed-capped', 5);
+        expect(await store.usage.releaseStale(new Date('2026-03-10T11:00:00Z'))).toBe(2);
+        expect(await reserve(s.id, 'crashed', null)).toEqual({ ok: true });
+        expect((await store.usage.counters(s.id, PERIOD))[0]).toMatchObject({ used: 1, reserved: 0 });
       });
 
       it('aggregates per day and per user, and remembers display names', async () => {

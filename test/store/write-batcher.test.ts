@@ -7,7 +7,7 @@ import { usageRecordWriter } from '../../src/store/sqlite/usage-record-writer';
 import { WriteBatcher } from '../../src/store/sqlite/write-batcher';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
-import { quotaReservation, usageEvent } from './store-contract';
+import { turnClaim, usageEvent } from './store-contract';
 
 /** Group commit on a real file, watched through a second connection (what another process would see). */
 describe('SQLite write batcher', () => {
@@ -141,7 +141,7 @@ describe('SQLite store and background usage writes', () => {
     const s = await seedSubscription(store, { tenantId: 'tenant-a' });
     const period = new Date('2026-03-01T00:00:00.000Z');
     for (const activityId of ['ok-1', 'bad', 'ok-2']) {
-      expect(await store.usage.reserve(quotaReservation(s.id, { activityId }))).toEqual({ ok: true });
+      expect(await store.usage.claim(turnClaim(s.id, { activityId }))).toEqual({ ok: true });
     }
     store.db.exec(`CREATE TRIGGER fail_bad BEFORE INSERT ON usage_outbox
       WHEN (SELECT activity_id FROM usage_events WHERE id = NEW.usage_event_id) = 'bad'

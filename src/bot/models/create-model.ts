@@ -2,10 +2,11 @@ import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import OpenAI, { AzureOpenAI } from 'openai';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
+import { DEFAULT_MAX_TOKENS } from './completion-budget';
 import { OfflineModel } from './offline-model';
 import { OpenAIChatModel } from './openai-chat-model';
 
-const DEFAULTS = { defaultMaxTokens: 800, defaultTemperature: 0.3 };
+const DEFAULTS = { defaultMaxTokens: DEFAULT_MAX_TOKENS, defaultTemperature: 0.3 };
 
 /** The model the configuration asks for. Azure OpenAI without a key uses an Entra token (managed identity). */
 export async function createModel(config: Config['model'], logger: Logger): Promise<PromptCompletionModel> {

@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Memory, PromptCompletionModel, PromptFunctions, PromptTemplate, Tokenizer } from '@microsoft/teams-ai';
 import type { PromptResponse } from '@microsoft/teams-ai/lib/types';
 import { turnMeterOf } from '../turn-meter';
+import { completionBudget } from './completion-budget';
 import { renderChatMessages } from './render-chat-messages';
 
 export const OFFLINE_REPLY_LABEL = '[Offline demo model]';
@@ -19,8 +20,13 @@ export class OfflineModel implements PromptCompletionModel {
     template: PromptTemplate,
   ): Promise<PromptResponse<string>> {
     const meter = turnMeterOf(context);
-    const rendered = await renderChatMessages(context, memory, functions, tokenizer, template);
-    if (rendered.tooLong) return { status: 'too_long', error: new Error('prompt too long') };
+    const budget = completionBudget(template.config.completion, meter);
+    const rendered = budget && (await renderChatMessages(context, memory, functions, tokenizer, template, budget.inputTokens));
+    if (!rendered || rendered.tooLong) {
+      const error = new Error('prompt too long');
+      meter?.fail(error);
+      return { status: 'too_long', error };
+    }
     const input = rendered.input?.content ?? '';
     const content =
       `${OFFLINE_REPLY_LABEL} No AI model is configured, so this is a canned reply. ` +

@@ -5,6 +5,7 @@ import type OpenAI from 'openai';
 import { AppError, coerceError } from '../../domain/errors';
 import type { Logger } from '../../logger';
 import { turnMeterOf } from '../turn-meter';
+import { completionBudget } from './completion-budget';
 import { renderChatMessages } from './render-chat-messages';
 
 export interface OpenAIChatModelOptions {
@@ -35,19 +36,31 @@ export class OpenAIChatModel implements PromptCompletionModel {
     template: PromptTemplate,
   ): Promise<PromptResponse<string>> {
     const meter = turnMeterOf(context);
-    const rendered = await renderChatMessages(context, memory, functions, tokenizer, template);
-    if (rendered.tooLong) {
-      const error = new AppError('BadRequest', `The prompt needs ${rendered.length} tokens, over the template's budget`);
+    const completionConfig = template.config.completion;
+    const budget = completionBudget(
+      {
+        max_input_tokens: completionConfig.max_input_tokens,
+        max_tokens: completionConfig.max_tokens ?? this.options.defaultMaxTokens,
+      },
+      meter,
+    );
+    if (!budget) {
+      const error = new AppError('BadRequest', 'The turn has used its token ceiling');
       meter?.fail(error);
       return { status: 'too_long', error };
     }
-    const completionConfig = template.config.completion;
+    const rendered = await renderChatMessages(context, memory, functions, tokenizer, template, budget.inputTokens);
+    if (rendered.tooLong) {
+      const error = new AppError('BadRequest', `The prompt needs ${rendered.length} tokens, over its budget`);
+      meter?.fail(error);
+      return { status: 'too_long', error };
+    }
     const started = Date.now();
     try {
       const completion = await this.client.chat.completions.create({
         model: this.options.model,
         messages: rendered.messages,
-        max_tokens: completionConfig.max_tokens ?? this.options.defaultMaxTokens,
+        max_tokens: budget.maxTokens,
         temperature: completionConfig.temperature ?? this.options.defaultTemperature,
         ...(completionConfig.top_p !== undefined ? { top_p: completionConfig.top_p } : {}),
       });

@@ -20,8 +20,9 @@ export function messageText(message: Message<unknown> | undefined): string {
 }
 
 /**
- * Renders the prompt template (system prompt + history + input) into plain chat messages, within the template's
- * input-token budget. Returns `tooLong` when even the required sections do not fit.
+ * Renders the prompt template (system prompt + history + input) into plain chat messages, within `budget` tokens
+ * (see completionBudget: the template's, or less when the turn's token ceiling binds). Returns `tooLong` when even
+ * the required sections do not fit.
  */
 export async function renderChatMessages(
   context: TurnContext,
@@ -29,8 +30,8 @@ export async function renderChatMessages(
   functions: PromptFunctions,
   tokenizer: Tokenizer,
   template: PromptTemplate,
+  budget: number,
 ): Promise<{ tooLong: true; length: number } | { tooLong: false; messages: ChatMessage[]; input: Message<string> | undefined }> {
-  const budget = template.config.completion.max_input_tokens ?? 2048;
   const rendered = await template.prompt.renderAsMessages(context, memory, functions, tokenizer, budget);
   if (rendered.tooLong) return { tooLong: true, length: rendered.length };
   const messages: ChatMessage[] = rendered.output

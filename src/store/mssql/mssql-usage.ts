@@ -1,30 +1,36 @@
 import type { Dimension } from '../../domain/billing-rules';
 import { overageUnits } from '../../domain/usage';
-import type { DailyUsage, QuotaReservation, RecordOutcome, RecordUsageInput, ReserveOutcome, UsageRepo } from '../store';
+import type { ClaimOutcome, DailyUsage, RecordOutcome, RecordUsageInput, TurnClaim, UsageRepo } from '../store';
 import { ID_COLLATION, param, type MssqlDatabase, type Queryable, type SqlParams } from './mssql-database';
 
 /**
  * Quota, usage events, counters and the outbox.
  *
- * Lock order, the same in every transaction so that turns do not deadlock each other: quota_reservations, then
- * usage_events, then usage_counters, then usage_outbox and tenant_users.
+ * Lock order, the same in every transaction so that turns do not deadlock each other: turn_claims, then
+ * quota_reservations, then usage_events, then usage_counters (by dimension), then usage_outbox and tenant_users.
  */
 export function mssqlUsage(db: MssqlDatabase): UsageRepo {
   const s = db.s;
 
   /**
-   * Deletes the reservations `where` selects and gives their units back to their counters (never below zero). The
-   * batch that includes it declares nothing else called @released.
+   * Deletes the claims `where` selects (a predicate on turn_claims), then their holds, and gives the held units back
+   * to their counters (never below zero). The batch that includes it declares nothing else called @claims or
+   * @released.
    */
-  const releaseReservations = (where: string) => `
+  const releaseClaims = (where: string) => `
+    DECLARE @claims TABLE (
+      tenant_id nvarchar(128) COLLATE ${ID_COLLATION} NOT NULL,
+      activity_id nvarchar(256) COLLATE ${ID_COLLATION} NOT NULL);
     DECLARE @released TABLE (
       subscription_id nvarchar(128) COLLATE ${ID_COLLATION} NOT NULL,
       period_start datetime2(3) NOT NULL,
       dimension nvarchar(64) COLLATE ${ID_COLLATION} NOT NULL,
       quantity int NOT NULL);
-    DELETE FROM ${s}.quota_reservations
+    DELETE FROM ${s}.turn_claims OUTPUT deleted.tenant_id, deleted.activity_id INTO @claims WHERE ${where};
+    DELETE r
     OUTPUT deleted.subscription_id, deleted.period_start, deleted.dimension, deleted.quantity INTO @released
-    WHERE ${where};
+    FROM ${s}.quota_reservations AS r
+    JOIN @claims AS c ON c.tenant_id = r.tenant_id AND c.activity_id = r.activity_id;
     UPDATE c SET reserved = CASE WHEN c.reserved > r.quantity THEN c.reserved - r.quantity ELSE 0 END, updated_at = @now
     FROM ${s}.usage_counters AS c
     JOIN (SELECT subscription_id, period_start, dimension, SUM(quantity) AS quantity FROM @released
@@ -32,56 +38,69 @@ export function mssqlUsage(db: MssqlDatabase): UsageRepo {
       ON r.subscription_id = c.subscription_id AND r.period_start = c.period_start AND r.dimension = c.dimension;`;
 
   const releaseWhere = async (q: Queryable, where: string, params: SqlParams): Promise<number> => {
-    const { rows } = await q.query<{ n: number }>(`${releaseReservations(where)} SELECT COUNT(*) AS n FROM @released;`, {
+    const { rows } = await q.query<{ n: number }>(`${releaseClaims(where)} SELECT COUNT(*) AS n FROM @claims;`, {
       ...params,
       now: param.time(new Date()),
     });
     return rows[0]?.n ?? 0;
   };
 
-  // The quota decision is the single conditional UPDATE … OUTPUT below: concurrent turns at the cap queue on the
-  // counter row, and each sees the units the ones before it took, so none can take the last unit twice. The
-  // reservation row is inserted first and rolled back with the increment when the cap is reached; it also makes a
-  // redelivery of an activity in flight a duplicate, and the usage_events check after it (once that row is ours)
-  // catches an activity already recorded.
-  const reserveBatch = `
+  // The claim row is inserted first: it makes a redelivery of an activity in flight a duplicate, and the
+  // usage_events check after it (once that row is ours) catches an activity already recorded. Then the quota
+  // decision is one conditional UPDATE per held dimension, in dimension order (the lock order): concurrent turns at
+  // the cap queue on the counter row, and each sees the units the ones before it took, so none can take the last
+  // unit twice. The first hold that does not fit rolls everything back, claim included.
+  const claimBatch = `
     SET NOCOUNT ON;
+    DECLARE @h TABLE (
+      dimension nvarchar(64) COLLATE ${ID_COLLATION} NOT NULL PRIMARY KEY,
+      quantity int NOT NULL,
+      lim int NOT NULL);
+    INSERT INTO @h (dimension, quantity, lim)
+    SELECT dimension, quantity, lim FROM OPENJSON(@holds)
+      WITH (dimension nvarchar(64) '$.dimension', quantity int '$.quantity', lim int '$.limit');
     INSERT INTO ${s}.usage_counters (subscription_id, period_start, dimension, used, reserved, updated_at)
-    SELECT @sub, @period, @dim, 0, 0, @at
+    SELECT @sub, @period, h.dimension, 0, 0, @at FROM @h AS h
     WHERE NOT EXISTS (SELECT 1 FROM ${s}.usage_counters WITH (UPDLOCK, HOLDLOCK)
-      WHERE subscription_id = @sub AND period_start = @period AND dimension = @dim);
+      WHERE subscription_id = @sub AND period_start = @period AND dimension = h.dimension);
     BEGIN TRANSACTION;
-    INSERT INTO ${s}.quota_reservations (tenant_id, activity_id, subscription_id, period_start, dimension, quantity, created_at)
-    SELECT @tenant, @activity, @sub, @period, @dim, @quantity, @at
-    WHERE NOT EXISTS (SELECT 1 FROM ${s}.quota_reservations WITH (UPDLOCK, HOLDLOCK)
+    INSERT INTO ${s}.turn_claims (tenant_id, activity_id, subscription_id, period_start, created_at)
+    SELECT @tenant, @activity, @sub, @period, @at
+    WHERE NOT EXISTS (SELECT 1 FROM ${s}.turn_claims WITH (UPDLOCK, HOLDLOCK)
       WHERE tenant_id = @tenant AND activity_id = @activity);
     IF @@ROWCOUNT = 0 OR EXISTS (SELECT 1 FROM ${s}.usage_events WHERE tenant_id = @tenant AND activity_id = @activity)
     BEGIN
       ROLLBACK TRANSACTION;
-      SELECT N'duplicate' AS outcome, 0 AS used, 0 AS reserved;
+      SELECT N'duplicate' AS outcome, NULL AS dimension, 0 AS used, 0 AS reserved;
       RETURN;
     END;
-    DECLARE @taken TABLE (used int NOT NULL, reserved int NOT NULL);
-    UPDATE ${s}.usage_counters SET reserved = reserved + @quantity, updated_at = @at
-    OUTPUT inserted.used, inserted.reserved INTO @taken (used, reserved)
-    WHERE subscription_id = @sub AND period_start = @period AND dimension = @dim
-      AND (@limit IS NULL OR used + reserved + @quantity <= @limit);
-    IF NOT EXISTS (SELECT 1 FROM @taken)
+    DECLARE @dim nvarchar(64) = (SELECT MIN(dimension) FROM @h);
+    WHILE @dim IS NOT NULL
     BEGIN
-      ROLLBACK TRANSACTION;
-      SELECT N'exceeded' AS outcome, used, reserved FROM ${s}.usage_counters
-      WHERE subscription_id = @sub AND period_start = @period AND dimension = @dim;
-      RETURN;
+      UPDATE c SET reserved = c.reserved + h.quantity, updated_at = @at
+      FROM ${s}.usage_counters AS c JOIN @h AS h ON h.dimension = c.dimension
+      WHERE c.subscription_id = @sub AND c.period_start = @period AND c.dimension = @dim
+        AND c.used + c.reserved + h.quantity <= h.lim;
+      IF @@ROWCOUNT = 0
+      BEGIN
+        ROLLBACK TRANSACTION;
+        SELECT N'exceeded' AS outcome, dimension, used, reserved FROM ${s}.usage_counters
+        WHERE subscription_id = @sub AND period_start = @period AND dimension = @dim;
+        RETURN;
+      END;
+      SET @dim = (SELECT MIN(dimension) FROM @h WHERE dimension > @dim);
     END;
+    INSERT INTO ${s}.quota_reservations (tenant_id, activity_id, dimension, subscription_id, period_start, quantity, created_at)
+    SELECT @tenant, @activity, dimension, @sub, @period, quantity, @at FROM @h;
     COMMIT TRANSACTION;
-    SELECT N'ok' AS outcome, used, reserved FROM @taken;`;
+    SELECT N'ok' AS outcome, NULL AS dimension, 0 AS used, 0 AS reserved;`;
 
-  // First half of recording a turn (inside the caller's transaction): settle the reservation, insert the event
+  // First half of recording a turn (inside the caller's transaction): settle the claim and its holds, insert the event
   // unless this (tenant, activity) is already recorded, add the real quantity to the counter. The key-range lock
   // of the NOT EXISTS makes a concurrent second delivery wait, then find the row.
   const recordEventBatch = `
     SET NOCOUNT ON;
-    ${releaseReservations('@settle = 1 AND tenant_id = @tenant AND activity_id = @activity')}
+    ${releaseClaims('@settle = 1 AND tenant_id = @tenant AND activity_id = @activity')}
     INSERT INTO ${s}.usage_events (id, tenant_id, activity_id, subscription_id, plan_id, user_id, conversation_id,
       conversation_type, dimension, quantity, prompt_tokens, completion_tokens, total_tokens, processing_ms,
       attachment_count, text_length, message_text, response_text, occurred_at, period_start)
@@ -174,32 +193,27 @@ export function mssqlUsage(db: MssqlDatabase): UsageRepo {
   };
 
   return {
-    async reserve(r: QuotaReservation): Promise<ReserveOutcome> {
-      const { rows } = await db.query<{ outcome: 'ok' | 'duplicate' | 'exceeded'; used: number; reserved: number }>(
-        reserveBatch,
-        {
-          tenant: param.text(r.tenantId),
-          activity: param.text(r.activityId),
-          sub: param.text(r.subscriptionId),
-          period: param.time(r.periodStart),
-          dim: param.text(r.dimension),
-          quantity: param.int(r.quantity),
-          limit: param.int(r.limit),
-          at: param.time(r.at),
-        },
-      );
+    async claim(c: TurnClaim): Promise<ClaimOutcome> {
+      const { rows } = await db.query<{
+        outcome: 'ok' | 'duplicate' | 'exceeded';
+        dimension: Dimension | null;
+        used: number;
+        reserved: number;
+      }>(claimBatch, {
+        tenant: param.text(c.tenantId),
+        activity: param.text(c.activityId),
+        sub: param.text(c.subscriptionId),
+        period: param.time(c.periodStart),
+        holds: param.longText(
+          JSON.stringify(c.holds.map((h) => ({ dimension: h.dimension, quantity: h.quantity, limit: h.limit }))),
+        ),
+        at: param.time(c.at),
+      });
       const row = rows[0];
-      if (!row) throw new Error('reserving quota returned no outcome');
+      if (!row) throw new Error('claiming a turn returned no outcome');
       if (row.outcome === 'ok') return { ok: true };
-      if (row.outcome === 'duplicate') return { ok: false, reason: 'duplicate' };
-      return { ok: false, reason: 'exceeded', used: row.used, reserved: row.reserved };
-    },
-    async isRecorded(tenantId, activityId) {
-      const { rows } = await db.query(
-        `SELECT 1 AS x FROM ${s}.usage_events WHERE tenant_id = @tenant AND activity_id = @activity`,
-        { tenant: param.text(tenantId), activity: param.text(activityId) },
-      );
-      return rows.length > 0;
+      if (row.outcome === 'duplicate' || !row.dimension) return { ok: false, reason: 'duplicate' };
+      return { ok: false, reason: 'exceeded', dimension: row.dimension, used: row.used, reserved: row.reserved };
     },
     async release(tenantId, activityId) {
       const n = await db.transaction((tx) =>

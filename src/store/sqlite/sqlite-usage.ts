@@ -1,41 +1,44 @@
 import type Database from 'better-sqlite3';
 import type { Dimension } from '../../domain/billing-rules';
-import type { QuotaReservation, ReserveOutcome, UsageRepo } from '../store';
+import type { ClaimOutcome, TurnClaim, UsageRepo } from '../store';
 import { usageRecordWriter } from './usage-record-writer';
 import type { WriteBatcher } from './write-batcher';
 
-interface ReservationRow {
+interface HoldRow {
   subscription_id: string;
   period_start: number;
   dimension: string;
   quantity: number;
 }
 
-/** Thrown inside a transaction to roll it back; never escapes this module. */
+/** Thrown inside a unit of work to roll it back; never escapes this module. */
 class Rollback extends Error {
-  constructor(readonly outcome: ReserveOutcome) {
+  constructor(readonly outcome: ClaimOutcome) {
     super('rollback');
   }
 }
 
 export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): UsageRepo {
   const eventExists = db.prepare('SELECT 1 FROM usage_events WHERE tenant_id = ? AND activity_id = ?').pluck();
+  const insertClaim = db.prepare(`INSERT INTO turn_claims (tenant_id, activity_id, subscription_id, period_start, created_at)
+    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
   const ensureCounter = db.prepare(`INSERT INTO usage_counters (subscription_id, period_start, dimension, updated_at)
     VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
-  // The whole quota decision is this one conditional increment: concurrent turns cannot both take the last unit.
+  // The quota decision of a dimension is this one conditional increment: concurrent turns cannot both take the last
+  // unit (the unit of work runs inside one IMMEDIATE transaction, which also serialises the instances on the file).
   const reserveUnits = db.prepare(`UPDATE usage_counters SET reserved = reserved + @q, updated_at = @at
-    WHERE subscription_id = @s AND period_start = @p AND dimension = @d
-      AND (@limit IS NULL OR used + reserved + @q <= @limit)`);
+    WHERE subscription_id = @s AND period_start = @p AND dimension = @d AND used + reserved + @q <= @limit`);
   const readCounter = db.prepare(`SELECT used, reserved FROM usage_counters
     WHERE subscription_id = ? AND period_start = ? AND dimension = ?`);
-  const insertReservation = db.prepare(`INSERT INTO quota_reservations
-    (tenant_id, activity_id, subscription_id, period_start, dimension, quantity, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
-  const takeReservation = db.prepare(`DELETE FROM quota_reservations WHERE tenant_id = ? AND activity_id = ?
+  const insertHold = db.prepare(`INSERT INTO quota_reservations
+    (tenant_id, activity_id, dimension, subscription_id, period_start, quantity, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const takeClaim = db.prepare('DELETE FROM turn_claims WHERE tenant_id = ? AND activity_id = ?');
+  const takeHolds = db.prepare(`DELETE FROM quota_reservations WHERE tenant_id = ? AND activity_id = ?
     RETURNING subscription_id, period_start, dimension, quantity`);
   const unreserve = db.prepare(`UPDATE usage_counters SET reserved = MAX(0, reserved - ?), updated_at = ?
     WHERE subscription_id = ? AND period_start = ? AND dimension = ?`);
-  const staleReservations = db.prepare('SELECT * FROM quota_reservations WHERE created_at < ?');
+  const staleClaims = db.prepare('SELECT tenant_id, activity_id FROM turn_claims WHERE created_at < ?');
   const counters = db.prepare(`SELECT dimension, used, reserved FROM usage_counters
     WHERE subscription_id = ? AND period_start = ? ORDER BY dimension`);
   const daily = db.prepare(`SELECT strftime('%Y-%m-%d', occurred_at / 1000, 'unixepoch') AS day, dimension,
@@ -47,50 +50,54 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     WHERE e.subscription_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?
     GROUP BY e.user_id, u.user_name ORDER BY quantity DESC, turns DESC, e.user_id LIMIT ?`);
 
-  const releaseRow = (tenantId: string, activityId: string, at: number): boolean => {
-    const r = takeReservation.get(tenantId, activityId) as ReservationRow | undefined;
-    if (!r) return false;
-    unreserve.run(r.quantity, at, r.subscription_id, r.period_start, r.dimension);
-    return true;
+  /** Deletes a claim and gives its holds back to their counters. */
+  const releaseClaim = (tenantId: string, activityId: string, at: number): boolean => {
+    const claimed = takeClaim.run(tenantId, activityId).changes > 0;
+    const holds = takeHolds.all(tenantId, activityId) as HoldRow[];
+    for (const h of holds) unreserve.run(h.quantity, at, h.subscription_id, h.period_start, h.dimension);
+    return claimed || holds.length > 0;
   };
 
-  const reserve = (r: QuotaReservation): ReserveOutcome => {
-    if (eventExists.get(r.tenantId, r.activityId)) return { ok: false, reason: 'duplicate' };
-    const key = [r.subscriptionId, r.periodStart.getTime(), r.dimension] as const;
-    ensureCounter.run(...key, r.at.getTime());
-    const taken = reserveUnits.run({ q: r.quantity, at: r.at.getTime(), s: key[0], p: key[1], d: key[2], limit: r.limit });
-    if (taken.changes === 0) {
-      const c = readCounter.get(...key) as { used: number; reserved: number };
-      return { ok: false, reason: 'exceeded', used: c.used, reserved: c.reserved };
+  const claim = (c: TurnClaim): ClaimOutcome => {
+    if (eventExists.get(c.tenantId, c.activityId)) return { ok: false, reason: 'duplicate' };
+    const at = c.at.getTime();
+    const period = c.periodStart.getTime();
+    if (insertClaim.run(c.tenantId, c.activityId, c.subscriptionId, period, at).changes === 0) {
+      return { ok: false, reason: 'duplicate' };
     }
-    const inserted = insertReservation.run(r.tenantId, r.activityId, ...key, r.quantity, r.at.getTime());
-    // Same activity already in flight: undo the increment above.
-    if (inserted.changes === 0) throw new Rollback({ ok: false, reason: 'duplicate' });
+    for (const h of c.holds) {
+      const key = [c.subscriptionId, period, h.dimension] as const;
+      ensureCounter.run(...key, at);
+      const taken = reserveUnits.run({ q: h.quantity, at, s: key[0], p: key[1], d: key[2], limit: h.limit });
+      if (taken.changes === 0) {
+        const counter = readCounter.get(...key) as { used: number; reserved: number };
+        // Undo the claim and the holds taken so far.
+        throw new Rollback({ ok: false, reason: 'exceeded', dimension: h.dimension, ...counter });
+      }
+      insertHold.run(c.tenantId, c.activityId, h.dimension, c.subscriptionId, period, h.quantity, at);
+    }
     return { ok: true };
   };
 
-  const writer = usageRecordWriter(db, batcher, releaseRow);
+  const writer = usageRecordWriter(db, batcher, releaseClaim);
 
   const releaseStale = (before: number) => {
-    const rows = staleReservations.all(before) as (ReservationRow & { tenant_id: string; activity_id: string })[];
-    for (const r of rows) releaseRow(r.tenant_id, r.activity_id, Date.now());
+    const rows = staleClaims.all(before) as { tenant_id: string; activity_id: string }[];
+    for (const r of rows) releaseClaim(r.tenant_id, r.activity_id, Date.now());
     return rows.length;
   };
 
   return {
-    async reserve(r) {
+    async claim(c) {
       try {
-        return await batcher.run(() => reserve(r));
+        return await batcher.run(() => claim(c));
       } catch (err) {
         if (err instanceof Rollback) return err.outcome;
         throw err;
       }
     },
-    async isRecorded(tenantId, activityId) {
-      return eventExists.get(tenantId, activityId) !== undefined;
-    },
     async release(tenantId, activityId) {
-      return batcher.run(() => releaseRow(tenantId, activityId, Date.now()));
+      return batcher.run(() => releaseClaim(tenantId, activityId, Date.now()));
     },
     async releaseStale(createdBefore) {
       return batcher.run(() => releaseStale(createdBefore.getTime()));

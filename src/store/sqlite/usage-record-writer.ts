@@ -20,7 +20,7 @@ interface RunningCounter {
 const MAX_GROUP = 64;
 
 /**
- * Writes turns' usage: per turn, the settled reservation, the usage event (its billable units inline) and the outbox
+ * Writes turns' usage: per turn, the settled claim and its holds, the usage event (its billable units inline) and the outbox
  * row; per group of turns, one update of each period counter they touch.
  *
  * Background records (a turn whose reply has gone) are grouped: every record that arrives before the batcher commits
@@ -31,7 +31,7 @@ const MAX_GROUP = 64;
 export function usageRecordWriter(
   db: Database.Database,
   batcher: WriteBatcher,
-  releaseReservation: (tenantId: string, activityId: string, at: number) => boolean,
+  releaseClaim: (tenantId: string, activityId: string, at: number) => boolean,
 ): { record(input: RecordUsageInput, options?: WriteOptions): Promise<RecordOutcome> } {
   const insertEvent = db.prepare(`INSERT INTO usage_events (id, tenant_id, activity_id, subscription_id, plan_id,
       user_id, conversation_id, conversation_type, dimension, quantity, billable, prompt_tokens, completion_tokens,
@@ -64,7 +64,7 @@ export function usageRecordWriter(
     const counters = new Map<string, RunningCounter>();
     const outcomes = inputs.map((input): RecordOutcome => {
       const e = input.event;
-      if (input.reserved) releaseReservation(e.tenantId, e.activityId, now);
+      if (input.reserved) releaseClaim(e.tenantId, e.activityId, now);
       const periodStart = e.periodStart.getTime();
       const counterKey = `${e.subscriptionId}\u0000${periodStart}\u0000${e.dimension}`;
       let counter = counters.get(counterKey);

@@ -1,4 +1,4 @@
--- Money never silently lost (issue 9), as src/store/sqlite/migrations/0003_metering_integrity.sql: operators resolve
+-- Money never silently lost (issue 9), as src/store/sqlite/migrations/0004_metering_integrity.sql: operators resolve
 -- buckets with a note; call-level problems of the worker are kept as alerts while they last.
 ALTER TABLE $(schema).metered_usage_reports ADD resolved_by nvarchar(128) NULL, resolution_note nvarchar(max) NULL;
 GO
