@@ -23,7 +23,7 @@ describe('SQLite store specifics', () => {
     const second = openSqliteStore(file);
     expect(await second.subscriptions.listForTenant('tenant-a')).toHaveLength(1);
     const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
-    expect(versions).toEqual([{ version: 1 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
     await second.close();
   });
 
