@@ -85,7 +85,7 @@ export interface OperationRow {
   from_quantity: number | null;
   to_quantity: number | null;
   detail: string | null;
-  /** Absent from rows read before migration 0002 selected it. */
+  /** Absent from rows read before migration 0003 (operation_time) existed. */
   operation_time?: Time | null;
   created_at: Time;
 }

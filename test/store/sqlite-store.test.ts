@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../src/store/sqlite/migrate';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
@@ -23,7 +24,8 @@ describe('SQLite store specifics', () => {
     const second = openSqliteStore(file);
     expect(await second.subscriptions.listForTenant('tenant-a')).toHaveLength(1);
     const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(versions).toEqual(loadMigrations().map((m) => ({ version: m.version })));
+    expect(versions).toContainEqual({ version: 1 });
     await second.close();
   });
 
