@@ -513,7 +513,8 @@ function loadMarketplace(r: Reader, config: Config, env: Environment): Config['m
   if (env === 'production' && !tenantId)
     configError('PUBLISHER_TENANT_ID', 'set in production (the tenant the webhook tokens come from)');
   const tid = tenantId ?? 'not-configured';
-  const issuerOverride = r.url('MARKETPLACE_WEBHOOK_ISSUER');
+  // Validated as a URL but kept as written: `iss` is compared exactly, and Entra v1 issuers end with '/'.
+  const issuerOverride = r.url('MARKETPLACE_WEBHOOK_ISSUER') && r.raw('MARKETPLACE_WEBHOOK_ISSUER');
   return {
     apiBaseUrl,
     apiVersion: '2018-08-31',

@@ -19,6 +19,8 @@ export interface ApiSubscription {
   isTest?: boolean;
   isFreeTrial?: boolean;
   created?: Date;
+  /** When the Marketplace last changed the subscription: the time of the state this object describes. */
+  lastModified?: Date;
 }
 
 export type OperationAction =
@@ -33,6 +35,9 @@ export interface ApiOperation {
   status?: string;
   timeStamp?: string;
   operationRequestSource?: string;
+  /** Why the Marketplace failed the operation (with `status` Failed or Conflict). */
+  errorStatusCode?: string;
+  errorMessage?: string;
 }
 
 export interface ResolvedPurchase {
@@ -83,6 +88,7 @@ export function parseSubscription(value: unknown): ApiSubscription | undefined {
     isTest: bool(s.isTest),
     isFreeTrial: bool(s.isFreeTrial),
     created: date(s.created),
+    lastModified: date(s.lastModified),
   });
 }
 
@@ -99,6 +105,8 @@ export function parseOperation(value: unknown): ApiOperation | undefined {
     status: str(o.status),
     timeStamp: str(o.timeStamp),
     operationRequestSource: str(o.operationRequestSource),
+    errorStatusCode: str(o.errorStatusCode) ?? (num(o.errorStatusCode) === undefined ? undefined : String(o.errorStatusCode)),
+    errorMessage: str(o.errorMessage),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock';
 import type { PlanCatalog } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
+import { isFinal } from '../domain/subscription-lifecycle';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
@@ -117,6 +118,9 @@ export class PurchaseActivation {
         outcome: 'refused',
         message: 'This subscription is unknown here. Please open the link from the Marketplace again.',
       };
+    // Unsubscribed is final: a landing page opened again after a cancellation never brings it back.
+    if (isFinal(stored.status))
+      return { outcome: 'refused', message: 'This subscription is unsubscribed and cannot be activated.' };
     const current = await this.waitForSubscribed(subscriptionId, stored);
     const now = this.deps.clock.now();
     if (current.status !== 'Subscribed') {

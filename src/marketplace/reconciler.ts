@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock';
+import { isFinal } from '../domain/subscription-lifecycle';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
@@ -13,7 +14,9 @@ export interface ReconcileSummary {
 
 /**
  * Webhooks can be missed: list every subscription from the Fulfillment API and repair drift in the store (status,
- * plan, quantity, term), logging and recording each repair. Subscriptions we never heard of are added.
+ * plan, quantity, term), logging and recording each repair. Subscriptions we never heard of are added. A
+ * subscription stored as Unsubscribed stays so (final), whatever the list says. Each repair is recorded with the
+ * subscription's `lastModified`, so that a webhook delivery older than the state stored is not applied over it.
  */
 export async function reconcileSubscriptions(deps: {
   store: Store;
@@ -29,6 +32,11 @@ export async function reconcileSubscriptions(deps: {
     const stored = await deps.store.subscriptions.get(api.id);
     const now = deps.clock.now();
     const truth = toDomainSubscription(api, stored, now);
+    if (stored && isFinal(stored.status) && api.status && api.status !== stored.status)
+      deps.logger.warn(
+        { subscriptionId: truth.id, listed: api.status },
+        'reconciliation: the Marketplace lists a status for a subscription stored as Unsubscribed, which is final: kept',
+      );
     const drift = stored ? subscriptionDrift(stored, truth) : ['not in the store'];
     if (drift.length === 0) continue;
     await deps.store.operations.apply({
@@ -43,6 +51,7 @@ export async function reconcileSubscriptions(deps: {
         toPlanId: truth.planId,
         ...(truth.quantity !== undefined ? { toQuantity: truth.quantity } : {}),
         detail: drift.join('; '),
+        ...(api.lastModified ? { operationTime: api.lastModified } : {}),
         createdAt: now,
       },
       subscription: truth,

@@ -1,9 +1,11 @@
 import type { Subscription } from '../domain/subscription';
+import { storableStatus } from '../domain/subscription-lifecycle';
 import type { ApiSubscription } from './fulfillment-types';
 
 /**
  * The Marketplace's view of a subscription in our words. What the API leaves out is kept from what we already
- * had (tolerant reading), and `createdAt`/`activatedAt` stay ours.
+ * had (tolerant reading), and `createdAt`/`activatedAt` stay ours. A subscription we hold as Unsubscribed stays
+ * Unsubscribed whatever the API says (final: src/domain/subscription-lifecycle.ts).
  */
 export function toDomainSubscription(api: ApiSubscription, existing: Subscription | undefined, now: Date): Subscription {
   const term = api.term?.startDate
@@ -21,7 +23,7 @@ export function toDomainSubscription(api: ApiSubscription, existing: Subscriptio
     ...((api.publisherId ?? existing?.publisherId) ? { publisherId: api.publisherId ?? existing?.publisherId } : {}),
     planId: api.planId ?? existing?.planId ?? '',
     ...(quantity !== undefined ? { quantity } : {}),
-    status: api.status ?? existing?.status ?? 'PendingFulfillmentStart',
+    status: storableStatus(existing?.status, api.status ?? existing?.status ?? 'PendingFulfillmentStart'),
     purchaser: { ...existing?.purchaser, ...api.purchaser },
     beneficiary: { ...existing?.beneficiary, ...api.beneficiary },
     ...(term ? { term } : {}),

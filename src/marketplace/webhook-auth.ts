@@ -2,6 +2,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import { AppError } from '../domain/errors';
+import { loggable } from '../domain/external-ids';
 
 export interface WebhookCaller {
   appId: string;
@@ -18,8 +19,9 @@ export class WebhookAuthError extends AppError {
 
 /**
  * Verifies the Entra bearer token on a Marketplace webhook call: RS256 signature against the issuer's published keys
- * (never `alg: none`, never a key from the token), `iss` one of the configured issuers, `aud` = our fulfillment
- * app, `tid` = our tenant, `appid` (v1) / `azp` (v2) = the Marketplace app, `exp` required, small clock skew.
+ * (never `alg: none`, never a key from the token), `iss` one of the configured issuers (compared exactly: Entra v1
+ * issuers end with `/`), `aud` = our fulfillment app, `tid` = our tenant, `appid` (v1) / `azp` (v2) = the Marketplace
+ * app, `exp` and `iat` required and finite, `iat` not in the future, small clock skew.
  */
 export function createWebhookVerifier(webhook: Config['marketplace']['webhook'], clock: Clock) {
   const keys = createRemoteJWKSet(new URL(webhook.jwksUrl), {
@@ -47,12 +49,28 @@ export function createWebhookVerifier(webhook: Config['marketplace']['webhook'],
       }
       throw new WebhookAuthError(describe(thrown));
     }
-    if (payload.tid !== webhook.tenantId) throw new WebhookAuthError(`tid ${String(payload.tid)} is not the publisher tenant`);
+    const timeProblem = timeClaimProblem(payload, clock.now(), webhook.clockSkewSeconds);
+    if (timeProblem) throw new WebhookAuthError(timeProblem);
+    if (payload.tid !== webhook.tenantId) throw new WebhookAuthError(`tid ${loggable(payload.tid)} is not the publisher tenant`);
     // v1 tokens name the calling app in `appid`, v2 tokens in `azp`.
     const appId = payload.ver === '1.0' ? payload.appid : (payload.azp ?? payload.appid);
-    if (appId !== webhook.callerAppId) throw new WebhookAuthError(`caller app ${String(appId)} is not the Marketplace`);
+    if (appId !== webhook.callerAppId) throw new WebhookAuthError(`caller app ${loggable(appId)} is not the Marketplace`);
     return { appId, tenantId: payload.tid };
   };
+}
+
+/**
+ * What jose leaves to us about the token's times: it accepts an `exp` of 1e400 (JSON reads it as Infinity, a token
+ * that never expires) and does not look at `iat` without a maximum age. `exp`, `iat` and `nbf` must be finite
+ * numbers, and a token cannot have been issued in the future beyond the allowed clock skew.
+ */
+export function timeClaimProblem(payload: JWTPayload, now: Date, skewSeconds: number): string | null {
+  for (const claim of ['exp', 'iat', 'nbf'] as const) {
+    const value = payload[claim];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) return `claim ${claim} is not a finite number`;
+  }
+  if (payload.iat !== undefined && payload.iat > now.getTime() / 1000 + skewSeconds) return 'claim iat is in the future';
+  return null;
 }
 
 function describe(thrown: unknown): string {

@@ -1,13 +1,16 @@
 import type { Clock } from '../domain/clock';
+import { loggable } from '../domain/external-ids';
 import type { PlanCatalog } from '../domain/plans';
-import { planChangeProblem, quantityChangeProblem } from '../domain/subscription-changes';
-import type { Subscription, SubscriptionStatus } from '../domain/subscription';
+import type { Subscription } from '../domain/subscription';
+import { operationBlocker } from '../domain/subscription-lifecycle';
 import type { Logger } from '../logger';
-import type { OperationOutcome, Store, SubscriptionOperationRecord } from '../store/store';
+import type { Store, SubscriptionOperationRecord } from '../store/store';
 import type { SubscriptionEventName, Telemetry } from '../telemetry/telemetry';
 import { isNotFound, type FulfillmentApi } from './fulfillment-client';
-import type { ApiOperation } from './fulfillment-types';
+import type { ApiOperation, ApiSubscription } from './fulfillment-types';
 import { toDomainSubscription } from './subscription-mapping';
+import { ACTION_HANDLERS, type Decision } from './webhook-actions';
+import { parseWebhookCall, type WebhookCall } from './webhook-call';
 
 export interface WebhookAnswer {
   status: number;
@@ -24,18 +27,14 @@ const LIFECYCLE_EVENTS: Partial<Record<string, SubscriptionEventName>> = {
   Unsubscribe: 'SubscriptionUnsubscribed',
 };
 
-const STATUS_AFTER: Partial<Record<string, SubscriptionStatus>> = {
-  Suspend: 'Suspended',
-  Reinstate: 'Subscribed',
-  Unsubscribe: 'Unsubscribed',
-};
-
 /**
- * Applies a Marketplace webhook call (DESIGN.md "Webhook"), the token being already verified. The payload is not
- * trusted: the operation is fetched with GET and must agree with it. Each operation id is applied once (the
- * operation record and the subscription change commit together, unique on the id). ChangePlan/ChangeQuantity are
- * accepted (PATCH `Success`, then applied) or rejected (PATCH `Failure`, answered 400). Every outcome is recorded
- * with its before and after.
+ * Applies a Marketplace webhook call (DESIGN.md "Webhook", "Lifecycle truth"), the token being already verified.
+ * The body's ids must be sane (else 400, never a 5xx the Marketplace would retry for hours). The payload is not
+ * trusted: the operation is fetched with GET and must agree with it, and its status there is the truth. Each
+ * operation id is handled once (the record and the subscription change commit together, unique on the id). An
+ * operation the Marketplace reports Failed/Conflict, one on an Unsubscribed subscription, and one older than the
+ * newest already applied are recorded as Ignored (src/domain/subscription-lifecycle.ts); the others go to their
+ * action's handler (webhook-actions.ts). Every outcome is recorded with its before and after.
  */
 export class WebhookProcessor {
   constructor(
@@ -52,14 +51,14 @@ export class WebhookProcessor {
   ) {}
 
   async handle(payload: unknown): Promise<WebhookAnswer> {
-    const body = (payload && typeof payload === 'object' && !Array.isArray(payload) ? payload : {}) as Record<string, unknown>;
-    const operationId = typeof body.id === 'string' ? body.id : undefined;
-    const subscriptionId = typeof body.subscriptionId === 'string' ? body.subscriptionId : undefined;
-    const claimedAction = typeof body.action === 'string' ? body.action : undefined;
-    if (!operationId || !subscriptionId || !claimedAction) {
-      return answer(400, 'rejected', 'The body must carry the operation id, the subscription id and the action.');
+    const parsed = parseWebhookCall(payload);
+    if (!parsed.ok) {
+      this.deps.logger.warn({ ...parsed.logged, problem: parsed.message }, 'webhook refused: malformed body');
+      return answer(400, 'rejected', parsed.message);
     }
-    const log = this.deps.logger.child({ operationId, subscriptionId, action: claimedAction });
+    const claim = parsed.call;
+    const { operationId, subscriptionId } = claim;
+    const log = this.deps.logger.child({ operationId, subscriptionId, action: claim.action });
 
     const seen = await this.deps.store.operations.find(operationId);
     if (seen) {
@@ -67,8 +66,7 @@ export class WebhookProcessor {
       return seen.status === 'Rejected' ? answer(400, 'rejected', seen.detail) : answer(200, 'already-processed');
     }
 
-    const deadline = Date.now() + ANSWER_BUDGET_MS;
-    const call = { deadline };
+    const call = { deadline: Date.now() + ANSWER_BUDGET_MS };
     let operation: ApiOperation;
     try {
       operation = await this.deps.fulfillment.getOperation(subscriptionId, operationId, call);
@@ -79,83 +77,78 @@ export class WebhookProcessor {
       }
       throw thrown;
     }
-    const disagreement = disagreementBetween(body, operation);
+    const disagreement = disagreementBetween(claim, operation);
     if (disagreement) {
       log.warn({ disagreement }, 'webhook payload disagrees with GET operation: not applied');
       return answer(400, 'rejected', 'The payload does not match the operation.');
     }
     const action = operation.action!;
 
-    const existing = await this.deps.store.subscriptions.get(subscriptionId);
-    const current =
-      existing ??
-      toDomainSubscription(await this.deps.fulfillment.getSubscription(subscriptionId, call), undefined, this.deps.clock.now());
-    if (!existing) log.info('webhook for a subscription we did not have: fetched it first');
-
-    const base = { operationId, subscriptionId, action, source: 'webhook' as const };
-    let outcome: { status: OperationOutcome; next?: Subscription; detail?: string };
-    switch (action) {
-      case 'ChangePlan':
-      case 'ChangeQuantity': {
-        const quantity = operation.quantity ?? current.quantity;
-        const problem =
-          action === 'ChangePlan'
-            ? planChangeProblem(
-                this.deps.catalog,
-                operation.planId,
-                this.deps.catalog.get(operation.planId ?? '')?.isPricePerSeat ? quantity : undefined,
-              )
-            : quantityChangeProblem(this.deps.catalog, current, operation.quantity);
-        if (problem) {
-          await this.deps.fulfillment.updateOperation(subscriptionId, operationId, 'Failure', call);
-          outcome = { status: 'Rejected', detail: problem };
-          break;
-        }
-        // A 409 here means it was already settled, by us on an earlier delivery that failed afterwards.
-        await this.deps.fulfillment.updateOperation(subscriptionId, operationId, 'Success', call);
-        const next: Subscription =
-          action === 'ChangePlan'
-            ? { ...current, planId: operation.planId!, ...(quantity !== undefined ? { quantity } : {}) }
-            : { ...current, quantity: operation.quantity! };
-        outcome = { status: 'Applied', next };
-        break;
-      }
-      case 'Suspend':
-      case 'Reinstate':
-      case 'Unsubscribe':
-        outcome = { status: 'Applied', next: { ...current, status: STATUS_AFTER[action]! } };
-        break;
-      case 'Renew': {
-        // The term rolls over: take the new one from the API; the next billing period starts with it.
-        const fresh = toDomainSubscription(
-          await this.deps.fulfillment.getSubscription(subscriptionId, call),
-          current,
-          this.deps.clock.now(),
-        );
-        outcome = { status: 'Applied', next: { ...fresh, status: current.status === 'Suspended' ? fresh.status : 'Subscribed' } };
-        break;
-      }
-      default:
-        outcome = { status: 'Ignored', detail: `unknown action ${action}` };
+    const stored = await this.deps.store.subscriptions.get(subscriptionId);
+    let fetched: ApiSubscription | undefined;
+    if (!stored) {
+      fetched = await this.deps.fulfillment.getSubscription(subscriptionId, call);
+      log.info('webhook for a subscription we did not have: fetched it first');
     }
+    const current = stored ?? toDomainSubscription(fetched!, undefined, this.deps.clock.now());
+    const operationTime = timeOf(operation.timeStamp);
 
-    const next = outcome.next ? { ...outcome.next, updatedAt: this.deps.clock.now() } : undefined;
+    const blocker = operationBlocker({
+      operationStatus: operation.status,
+      ...(operationTime ? { operationTime } : {}),
+      ...(stored ? { storedStatus: stored.status } : {}),
+      ...(stored ? { newestApplied: await this.deps.store.operations.newestAppliedTime(subscriptionId) } : {}),
+    });
+    const handler = ACTION_HANDLERS[action];
+    const decision: Decision = blocker
+      ? { status: 'Ignored', detail: withMarketplaceError(blocker, operation) }
+      : handler
+        ? await handler({
+            operation,
+            current,
+            ...(fetched ? { fetched } : {}),
+            fulfillment: this.deps.fulfillment,
+            catalog: this.deps.catalog,
+            clock: this.deps.clock,
+            call,
+          })
+        : { status: 'Ignored', detail: `unknown action ${loggable(action)}` };
+    return this.record(claim, action, operationTime, stored, current, decision, log);
+  }
+
+  /** Records the decision and writes the subscription it leads to, in one transaction; then tells the gate. */
+  private async record(
+    claim: WebhookCall,
+    action: string,
+    operationTime: Date | undefined,
+    stored: Subscription | undefined,
+    current: Subscription,
+    decision: Decision,
+    log: Logger,
+  ): Promise<WebhookAnswer> {
+    const { operationId, subscriptionId } = claim;
+    const now = this.deps.clock.now();
+    const next = decision.next ? { ...decision.next, updatedAt: now } : undefined;
     const record: SubscriptionOperationRecord = {
-      ...base,
-      status: outcome.status,
+      operationId,
+      subscriptionId,
+      action,
+      source: 'webhook',
+      status: decision.status,
       fromStatus: current.status,
       toStatus: next?.status ?? current.status,
       fromPlanId: current.planId,
       toPlanId: next?.planId ?? current.planId,
       ...(current.quantity !== undefined ? { fromQuantity: current.quantity } : {}),
       ...((next?.quantity ?? current.quantity) !== undefined ? { toQuantity: next?.quantity ?? current.quantity } : {}),
-      ...(outcome.detail ? { detail: outcome.detail } : {}),
-      createdAt: this.deps.clock.now(),
+      ...(decision.detail ? { detail: decision.detail } : {}),
+      ...(operationTime ? { operationTime } : {}),
+      createdAt: now,
     };
     // Write the subscription even when only fetched (unknown before), so later calls find it.
     const written = await this.deps.store.operations.apply({
       record,
-      ...(next ? { subscription: next } : !existing ? { subscription: current } : {}),
+      ...(next ? { subscription: next } : !stored ? { subscription: current } : {}),
     });
     if (written === 'duplicate') {
       log.info('operation applied concurrently by another delivery');
@@ -185,8 +178,8 @@ export class WebhookProcessor {
       },
       'webhook operation handled',
     );
-    if (outcome.status === 'Rejected') return answer(400, 'rejected', outcome.detail);
-    return answer(200, outcome.status === 'Applied' ? 'applied' : 'ignored');
+    if (decision.status === 'Rejected') return answer(400, 'rejected', decision.detail);
+    return answer(200, decision.status === 'Applied' ? 'applied' : 'ignored');
   }
 }
 
@@ -195,12 +188,25 @@ function answer(status: number, result: string, message?: string): WebhookAnswer
 }
 
 /** What the payload claims that the operation (from GET) does not say. */
-function disagreementBetween(body: Record<string, unknown>, operation: ApiOperation): string | null {
-  if (operation.id !== body.id) return 'operation id';
-  if (!operation.action || operation.action !== body.action) return 'action';
-  if (operation.subscriptionId && operation.subscriptionId !== body.subscriptionId) return 'subscription';
-  if (operation.action === 'ChangePlan' && typeof body.planId === 'string' && operation.planId !== body.planId) return 'plan';
-  if (operation.action === 'ChangeQuantity' && typeof body.quantity === 'number' && operation.quantity !== body.quantity)
+function disagreementBetween(claim: WebhookCall, operation: ApiOperation): string | null {
+  if (operation.id !== claim.operationId) return 'operation id';
+  if (!operation.action || operation.action !== claim.action) return 'action';
+  if (operation.subscriptionId && operation.subscriptionId !== claim.subscriptionId) return 'subscription';
+  if (operation.action === 'ChangePlan' && claim.planId !== undefined && operation.planId !== claim.planId) return 'plan';
+  if (operation.action === 'ChangeQuantity' && claim.quantity !== undefined && operation.quantity !== claim.quantity)
     return 'quantity';
   return null;
+}
+
+function timeOf(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** The Marketplace's own reason for a failed operation, cut short (it is text from outside). */
+function withMarketplaceError(detail: string, operation: ApiOperation): string {
+  const code = operation.errorStatusCode ? loggable(operation.errorStatusCode, 16) : undefined;
+  const message = operation.errorMessage ? loggable(operation.errorMessage, 200) : undefined;
+  return code || message ? `${detail} (${[code, message].filter(Boolean).join(': ')})` : detail;
 }

@@ -85,6 +85,8 @@ export interface OperationRow {
   from_quantity: number | null;
   to_quantity: number | null;
   detail: string | null;
+  /** Absent from rows read before migration 0003 (operation_time) existed. */
+  operation_time?: Time | null;
   created_at: Time;
 }
 
@@ -104,6 +106,7 @@ export function toOperationRecord(r: OperationRow): SubscriptionOperationRecord 
       fromQuantity: r.from_quantity,
       toQuantity: r.to_quantity,
       detail: r.detail,
+      operationTime: optionalDate(r.operation_time ?? null),
     }),
   };
 }

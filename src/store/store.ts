@@ -49,6 +49,11 @@ export interface SubscriptionOperationRecord {
   fromQuantity?: number;
   toQuantity?: number;
   detail?: string;
+  /**
+   * The Marketplace's time behind this change: the operation's `timeStamp`, or the subscription's `lastModified` for
+   * a reconciliation. Absent for local actions.
+   */
+  operationTime?: Date;
   createdAt: Date;
 }
 
@@ -62,6 +67,8 @@ export interface OperationRepo {
    */
   apply(input: { record: SubscriptionOperationRecord; subscription?: Subscription }): Promise<'applied' | 'duplicate'>;
   list(subscriptionId: string): Promise<SubscriptionOperationRecord[]>;
+  /** The newest `operationTime` among the subscription's `Applied` records: older deliveries are ignored below it. */
+  newestAppliedTime(subscriptionId: string): Promise<Date | undefined>;
 }
 
 export interface KnownUser {

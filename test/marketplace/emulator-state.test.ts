@@ -155,6 +155,33 @@ describe('EmulatorState: lifecycle and operations', () => {
     expect(state.pendingOperations(id)).toEqual([]);
   });
 
+  it('the Marketplace settles a pending operation itself: Succeeded applies it, Failed and Conflict change nothing', () => {
+    const accepted = state.startCustomerAction(id, 'ChangeQuantity', { quantity: 9 });
+    expect(state.settleOperation(id, accepted.id, 'Succeeded').status).toBe('Succeeded');
+    expect(state.getSubscription(id).quantity).toBe(9);
+    expect(() => state.settleOperation(id, accepted.id, 'Failed')).toThrow(/already Succeeded/);
+    for (const status of ['Failed', 'Conflict'] as const) {
+      const op = state.startCustomerAction(id, 'ChangeQuantity', { quantity: 4 });
+      expect(state.settleOperation(id, op.id, status, { message: 'declined' })).toMatchObject({
+        status,
+        errorStatusCode: status === 'Conflict' ? '409' : '400',
+        errorMessage: 'declined',
+      });
+      expect(state.getSubscription(id).quantity).toBe(9);
+      expect(state.pendingOperations(id)).toEqual([]);
+    }
+  });
+
+  it('an armed race: the next PATCH finds its operation settled by the Marketplace and conflicts, once', () => {
+    state.settleOnNextPatch(id, 'Succeeded');
+    const raced = state.startCustomerAction(id, 'ChangeQuantity', { quantity: 6 });
+    expect(() => state.updateOperation(id, raced.id, { status: 'Failure' })).toThrow(/already Succeeded/);
+    expect(state.getSubscription(id).quantity).toBe(6);
+    const next = state.startCustomerAction(id, 'ChangeQuantity', { quantity: 5 });
+    expect(state.updateOperation(id, next.id, { status: 'Success' }).status).toBe('Succeeded');
+    expect(state.getSubscription(id).quantity).toBe(5);
+  });
+
   it('a refused seat change leaves the seats as they were', () => {
     const op = state.startCustomerAction(id, 'ChangeQuantity', { quantity: 9 });
     expect(op).toMatchObject({ status: 'InProgress', quantity: 9, planId: 'team-seat' });

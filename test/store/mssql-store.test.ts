@@ -64,6 +64,7 @@ describe('Azure SQL migrations (no server needed)', () => {
     }
     expect(all.join('\n')).toContain('CREATE TABLE [t_1].usage_events');
     expect(all.join('\n')).toContain('ALTER TABLE [t_1].metered_usage_reports');
+    expect(all.join('\n')).toContain('ALTER TABLE [t_1].subscription_operations ADD operation_time');
   });
 
   it('keeps every table and column of the embedded schema, under the same names', () => {

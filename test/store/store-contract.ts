@@ -108,6 +108,49 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.subscriptions.listForTenant('nobody')).toEqual([]);
         expect(await store.subscriptions.list()).toHaveLength(3);
       });
+
+      it('never moves a subscription out of Unsubscribed, by upsert or by an operation (other fields still change)', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a', status: 'Unsubscribed' });
+        await store.subscriptions.upsert({ ...s, status: 'Subscribed', planId: 'starter' });
+        expect(await store.subscriptions.get(s.id)).toMatchObject({ status: 'Unsubscribed', planId: 'starter' });
+        const record = {
+          operationId: randomUUID(),
+          subscriptionId: s.id,
+          action: 'Reinstate',
+          source: 'webhook' as const,
+          status: 'Applied' as const,
+          createdAt: new Date('2026-03-10T10:00:00.000Z'),
+        };
+        expect(await store.operations.apply({ record, subscription: { ...s, status: 'Subscribed' } })).toBe('applied');
+        expect((await store.subscriptions.get(s.id))?.status).toBe('Unsubscribed');
+      });
+    });
+
+    describe('subscription operations', () => {
+      const record = (subscriptionId: string, fields: Record<string, unknown>) => ({
+        subscriptionId,
+        action: 'Suspend',
+        source: 'webhook' as const,
+        status: 'Applied' as const,
+        createdAt: new Date('2026-03-10T10:00:00.000Z'),
+        ...fields,
+      });
+
+      it('keeps the operation time and gives the newest among applied operations only', async () => {
+        const s = await seedSubscription(store, { tenantId: 'tenant-a' });
+        expect(await store.operations.newestAppliedTime(s.id)).toBeUndefined();
+        const at = (iso: string) => new Date(iso);
+        await store.operations.apply({ record: record(s.id, { operationId: 'op-a', operationTime: at('2026-03-10T09:00:00.000Z') }) });
+        await store.operations.apply({ record: record(s.id, { operationId: 'op-b', operationTime: at('2026-03-10T09:30:00.000Z') }) });
+        // Ignored and rejected operations did not shape the stored state: they do not move the mark.
+        await store.operations.apply({
+          record: record(s.id, { operationId: 'op-c', status: 'Ignored', operationTime: at('2026-03-10T11:00:00.000Z') }),
+        });
+        await store.operations.apply({ record: record(s.id, { action: 'Activate', source: 'landing' }) });
+        expect(await store.operations.newestAppliedTime(s.id)).toEqual(at('2026-03-10T09:30:00.000Z'));
+        expect(await store.operations.find('op-a')).toMatchObject({ operationTime: at('2026-03-10T09:00:00.000Z') });
+        expect(await store.operations.newestAppliedTime('another')).toBeUndefined();
+      });
     });
 
     describe('tenant admins', () => {

@@ -70,6 +70,26 @@ describe('landing page', () => {
     expect(expired.body).not.toMatch(/MarketplaceApiError|\bat .*\.(js|ts):\d+/);
   });
 
+  it('answers the friendly page, never a 5xx, to tokens that cannot be tokens (too long, control or non-ASCII characters)', async () => {
+    const { token } = buy();
+    for (const bad of [
+      `${token}\u0000`,
+      `${token}\r\nx-injected: 1`,
+      `${token}€`,
+      `\ud83d\ude00${token}`,
+      'A'.repeat(4097),
+      'A'.repeat(12 * 1024),
+    ]) {
+      const res = await new Browser().get(`${h.app.url}/landing?token=${encodeURIComponent(bad)}`);
+      expect(res.status, bad.slice(0, 20)).toBe(400);
+      expect(res.body).toContain('This link has expired');
+    }
+    // A lone surrogate cannot even be percent-decoded.
+    expect((await new Browser().get(`${h.app.url}/landing?token=%ED%A0%80`)).status).toBe(400);
+    // The good token still works.
+    expect((await new Browser().get(`${h.app.url}/landing?token=${encodeURIComponent(token)}`)).status).toBe(200);
+  });
+
   it('escapes every value: a subscription named <script> shows as text', async () => {
     const { landingUrl } = buy('<script>alert("pwned")</script> & <b>bold</b>');
     const page = await new Browser().get(landingUrl);

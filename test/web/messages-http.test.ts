@@ -98,6 +98,38 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
     expect((await postActivity(app.url, messageActivity())).status).toBe(200);
   });
 
+  it('answers 400 naming the id to ids over their cap, with control characters or lone surrogates; serves ids at the cap', async () => {
+    const base = () => messageActivity() as Record<string, any>;
+    const cases: [Record<string, any>, string][] = [
+      [{ ...base(), id: 'a'.repeat(257) }, 'activity.id is longer than 256 characters'],
+      [{ ...base(), id: 'a'.repeat(70 * 1024) }, 'activity.id is longer than 256 characters'],
+      [{ ...base(), conversation: { ...base().conversation, id: 'c'.repeat(1001) } }, 'activity.conversation.id is longer than 1000'],
+      [{ ...base(), conversation: { ...base().conversation, tenantId: 't'.repeat(129) } }, 'activity.conversation.tenantId is longer than 128'],
+      [{ ...base(), channelData: { tenant: { id: 't'.repeat(129) } } }, 'activity.channelData.tenant.id is longer than 128'],
+      [{ ...base(), from: { id: 'u'.repeat(257), aadObjectId: 'user-1' } }, 'activity.from.id is longer than 256'],
+      [{ ...base(), from: { id: '29:u', aadObjectId: 'o'.repeat(129) } }, 'activity.from.aadObjectId is longer than 128'],
+      [{ ...base(), from: { id: '29:u', aadObjectId: 42 } }, 'activity.from.aadObjectId is missing or not a string'],
+      [{ ...base(), id: 'abc\u0000def' }, 'activity.id contains control characters'],
+      [{ ...base(), conversation: { ...base().conversation, id: 'conv\ud800' } }, 'activity.conversation.id is not valid Unicode'],
+      [{ ...base(), from: { id: '29:u\r\nx', aadObjectId: 'user-1' } }, 'activity.from.id contains control characters'],
+    ];
+    for (const [activity, message] of cases) {
+      const res = await postActivity(app.url, activity);
+      expect(res.status, message).toBe(400);
+      expect(res.body, message).toMatchObject({ error: 'BadRequest', message: expect.stringContaining(message) });
+      expect(res.raw.length, message).toBeLessThan(300);
+    }
+    // A lone surrogate written as a JSON escape, as a client would send it.
+    const escaped = JSON.stringify(base()).replace(/"id":"[^"]+"/, '"id":"\\udc00x"');
+    expect((await postActivity(app.url, escaped)).status).toBe(400);
+    expect(await count(app, 'usage_events')).toBe(0);
+
+    const atCap = messageActivity({ id: 'a'.repeat(256), conversationId: 'c'.repeat(1000) });
+    const served = await postActivity(app.url, atCap);
+    expect(served.status).toBe(200);
+    expect(served.text).toContain('[Offline demo model]');
+  });
+
   it('answers 413 to an oversized body', async () => {
     const res = await postActivity(app.url, messageActivity({ text: 'x'.repeat(300 * 1024) }));
     expect(res.status).toBe(413);

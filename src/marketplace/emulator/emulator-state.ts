@@ -199,6 +199,8 @@ export class EmulatorState {
   private readonly operations = new Map<string, EmulatorOperation>();
   private readonly usage: AcceptedUsageRecord[] = [];
   private readonly usageByKey = new Map<string, AcceptedUsageRecord>();
+  /** Armed by settleOnNextPatch (tests): per subscription, how the Marketplace settles an operation before our PATCH. */
+  private readonly patchRaces = new Map<string, 'Succeeded' | 'Failed' | 'Conflict'>();
 
   constructor(options: EmulatorStateOptions) {
     this.clock = options.clock;
@@ -325,6 +327,42 @@ export class EmulatorState {
         throw new AppError('BadRequest', `Unknown action ${String(action)}.`);
     }
     return this.addOperation(sub, { action, source: 'Azure', status: 'Succeeded', planId: sub.planId, quantity: sub.quantity });
+  }
+
+  /**
+   * The Marketplace settles a pending operation on its own, as Azure does when the publisher does not answer in time
+   * (accepted: the change is applied) or when it fails or conflicts (nothing changes). Tests use it to produce
+   * operations whose GET says Failed or Conflict, and late deliveries of operations already settled.
+   */
+  settleOperation(
+    subscriptionId: string,
+    operationId: string,
+    status: 'Succeeded' | 'Failed' | 'Conflict',
+    error: { statusCode?: string; message?: string } = {},
+  ): EmulatorOperation {
+    this.settle();
+    const record = this.requireRecord(subscriptionId);
+    const op = this.operations.get(operationId);
+    if (!op || op.subscriptionId !== subscriptionId) throw new AppError('NotFound', `Operation ${operationId} was not found.`);
+    if (!PENDING.includes(op.status)) throw new AppError('Conflict', `Operation ${operationId} is already ${op.status}.`);
+    op.status = status;
+    if (status === 'Succeeded') this.applyChange(record, op);
+    else {
+      op.errorStatusCode = error.statusCode ?? (status === 'Conflict' ? '409' : '400');
+      op.errorMessage = error.message ?? `The operation ${status === 'Conflict' ? 'conflicts with another one' : 'failed'}.`;
+      this.onChange();
+    }
+    return clone(op);
+  }
+
+  /**
+   * Arms a race for tests: the next PATCH of a pending operation of this subscription finds it already settled by
+   * the Marketplace (as `status`, through settleOperation) and is answered 409, as in Azure when the publisher's
+   * answer comes after the Marketplace's own decision.
+   */
+  settleOnNextPatch(subscriptionId: string, status: 'Succeeded' | 'Failed' | 'Conflict'): void {
+    this.requireRecord(subscriptionId);
+    this.patchRaces.set(subscriptionId, status);
   }
 
   /** Our webhook refused a change (4xx within the delivery): the operation fails, nothing changes. */
@@ -487,6 +525,11 @@ export class EmulatorState {
     if (!op || op.subscriptionId !== subscriptionId) throw new AppError('NotFound', `Operation ${operationId} was not found.`);
     if (body.status !== 'Success' && body.status !== 'Failure')
       throw new AppError('BadRequest', 'The status field must be Success or Failure.');
+    const race = this.patchRaces.get(subscriptionId);
+    if (race && PENDING.includes(op.status)) {
+      this.patchRaces.delete(subscriptionId);
+      this.settleOperation(subscriptionId, operationId, race);
+    }
     if (!PENDING.includes(op.status)) throw new AppError('Conflict', `Operation ${operationId} is already ${op.status}.`);
     if (body.status === 'Success') {
       op.status = 'Succeeded';

@@ -82,12 +82,31 @@ export interface Emulator {
   ): void;
   /** Customer buys: a PendingFulfillmentStart subscription and a marketplace token (always with a '+' and a '/'). */
   buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string };
-  /** Customer-side lifecycle action: creates the operation, applies what Marketplace applies, calls our webhook with a signed JWT, and resolves after our webhook answered. */
+  /**
+   * Customer-side lifecycle action: creates the operation, applies what Marketplace applies, calls our webhook with a
+   * signed JWT, and resolves after our webhook answered. With `deliver: false` the call is held back (webhookStatus
+   * 0), to be delivered later, late and in any order, with `redeliver`.
+   */
   trigger(
     subscriptionId: string,
     action: CustomerAction,
     params?: { planId?: string; quantity?: number },
+    options?: { deliver?: boolean },
   ): Promise<TriggerResult>;
+  /**
+   * Delivers again (or for the first time) the webhook call of an operation made by `trigger`: the same body as
+   * then (its `subscription` snapshot included, as Azure's retries do), with a fresh token.
+   */
+  redeliver(operationId: string): Promise<{ status: number; body: unknown }>;
+  /** The Marketplace settles a pending operation itself (accepted on its own, failed, or conflicting). */
+  settleOperation(
+    subscriptionId: string,
+    operationId: string,
+    status: 'Succeeded' | 'Failed' | 'Conflict',
+    error?: { statusCode?: string; message?: string },
+  ): EmulatorOperation;
+  /** The next PATCH of a pending operation of this subscription finds it settled as `status` and gets 409. */
+  settleOnNextPatch(subscriptionId: string, status: 'Succeeded' | 'Failed' | 'Conflict'): void;
   /** Signs a webhook-style token with the emulator key; claims override the defaults (`undefined` removes one). */
   signWebhookToken(claims?: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
   /** Sends an arbitrary webhook body to our webhook; `token` default: a valid one; `''`: no Authorization header. */
@@ -117,6 +136,8 @@ export interface Emulator {
 
 /** Marketplace gives up on a webhook delivery after 10 seconds. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** Webhook bodies kept for redelivery: enough for any test or manual session, bounded for a long-running emulator. */
+const MAX_REMEMBERED_DELIVERIES = 1000;
 /** State-file writes are coalesced over this window. */
 const SAVE_DEBOUNCE_MS = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -135,6 +156,8 @@ export class MarketplaceEmulator implements Emulator {
   private readonly submissions: UsageSubmission[] = [];
   /** Sockets of requests the timeout fault keeps unanswered: close() destroys them. */
   private readonly held = new Set<Socket>();
+  /** Webhook bodies by operation id, for `redeliver` (insertion order: the oldest first). */
+  private readonly deliveries = new Map<string, Record<string, unknown>>();
   private saveTimer: NodeJS.Timeout | undefined;
   private dirty = false;
 
@@ -195,6 +218,7 @@ export class MarketplaceEmulator implements Emulator {
     subscriptionId: string,
     action: CustomerAction,
     params: { planId?: string; quantity?: number } = {},
+    options: { deliver?: boolean } = {},
   ): Promise<TriggerResult> {
     const op = this.state.startCustomerAction(subscriptionId, action, params);
     const subscription = this.state.getSubscription(subscriptionId);
@@ -213,6 +237,8 @@ export class MarketplaceEmulator implements Emulator {
       subscription,
       purchaseToken: null,
     };
+    this.remember(op.id, body);
+    if (options.deliver === false) return { operationId: op.id, webhookStatus: 0, operation: op };
     const { status } = await this.sendWebhook(body);
     // A change the publisher refuses with a 4xx within the delivery fails at once, as in Azure.
     const isChange = op.action === 'ChangePlan' || op.action === 'ChangeQuantity';
@@ -223,6 +249,33 @@ export class MarketplaceEmulator implements Emulator {
       'emulator: webhook delivered',
     );
     return { operationId: op.id, webhookStatus: status, operation: this.state.operation(subscriptionId, op.id)! };
+  }
+
+  async redeliver(operationId: string): Promise<{ status: number; body: unknown }> {
+    const body = this.deliveries.get(operationId);
+    if (!body) throw new Error(`no webhook call was made for operation ${operationId}`);
+    const result = await this.sendWebhook(body);
+    this.current.logger.info({ operationId, webhookStatus: result.status }, 'emulator: webhook redelivered');
+    return result;
+  }
+
+  settleOperation(
+    subscriptionId: string,
+    operationId: string,
+    status: 'Succeeded' | 'Failed' | 'Conflict',
+    error?: { statusCode?: string; message?: string },
+  ): EmulatorOperation {
+    return this.state.settleOperation(subscriptionId, operationId, status, error);
+  }
+
+  settleOnNextPatch(subscriptionId: string, status: 'Succeeded' | 'Failed' | 'Conflict'): void {
+    this.state.settleOnNextPatch(subscriptionId, status);
+  }
+
+  /** Keeps the body of a webhook call for `redeliver`; the oldest are forgotten past MAX_REMEMBERED_DELIVERIES. */
+  private remember(operationId: string, body: Record<string, unknown>): void {
+    this.deliveries.set(operationId, body);
+    if (this.deliveries.size > MAX_REMEMBERED_DELIVERIES) this.deliveries.delete(this.deliveries.keys().next().value!);
   }
 
   /** Tokens take their times from the emulator's clock, so a fake-clock test verifies them at its fake "now". */

@@ -4,7 +4,7 @@ import type { MssqlSubscriptionRepo } from './mssql-subscriptions';
 import { toOperationRecord, type OperationRow } from '../row-mapping';
 
 const COLUMNS = `operation_id, subscription_id, action, source, status, from_status, to_status, from_plan_id, to_plan_id,
-  from_quantity, to_quantity, detail, created_at`;
+  from_quantity, to_quantity, detail, operation_time, created_at`;
 
 export function mssqlOperations(db: MssqlDatabase, subscriptions: MssqlSubscriptionRepo): OperationRepo {
   const s = db.s;
@@ -13,7 +13,7 @@ export function mssqlOperations(db: MssqlDatabase, subscriptions: MssqlSubscript
   // spelled out lets the optimizer match that filtered index whatever the parameter's value.)
   const insert = `INSERT INTO ${s}.subscription_operations (${COLUMNS})
     SELECT @operationId, @subscriptionId, @action, @source, @status, @fromStatus, @toStatus, @fromPlanId, @toPlanId,
-      @fromQuantity, @toQuantity, @detail, @createdAt
+      @fromQuantity, @toQuantity, @detail, @operationTime, @createdAt
     WHERE @operationId IS NULL OR NOT EXISTS (SELECT 1 FROM ${s}.subscription_operations WITH (UPDLOCK, HOLDLOCK)
       WHERE operation_id IS NOT NULL AND operation_id = @operationId)`;
   return {
@@ -40,6 +40,7 @@ export function mssqlOperations(db: MssqlDatabase, subscriptions: MssqlSubscript
             fromQuantity: param.int(record.fromQuantity),
             toQuantity: param.int(record.toQuantity),
             detail: param.longText(record.detail),
+            operationTime: param.time(record.operationTime),
             createdAt: param.time(record.createdAt),
           });
           if (rowsAffected[0] !== 1) return 'duplicate' as const;
@@ -59,6 +60,14 @@ export function mssqlOperations(db: MssqlDatabase, subscriptions: MssqlSubscript
         { subscriptionId: param.text(subscriptionId) },
       );
       return rows.map(toOperationRecord);
+    },
+    async newestAppliedTime(subscriptionId) {
+      const { rows } = await db.query<{ t: Date | null }>(
+        `SELECT MAX(operation_time) AS t FROM ${s}.subscription_operations
+        WHERE subscription_id = @subscriptionId AND status = N'Applied'`,
+        { subscriptionId: param.text(subscriptionId) },
+      );
+      return rows[0]?.t ?? undefined;
     },
   };
 }

@@ -10,11 +10,14 @@ export interface MssqlSubscriptionRepo extends SubscriptionRepo {
 
 export function mssqlSubscriptions(db: MssqlDatabase): MssqlSubscriptionRepo {
   const s = db.s;
-  // One statement: MERGE under HOLDLOCK keeps two concurrent first writes of an id from both inserting.
+  // One statement: MERGE under HOLDLOCK keeps two concurrent first writes of an id from both inserting. Unsubscribed
+  // is final (src/domain/subscription-lifecycle.ts): the statement keeps it even against a write decided on a state
+  // read before a concurrent Unsubscribe.
   const upsert = `MERGE ${s}.subscriptions WITH (HOLDLOCK) AS t
     USING (SELECT @id AS id) AS src ON t.id = src.id
     WHEN MATCHED THEN UPDATE SET name = @name, offer_id = @offer_id, publisher_id = @publisher_id, plan_id = @plan_id,
-      quantity = @quantity, status = @status, purchaser_tenant_id = @purchaser_tenant_id,
+      quantity = @quantity, status = CASE WHEN t.status = N'Unsubscribed' THEN t.status ELSE @status END,
+      purchaser_tenant_id = @purchaser_tenant_id,
       purchaser_object_id = @purchaser_object_id, purchaser_email = @purchaser_email,
       beneficiary_tenant_id = @beneficiary_tenant_id, beneficiary_object_id = @beneficiary_object_id,
       beneficiary_email = @beneficiary_email, term_start = @term_start, term_end = @term_end, term_unit = @term_unit,

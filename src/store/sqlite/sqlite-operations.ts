@@ -12,11 +12,13 @@ export function sqliteOperations(
 ): OperationRepo {
   const find = db.prepare('SELECT * FROM subscription_operations WHERE operation_id = ?');
   const insert = db.prepare(`INSERT INTO subscription_operations (operation_id, subscription_id, action, source, status,
-      from_status, to_status, from_plan_id, to_plan_id, from_quantity, to_quantity, detail, created_at)
+      from_status, to_status, from_plan_id, to_plan_id, from_quantity, to_quantity, detail, operation_time, created_at)
     VALUES (@operationId, @subscriptionId, @action, @source, @status, @fromStatus, @toStatus, @fromPlanId, @toPlanId,
-      @fromQuantity, @toQuantity, @detail, @createdAt)
+      @fromQuantity, @toQuantity, @detail, @operationTime, @createdAt)
     ON CONFLICT (operation_id) DO NOTHING`);
   const list = db.prepare('SELECT * FROM subscription_operations WHERE subscription_id = ? ORDER BY created_at, id');
+  const newest = db.prepare(`SELECT MAX(operation_time) AS t FROM subscription_operations
+    WHERE subscription_id = ? AND status = 'Applied'`);
   return {
     async find(operationId) {
       const row = find.get(operationId) as OperationRow | undefined;
@@ -37,6 +39,7 @@ export function sqliteOperations(
           fromQuantity: record.fromQuantity ?? null,
           toQuantity: record.toQuantity ?? null,
           detail: record.detail ?? null,
+          operationTime: record.operationTime?.getTime() ?? null,
           createdAt: record.createdAt.getTime(),
         });
         if (inserted.changes === 0) return 'duplicate' as const;
@@ -46,6 +49,10 @@ export function sqliteOperations(
     },
     async list(subscriptionId) {
       return (list.all(subscriptionId) as OperationRow[]).map(toOperationRecord);
+    },
+    async newestAppliedTime(subscriptionId) {
+      const t = (newest.get(subscriptionId) as { t: number | null }).t;
+      return t === null ? undefined : new Date(t);
     },
   };
 }

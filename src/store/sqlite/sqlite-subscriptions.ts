@@ -5,6 +5,8 @@ import { toMs } from './sqlite-database';
 import { toSubscription, type SubscriptionRow } from '../row-mapping';
 
 export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo & { upsertSync(s: Subscription): void } {
+  // Unsubscribed is final (src/domain/subscription-lifecycle.ts): the callers keep that rule, and the statement keeps
+  // it too, so that a write decided on a state read before a concurrent Unsubscribe cannot undo it.
   const upsert = db.prepare(`
     INSERT INTO subscriptions (id, name, offer_id, publisher_id, plan_id, quantity, status,
       purchaser_tenant_id, purchaser_object_id, purchaser_email, beneficiary_tenant_id, beneficiary_object_id,
@@ -16,7 +18,8 @@ export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo & {
       @activated_at)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, offer_id = excluded.offer_id,
       publisher_id = excluded.publisher_id, plan_id = excluded.plan_id, quantity = excluded.quantity,
-      status = excluded.status, purchaser_tenant_id = excluded.purchaser_tenant_id,
+      status = CASE WHEN subscriptions.status = 'Unsubscribed' THEN subscriptions.status ELSE excluded.status END,
+      purchaser_tenant_id = excluded.purchaser_tenant_id,
       purchaser_object_id = excluded.purchaser_object_id, purchaser_email = excluded.purchaser_email,
       beneficiary_tenant_id = excluded.beneficiary_tenant_id, beneficiary_object_id = excluded.beneficiary_object_id,
       beneficiary_email = excluded.beneficiary_email, term_start = excluded.term_start, term_end = excluded.term_end,

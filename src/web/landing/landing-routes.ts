@@ -39,7 +39,14 @@ import type { LandingSignIn } from './landing-sign-in';
 const CSP =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** Marketplace tokens are about 1–2 KB of base64; a longer one is not a token. */
 const MAX_TOKEN_LENGTH = 4096;
+/**
+ * Printable ASCII without the space: base64 (letters, digits, `+`, `/`, `=`) and then some. A control character, a
+ * space (a `+` a careless decoder turned into one) or a non-ASCII character cannot be a token, and would not even fit
+ * in the `x-ms-marketplace-token` header (fetch throws, which once ended as a 503).
+ */
+const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
 
 /**
  * The token exactly as the Marketplace sent it: URL-decoded once, so `+` stays `+` (a form-style decoder would
@@ -167,7 +174,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
           ),
         );
       }
-      if (token === null || token.length > MAX_TOKEN_LENGTH) {
+      if (token === null || token.length > MAX_TOKEN_LENGTH || !TOKEN_CHARACTERS.test(token)) {
         logger.info({ length: token?.length }, 'landing refused: malformed token');
         return send(res, 400, expiredPage(ctx));
       }

@@ -1,0 +1,7 @@
+-- When the Marketplace created an operation (its `timeStamp`), or, for a reconciliation, the `lastModified` of the
+-- state stored: the newest one applied to a subscription is the mark below which a late delivery is ignored
+-- (src/domain/subscription-lifecycle.ts, "an older operation never undoes a newer one"). NULL for local actions.
+ALTER TABLE $(schema).subscription_operations ADD operation_time datetime2(3) NULL;
+GO
+CREATE INDEX ix_subscription_operations_time ON $(schema).subscription_operations (subscription_id, status, operation_time);
+GO
