@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadBootstrapConfig, loadConfig } from '../src/config';
+import { logLines, spawnEntryPoint } from './helpers/child-process';
 
 const ROOT = path.resolve(__dirname, '..');
 /** The smallest configuration production accepts. */
@@ -235,6 +238,44 @@ describe('config', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     });
   });
+
+  it('warns loudly at start about authentication overrides allowed in production by ALLOW_AUTH_OVERRIDES=true', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth-overrides-'));
+    const overrides = {
+      BOT_OPENID_METADATA_URL: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration',
+      BOT_TOKEN_ISSUER: 'https://api.botframework.us',
+    };
+    const bot = spawnEntryPoint('src/index.ts', [], {
+      ...production,
+      ...overrides,
+      ALLOW_AUTH_OVERRIDES: 'true',
+      BOT_PASSWORD: 'bp-4b1e9d7c2a',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      RECONCILE_INTERVAL_MINUTES: '0',
+      // Nothing listens there: the bot must not reach a real service from a test.
+      MARKETPLACE_API_BASE_URL: 'https://127.0.0.1:9/api',
+    });
+    try {
+      await vi.waitFor(
+        () =>
+          expect(logLines(bot.stdout())).toContainEqual(
+            expect.objectContaining({
+              level: 40,
+              overrides,
+              msg: expect.stringContaining('authentication overrides in use in production (ALLOW_AUTH_OVERRIDES=true)'),
+            }),
+          ),
+        { timeout: 30_000, interval: 50 },
+      );
+      expect(bot.stdout()).not.toContain('bp-4b1e9d7c2a');
+    } finally {
+      bot.child.kill('SIGKILL');
+      await bot.exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   describe('Key Vault references', () => {
     it('refuses a keyvault: value left unresolved after start-up, naming the variable, not echoing the value', () => {
