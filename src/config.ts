@@ -241,7 +241,6 @@ function loadModel(r: Reader, problems: ConfigProblems, env: Environment): Model
  * log level, the vault, the identity that reads it, and Application Insights (telemetry starts first of all).
  */
 export interface BootstrapConfig {
-  env: Environment;
   logLevel: Config['logLevel'];
   keyVaultUrl?: string;
   azureClientId?: string;
@@ -260,7 +259,6 @@ export function loadBootstrapConfig(env: Env): BootstrapConfig {
   const vault = r.url('KEY_VAULT_URL');
   const insights = r.str('APPLICATIONINSIGHTS_CONNECTION_STRING');
   const boot: BootstrapConfig = {
-    env: r.oneOf<Environment>('NODE_ENV', ENVIRONMENTS, 'development'),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     ...(vault ? { keyVaultUrl: vault } : {}),
     ...(clientId ? { azureClientId: clientId } : {}),

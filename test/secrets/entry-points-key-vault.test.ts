@@ -120,17 +120,19 @@ describe('Key Vault references in every entry point', () => {
     try {
       // It calls the bot's webhook under PUBLIC_URL, read from the vault.
       await vi.waitFor(
-        () =>
+        () => {
+          expect(emulator.child.exitCode, emulator.stderr()).toBeNull();
           expect(logLines(emulator.stdout())).toContainEqual(
             expect.objectContaining({
               msg: 'Marketplace emulator listening',
               webhook: 'https://bot.contoso.example/api/webhook',
             }),
-          ),
+          );
+        },
         { timeout: 30_000, interval: 50 },
       );
       emulator.child.kill('SIGTERM');
-      expect((await emulator.exited).code).toBe(0);
+      expect(await emulator.exited, emulator.stdout() + emulator.stderr()).toEqual({ code: 0, signal: null });
       expectResolved(from, emulator.stdout() + emulator.stderr(), [
         'marketplace-api-base-url',
         'bot-password',
