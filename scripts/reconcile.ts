@@ -1,32 +1,35 @@
 /**
- * `npm run reconcile`: one reconciliation pass against the Fulfillment API (configured as for the bot), printing a
- * summary as JSON. Use it after an outage, or from a scheduler when the periodic job is off.
+ * `npm run reconcile`: one reconciliation pass against the Fulfillment API (configured as for the bot, Key Vault
+ * references included: same start-up as the bot), printing a summary as JSON. Use it after an outage, or from a
+ * scheduler when the periodic job is off.
  */
-import { loadConfig } from '../src/config';
-import { systemClock } from '../src/domain/clock';
+import { bootstrap } from '../src/bootstrap';
 import { coerceError } from '../src/domain/errors';
-import { createLogger } from '../src/logger';
-import { FulfillmentClient } from '../src/marketplace/fulfillment-client';
-import { openMarketplaceHttp } from '../src/marketplace/open-marketplace-http';
-import { reconcileSubscriptions } from '../src/marketplace/reconciler';
-import { openStore } from '../src/store/open-store';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const { config, logger, clock, shutdown } = await bootstrap();
+  // Loaded after telemetry started, so that their HTTP clients are instrumented.
+  const { FulfillmentClient } =
+    require('../src/marketplace/fulfillment-client') as typeof import('../src/marketplace/fulfillment-client.js');
+  const { openMarketplaceHttp } =
+    require('../src/marketplace/open-marketplace-http') as typeof import('../src/marketplace/open-marketplace-http.js');
+  const { reconcileSubscriptions } =
+    require('../src/marketplace/reconciler') as typeof import('../src/marketplace/reconciler.js');
+  const { openStore } = require('../src/store/open-store') as typeof import('../src/store/open-store.js');
   const store = await openStore(config, logger);
   try {
     const fulfillment = new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger));
     const summary = await reconcileSubscriptions({
       store,
       fulfillment,
-      clock: systemClock,
+      clock,
       logger,
       onTenantChanged: () => undefined,
     });
     console.log(JSON.stringify(summary));
   } finally {
     await store.close();
+    await shutdown();
   }
 }
 

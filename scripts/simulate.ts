@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EMULATOR_PREFIX, loadConfig } from '../src/config';
+import { bootstrap } from '../src/bootstrap';
+import { EMULATOR_PREFIX, type Config } from '../src/config';
 import { HOUR } from '../src/domain/clock';
 import { coerceError } from '../src/domain/errors';
 import type { Subscription } from '../src/domain/subscription';
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   if (![tenants, hours, events].every((n) => Number.isInteger(n) && n > 0) || hours > 23) {
     throw new Error('--tenants, --hours (1 to 23: older hours could not be billed) and --events must be positive integers');
   }
-  const config = loadConfig(process.env);
+  // The same start-up as the bot (Key Vault references resolved), so the store written is the bot's.
+  const { config, shutdown } = await bootstrap();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const catalog = loadPlanCatalog(config.planCatalogFile);
   const store = await openStore(config, logger);
@@ -88,13 +90,14 @@ async function main(): Promise<void> {
     );
   } finally {
     await store.close();
+    await shutdown();
   }
 }
 
 /** Buys the tenants on the local emulator, already activated at `activatedAt`, and returns them as stored. */
 async function buyOnEmulator(
   emulatorBase: string,
-  config: ReturnType<typeof loadConfig>,
+  config: Readonly<Config>,
   catalog: ReturnType<typeof loadPlanCatalog>,
   count: number,
   activatedAt: Date,

@@ -1,4 +1,11 @@
-import { loadBootstrapConfig, loadConfig, processEnvironment, type BootstrapConfig, type Config } from './config';
+import {
+  AUTH_OVERRIDES_OPT_IN,
+  loadBootstrapConfig,
+  loadConfig,
+  processEnvironment,
+  type BootstrapConfig,
+  type Config,
+} from './config';
 import { offsetClock, type Clock } from './domain/clock';
 import { AppError, coerceError } from './domain/errors';
 import { createLogger, type Logger } from './logger';
@@ -18,10 +25,11 @@ export interface Bootstrapped {
 }
 
 /**
- * Start-up shared by the entry points (the bot, the worker): Application Insights first (it instruments http,
- * restify, axios and the Azure SDKs as they load, so nothing loading them may be imported before), then the
- * configuration with `keyvault:<name>` values read from Key Vault. A bad configuration ends the process with a
- * message naming the variable.
+ * Start-up shared by every entry point (the bot, `npm run worker`, `reconcile`, `simulate`, `emulator`), so that
+ * each sees the same configuration: Application Insights first (it instruments http, restify, axios and the Azure
+ * SDKs as they load, so nothing loading them may be imported before), then the configuration with
+ * `keyvault:<name>` values read from Key Vault (a reference still left after that is refused by `loadConfig`). A
+ * bad configuration ends the process with one message listing every problem, each naming its variable.
  */
 export async function bootstrap(): Promise<Bootstrapped> {
   const env = processEnvironment();
@@ -52,9 +60,11 @@ export async function bootstrap(): Promise<Bootstrapped> {
         }
       : {},
   );
+  const logger = createLogger(config.logLevel);
+  warnAboutAuthOverrides(config, logger);
   return {
     config,
-    logger: createLogger(config.logLevel),
+    logger,
     clock: offsetClock(config.clockOffsetMs),
     ...(telemetry ? { telemetry } : {}),
     shutdown: async () => {
@@ -85,6 +95,17 @@ async function readSecrets(
     logger,
   });
   return resolveSecretReferences(env, reader, { logger });
+}
+
+/** Loud on purpose: these settings decide whose signatures inbound requests are checked against. */
+function warnAboutAuthOverrides(config: Readonly<Config>, logger: Logger): void {
+  if (Object.keys(config.authOverrides).length === 0) return;
+  logger.warn(
+    { env: config.env, overrides: config.authOverrides },
+    config.env === 'production'
+      ? `authentication overrides in use in production (${AUTH_OVERRIDES_OPT_IN}=true): inbound tokens are checked against these endpoints and issuers, not the public cloud's`
+      : 'authentication overrides in use: inbound tokens are checked against these endpoints and issuers (tests)',
+  );
 }
 
 function fail(thrown: unknown): never {

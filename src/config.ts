@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { AppError } from './domain/errors';
+import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
 
 /**
- * The only reader of the environment. Typed, validated at start and frozen: a bad value stops the process with a
- * message that names the variable and says what is expected. Tests build configs from plain objects.
+ * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
+ * with one message listing every problem, each naming its variable and saying what is expected. Tests build
+ * configs from plain objects.
  */
 
 export type Environment = 'development' | 'test' | 'production';
@@ -20,6 +21,21 @@ export const MARKETPLACE_APP_ID = '20e940b3-4c77-4b0b-9a53-9e16a1b010a7';
 export const MARKETPLACE_API_BASE_URL = 'https://marketplaceapi.microsoft.com/api';
 /** Where the local Marketplace emulator is mounted in the dev server (and standalone). */
 export const EMULATOR_PREFIX = '/emulator';
+
+/**
+ * Settings that replace what inbound tokens are checked against (the Bot Framework's OpenID metadata and issuer,
+ * the webhook's Entra keys and issuer). Tests point them at keys they generate. In production such a setting turns
+ * authentication into "trust whoever signs for this URL", so it is refused unless `ALLOW_AUTH_OVERRIDES=true`
+ * opts in, and then only over https, and start-up warns about it. The opt-in exists for sovereign clouds (US
+ * Government, China), whose Bot Framework and Entra endpoints differ from the public cloud's defaults.
+ */
+export const AUTH_OVERRIDE_VARIABLES = [
+  'BOT_OPENID_METADATA_URL',
+  'BOT_TOKEN_ISSUER',
+  'MARKETPLACE_WEBHOOK_JWKS_URL',
+  'MARKETPLACE_WEBHOOK_ISSUER',
+] as const;
+export const AUTH_OVERRIDES_OPT_IN = 'ALLOW_AUTH_OVERRIDES';
 
 export type MarketplaceAuth =
   /** The local emulator: a fixed bearer token. Development and tests only. */
@@ -161,10 +177,12 @@ export interface Config {
   adminApiToken?: string;
   /** Development and tests only: the process's clock runs this far ahead (or behind) of real time. */
   clockOffsetMs: number;
+  /** The authentication overrides in effect (variable → value, no secrets): start-up warns about each. */
+  authOverrides: Readonly<Partial<Record<(typeof AUTH_OVERRIDE_VARIABLES)[number], string>>>;
   landing: {
     /** The Teams app id, for the "Open in Teams" deep link. */
     teamsAppId: string;
-    /** Entra sign-in for buyers (OpenID Connect); required for Marketplace certification. */
+    /** Entra sign-in for buyers (OpenID Connect); Marketplace requires it, so production refuses to start without. */
     sso?: { clientId: string; clientSecret: string; authority: string };
     /** Key of the landing page's session cookie (HMAC). */
     sessionSecret: string;
@@ -177,92 +195,29 @@ export interface Config {
 export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
 export const PLAYGROUND_USER_ID = '00000000-0000-0000-0000-0000000000020';
 
-type Env = Record<string, string | undefined>;
-
-function configError(name: string, expected: string, got?: string): never {
-  const shown = got === undefined ? '' : ` (got "${got.length > 60 ? `${got.slice(0, 60)}…` : got}")`;
-  throw new AppError('ConfigInvalid', `${name} must be ${expected}${shown}`);
-}
-
-/** Reader bound to one environment object; empty strings count as unset. */
-function reader(env: Env) {
-  const raw = (name: string): string | undefined => {
-    const v = env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  };
-  return {
-    raw,
-    str: (name: string, fallback?: string) => raw(name) ?? fallback,
-    int(name: string, fallback: number, min: number, max: number): number {
-      const v = raw(name);
-      if (v === undefined) return fallback;
-      if (!/^-?\d+$/.test(v)) configError(name, `an integer between ${min} and ${max}`, v);
-      const n = Number(v);
-      if (n < min || n > max) configError(name, `an integer between ${min} and ${max}`, v);
-      return n;
-    },
-    num(name: string, fallback: number, min: number, max: number): number {
-      const v = raw(name);
-      if (v === undefined) return fallback;
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < min || n > max) configError(name, `a number between ${min} and ${max}`, v);
-      return n;
-    },
-    bool(name: string, fallback: boolean): boolean {
-      const v = raw(name)?.toLowerCase();
-      if (v === undefined) return fallback;
-      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-      if (['0', 'false', 'no', 'off'].includes(v)) return false;
-      return configError(name, 'true or false', v);
-    },
-    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-      const v = raw(name);
-      if (v === undefined) return fallback;
-      const hit = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
-      return hit ?? configError(name, `one of ${allowed.join(', ')}`, v);
-    },
-    url(name: string, fallback?: string): string | undefined {
-      const v = raw(name) ?? fallback;
-      if (v === undefined) return undefined;
-      let parsed: URL;
-      try {
-        parsed = new URL(v);
-      } catch {
-        return configError(name, 'an absolute http(s) URL', v);
-      }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') configError(name, 'an absolute http(s) URL', v);
-      return v.replace(/\/+$/, '');
-    },
-    list: (name: string): string[] =>
-      (raw(name) ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-  };
-}
-
 /** The project root (holds package.json), so default paths work from `src/` under tsx and from `dist/src/`. */
 function projectRoot(): string {
   const here = __dirname;
   return path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
 }
 
-function loadModel(r: ReturnType<typeof reader>, env: Environment): ModelConfig {
+function loadModel(r: Reader, problems: ConfigProblems, env: Environment): ModelConfig {
   const azureEndpoint = r.url('AZURE_OPENAI_ENDPOINT');
   if (azureEndpoint) {
-    const deployment =
-      r.str('AZURE_OPENAI_DEPLOYMENT') ?? configError('AZURE_OPENAI_DEPLOYMENT', 'set when AZURE_OPENAI_ENDPOINT is set');
+    const deployment = r.str('AZURE_OPENAI_DEPLOYMENT');
+    if (!deployment) problems.add('AZURE_OPENAI_DEPLOYMENT', 'set when AZURE_OPENAI_ENDPOINT is set');
     const apiKey = r.str('AZURE_OPENAI_API_KEY');
     return {
       kind: 'azure-openai',
       endpoint: azureEndpoint,
-      deployment,
+      deployment: deployment ?? '',
       apiVersion: r.str('AZURE_OPENAI_API_VERSION', '2024-10-21')!,
       ...(apiKey ? { apiKey } : {}),
     };
   }
   const apiKey = r.str('OPENAI_API_KEY');
-  const baseUrl = r.url('OPENAI_BASE_URL');
+  // A model server beside the app (same host or container group) may be plain http on loopback, even in production.
+  const baseUrl = r.url('OPENAI_BASE_URL', undefined, { loopbackHttpOk: true });
   if (apiKey || baseUrl) {
     // OpenAI-compatible servers often need no key; the client still wants a non-empty one.
     return {
@@ -273,7 +228,7 @@ function loadModel(r: ReturnType<typeof reader>, env: Environment): ModelConfig 
     };
   }
   if (env === 'production') {
-    configError(
+    problems.add(
       'OPENAI_API_KEY',
       'set (or OPENAI_BASE_URL, or AZURE_OPENAI_ENDPOINT) in production: the offline model is for development only',
     );
@@ -292,23 +247,25 @@ export interface BootstrapConfig {
   applicationInsightsConnectionString?: string;
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const ENVIRONMENTS = ['development', 'test', 'production'] as const;
+
 export function loadBootstrapConfig(env: Env): BootstrapConfig {
-  const r = reader(env);
+  const problems = new ConfigProblems();
+  const r = reader(env, problems, {
+    keyVaultReference: 'a plain value, not a keyvault: reference (it is read before Key Vault references are resolved)',
+  });
   const clientId = r.str('AZURE_CLIENT_ID');
-  // A `keyvault:` value already fails here as "not an http(s) URL".
   const vault = r.url('KEY_VAULT_URL');
   const insights = r.str('APPLICATIONINSIGHTS_CONNECTION_STRING');
-  if (insights?.toLowerCase().startsWith('keyvault:')) {
-    configError('APPLICATIONINSIGHTS_CONNECTION_STRING', 'a plain value (telemetry starts before Key Vault is read)');
-  }
-  if (clientId?.toLowerCase().startsWith('keyvault:'))
-    configError('AZURE_CLIENT_ID', 'a plain value (it is the identity that reads Key Vault)');
-  return {
-    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+  const boot: BootstrapConfig = {
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     ...(vault ? { keyVaultUrl: vault } : {}),
     ...(clientId ? { azureClientId: clientId } : {}),
     ...(insights ? { applicationInsightsConnectionString: insights } : {}),
   };
+  problems.throwIfAny();
+  return boot;
 }
 
 /** The process environment: entry points hand it to the loaders above (this module is its only reader). */
@@ -317,11 +274,15 @@ export function processEnvironment(): Env {
 }
 
 export function loadConfig(env: Env): Readonly<Config> {
-  const r = reader(env);
-  const nodeEnv = r.oneOf<Environment>('NODE_ENV', ['development', 'test', 'production'], 'development');
+  const problems = new ConfigProblems();
+  const r = reader(env, problems, {
+    keyVaultReference:
+      'a plain value once started, but it is still a keyvault: reference (every entry point resolves them at start, through src/bootstrap.ts, from KEY_VAULT_URL)',
+  });
+  const nodeEnv = r.oneOf<Environment>('NODE_ENV', ENVIRONMENTS, 'development');
   const production = nodeEnv === 'production';
   const port = r.int('PORT', 3978, 0, 65535);
-  const publicUrl = r.url('PUBLIC_URL', `http://localhost:${port}`)!;
+  const publicUrl = loadPublicUrl(r, problems, port);
   const dataDir = path.resolve(r.str('DATA_DIR', './data')!);
   const appId = r.str('BOT_ID', '')!;
   const appType = r.oneOf<BotAppType>('BOT_TYPE', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], 'SingleTenant');
@@ -332,7 +293,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     port,
     host: r.str('HOST', production ? '0.0.0.0' : '127.0.0.1')!,
     publicUrl,
-    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     maxBodyBytes: r.int('MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     dataDir,
     sqliteFile: path.resolve(dataDir, r.str('SQLITE_FILE', 'bot.sqlite')!),
@@ -347,7 +308,7 @@ export function loadConfig(env: Env): Readonly<Config> {
       ...(r.str('BOT_TOKEN_ISSUER') ? { tokenIssuer: r.str('BOT_TOKEN_ISSUER') } : {}),
     },
     model: {
-      ...loadModel(r, nodeEnv),
+      ...loadModel(r, problems, nodeEnv),
       timeoutMs: r.int('MODEL_TIMEOUT_MS', 60_000, 1000, 600_000),
       maxRetries: r.int('MODEL_MAX_RETRIES', 1, 0, 5),
     },
@@ -368,6 +329,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     operatorIds: Object.freeze(r.list('OPERATOR_IDS').length || production ? r.list('OPERATOR_IDS') : [PLAYGROUND_USER_ID]),
     devSeed,
     clockOffsetMs: r.int('CLOCK_OFFSET_SECONDS', 0, -30 * 86_400, 30 * 86_400) * 1000,
+    authOverrides: loadAuthOverrides(r, problems),
     // Filled below: they depend on the fields above.
     marketplace: undefined as unknown as Config['marketplace'],
     store: { kind: 'sqlite' },
@@ -387,32 +349,66 @@ export function loadConfig(env: Env): Readonly<Config> {
 
   if (production) {
     // An empty app id silently disables Bot Framework JWT checks: anyone could claim any tenant.
-    if (!appId) configError('BOT_ID', 'set in production (an empty bot app id turns off inbound authentication)');
+    if (!appId) problems.add('BOT_ID', 'set in production (an empty bot app id turns off inbound authentication)');
     if (appType !== 'UserAssignedMSI' && !config.bot.appPassword) {
-      configError('BOT_PASSWORD', `set for BOT_TYPE=${appType} in production (the bot cannot answer without it)`);
+      problems.add('BOT_PASSWORD', `set for BOT_TYPE=${appType} in production (the bot cannot answer without it)`);
     }
-    if (appType !== 'MultiTenant' && !config.bot.tenantId) configError('BOT_TENANT_ID', `set for BOT_TYPE=${appType}`);
-    if (devSeed) configError('DEV_SEED', 'off in production (it seeds a demo subscription)', env.DEV_SEED);
-    if (config.clockOffsetMs !== 0) configError('CLOCK_OFFSET_SECONDS', 'unset in production (it shifts the clock, for tests)');
+    if (appType !== 'MultiTenant' && !config.bot.tenantId) problems.add('BOT_TENANT_ID', `set for BOT_TYPE=${appType}`);
+    if (devSeed) problems.add('DEV_SEED', 'off in production (it seeds a demo subscription)', r.raw('DEV_SEED'));
+    if (config.clockOffsetMs !== 0) problems.add('CLOCK_OFFSET_SECONDS', 'unset in production (it shifts the clock, for tests)');
   }
-  loadAzure(r, config, nodeEnv);
-  config.emulator = loadEmulator(r, config, nodeEnv);
-  config.marketplace = loadMarketplace(r, config, nodeEnv);
-  config.landing = loadLanding(r, nodeEnv);
+  loadAzure(r, problems, config);
+  config.emulator = loadEmulator(r, problems, config, nodeEnv);
+  config.marketplace = loadMarketplace(r, problems, config, nodeEnv);
+  config.landing = loadLanding(r, problems, nodeEnv);
 
+  problems.throwIfAny();
   return deepFreeze(config);
 }
 
-type Reader = ReturnType<typeof reader>;
+/** Stands in for a missing PUBLIC_URL while the other problems are collected; never used (the load throws). */
+const MISSING_PUBLIC_URL = 'https://public-url.invalid';
 
-function loadAzure(r: Reader, config: Config, env: Environment): void {
+/**
+ * Links, the sign-in redirect and the session cookie's `Secure` flag derive from it: production needs the real
+ * https address (the localhost default would send buyers nowhere).
+ */
+function loadPublicUrl(r: Reader, problems: ConfigProblems, port: number): string {
+  if (!r.production) return r.url('PUBLIC_URL', `http://localhost:${port}`)!;
+  const url = r.url('PUBLIC_URL');
+  if (r.raw('PUBLIC_URL') === undefined)
+    problems.add('PUBLIC_URL', "set in production to this service's https base URL (links, sign-in, Secure cookies)");
+  return url ?? MISSING_PUBLIC_URL;
+}
+
+/** See AUTH_OVERRIDE_VARIABLES: refused in production without the opt-in, and always https there. */
+function loadAuthOverrides(r: Reader, problems: ConfigProblems): Config['authOverrides'] {
+  const inUse: Partial<Record<(typeof AUTH_OVERRIDE_VARIABLES)[number], string>> = {};
+  for (const name of AUTH_OVERRIDE_VARIABLES) {
+    const value = r.raw(name);
+    if (value !== undefined) inUse[name] = value;
+  }
+  if (!r.production || Object.keys(inUse).length === 0) return inUse;
+  const optedIn = r.bool(AUTH_OVERRIDES_OPT_IN, false);
+  for (const [name, value] of Object.entries(inUse)) {
+    if (!optedIn)
+      problems.add(
+        name,
+        `unset in production: it replaces what inbound tokens are checked against (tests only; a sovereign cloud sets ${AUTH_OVERRIDES_OPT_IN}=true)`,
+      );
+    r.requireHttps(name, value);
+  }
+  return inUse;
+}
+
+function loadAzure(r: Reader, problems: ConfigProblems, config: Config): void {
   const storeKind = r.oneOf('STORE', ['sqlite', 'mssql'], 'sqlite');
   if (storeKind === 'mssql') {
     const connectionString = r.str('MSSQL_CONNECTION_STRING');
     const server = r.str('MSSQL_SERVER');
     const database = r.str('MSSQL_DATABASE');
     if (!connectionString && !(server && database))
-      configError('MSSQL_SERVER', 'set with MSSQL_DATABASE (or MSSQL_CONNECTION_STRING) when STORE=mssql');
+      problems.add('MSSQL_SERVER', 'set with MSSQL_DATABASE (or MSSQL_CONNECTION_STRING) when STORE=mssql');
     config.store = {
       kind: 'mssql',
       ...(connectionString ? { connectionString } : {}),
@@ -426,7 +422,7 @@ function loadAzure(r: Reader, config: Config, env: Environment): void {
     const connectionString = r.str('SERVICEBUS_CONNECTION_STRING');
     const namespace = r.str('SERVICEBUS_NAMESPACE');
     if (!connectionString && !namespace)
-      configError('SERVICEBUS_NAMESPACE', 'set (or SERVICEBUS_CONNECTION_STRING) when QUEUE=servicebus');
+      problems.add('SERVICEBUS_NAMESPACE', 'set (or SERVICEBUS_CONNECTION_STRING) when QUEUE=servicebus');
     config.queue = {
       kind: 'servicebus',
       ...(connectionString ? { connectionString } : {}),
@@ -444,21 +440,20 @@ function loadAzure(r: Reader, config: Config, env: Environment): void {
   if (expires) {
     const date = new Date(expires);
     if (Number.isNaN(date.getTime()))
-      configError('MARKETPLACE_CLIENT_SECRET_EXPIRES_AT', 'an ISO date (e.g. 2027-03-31)', expires);
-    config.marketplaceSecretExpiresAt = date;
+      problems.add('MARKETPLACE_CLIENT_SECRET_EXPIRES_AT', 'an ISO date (e.g. 2027-03-31)', expires);
+    else config.marketplaceSecretExpiresAt = date;
   }
   const adminToken = r.str('ADMIN_API_TOKEN');
   if (adminToken) {
-    if (adminToken.length < 32) configError('ADMIN_API_TOKEN', 'at least 32 characters');
+    if (adminToken.length < 32) problems.add('ADMIN_API_TOKEN', 'at least 32 characters');
     config.adminApiToken = adminToken;
   }
-  void env;
 }
 
-function loadEmulator(r: Reader, config: Config, env: Environment): Config['emulator'] {
+function loadEmulator(r: Reader, problems: ConfigProblems, config: Config, env: Environment): Config['emulator'] {
   const enabled = r.bool('EMULATOR', env !== 'production' && !r.raw('MARKETPLACE_API_BASE_URL'));
   if (enabled && env === 'production')
-    configError('EMULATOR', 'off in production (the Marketplace emulator is for development and tests)');
+    problems.add('EMULATOR', 'off in production (the Marketplace emulator is for development and tests)');
   const rate = (name: string) => r.num(name, 0, 0, 1);
   const stateFile = r.str('EMULATOR_STATE_FILE');
   return {
@@ -481,7 +476,7 @@ function loadEmulator(r: Reader, config: Config, env: Environment): Config['emul
   };
 }
 
-function loadMarketplace(r: Reader, config: Config, env: Environment): Config['marketplace'] {
+function loadMarketplace(r: Reader, problems: ConfigProblems, config: Config, env: Environment): Config['marketplace'] {
   // With the emulator (the development default), everything points at it, mounted in this server.
   const emulatorOn = r.bool('EMULATOR', env !== 'production' && !r.raw('MARKETPLACE_API_BASE_URL'));
   const emulatorBase = `${config.publicUrl}${EMULATOR_PREFIX}`;
@@ -491,8 +486,8 @@ function loadMarketplace(r: Reader, config: Config, env: Environment): Config['m
   const tenantId = r.str('PUBLISHER_TENANT_ID', emulatorOn ? 'emulator-publisher-tenant' : undefined);
   let auth: MarketplaceAuth;
   if (clientId && clientSecret) {
-    if (!tenantId) configError('PUBLISHER_TENANT_ID', 'set with MARKETPLACE_CLIENT_ID and MARKETPLACE_CLIENT_SECRET');
-    auth = { kind: 'client-secret', tenantId, clientId, clientSecret };
+    if (!tenantId) problems.add('PUBLISHER_TENANT_ID', 'set with MARKETPLACE_CLIENT_ID and MARKETPLACE_CLIENT_SECRET');
+    auth = { kind: 'client-secret', tenantId: tenantId ?? '', clientId, clientSecret };
   } else if (emulatorOn && !r.raw('MARKETPLACE_AUTH')) {
     auth = { kind: 'emulator', token: 'emulator-access-token' };
   } else {
@@ -503,15 +498,15 @@ function loadMarketplace(r: Reader, config: Config, env: Environment): Config['m
         : { kind: 'managed-identity', ...(clientId ? { clientId } : {}) };
   }
   if (env === 'production' && auth.kind === 'emulator')
-    configError('MARKETPLACE_AUTH', 'managed-identity or a client secret in production');
+    problems.add('MARKETPLACE_AUTH', 'managed-identity or a client secret in production');
   const audience = r.str('MARKETPLACE_WEBHOOK_AUDIENCE', clientId ?? (emulatorOn ? 'emulator-fulfillment-app' : undefined));
   if (env === 'production' && !audience)
-    configError(
+    problems.add(
       'MARKETPLACE_WEBHOOK_AUDIENCE',
       'set in production (the client id of the fulfillment app the webhook tokens are issued for)',
     );
   if (env === 'production' && !tenantId)
-    configError('PUBLISHER_TENANT_ID', 'set in production (the tenant the webhook tokens come from)');
+    problems.add('PUBLISHER_TENANT_ID', 'set in production (the tenant the webhook tokens come from)');
   const tid = tenantId ?? 'not-configured';
   // Validated as a URL but kept as written: `iss` is compared exactly, and Entra v1 issuers end with '/'.
   const issuerOverride = r.url('MARKETPLACE_WEBHOOK_ISSUER') && r.raw('MARKETPLACE_WEBHOOK_ISSUER');
@@ -545,13 +540,18 @@ function loadMarketplace(r: Reader, config: Config, env: Environment): Config['m
   };
 }
 
-function loadLanding(r: Reader, env: Environment): Config['landing'] {
+function loadLanding(r: Reader, problems: ConfigProblems, env: Environment): Config['landing'] {
   const ssoClientId = r.str('LANDING_SSO_CLIENT_ID');
   const ssoSecret = r.str('LANDING_SSO_CLIENT_SECRET');
-  if (ssoClientId && !ssoSecret) configError('LANDING_SSO_CLIENT_SECRET', 'set with LANDING_SSO_CLIENT_ID');
+  if (env === 'production') {
+    // Marketplace certification: the landing page of a transactable SaaS offer signs the buyer in with Entra ID.
+    const why = 'set in production (Marketplace requires Entra sign-in on the landing page of a transactable offer)';
+    if (!ssoClientId) problems.add('LANDING_SSO_CLIENT_ID', why);
+    if (!ssoSecret) problems.add('LANDING_SSO_CLIENT_SECRET', why);
+  } else if (ssoClientId && !ssoSecret) problems.add('LANDING_SSO_CLIENT_SECRET', 'set with LANDING_SSO_CLIENT_ID');
   const sessionSecret = r.str('SESSION_SECRET');
   if (env === 'production' && (!sessionSecret || sessionSecret.length < 32)) {
-    configError('SESSION_SECRET', 'at least 32 characters in production (it signs the landing page session)');
+    problems.add('SESSION_SECRET', 'at least 32 characters in production (it signs the landing page session)');
   }
   return {
     teamsAppId: r.str('TEAMS_APP_ID', '00000000-0000-0000-0000-000000000000')!,

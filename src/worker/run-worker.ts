@@ -30,16 +30,32 @@ async function main(): Promise<void> {
     return;
   }
   worker.start();
+  // The worker's own poll timer is unref'd so that it never holds a bot process open on its own. Alone in this
+  // process nothing else holds the event loop, and the worker exited (code 0) after its first pass: this ref'd
+  // timer keeps the process up until SIGTERM/SIGINT.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   logger.info({ pollMs: config.worker.pollMs }, 'metering worker running');
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'metering worker stopping after the pass in progress');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
-    void worker
+    worker
       .stop()
       .then(close)
       .then(shutdown)
-      .then(() => process.exit(0));
+      .then(
+        () => {
+          clearInterval(keepAlive);
+          process.exit(0);
+        },
+        (thrown: unknown) => {
+          logger.error({ err: coerceError(thrown).message }, 'metering worker shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

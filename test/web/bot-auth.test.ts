@@ -94,3 +94,102 @@ describe('inbound Bot Framework authentication (bot app id set)', () => {
     expect(res.body).toEqual({ error: 'Unauthorized', message: 'A valid Bot Framework token is required.' });
   });
 });
+
+/**
+ * When the Bot Framework's OpenID metadata cannot be fetched, no token can be checked. That is our outage, not the
+ * caller's fault: 503 with Retry-After (the channel delivers the activity again), never 500 or 401, and no turn.
+ */
+describe('inbound Bot Framework authentication when the OpenID metadata is unreachable', () => {
+  const ISSUER = 'https://api.botframework.test';
+  const APP_ID = 'bot-app-id';
+  let keys: { privateKey: KeyLike; publicKey: KeyLike };
+  const apps: RunningApp[] = [];
+  const servers: http.Server[] = [];
+
+  beforeAll(async () => {
+    keys = await generateKeyPair('RS256');
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    for (const server of servers) await new Promise((r) => server.close(r));
+  });
+
+  const botEnv = (metadataUrl: string) => ({
+    BOT_ID: APP_ID,
+    BOT_PASSWORD: 'not-used-for-inbound',
+    BOT_TYPE: 'SingleTenant',
+    BOT_TENANT_ID: 'publisher-tenant',
+    BOT_OPENID_METADATA_URL: metadataUrl,
+    BOT_TOKEN_ISSUER: ISSUER,
+  });
+  const token = () =>
+    new SignJWT({ serviceurl: 'http://127.0.0.1:9/' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+      .setIssuer(ISSUER)
+      .setAudience(APP_ID)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(keys.privateKey);
+  /** POST /api/messages with a valid-looking token (status, Retry-After, body). */
+  const post = async (url: string) => {
+    const res = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` },
+      body: JSON.stringify(messageActivity()),
+    });
+    const text = await res.text();
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), text };
+  };
+  const listen = async (handler: http.RequestListener) => {
+    const server = http.createServer(handler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+
+  it('answers 503 with Retry-After when nothing listens at the metadata URL', async () => {
+    // A port that was just free: nothing listens there.
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const app = await startTestApp(botEnv(`http://127.0.0.1:${port}/.well-known/openidconfiguration`));
+    apps.push(app);
+    await seedSubscription(app.store, { tenantId: 'tenant-a', term: { startDate: new Date(Date.UTC(2020, 0, 1)) } });
+
+    const res = await post(app.url);
+
+    expect(res.status).toBe(503);
+    expect(res.retryAfter).toBe('10');
+    expect(JSON.parse(res.text)).toEqual({
+      error: 'AuthUnavailable',
+      message: 'The bot cannot check tokens right now. Please retry.',
+    });
+  });
+
+  it('answers 503 while the metadata endpoint fails, and serves again once it answers', async () => {
+    const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'test-key', use: 'sig', alg: 'RS256', endorsements: ['msteams'] };
+    let healthy = false;
+    const base = await listen((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (!healthy) {
+        res.statusCode = 500;
+        return res.end('{"error":"down"}');
+      }
+      if (req.url === '/keys') return res.end(JSON.stringify({ keys: [jwk] }));
+      res.end(JSON.stringify({ issuer: ISSUER, jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    });
+    const app = await startTestApp(botEnv(`${base}/.well-known/openidconfiguration`));
+    apps.push(app);
+    await seedSubscription(app.store, { tenantId: 'tenant-a', term: { startDate: new Date(Date.UTC(2020, 0, 1)) } });
+
+    const refused = await post(app.url);
+    expect(refused.status).toBe(503);
+    expect(refused.retryAfter).toBe('10');
+
+    healthy = true;
+    const served = await postActivity(app.url, messageActivity(), { authorization: `Bearer ${await token()}` });
+    expect(served.status).toBe(200);
+    expect(served.text).toContain('[Offline demo model]');
+  });
+});

@@ -1,7 +1,7 @@
-import { EMULATOR_PREFIX, loadConfig } from '../../config';
+import { bootstrap } from '../../bootstrap';
+import { EMULATOR_PREFIX } from '../../config';
 import { systemClock } from '../../domain/clock';
 import { coerceError } from '../../domain/errors';
-import { createLogger } from '../../logger';
 import { loadPlanCatalog } from '../../plan-catalog-source';
 import { createEmulator } from './emulator';
 import { startEmulatorServer } from './emulator-routes';
@@ -11,12 +11,12 @@ import { startEmulatorServer } from './emulator-routes';
  * at `${PUBLIC_URL}/api/webhook` and sending buyers to `LANDING_PAGE_URL`. Never in production.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  // The same start-up as the bot (Key Vault references resolved), so that both agree on ids, URLs and plans.
+  const { config, logger, shutdown } = await bootstrap();
   if (config.env === 'production') {
     console.error('The Marketplace emulator is for development and tests: it refuses to run with NODE_ENV=production.');
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
   const catalog = loadPlanCatalog(config.planCatalogFile);
   const marketplace = config.marketplace;
   // No setting names the emulator's public URL when it runs alone: it is where it listens (0.0.0.0 → loopback).
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'Marketplace emulator stopping');
     await emulator.close();
     await server.close();
+    await shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
