@@ -9,7 +9,7 @@ CREATE TABLE turn_claims (
   period_start     INTEGER NOT NULL,
   created_at       INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, activity_id)
-);
+) WITHOUT ROWID;                                    -- written and deleted once per turn: one b-tree less
 CREATE INDEX ix_turn_claims_created ON turn_claims (created_at);
 
 INSERT INTO turn_claims (tenant_id, activity_id, subscription_id, period_start, created_at)
