@@ -19,14 +19,12 @@ import { parseArgs } from 'node:util';
 import { HOUR, MINUTE } from '../src/domain/clock';
 import type { Subscription } from '../src/domain/subscription';
 import { createLogger } from '../src/logger';
-import { createEmulator, startEmulatorServer } from '../src/marketplace/emulator/emulator';
-import { FulfillmentClient } from '../src/marketplace/fulfillment-client';
 import { MarketplaceHttp } from '../src/marketplace/marketplace-http';
 import { MeteringClient } from '../src/marketplace/metering-client';
-import { toDomainSubscription } from '../src/marketplace/subscription-mapping';
 import { loadPlanCatalog } from '../src/plan-catalog-source';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store';
 import { MeteringWorker } from '../src/worker/metering-worker';
+import { LOCAL_API_TOKEN, startLocalMarketplace } from './simulation/local-marketplace';
 import { PLAN_MIX, SimulationClock, simulatedTenant, UsageSimulation } from './simulation/usage-simulation';
 import { mulberry32 } from '../src/domain/seeded-random';
 import { runMeteringChaos } from './bench/metering-chaos';
@@ -59,40 +57,24 @@ async function main(): Promise<void> {
   const start = Date.UTC(2026, 2, 10, 0, 0, 0);
   const clock = new SimulationClock(start - HOUR);
   const store = openSqliteStore(path.join(dir, 'bench.sqlite'));
-  const emulator = createEmulator({
-    clock,
-    logger,
-    baseUrl: 'http://127.0.0.1/emulator',
-    landingPageUrl: 'http://127.0.0.1/landing',
-    webhookUrl: 'http://127.0.0.1:9/api/webhook',
-    plans: catalog.plans,
-    offerId: 'teams-ai-assistant',
-    publisherId: 'contoso',
-    publisherTenantId: 'publisher',
-    webhookAudience: 'fulfillment-app',
-    apiToken: 'emulator-access-token',
-  });
-  const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger });
-  emulator.configure({ baseUrl: server.url });
+  const market = await startLocalMarketplace({ clock, logger, plans: catalog.plans });
+  const emulator = market.emulator;
   try {
     const http = new MarketplaceHttp({
-      baseUrl: `${server.url}/api`,
+      baseUrl: market.apiUrl,
       apiVersion: '2018-08-31',
-      tokens: { getToken: async () => 'emulator-access-token' },
+      tokens: { getToken: async () => LOCAL_API_TOKEN },
       timeoutMs: 10_000,
       maxRetries: 2,
       logger,
     });
-    const fulfillment = new FulfillmentClient(http);
     const random = mulberry32(1);
 
     console.log(`buying and activating ${SUBSCRIPTIONS} subscriptions on the emulator…`);
     const subscriptions: Subscription[] = [];
     for (let i = 0; i < SUBSCRIPTIONS; i++) {
       const planId = PLAN_MIX[i % PLAN_MIX.length]!;
-      const { subscriptionId } = emulator.buy({ planId, tenantId: `bench-tenant-${i}`, quantity: 10 + (i % 40) });
-      await fulfillment.activate(subscriptionId, { planId });
-      subscriptions.push(toDomainSubscription(await fulfillment.getSubscription(subscriptionId), undefined, clock.now()));
+      subscriptions.push(await market.buyActivated(planId, `bench-tenant-${i}`, 10 + (i % 40)));
     }
     const simulation = new UsageSimulation(
       { store, catalog, clock, logger, random, concurrency: 256 },
@@ -173,8 +155,7 @@ async function main(): Promise<void> {
     );
   } finally {
     clearInterval(sampler);
-    await emulator.close();
-    await server.close();
+    await market.close();
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

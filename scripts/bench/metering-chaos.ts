@@ -30,12 +30,9 @@ import { hourStart } from '../../src/domain/metering';
 import { mulberry32 } from '../../src/domain/seeded-random';
 import type { Subscription } from '../../src/domain/subscription';
 import { createLogger } from '../../src/logger';
-import { createEmulator, startEmulatorServer } from '../../src/marketplace/emulator/emulator';
-import { FulfillmentClient } from '../../src/marketplace/fulfillment-client';
-import { MarketplaceHttp } from '../../src/marketplace/marketplace-http';
-import { toDomainSubscription } from '../../src/marketplace/subscription-mapping';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { startLocalMarketplace } from '../simulation/local-marketplace';
 import { overageKey, PLAN_MIX, SimulationClock, simulatedTenant, UsageSimulation } from '../simulation/usage-simulation';
 
 export interface ChaosOptions {
@@ -80,21 +77,8 @@ export async function runMeteringChaos(options: ChaosOptions): Promise<void> {
   const clock = new ShiftedClock();
   clock.offsetMs = start - HOUR - Date.now();
   const store = openSqliteStore(path.join(dir, 'bot.sqlite'));
-  const emulator = createEmulator({
-    clock,
-    logger,
-    baseUrl: 'http://127.0.0.1/emulator',
-    landingPageUrl: 'http://127.0.0.1/landing',
-    webhookUrl: 'http://127.0.0.1:9/api/webhook',
-    plans: catalog.plans,
-    offerId: 'teams-ai-assistant',
-    publisherId: 'contoso',
-    publisherTenantId: 'publisher',
-    webhookAudience: 'fulfillment-app',
-    apiToken: 'emulator-access-token',
-  });
-  const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger });
-  emulator.configure({ baseUrl: server.url });
+  const market = await startLocalMarketplace({ clock, logger, plans: catalog.plans });
+  const emulator = market.emulator;
   const workers = new Set<WorkerProcess>();
   const killed = new Set<number>();
   let workerStarts = 0;
@@ -106,13 +90,13 @@ export async function runMeteringChaos(options: ChaosOptions): Promise<void> {
     DATA_DIR: dir,
     EMULATOR: 'false',
     DEV_SEED: 'false',
-    MARKETPLACE_API_BASE_URL: `${server.url}/api`,
+    MARKETPLACE_API_BASE_URL: market.apiUrl,
     MARKETPLACE_AUTH: 'emulator',
     MARKETPLACE_TIMEOUT_MS: '2000',
     MARKETPLACE_MAX_RETRIES: '1',
     METERING_POLL_SECONDS: '1',
     USAGE_QUEUE_LOCK_SECONDS: '5',
-    PUBLISHER_TENANT_ID: 'publisher',
+    PUBLISHER_TENANT_ID: 'publisher-tenant',
     MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app',
   };
   const startWorker = (offsetMs: number, once = false): WorkerProcess => {
@@ -139,23 +123,12 @@ export async function runMeteringChaos(options: ChaosOptions): Promise<void> {
   };
 
   try {
-    const http = new MarketplaceHttp({
-      baseUrl: `${server.url}/api`,
-      apiVersion: '2018-08-31',
-      tokens: { getToken: async () => 'emulator-access-token' },
-      timeoutMs: 10_000,
-      maxRetries: 2,
-      logger,
-    });
-    const fulfillment = new FulfillmentClient(http);
     const random = mulberry32(11);
     console.log(`buying and activating ${options.subscriptions} subscriptions on the emulator…`);
     const subscriptions: Subscription[] = [];
     for (let i = 0; i < options.subscriptions; i++) {
       const planId = PLAN_MIX[i % PLAN_MIX.length]!;
-      const { subscriptionId } = emulator.buy({ planId, tenantId: `chaos-tenant-${i}`, quantity: 10 + (i % 40) });
-      await fulfillment.activate(subscriptionId, { planId });
-      subscriptions.push(toDomainSubscription(await fulfillment.getSubscription(subscriptionId), undefined, clock.now()));
+      subscriptions.push(await market.buyActivated(planId, `chaos-tenant-${i}`, 10 + (i % 40)));
     }
     const simClock = new SimulationClock(start - HOUR);
     const simulation = new UsageSimulation(
@@ -225,7 +198,9 @@ export async function runMeteringChaos(options: ChaosOptions): Promise<void> {
     const elapsedMs = performance.now() - t0;
 
     const reports = await store.metering.list();
-    const failedUnits = reports.filter((r) => r.status === 'Failed' || r.status === 'Conflict').reduce((s, r) => s + r.quantity, 0);
+    const failedUnits = reports
+      .filter((r) => r.status === 'Failed' || r.status === 'Conflict')
+      .reduce((s, r) => s + r.quantity, 0);
     const pending = reports.filter((r) => r.status !== 'Accepted' && r.status !== 'Expired');
     const accepted = emulator.acceptedUsage();
     const acceptedQuantity = accepted.reduce((sum, u) => sum + u.quantity, 0);
@@ -261,8 +236,7 @@ export async function runMeteringChaos(options: ChaosOptions): Promise<void> {
   } finally {
     await Promise.all([...workers].map(kill));
     fs.closeSync(workerLog);
-    await emulator.close();
-    await server.close();
+    await market.close();
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

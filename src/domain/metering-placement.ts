@@ -57,7 +57,8 @@ export function placeUnits(
   ctx: PlacementContext,
   bucketAt: (hour: number) => HourBucket | undefined,
 ): Placement {
-  const takes = (bucket: HourBucket | undefined, planId: string) => !bucket || (bucket.status === 'Open' && bucket.planId === planId);
+  const takes = (bucket: HourBucket | undefined, planId: string) =>
+    !bucket || (bucket.status === 'Open' && bucket.planId === planId);
   if (units.hour >= ctx.oldest && takes(bucketAt(units.hour), units.planId))
     return { hour: units.hour, planId: units.planId, carried: false };
   const planId = ctx.currentPlanId ?? units.planId;

@@ -43,15 +43,18 @@ export function settlementColumns(o: MeteringSettlement): SettlementColumns {
     acceptedQuantity: o.status === 'Accepted' || o.status === 'Conflict' ? (o.acceptedQuantity ?? null) : null,
     requestId: o.requestId ?? null,
     errorCode:
-      o.status === 'Retry' || o.status === 'Held' || o.status === 'Failed' ? o.errorCode : o.status === 'Expired' ? 'Expired' : null,
+      o.status === 'Retry' || o.status === 'Held' || o.status === 'Failed'
+        ? o.errorCode
+        : o.status === 'Expired'
+          ? 'Expired'
+          : null,
     errorMessage: 'errorMessage' in o ? o.errorMessage : null,
   };
 }
 
 /** What becomes of the units of a bucket settled Expired. */
 export type ExpiredUnits =
-  | { kind: 'carry'; placement: Placement; note: string }
-  | { kind: 'ended'; errorCode: 'SubscriptionEnded'; errorMessage: string };
+  { kind: 'carry'; placement: Placement; note: string } | { kind: 'ended'; errorCode: 'SubscriptionEnded'; errorMessage: string };
 
 export function expiredUnits(
   bucket: { hourStart: number; planId: string; quantity: number; reason: string },

@@ -22,16 +22,7 @@ export const EXPIRY_MARGIN_MS = 30 * MINUTE;
  * item itself, or the subscription ended before its units could be carried: for the operator), Resolved (an
  * operator closed a Failed or Conflict bucket with a note).
  */
-export type MeteringStatus =
-  | 'Open'
-  | 'InFlight'
-  | 'Retry'
-  | 'Held'
-  | 'Accepted'
-  | 'Expired'
-  | 'Conflict'
-  | 'Failed'
-  | 'Resolved';
+export type MeteringStatus = 'Open' | 'InFlight' | 'Retry' | 'Held' | 'Accepted' | 'Expired' | 'Conflict' | 'Failed' | 'Resolved';
 
 /** Buckets the operator must look at. Retrying ones join them once they have failed `attentionAttempts` times. */
 export const ATTENTION_STATUSES: readonly MeteringStatus[] = ['Conflict', 'Failed', 'Held'];
@@ -114,7 +105,8 @@ export function judgeItem(answer: BatchItemAnswer, ourQuantity: number): ItemJud
         ...id,
         message: `the Marketplace already holds an event for this hour but did not say its quantity; we have ${ourQuantity}`,
       };
-    if (sameQuantity(accepted, ourQuantity)) return { kind: 'Accepted', usageEventId: usageEventId ?? '', acceptedQuantity: accepted };
+    if (sameQuantity(accepted, ourQuantity))
+      return { kind: 'Accepted', usageEventId: usageEventId ?? '', acceptedQuantity: accepted };
     return {
       kind: 'Conflict',
       ...id,

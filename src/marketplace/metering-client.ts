@@ -23,7 +23,10 @@ export interface BatchAnswer {
 /** What the metering worker needs from the Marketplace Metering API (a port: the emulator and tests stand in). */
 export interface MeteringApi {
   /** `deadline` (epoch ms): no retry of the call starts after it (the caller's lease on the hours runs out). */
-  submitBatch(events: readonly UsageEventRequest[], options?: { correlationId?: string; deadline?: number }): Promise<BatchAnswer>;
+  submitBatch(
+    events: readonly UsageEventRequest[],
+    options?: { correlationId?: string; deadline?: number },
+  ): Promise<BatchAnswer>;
 }
 
 type Json = Record<string, unknown>;

@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import { DAY, MINUTE, type Clock } from '../domain/clock';
 import { coerceError } from '../domain/errors';
-import {
-  judgeCallFailure,
-  judgeItem,
-  nextAttemptAt,
-  planBatches,
-  tooOldBefore,
-  type MeteringAlertKey,
-} from '../domain/metering';
+import { judgeCallFailure, judgeItem, nextAttemptAt, planBatches, tooOldBefore, type MeteringAlertKey } from '../domain/metering';
 import type { Logger } from '../logger';
 import { MarketplaceApiError } from '../marketplace/marketplace-http';
 import type { MeteringApi } from '../marketplace/metering-client';
@@ -206,7 +199,9 @@ export class MeteringWorker {
     sendable.forEach((r, i) => {
       const item = answer.items[i];
       if (!item) {
-        settlements.push(this.retry(r, correlationId, now, 'MissingItem', 'the answer did not mention this event', requestId, summary));
+        settlements.push(
+          this.retry(r, correlationId, now, 'MissingItem', 'the answer did not mention this event', requestId, summary),
+        );
         return;
       }
       const verdict = judgeItem(item, r.quantity);
@@ -285,7 +280,13 @@ export class MeteringWorker {
     summary.retries += 1;
     if (report.attempts + 1 === this.deps.config.maxAttempts)
       this.deps.logger.error(
-        { subscriptionId: report.subscriptionId, dimension: report.dimension, hour: report.hourStart, attempts: report.attempts + 1, code },
+        {
+          subscriptionId: report.subscriptionId,
+          dimension: report.dimension,
+          hour: report.hourStart,
+          attempts: report.attempts + 1,
+          code,
+        },
         'metering hour still failing; it keeps retrying and is carried before it expires',
       );
     return {

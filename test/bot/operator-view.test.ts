@@ -76,7 +76,7 @@ describe('operator view of metering', () => {
     expect(res.text).toContain('Alpha: 120 standard + 10 premium = 1.60 EUR');
   });
 
-  it('lets operators resolve a conflict with a note, and shows the worker\'s alerts', async () => {
+  it("lets operators resolve a conflict with a note, and shows the worker's alerts", async () => {
     const [conflict] = await app.store.metering.list({ status: 'Conflict' });
     const say = async (text: string) => (await postActivity(app.url, messageActivity({ userId: 'operator-1', text }))).text;
     expect(await say(`/metering resolve ${conflict!.id}`)).toContain('Please say why');

@@ -104,7 +104,9 @@ describe('metering: when to try again, and what a failed call means', () => {
     const now = at('2026-03-10T11:06:00Z');
     const fresh = [{ id: 1, dueAt: at('2026-03-10T11:05:00Z'), urgent: false }];
     expect(planBatches(fresh, now, { flushAll: false, maxWaitMs: HOUR })).toEqual([]);
-    expect(planBatches([...fresh, { id: 2, dueAt: now, urgent: true }], now, { flushAll: false, maxWaitMs: HOUR })).toHaveLength(1);
+    expect(planBatches([...fresh, { id: 2, dueAt: now, urgent: true }], now, { flushAll: false, maxWaitMs: HOUR })).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -114,7 +116,11 @@ describe('metering placement: where billable units go', () => {
   const buckets = (map: Record<number, HourBucket>) => (hour: number) => map[hour];
 
   it('into their own hour when it is absent or open under their plan', () => {
-    expect(placeUnits({ hour: h(10), planId: 'business' }, ctx, buckets({}))).toEqual({ hour: h(10), planId: 'business', carried: false });
+    expect(placeUnits({ hour: h(10), planId: 'business' }, ctx, buckets({}))).toEqual({
+      hour: h(10),
+      planId: 'business',
+      carried: false,
+    });
     expect(
       placeUnits({ hour: h(10), planId: 'business' }, ctx, buckets({ [h(10)]: { status: 'Open', planId: 'business' } })),
     ).toEqual({ hour: h(10), planId: 'business', carried: false });

@@ -20,7 +20,10 @@ describe('Metering API batch items', () => {
   });
 
   it('leaves the original out when the answer has none (the worker then flags a conflict, never a failure)', () => {
-    expect(parseBatchItem({ status: 'Duplicate', error: { code: 'Conflict' } })).toEqual({ status: 'Duplicate', errorCode: 'Conflict' });
+    expect(parseBatchItem({ status: 'Duplicate', error: { code: 'Conflict' } })).toEqual({
+      status: 'Duplicate',
+      errorCode: 'Conflict',
+    });
     expect(parseBatchItem('not an object')).toEqual({});
   });
 });

@@ -140,8 +140,12 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         const s = await seedSubscription(store, { tenantId: 'tenant-a' });
         expect(await store.operations.newestAppliedTime(s.id)).toBeUndefined();
         const at = (iso: string) => new Date(iso);
-        await store.operations.apply({ record: record(s.id, { operationId: 'op-a', operationTime: at('2026-03-10T09:00:00.000Z') }) });
-        await store.operations.apply({ record: record(s.id, { operationId: 'op-b', operationTime: at('2026-03-10T09:30:00.000Z') }) });
+        await store.operations.apply({
+          record: record(s.id, { operationId: 'op-a', operationTime: at('2026-03-10T09:00:00.000Z') }),
+        });
+        await store.operations.apply({
+          record: record(s.id, { operationId: 'op-b', operationTime: at('2026-03-10T09:30:00.000Z') }),
+        });
         // Ignored and rejected operations did not shape the stored state: they do not move the mark.
         await store.operations.apply({
           record: record(s.id, { operationId: 'op-c', status: 'Ignored', operationTime: at('2026-03-10T11:00:00.000Z') }),
@@ -472,16 +476,32 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
       it('carries late units under the plan the subscription has now, never rewriting the plan of an hour', async () => {
         const sub = await seedSubscription(store, { tenantId: 'tenant-plan', planId: 'enterprise' });
-        await store.metering.consume([msg({ subscriptionId: sub.id, billable: 4, planId: 'enterprise', occurredAt: hour(3).toISOString() })], now, tooOld);
+        await store.metering.consume(
+          [msg({ subscriptionId: sub.id, billable: 4, planId: 'enterprise', occurredAt: hour(3).toISOString() })],
+          now,
+          tooOld,
+        );
         await store.metering.consume([msg({ subscriptionId: sub.id, billable: 2 })], now, tooOld);
         await claimAll();
         // A business unit of hour 0 arrives after hour 0 was sent: hour 3 is open, but under enterprise (the plan now).
         const late = await store.metering.consume([msg({ subscriptionId: sub.id, billable: 5 })], now, tooOld);
         expect(late.carriedUnits).toBe(5);
-        expect(await store.metering.get(sub.id, 'messages', hour(0))).toMatchObject({ quantity: 2, planId: 'business', status: 'InFlight' });
-        expect(await store.metering.get(sub.id, 'messages', hour(3))).toMatchObject({ quantity: 9, planId: 'enterprise', status: 'Open' });
+        expect(await store.metering.get(sub.id, 'messages', hour(0))).toMatchObject({
+          quantity: 2,
+          planId: 'business',
+          status: 'InFlight',
+        });
+        expect(await store.metering.get(sub.id, 'messages', hour(3))).toMatchObject({
+          quantity: 9,
+          planId: 'enterprise',
+          status: 'Open',
+        });
         // Units of the current hour under the old plan, while the hour is open under the new one: into it, under the new.
-        await store.metering.consume([msg({ subscriptionId: sub.id, billable: 1, occurredAt: hour(3).toISOString() })], now, tooOld);
+        await store.metering.consume(
+          [msg({ subscriptionId: sub.id, billable: 1, occurredAt: hour(3).toISOString() })],
+          now,
+          tooOld,
+        );
         expect(await store.metering.get(sub.id, 'messages', hour(3))).toMatchObject({ quantity: 10, planId: 'enterprise' });
       });
 
@@ -577,7 +597,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           [{ id: report!.id, correlationId: 'c-1', status: 'Accepted', usageEventId: 'x', acceptedQuantity: 4 }],
           afterLease,
         );
-        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({ status: 'InFlight', correlationId: 'c-2' });
+        expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({
+          status: 'InFlight',
+          correlationId: 'c-2',
+        });
         const retryAt = new Date(now.getTime() + 20 * 60_000);
         await store.metering.settle(
           [
@@ -611,7 +634,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         const sub = await seedSubscription(store, { tenantId: 'tenant-ended', status: 'Unsubscribed' });
         await store.metering.consume([msg({ subscriptionId: sub.id, billable: 6 })], now, tooOld);
         const [report] = await claimAll();
-        await store.metering.settle([{ id: report!.id, correlationId: 'c-1', status: 'Expired', errorMessage: 'expired' }], hour(30));
+        await store.metering.settle(
+          [{ id: report!.id, correlationId: 'c-1', status: 'Expired', errorMessage: 'expired' }],
+          hour(30),
+        );
         expect(await store.metering.get(sub.id, 'messages', hour(0))).toMatchObject({
           status: 'Failed',
           errorCode: 'SubscriptionEnded',
@@ -622,16 +648,18 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       });
 
       it('lets an operator re-send a failed hour or resolve a failed or conflicting one, with who and why', async () => {
-        await store.metering.consume(
-          [msg({ billable: 2 }), msg({ billable: 3, dimension: 'premium_messages' })],
-          now,
-          tooOld,
-        );
+        await store.metering.consume([msg({ billable: 2 }), msg({ billable: 3, dimension: 'premium_messages' })], now, tooOld);
         const claimed = await claimAll();
         const [failed, conflict] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
         await store.metering.settle(
           [
-            { id: failed.id, correlationId: 'c-1', status: 'Failed', errorCode: 'InvalidDimension', errorMessage: 'no such dimension' },
+            {
+              id: failed.id,
+              correlationId: 'c-1',
+              status: 'Failed',
+              errorCode: 'InvalidDimension',
+              errorMessage: 'no such dimension',
+            },
             { id: conflict.id, correlationId: 'c-1', status: 'Conflict', errorMessage: 'holds another quantity' },
           ],
           now,
@@ -639,7 +667,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         const at = hour(4);
         expect(await store.metering.resend(conflict.id, { by: 'op-1', at })).toBe('not-eligible');
         expect(await store.metering.resend(999_999, { by: 'op-1', at })).toBe('not-found');
-        expect(await store.metering.resend(failed.id, { by: 'op-1', at, note: 'dimension added in Partner Center' })).toBe('done');
+        expect(await store.metering.resend(failed.id, { by: 'op-1', at, note: 'dimension added in Partner Center' })).toBe(
+          'done',
+        );
         expect(await store.metering.get('sub-m', 'messages', hour(0))).toMatchObject({
           status: 'Retry',
           nextAttemptAt: at,
@@ -647,7 +677,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           resolutionNote: 'dimension added in Partner Center',
         });
         expect((await claimAll(at)).map((r) => r.id)).toEqual([failed.id]);
-        expect(await store.metering.resolve(conflict.id, { by: 'op-2', at, note: 'checked with Microsoft support' })).toBe('done');
+        expect(await store.metering.resolve(conflict.id, { by: 'op-2', at, note: 'checked with Microsoft support' })).toBe(
+          'done',
+        );
         expect(await store.metering.get('sub-m', 'premium_messages', hour(0))).toMatchObject({
           status: 'Resolved',
           resolvedBy: 'op-2',
@@ -726,12 +758,23 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           const [r] = await claimAll(at, `c-${i}`);
           at = new Date(at.getTime() + 60_000);
           await store.metering.settle(
-            [{ id: r!.id, correlationId: `c-${i}`, status: 'Retry', nextAttemptAt: at, errorCode: 'HTTP 503', errorMessage: 'busy' }],
+            [
+              {
+                id: r!.id,
+                correlationId: `c-${i}`,
+                status: 'Retry',
+                nextAttemptAt: at,
+                errorCode: 'HTTP 503',
+                errorMessage: 'busy',
+              },
+            ],
             at,
           );
         }
         expect((await store.metering.overview(10, 4)).attention).toEqual([]);
-        expect((await store.metering.overview(10, 3)).attention).toEqual([expect.objectContaining({ status: 'Retry', attempts: 3 })]);
+        expect((await store.metering.overview(10, 3)).attention).toEqual([
+          expect.objectContaining({ status: 'Retry', attempts: 3 }),
+        ]);
       });
 
       it('forgets consumed ids after a while', async () => {

@@ -7,11 +7,9 @@ import { HOUR, type Clock } from '../../src/domain/clock';
 import { hourStart } from '../../src/domain/metering';
 import type { Subscription } from '../../src/domain/subscription';
 import { silentLogger } from '../../src/logger';
-import { createEmulator, startEmulatorServer, type Emulator } from '../../src/marketplace/emulator/emulator';
-import { FulfillmentClient } from '../../src/marketplace/fulfillment-client';
-import { MarketplaceHttp } from '../../src/marketplace/marketplace-http';
-import { toDomainSubscription } from '../../src/marketplace/subscription-mapping';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
+import type { Emulator } from '../../src/marketplace/emulator/emulator';
+import { startLocalMarketplace, type LocalMarketplace } from '../../scripts/simulation/local-marketplace';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import {
   overageKey,
@@ -66,8 +64,8 @@ function runWorker(
  * exact: every hour accepted once, with exactly the expected quantity.
  */
 describe('metering worker killed -9 at random points', () => {
+  let market: LocalMarketplace;
   let emulator: Emulator;
-  let server: Awaited<ReturnType<typeof startEmulatorServer>>;
   let store: SqliteStore;
   let dir: string;
   let env: Record<string, string>;
@@ -79,32 +77,9 @@ describe('metering worker killed -9 at random points', () => {
     // Lives for the whole suite (the helper's temp dirs are removed after each test).
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metering-crash-'));
     const catalog = loadPlanCatalog(undefined);
-    emulator = createEmulator({
-      clock,
-      logger: silentLogger,
-      baseUrl: 'http://127.0.0.1/emulator',
-      landingPageUrl: 'http://127.0.0.1/landing',
-      webhookUrl: 'http://127.0.0.1:9/api/webhook',
-      plans: catalog.plans,
-      offerId: 'teams-ai-assistant',
-      publisherId: 'contoso',
-      publisherTenantId: 'publisher-tenant',
-      webhookAudience: 'fulfillment-app',
-      apiToken: 'emulator-access-token',
-    });
-    server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
-    emulator.configure({ baseUrl: server.url });
+    market = await startLocalMarketplace({ clock, logger: silentLogger, plans: catalog.plans });
+    emulator = market.emulator;
     store = openSqliteStore(path.join(dir, 'bot.sqlite'));
-    const fulfillment = new FulfillmentClient(
-      new MarketplaceHttp({
-        baseUrl: `${server.url}/api`,
-        apiVersion: '2018-08-31',
-        tokens: { getToken: async () => 'emulator-access-token' },
-        timeoutMs: 2000,
-        maxRetries: 0,
-        logger: silentLogger,
-      }),
-    );
 
     // Subscriptions activated 22 hours ago; usage in the 20 closed hours since.
     const now = Date.now();
@@ -113,9 +88,7 @@ describe('metering worker killed -9 at random points', () => {
     const random = mulberry32(2026);
     const subscriptions: Subscription[] = [];
     for (let i = 0; i < 60; i++) {
-      const { subscriptionId } = emulator.buy({ planId: PLAN_MIX[i % PLAN_MIX.length]!, tenantId: `crash-${i}`, quantity: 10 });
-      await fulfillment.activate(subscriptionId, { planId: PLAN_MIX[i % PLAN_MIX.length]! });
-      subscriptions.push(toDomainSubscription(await fulfillment.getSubscription(subscriptionId), undefined, clock.now()));
+      subscriptions.push(await market.buyActivated(PLAN_MIX[i % PLAN_MIX.length]!, `crash-${i}`, 10));
     }
     clock.offset = 0;
     simulation = new UsageSimulation(
@@ -131,7 +104,7 @@ describe('metering worker killed -9 at random points', () => {
       DATA_DIR: dir,
       EMULATOR: 'false',
       DEV_SEED: 'false',
-      MARKETPLACE_API_BASE_URL: `${server.url}/api`,
+      MARKETPLACE_API_BASE_URL: market.apiUrl,
       MARKETPLACE_AUTH: 'emulator',
       MARKETPLACE_TIMEOUT_MS: '2000',
       // Messages a killed worker had received come back after their lock: 2 s here, so the test need not wait long.
@@ -143,8 +116,7 @@ describe('metering worker killed -9 at random points', () => {
 
   afterAll(async () => {
     await store?.close();
-    await emulator?.close();
-    await server?.close();
+    await market?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -193,42 +165,17 @@ describe('three metering workers at once', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metering-three-'));
     const clock = new ShiftedClock();
     const catalog = loadPlanCatalog(undefined);
-    const emulator = createEmulator({
-      clock,
-      logger: silentLogger,
-      baseUrl: 'http://127.0.0.1/emulator',
-      landingPageUrl: 'http://127.0.0.1/landing',
-      webhookUrl: 'http://127.0.0.1:9/api/webhook',
-      plans: catalog.plans,
-      offerId: 'teams-ai-assistant',
-      publisherId: 'contoso',
-      publisherTenantId: 'publisher-tenant',
-      webhookAudience: 'fulfillment-app',
-      apiToken: 'emulator-access-token',
-    });
-    const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
-    emulator.configure({ baseUrl: server.url });
+    const market = await startLocalMarketplace({ clock, logger: silentLogger, plans: catalog.plans });
+    const emulator = market.emulator;
     const store = openSqliteStore(path.join(dir, 'bot.sqlite'));
     try {
-      const fulfillment = new FulfillmentClient(
-        new MarketplaceHttp({
-          baseUrl: `${server.url}/api`,
-          apiVersion: '2018-08-31',
-          tokens: { getToken: async () => 'emulator-access-token' },
-          timeoutMs: 2000,
-          maxRetries: 0,
-          logger: silentLogger,
-        }),
-      );
       const firstHour = hourStart(new Date(Date.now() - 10 * HOUR)).getTime();
       clock.offset = -11 * HOUR;
       const random = mulberry32(3);
       const subscriptions: Subscription[] = [];
       for (let i = 0; i < 40; i++) {
         const planId = PLAN_MIX[i % PLAN_MIX.length]!;
-        const { subscriptionId } = emulator.buy({ planId, tenantId: `three-${i}`, quantity: 10 });
-        await fulfillment.activate(subscriptionId, { planId });
-        subscriptions.push(toDomainSubscription(await fulfillment.getSubscription(subscriptionId), undefined, clock.now()));
+        subscriptions.push(await market.buyActivated(planId, `three-${i}`, 10));
       }
       clock.offset = 0;
       const simulation = new UsageSimulation(
@@ -244,7 +191,7 @@ describe('three metering workers at once', () => {
         DATA_DIR: dir,
         EMULATOR: 'false',
         DEV_SEED: 'false',
-        MARKETPLACE_API_BASE_URL: `${server.url}/api`,
+        MARKETPLACE_API_BASE_URL: market.apiUrl,
         MARKETPLACE_AUTH: 'emulator',
         PUBLISHER_TENANT_ID: 'publisher-tenant',
         MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app',
@@ -265,8 +212,7 @@ describe('three metering workers at once', () => {
       expect((await store.metering.list()).every((r) => r.status === 'Accepted')).toBe(true);
     } finally {
       await store.close();
-      await emulator.close();
-      await server.close();
+      await market.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);

@@ -25,7 +25,11 @@ export function meteringCard(view: MeteringOverviewView): AdaptiveCard {
     ...(view.alerts.length
       ? [
           title('Alerts'),
-          facts(view.alerts.map((a) => [`${a.key} since ${hour(new Date(a.since))}`, `${a.message} (${formatNumber(a.count)}×)`] as const)),
+          facts(
+            view.alerts.map(
+              (a) => [`${a.key} since ${hour(new Date(a.since))}`, `${a.message} (${formatNumber(a.count)}×)`] as const,
+            ),
+          ),
         ]
       : []),
     statuses.length ? facts(statuses) : paragraph('Nothing metered yet.'),
@@ -44,9 +48,11 @@ export function meteringCard(view: MeteringOverviewView): AdaptiveCard {
         )
       : paragraph('No conflicts, failures or held reports.'),
     ...(view.attention.length
-      ? [note(
-          'Re-send a failed hour: "/metering resend" and its number. Close a failed or conflicting one: "/metering resolve", its number and a note.',
-        )]
+      ? [
+          note(
+            'Re-send a failed hour: "/metering resend" and its number. Close a failed or conflicting one: "/metering resolve", its number and a note.',
+          ),
+        ]
       : []),
     title('Billed this period'),
     billed.length

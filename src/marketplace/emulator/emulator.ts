@@ -78,7 +78,9 @@ export interface Emulator {
   readonly options: Readonly<EmulatorOptions>;
   /** Update URLs/faults after start (tests learn ephemeral ports late). New faults replace the old and reseed. */
   configure(
-    changes: Partial<Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage'>>,
+    changes: Partial<
+      Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage'>
+    >,
   ): void;
   /** Customer buys: a PendingFulfillmentStart subscription and a marketplace token (always with a '+' and a '/'). */
   buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string };
@@ -199,7 +201,9 @@ export class MarketplaceEmulator implements Emulator {
   }
 
   configure(
-    changes: Partial<Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage'>>,
+    changes: Partial<
+      Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage'>
+    >,
   ): void {
     this.current = { ...this.current, ...changes };
     if ('faults' in changes) this.dice.configure(changes.faults ?? {});
@@ -352,11 +356,16 @@ export class MarketplaceEmulator implements Emulator {
     return [...this.submissions];
   }
 
-  logSubmissions(results: readonly { status: string; resourceId?: unknown; dimension?: unknown; effectiveStartTime?: unknown }[], userAgent?: string): void {
+  logSubmissions(
+    results: readonly { status: string; resourceId?: unknown; dimension?: unknown; effectiveStartTime?: unknown }[],
+    userAgent?: string,
+  ): void {
     const atMs = Date.now();
     for (const r of results) {
       const time = typeof r.effectiveStartTime === 'string' ? Date.parse(r.effectiveStartTime) : NaN;
-      const hour = Number.isNaN(time) ? String(r.effectiveStartTime) : new Date(Math.floor(time / 3_600_000) * 3_600_000).toISOString();
+      const hour = Number.isNaN(time)
+        ? String(r.effectiveStartTime)
+        : new Date(Math.floor(time / 3_600_000) * 3_600_000).toISOString();
       this.submissions.push({
         key: `${String(r.resourceId)}|${String(r.dimension)}|${hour}`,
         status: r.status,

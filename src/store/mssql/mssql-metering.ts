@@ -1,7 +1,13 @@
 import type { Dimension } from '../../domain/billing-rules';
 import { HOUR } from '../../domain/clock';
 import { ATTENTION_STATUSES, hourStart } from '../../domain/metering';
-import { placementHours, placeUnits, type HourBucket, type Placement, type PlacementContext } from '../../domain/metering-placement';
+import {
+  placementHours,
+  placeUnits,
+  type HourBucket,
+  type Placement,
+  type PlacementContext,
+} from '../../domain/metering-placement';
 import { expiredUnits, settlementColumns } from '../../domain/metering-settlement';
 import type { AcceptedDay, DueReport, MeteringRepo, MeteringStatus } from '../store';
 import { ID_COLLATION, param, type MssqlDatabase, type Queryable, type SqlParam, type SqlParams } from './mssql-database';
@@ -114,7 +120,10 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
         }
         const outcome = { consumed: 0, duplicates: 0, carriedUnits: 0 };
         // Sum per (subscription, dimension, hour, plan) first: one bucket write per group, not per message.
-        const groups = new Map<string, { subscriptionId: string; dimension: string; hour: number; planId: string; units: number }>();
+        const groups = new Map<
+          string,
+          { subscriptionId: string; dimension: string; hour: number; planId: string; units: number }
+        >();
         for (const m of messages) {
           if (!(m.billable > 0)) {
             outcome.consumed += 1;
@@ -130,7 +139,14 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
           const key = `${m.subscriptionId}\u0000${m.dimension}\u0000${hour}\u0000${m.planId}`;
           const group = groups.get(key);
           if (group) group.units += m.billable;
-          else groups.set(key, { subscriptionId: m.subscriptionId, dimension: m.dimension, hour, planId: m.planId, units: m.billable });
+          else
+            groups.set(key, {
+              subscriptionId: m.subscriptionId,
+              dimension: m.dimension,
+              hour,
+              planId: m.planId,
+              units: m.billable,
+            });
         }
         for (const g of groups.values()) {
           const ctx: PlacementContext = { currentHour, oldest, currentPlanId: undefined };
@@ -210,7 +226,10 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
           // Not ours any more (reclaimed after our lease ran out): the other claimer settles it.
           if (!row || o.status !== 'Expired') continue;
           const hour = new Date(row.hour_start).getTime();
-          const ctxHours = placementHours({ hour, planId: row.plan_id }, { currentHour: hourStart(now).getTime(), oldest: Infinity, currentPlanId: undefined });
+          const ctxHours = placementHours(
+            { hour, planId: row.plan_id },
+            { currentHour: hourStart(now).getTime(), oldest: Infinity, currentPlanId: undefined },
+          );
           const read = await readPlacement(tx, row.subscription_id, row.dimension, ctxHours);
           const units = expiredUnits(
             { hourStart: hour, planId: row.plan_id, quantity: row.quantity, reason: o.errorMessage },
@@ -219,7 +238,12 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
             read.bucketAt,
           );
           if (units.kind === 'carry')
-            await addUnits(tx, { subscriptionId: row.subscription_id, dimension: row.dimension, units: row.quantity }, units.placement, now);
+            await addUnits(
+              tx,
+              { subscriptionId: row.subscription_id, dimension: row.dimension, units: row.quantity },
+              units.placement,
+              now,
+            );
           await tx.query(
             `UPDATE ${s}.metered_usage_reports SET status = @status, error_code = @code, error_message = @message WHERE id = @id`,
             {

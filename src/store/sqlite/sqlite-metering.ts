@@ -70,10 +70,12 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
     GROUP BY subscription_id, dimension, day ORDER BY subscription_id, dimension, day`);
   const prune = db.prepare('DELETE FROM metering_consumed WHERE consumed_at < ?');
 
-  const bucketsOf = (subscriptionId: string, dimension: string) => (hour: number): HourBucket | undefined => {
-    const row = bucket.get(subscriptionId, dimension, hour) as { status: MeteringStatus; plan_id: string } | undefined;
-    return row ? { status: row.status, planId: row.plan_id } : undefined;
-  };
+  const bucketsOf =
+    (subscriptionId: string, dimension: string) =>
+    (hour: number): HourBucket | undefined => {
+      const row = bucket.get(subscriptionId, dimension, hour) as { status: MeteringStatus; plan_id: string } | undefined;
+      return row ? { status: row.status, planId: row.plan_id } : undefined;
+    };
   const subscription = (id: string) => {
     const row = subscriptionNow.get(id) as { status: string; plan_id: string } | undefined;
     return row ? { status: row.status, planId: row.plan_id } : undefined;
@@ -94,7 +96,10 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
       return batcher.run(() => {
         const outcome = { consumed: 0, duplicates: 0, carriedUnits: 0 };
         // Sum per (subscription, dimension, hour, plan) first: one bucket write per group, not per message.
-        const groups = new Map<string, { subscriptionId: string; dimension: string; hour: number; planId: string; units: number }>();
+        const groups = new Map<
+          string,
+          { subscriptionId: string; dimension: string; hour: number; planId: string; units: number }
+        >();
         for (const m of messages as readonly UsageMessage[]) {
           if (!(m.billable > 0)) {
             outcome.consumed += 1;
@@ -109,7 +114,14 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
           const key = `${m.subscriptionId}\u0000${m.dimension}\u0000${hour}\u0000${m.planId}`;
           const group = groups.get(key);
           if (group) group.units += m.billable;
-          else groups.set(key, { subscriptionId: m.subscriptionId, dimension: m.dimension, hour, planId: m.planId, units: m.billable });
+          else
+            groups.set(key, {
+              subscriptionId: m.subscriptionId,
+              dimension: m.dimension,
+              hour,
+              planId: m.planId,
+              units: m.billable,
+            });
         }
         for (const g of groups.values()) {
           const ctx: PlacementContext = { currentHour, oldest, currentPlanId: subscription(g.subscriptionId)?.planId };
