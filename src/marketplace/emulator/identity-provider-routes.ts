@@ -123,7 +123,10 @@ export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvi
       const client = idp.client(fields.client_id ?? '');
       if (!client || !client.redirectUris.includes(fields.redirect_uri ?? ''))
         return html(res, 400, idpErrorPage('invalid_request', 'AADSTS700016: Unknown application or redirect URI.'));
-      const tenants = [...new Set(idp.pickableUsers().map((u) => u.tid))];
+      // Tenants still waiting for an approval first: the administrator who follows the link is most likely theirs.
+      const tenants = [...new Set(idp.pickableUsers().map((u) => u.tid))].sort(
+        (a, b) => Number(idp.needsConsent(b)) - Number(idp.needsConsent(a)),
+      );
       const tenant = param(req, 'tenant');
       const choices = tenants.includes(tenant) ? [tenant] : tenants;
       html(res, 200, adminConsentPage(`${root}/${encodeURIComponent(tenant)}/v2.0/adminconsent`, fields, choices), fields.redirect_uri);
