@@ -86,12 +86,25 @@ param offerListingUrl string = ''
 @description('Key of the landing page session cookie, at least 32 characters. Stored in Key Vault as session-secret.')
 param sessionSecret string
 
-@description('Entra app for the buyers\' sign-in on the landing page. Empty: no sign-in (not acceptable for Marketplace certification).')
-param landingSsoClientId string = ''
+// Marketplace certification requires Entra sign-in on the landing page of a transactable offer, and the app refuses
+// to start in production without it: these are required (see infra/README.md, "Landing page sign-in").
+@minLength(1)
+@description('Client id of the multi-tenant Entra app registration buyers sign in with on the landing page (redirect URI <PUBLIC_URL>/landing/auth).')
+param landingSsoClientId string
 
 @secure()
-@description('Secret of landingSsoClientId. Stored in Key Vault as landing-sso-client-secret.')
-param landingSsoClientSecret string = ''
+@minLength(1)
+@description('Client secret of landingSsoClientId (or, with a certificate, any placeholder: landingSsoCertificateSecretName wins). Stored in Key Vault as landing-sso-client-secret.')
+param landingSsoClientSecret string
+
+@description('Expiry date (ISO, e.g. 2027-03-31) of landingSsoClientSecret: the app warns in its logs and on /healthz 30 days before. Empty: no warning.')
+param landingSsoClientSecretExpiresAt string = ''
+
+@description('Name of a Key Vault secret holding a PEM (private key + certificate) registered on the landing app: used instead of the client secret. Empty: the secret is used.')
+param landingSsoCertificateSecretName string = ''
+
+@description('Where buyers sign in: any work or school account (organizations). A sovereign cloud uses its own login host.')
+param landingSsoAuthority string = 'https://login.microsoftonline.com/organizations'
 
 // ---------------------------------------------------------------- Operations
 @description('Comma-separated Entra object ids of the publisher\'s operators (operator bot commands).')
@@ -220,7 +233,7 @@ var azureOpenAIApiKeyValue = startsWith(azureOpenAIApiKey, placeholderPrefix) ? 
 var openAIApiKeyValue = startsWith(openAIApiKey, placeholderPrefix) ? '' : openAIApiKey
 
 var useMarketplaceSecret = !empty(marketplaceClientId) && !empty(marketplaceClientSecretValue)
-var useLandingSso = !empty(landingSsoClientId) && !empty(landingSsoClientSecretValue)
+var useLandingCertificate = !empty(landingSsoCertificateSecretName)
 var useExistingAzureOpenAI = !deployAzureOpenAI && !empty(azureOpenAIEndpoint)
 var useAzureOpenAIKey = useExistingAzureOpenAI && !empty(azureOpenAIApiKeyValue)
 var useOpenAIKey = !deployAzureOpenAI && !useExistingAzureOpenAI && !empty(openAIApiKeyValue)
@@ -333,7 +346,7 @@ resource marketplaceClientSecretEntry 'Microsoft.KeyVault/vaults/secrets@2023-07
   }
 }
 
-resource landingSsoClientSecretEntry 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (useLandingSso) {
+resource landingSsoClientSecretEntry 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!useLandingCertificate && !empty(landingSsoClientSecretValue)) {
   parent: keyVault
   name: 'landing-sso-client-secret'
   properties: {
@@ -688,8 +701,11 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     OPERATOR_IDS: operatorIds
 
     SESSION_SECRET: 'keyvault:session-secret'
-    LANDING_SSO_CLIENT_ID: useLandingSso ? landingSsoClientId : ''
-    LANDING_SSO_CLIENT_SECRET: useLandingSso ? 'keyvault:landing-sso-client-secret' : ''
+    LANDING_SSO_CLIENT_ID: landingSsoClientId
+    LANDING_SSO_CLIENT_SECRET: useLandingCertificate ? '' : 'keyvault:landing-sso-client-secret'
+    LANDING_SSO_CERTIFICATE: useLandingCertificate ? 'keyvault:${landingSsoCertificateSecretName}' : ''
+    LANDING_SSO_CLIENT_SECRET_EXPIRES_AT: useLandingCertificate ? '' : landingSsoClientSecretExpiresAt
+    LANDING_SSO_AUTHORITY: landingSsoAuthority
 
     AZURE_OPENAI_ENDPOINT: deployAzureOpenAI ? openAIAccount.properties.endpoint : (useExistingAzureOpenAI ? azureOpenAIEndpoint : '')
     AZURE_OPENAI_DEPLOYMENT: (deployAzureOpenAI || useExistingAzureOpenAI) ? azureOpenAIDeploymentName : ''

@@ -14,7 +14,7 @@ import { UsageRecorder } from './bot/usage-recorder';
 import { EMULATOR_PREFIX, type Config } from './config';
 import { seedDevSubscription } from './dev-seed';
 import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
-import { coerceError } from './domain/errors';
+import { AppError, coerceError } from './domain/errors';
 import type { PlanCatalog } from './domain/plans';
 import { createLogger, type Logger } from './logger';
 import { loadPlanCatalog } from './plan-catalog-source';
@@ -27,13 +27,13 @@ import { PurchaseActivation } from './marketplace/purchase-activation';
 import { reconcileSubscriptions } from './marketplace/reconciler';
 import { createWebhookVerifier } from './marketplace/webhook-auth';
 import { WebhookProcessor } from './marketplace/webhook-processor';
-import { secretExpiryStatus } from './secrets/secret-expiry';
+import { LANDING_SSO_SECRET, DEFAULT_SECRET_WARN_DAYS, secretExpiryStatus } from './secrets/secret-expiry';
 import { logTelemetry, type Telemetry } from './telemetry/telemetry';
 import { addAdminApiRoutes } from './web/admin-api-routes';
 import { addHealthRoute } from './web/health-route';
 import { createHttpServer, listen } from './web/http-server';
 import { addLandingRoutes } from './web/landing/landing-routes';
-import { msalSignIn, type LandingSignIn } from './web/landing/landing-sign-in';
+import { createEntraSignIn, describeProviderProblem, type EntraSignIn } from './web/entra-sign-in/entra-sign-in';
 import { addMessagesRoute } from './web/messages-route';
 import { InFlight } from './in-flight';
 import { addWebhookRoutes } from './web/webhook-route';
@@ -51,7 +51,7 @@ export interface AppOptions {
   /** Replaces the Fulfillment API client (tests). */
   fulfillment?: FulfillmentApi;
   /** Replaces the landing page's Entra sign-in (tests). */
-  signIn?: LandingSignIn;
+  signIn?: EntraSignIn;
   /** Starts the in-process metering worker's loop (default: when WORKER=in-process). */
   startWorker?: boolean;
   /** Application Insights when configured (src/bootstrap.ts); structured log lines otherwise. */
@@ -139,18 +139,27 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       config.marketplace.auth.kind === 'client-secret' ? config.marketplaceSecretExpiresAt : undefined,
       clock.now(),
     );
+  // The landing sign-in secret lapses the same way (a certificate credential has no date here: nothing to warn).
+  const landingSecretExpiry = () =>
+    secretExpiryStatus(config.landing.sso?.secretExpiresAt, clock.now(), DEFAULT_SECRET_WARN_DAYS, LANDING_SSO_SECRET);
+  const needsAction = (status: ReturnType<typeof secretExpiry>) => status.state === 'expiring' || status.state === 'expired';
   addHealthRoute(server, {
     store,
     logger,
     extra: () => {
       const status = secretExpiry();
-      return status.state === 'expiring' || status.state === 'expired' ? { marketplaceSecret: status } : {};
+      const landing = landingSecretExpiry();
+      return {
+        ...(needsAction(status) ? { marketplaceSecret: status } : {}),
+        ...(needsAction(landing) ? { landingSignInSecret: landing } : {}),
+      };
     },
   });
   const warnSecretExpiry = () => {
-    const status = secretExpiry();
-    if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message!);
-    else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message!);
+    for (const status of [secretExpiry(), landingSecretExpiry()]) {
+      if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message!);
+      else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message!);
+    }
   };
   warnSecretExpiry();
   const expiryWarner = setInterval(warnSecretExpiry, DAY);
@@ -172,7 +181,21 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     waitMs: config.landing.activationWaitMs,
     telemetry,
   });
-  const signIn = options.signIn ?? (config.landing.sso ? msalSignIn(config.landing.sso) : undefined);
+  const sso = config.landing.sso;
+  const signIn =
+    options.signIn ??
+    (sso
+      ? createEntraSignIn({
+          clientId: sso.clientId,
+          credential: sso.certificatePem
+            ? { kind: 'certificate', privateKeyPem: sso.certificatePem, certificatePem: sso.certificatePem }
+            : { kind: 'secret', secret: sso.clientSecret ?? '' },
+          authority: sso.authority,
+          requireHttps: config.env === 'production',
+          clock,
+          logger: logger.child({ component: 'landing-sign-in' }),
+        })
+      : undefined);
   addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
   const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry });
 
@@ -194,7 +217,17 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       faults: config.emulator.faults,
       activationDelayMs: config.emulator.activationDelayMs,
       ...(config.emulator.stateFile ? { stateFile: config.emulator.stateFile } : {}),
+      ...(sso ? { signInAuthority: sso.authority } : {}),
     });
+    // The emulator can play Entra for the landing page (LANDING_SSO_AUTHORITY=<PUBLIC_URL>/emulator/idp/organizations):
+    // it knows our app registration as Entra would.
+    if (sso)
+      emulator.identityProvider.registerClient({
+        clientId: sso.clientId,
+        ...(sso.clientSecret ? { clientSecret: sso.clientSecret } : {}),
+        ...(sso.certificatePem ? { certificatePem: sso.certificatePem } : {}),
+        redirectUris: [`${config.publicUrl}/landing/auth`],
+      });
     mountEmulator(server, emulator, EMULATOR_PREFIX);
     logger.warn({ url: `${config.publicUrl}${EMULATOR_PREFIX}` }, 'Marketplace emulator mounted (development only)');
   }
@@ -245,7 +278,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   );
 
   let closing: Promise<void> | undefined;
-  return {
+  const running: RunningApp = {
     url,
     config,
     server,
@@ -281,4 +314,15 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       return closing;
     },
   };
+  // The sign-in's authority is checked once listening (the emulator's IdP may be this very server): a wrong one
+  // stops the start with the variable to fix, rather than failing every buyer later.
+  if (signIn) {
+    try {
+      await signIn.ready();
+    } catch (thrown) {
+      await running.close();
+      throw new AppError('ConfigInvalid', `LANDING_SSO_AUTHORITY must be ${describeProviderProblem(thrown)}`, { cause: thrown });
+    }
+  }
+  return running;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
 
@@ -182,13 +182,32 @@ export interface Config {
   landing: {
     /** The Teams app id, for the "Open in Teams" deep link. */
     teamsAppId: string;
-    /** Entra sign-in for buyers (OpenID Connect); Marketplace requires it, so production refuses to start without. */
-    sso?: { clientId: string; clientSecret: string; authority: string };
+    /**
+     * Entra sign-in for buyers (OpenID Connect, code flow with PKCE); Marketplace requires it, so production refuses
+     * to start without. The app registration's credential: a certificate (preferred: nothing to leak in a form
+     * post, no secret to rotate every two years) or a client secret.
+     */
+    sso?: LandingSsoConfig;
     /** Key of the landing page's session cookie (HMAC). */
     sessionSecret: string;
     /** How long Activate waits for the subscription to read `Subscribed`. */
     activationWaitMs: number;
   };
+}
+
+export interface LandingSsoConfig {
+  clientId: string;
+  /** LANDING_SSO_CLIENT_SECRET; absent when a certificate is configured. */
+  clientSecret?: string;
+  /** LANDING_SSO_CERTIFICATE: PEM holding the private key and the certificate registered on the app. */
+  certificatePem?: string;
+  /**
+   * LANDING_SSO_AUTHORITY. @defaultValue https://login.microsoftonline.com/organizations (work and school accounts
+   * of any tenant, as Marketplace asks)
+   */
+  authority: string;
+  /** LANDING_SSO_CLIENT_SECRET_EXPIRES_AT: warned about daily and on /healthz for 30 days before. */
+  secretExpiresAt?: Date;
 }
 
 /** The Agents Playground's default ids. They are not valid GUIDs: ids are never checked for shape. */
@@ -543,24 +562,39 @@ function loadMarketplace(r: Reader, problems: ConfigProblems, config: Config, en
 function loadLanding(r: Reader, problems: ConfigProblems, env: Environment): Config['landing'] {
   const ssoClientId = r.str('LANDING_SSO_CLIENT_ID');
   const ssoSecret = r.str('LANDING_SSO_CLIENT_SECRET');
+  const certificatePem = r.str('LANDING_SSO_CERTIFICATE');
   if (env === 'production') {
     // Marketplace certification: the landing page of a transactable SaaS offer signs the buyer in with Entra ID.
     const why = 'set in production (Marketplace requires Entra sign-in on the landing page of a transactable offer)';
     if (!ssoClientId) problems.add('LANDING_SSO_CLIENT_ID', why);
-    if (!ssoSecret) problems.add('LANDING_SSO_CLIENT_SECRET', why);
-  } else if (ssoClientId && !ssoSecret) problems.add('LANDING_SSO_CLIENT_SECRET', 'set with LANDING_SSO_CLIENT_ID');
+    if (!ssoSecret && !certificatePem) problems.add('LANDING_SSO_CLIENT_SECRET', `${why}; or LANDING_SSO_CERTIFICATE instead`);
+  } else if (ssoClientId && !ssoSecret && !certificatePem)
+    problems.add('LANDING_SSO_CLIENT_SECRET', 'set with LANDING_SSO_CLIENT_ID (or LANDING_SSO_CERTIFICATE)');
+  if (certificatePem && !validCertificatePem(certificatePem))
+    problems.add('LANDING_SSO_CERTIFICATE', 'a PEM holding the private key and the certificate of the landing app registration');
+  const expires = r.str('LANDING_SSO_CLIENT_SECRET_EXPIRES_AT');
+  let secretExpiresAt: Date | undefined;
+  if (expires) {
+    secretExpiresAt = new Date(expires);
+    if (Number.isNaN(secretExpiresAt.getTime())) {
+      problems.add('LANDING_SSO_CLIENT_SECRET_EXPIRES_AT', 'an ISO date (e.g. 2027-03-31)', expires);
+      secretExpiresAt = undefined;
+    }
+  }
   const sessionSecret = r.str('SESSION_SECRET');
   if (env === 'production' && (!sessionSecret || sessionSecret.length < 32)) {
     problems.add('SESSION_SECRET', 'at least 32 characters in production (it signs the landing page session)');
   }
   return {
     teamsAppId: r.str('TEAMS_APP_ID', '00000000-0000-0000-0000-000000000000')!,
-    ...(ssoClientId && ssoSecret
+    ...(ssoClientId && (ssoSecret || certificatePem)
       ? {
           sso: {
             clientId: ssoClientId,
-            clientSecret: ssoSecret,
+            // The certificate wins when both are set: the secret can then be deleted from the registration.
+            ...(certificatePem ? { certificatePem } : { clientSecret: ssoSecret! }),
             authority: r.url('LANDING_SSO_AUTHORITY', 'https://login.microsoftonline.com/organizations')!,
+            ...(secretExpiresAt && !certificatePem ? { secretExpiresAt } : {}),
           },
         }
       : {}),
@@ -568,6 +602,17 @@ function loadLanding(r: Reader, problems: ConfigProblems, env: Environment): Con
     sessionSecret: sessionSecret ?? randomBytes(32).toString('hex'),
     activationWaitMs: r.int('ACTIVATION_WAIT_MS', 10_000, 0, 120_000),
   };
+}
+
+/** Both halves present and readable (the value itself is never echoed: it holds a private key). */
+function validCertificatePem(pem: string): boolean {
+  try {
+    createPrivateKey(pem);
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function deepFreeze<T>(value: T): Readonly<T> {

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock';
+import { adminsOnActivation, describeUser, type LandingAccess, type SignedInUser } from '../domain/landing-access';
 import type { PlanCatalog } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
 import { isFinal } from '../domain/subscription-lifecycle';
@@ -19,8 +20,9 @@ export type ActivationOutcome =
 
 /**
  * The buyer's side of fulfillment (DESIGN.md "Landing page"): resolve the landing token, store the subscription,
- * activate it, confirm with GET until `Subscribed` (activation is asynchronous), and make the purchaser a tenant
- * admin.
+ * activate it, confirm with GET until `Subscribed` (activation is asynchronous), and make the admins of
+ * `adminsOnActivation` (the purchaser, and the signed-in activator of the beneficiary's tenant). Who activated and who
+ * signed in are recorded in the subscription's operations.
  */
 export class PurchaseActivation {
   constructor(
@@ -65,7 +67,25 @@ export class PurchaseActivation {
     return { outcome: 'resolved', subscription };
   }
 
-  async activate(subscriptionId: string): Promise<ActivationOutcome> {
+  /**
+   * A signed-in user was shown a subscription (`Applied`) or refused it (`Rejected`): the operations log says who
+   * looked at a purchase, and who tried to without the right.
+   */
+  async recordSignIn(subscriptionId: string, user: SignedInUser, access: LandingAccess): Promise<void> {
+    await this.deps.store.operations.apply({
+      record: {
+        subscriptionId,
+        action: 'SignIn',
+        source: 'landing',
+        status: access.allowed ? 'Applied' : 'Rejected',
+        detail: access.allowed ? `${describeUser(user)} as ${access.role}` : `${describeUser(user)}: not of the purchaser's or beneficiary's tenant`,
+        createdAt: this.deps.clock.now(),
+      },
+    });
+  }
+
+  /** `activator`: the signed-in user who pressed Activate (absent only when sign-in is off, in development). */
+  async activate(subscriptionId: string, activator?: SignedInUser): Promise<ActivationOutcome> {
     const stored = await this.deps.store.subscriptions.get(subscriptionId);
     if (!stored)
       return {
@@ -104,14 +124,14 @@ export class PurchaseActivation {
         throw thrown;
       }
     }
-    return this.confirm(subscriptionId);
+    return this.confirm(subscriptionId, activator);
   }
 
   /**
    * After activate (or when the buyer checks again): waits for `Subscribed`, then records the activation, makes
    * the purchaser an admin and lets the tenant in.
    */
-  async confirm(subscriptionId: string): Promise<ActivationOutcome> {
+  async confirm(subscriptionId: string, activator?: SignedInUser): Promise<ActivationOutcome> {
     const stored = await this.deps.store.subscriptions.get(subscriptionId);
     if (!stored)
       return {
@@ -141,11 +161,12 @@ export class PurchaseActivation {
         fromPlanId: stored.planId,
         toPlanId: activated.planId,
         ...(activated.quantity !== undefined ? { toQuantity: activated.quantity } : {}),
+        detail: activator ? `activated by ${describeUser(activator)}` : 'activated without sign-in (development)',
         createdAt: now,
       },
       subscription: activated,
     });
-    await this.grantAdmins(activated, now);
+    await this.grantAdmins(activated, activator, now);
     if (activated.beneficiary.tenantId) this.deps.onTenantChanged(activated.beneficiary.tenantId);
     this.deps.logger.info(
       { subscriptionId, tenantId: activated.beneficiary.tenantId, planId: activated.planId },
@@ -172,17 +193,16 @@ export class PurchaseActivation {
     }
   }
 
-  /** The purchaser (and the beneficiary) administer the app in the beneficiary's tenant. */
-  private async grantAdmins(subscription: Subscription, at: Date): Promise<void> {
+  /** The admins of the app in the beneficiary's tenant, by the rule of src/domain/landing-access.ts. */
+  private async grantAdmins(subscription: Subscription, activator: SignedInUser | undefined, at: Date): Promise<void> {
     const tenantId = subscription.beneficiary.tenantId;
     if (!tenantId) return;
-    for (const party of [subscription.purchaser, subscription.beneficiary]) {
-      if (!party.objectId) continue;
+    for (const admin of adminsOnActivation(subscription, activator)) {
       await this.deps.store.admins.add({
         tenantId,
-        userId: party.objectId,
-        ...(party.emailId ? { userName: party.emailId } : {}),
-        addedBy: 'activation',
+        userId: admin.userId,
+        ...(admin.userName ? { userName: admin.userName } : {}),
+        addedBy: admin.reason === 'purchaser' ? 'activation' : 'activation (activator)',
         addedAt: at,
       });
     }

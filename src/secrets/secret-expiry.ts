@@ -12,7 +12,25 @@ export interface SecretExpiryStatus {
 
 export const DEFAULT_SECRET_WARN_DAYS = 30;
 
-const ROTATE = 'rotate it in Entra ID and update MARKETPLACE_CLIENT_SECRET';
+/** Which secret a status is about: its name in messages and the variable to update after rotating it. */
+export interface SecretSubject {
+  label: string;
+  variable: string;
+  /** What stops when it lapses. */
+  consequence: string;
+}
+
+export const MARKETPLACE_SECRET: SecretSubject = {
+  label: 'The Marketplace client secret',
+  variable: 'MARKETPLACE_CLIENT_SECRET',
+  consequence: 'Marketplace calls fail',
+};
+
+export const LANDING_SSO_SECRET: SecretSubject = {
+  label: 'The landing page sign-in secret',
+  variable: 'LANDING_SSO_CLIENT_SECRET',
+  consequence: 'buyers cannot sign in to the landing page',
+};
 
 /**
  * Where the Marketplace client secret stands against its configured expiry date (Entra client secrets last at
@@ -23,7 +41,9 @@ export function secretExpiryStatus(
   expiresAt: Date | undefined,
   now: Date,
   warnDays = DEFAULT_SECRET_WARN_DAYS,
+  subject: SecretSubject = MARKETPLACE_SECRET,
 ): SecretExpiryStatus {
+  const rotate = `rotate it in Entra ID and update ${subject.variable}`;
   if (!expiresAt) return { state: 'unknown' };
   const leftMs = expiresAt.getTime() - now.getTime();
   // Toward zero (`|| 0` turns -0 into 0): "expires in 12 days" for 12.9, "expired 1 day ago" for 1.9 days ago.
@@ -35,7 +55,7 @@ export function secretExpiryStatus(
     return {
       state: 'expired',
       daysLeft,
-      message: `The Marketplace client secret expired ${when} (${date}): Marketplace calls fail until you ${ROTATE}.`,
+      message: `${subject.label} expired ${when} (${date}): ${subject.consequence} until you ${rotate}.`,
     };
   }
   if (leftMs > warnDays * DAY) return { state: 'ok', daysLeft };
@@ -43,6 +63,6 @@ export function secretExpiryStatus(
   return {
     state: 'expiring',
     daysLeft,
-    message: `The Marketplace client secret expires ${within} (${date}): ${ROTATE}.`,
+    message: `${subject.label} expires ${within} (${date}): ${rotate}.`,
   };
 }

@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SignedInUser } from '../domain/landing-access';
+import type { SignInAttempt } from './entra-sign-in/sign-in-attempt';
 
 /**
  * A small stateless session in a signed cookie (HMAC-SHA256), so any instance behind the load balancer can read it.
@@ -10,10 +12,12 @@ export interface LandingSession {
   exp: number;
   /** Subscriptions this browser resolved (Activate is accepted only for these). */
   subs: string[];
-  user?: { oid: string; tid: string; name?: string; upn?: string };
-  /** During sign-in: the landing token to resume with, and the OpenID `state` we sent. */
-  pendingToken?: string;
-  state?: string;
+  user?: SignedInUser;
+  /**
+   * During sign-in: the attempt (state, nonce, PKCE verifier) and the landing token to resume with. Removed when
+   * the provider answers, whatever it answered.
+   */
+  signIn?: SignInAttempt & { token?: string };
 }
 
 export const SESSION_COOKIE = 'landing_session';
@@ -23,6 +27,14 @@ const b64 = (buf: Buffer) => buf.toString('base64url');
 
 export function newSession(nowMs: number): LandingSession {
   return { sid: b64(randomBytes(18)), exp: Math.floor(nowMs / 1000) + LIFETIME_SECONDS, subs: [] };
+}
+
+/**
+ * The session of a user who just signed in: a new id (so CSRF tokens and any session id seen before sign-in are
+ * worth nothing after it: no fixation), nothing carried over from before, the full lifetime from now.
+ */
+export function signedInSession(user: SignedInUser, nowMs: number): LandingSession {
+  return { ...newSession(nowMs), user };
 }
 
 function mac(secret: string, data: string): Buffer {
@@ -72,4 +84,9 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 export function sessionCookieHeader(value: string, secure: boolean): string {
   return `${SESSION_COOKIE}=${value}; Path=/landing; HttpOnly; SameSite=Lax; Max-Age=${LIFETIME_SECONDS}${secure ? '; Secure' : ''}`;
+}
+
+/** Sign-out: the browser forgets the session at once. */
+export function clearedSessionCookieHeader(secure: boolean): string {
+  return `${SESSION_COOKIE}=; Path=/landing; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
 }

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { AppOptions, RunningApp } from '../../src/app';
 import { systemClock, type Clock } from '../../src/domain/clock';
 import { silentLogger } from '../../src/logger';
@@ -9,11 +10,15 @@ import { startTestApp } from './test-app';
 export const PUBLISHER_TENANT = 'test-publisher-tenant';
 export const FULFILLMENT_APP = 'test-fulfillment-app';
 export const EMULATOR_TOKEN = 'emulator-access-token';
+/** The landing page's app registration, as the emulator IdP knows it (`sso: true`). */
+export const LANDING_CLIENT = { clientId: 'landing-app-id', clientSecret: 'landing-app-secret' };
 
 export interface MarketplaceHarness {
   emulator: Emulator;
   emulatorUrl: string;
   app: RunningApp;
+  /** Stops the emulator's server only (the Marketplace and the IdP become unreachable); `close` still closes all. */
+  stopEmulator(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,11 @@ export async function startMarketplaceHarness(
     /** The plans as published in Partner Center, when they differ from the bot's catalog. */
     emulatorPlans?: readonly Plan[];
     app?: Omit<AppOptions, 'clock'>;
+    /**
+     * Landing sign-in with the emulator as the identity provider: PUBLIC_URL is the app's real address (the redirect
+     * URI must be reachable by a browser), LANDING_SSO_* name the emulator IdP and the client it knows.
+     */
+    sso?: boolean;
   } = {},
 ): Promise<MarketplaceHarness> {
   const clock = options.clock ?? systemClock;
@@ -49,6 +59,21 @@ export async function startMarketplaceHarness(
   });
   const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
   emulator.configure({ baseUrl: server.url });
+  let ssoEnv: Record<string, string> = {};
+  if (options.sso) {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const authority = emulator.identityProvider.authority();
+    emulator.identityProvider.registerClient({ ...LANDING_CLIENT, redirectUris: [`${publicUrl}/landing/auth`] });
+    emulator.configure({ signInAuthority: authority });
+    ssoEnv = {
+      PORT: String(port),
+      PUBLIC_URL: publicUrl,
+      LANDING_SSO_CLIENT_ID: LANDING_CLIENT.clientId,
+      LANDING_SSO_CLIENT_SECRET: LANDING_CLIENT.clientSecret,
+      LANDING_SSO_AUTHORITY: authority,
+    };
+  }
   const app = await startTestApp(
     {
       MARKETPLACE_API_BASE_URL: `${server.url}/api`,
@@ -59,6 +84,7 @@ export async function startMarketplaceHarness(
       MARKETPLACE_WEBHOOK_AUDIENCE: FULFILLMENT_APP,
       ACTIVATION_WAIT_MS: '5000',
       TEAMS_APP_ID: 'teams-app-0001',
+      ...ssoEnv,
       ...env,
     },
     { ...options.app, clock },
@@ -68,6 +94,7 @@ export async function startMarketplaceHarness(
     emulator,
     emulatorUrl: server.url,
     app,
+    stopEmulator: () => server.close(),
     async close() {
       await app.close();
       await emulator.close();
@@ -76,12 +103,33 @@ export async function startMarketplaceHarness(
   };
 }
 
+/** A port free right now on 127.0.0.1 (for an app whose public URL must be known before it listens). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** A tiny browser: keeps cookies, follows nothing, reads forms' hidden fields. */
 export class Browser {
   private cookies = new Map<string, string>();
 
   async get(url: string) {
     return this.send(url, { method: 'GET' });
+  }
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** Replays a cookie value seen before (what an attacker holding an old cookie would send). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
   }
 
   async postForm(url: string, fields: Record<string, string>) {
@@ -102,7 +150,9 @@ export class Browser {
     for (const set of res.headers.getSetCookie()) {
       const [pair] = set.split(';');
       const [name, ...value] = pair!.split('=');
-      this.cookies.set(name!.trim(), value.join('='));
+      // Max-Age=0 (sign-out): the browser forgets the cookie.
+      if (/;\s*Max-Age=0\b/i.test(set)) this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value.join('='));
     }
     return { status: res.status, headers: res.headers, body: await res.text() };
   }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/domain/clock';
 import { landingToken } from '../../src/web/landing/landing-routes';
-import type { LandingSignIn } from '../../src/web/landing/landing-sign-in';
 import { FakeClock } from '../helpers/fake-clock';
 import { Browser, hiddenField, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
 
@@ -133,65 +132,5 @@ describe('landing page', () => {
     const css = await fetch(`${h.app.url}/landing/assets/landing.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toContain('text/css');
-  });
-});
-
-describe('landing page with Entra sign-in', () => {
-  let h: MarketplaceHarness;
-  const issued: { state: string; redirectUri: string }[] = [];
-  const signIn: LandingSignIn = {
-    async authorizationUrl(state, redirectUri) {
-      issued.push({ state, redirectUri });
-      return `https://login.example/authorize?state=${encodeURIComponent(state)}`;
-    },
-    async redeem(code) {
-      if (code !== 'good-code') throw new Error('invalid_grant');
-      return { oid: 'buyer-oid', tid: 'buyer-tid', name: 'Grace Hopper', upn: 'grace@contoso.example' };
-    },
-  };
-
-  beforeAll(async () => {
-    h = await startMarketplaceHarness(
-      { LANDING_SSO_CLIENT_ID: 'landing-app', LANDING_SSO_CLIENT_SECRET: 'secret' },
-      { app: { signIn } },
-    );
-  });
-  afterAll(() => h.close());
-
-  it('sends the buyer to sign in first, then resumes with the same token', async () => {
-    const { landingUrl, subscriptionId } = h.emulator.buy({ planId: 'starter', tenantId: 'sso-tenant', objectId: 'buyer-oid' });
-    const browser = new Browser();
-    const first = await browser.get(landingUrl);
-    expect(first.status).toBe(302);
-    expect(first.headers.get('location')).toMatch(/^https:\/\/login\.example\/authorize\?state=/);
-    expect(first.body).not.toContain('Activate');
-
-    const state = issued.at(-1)!.state;
-    expect(issued.at(-1)!.redirectUri).toMatch(/\/landing\/auth$/);
-    expect((await new Browser().get(`${h.app.url}/landing/auth?code=good-code&state=${state}`)).status).toBe(400);
-    const mismatch = await browser.get(`${h.app.url}/landing/auth?code=good-code&state=wrong`);
-    expect(mismatch.status).toBe(400);
-    expect(mismatch.body).toContain('We could not confirm your sign-in.');
-
-    const back = await browser.get(`${h.app.url}/landing/auth?code=good-code&state=${encodeURIComponent(state)}`);
-    expect(back.status).toBe(302);
-    const page = await browser.get(new URL(back.headers.get('location')!, h.app.url).toString());
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('Signed in as Grace Hopper');
-    const done = await browser.postForm(`${h.app.url}/landing/activate`, {
-      subscriptionId,
-      csrf: hiddenField(page.body, 'csrf')!,
-    });
-    expect(done.body).toContain("You're all set");
-  });
-
-  it('refuses a bad authorization code politely', async () => {
-    const { landingUrl } = h.emulator.buy({ planId: 'starter', tenantId: 'sso-tenant-2' });
-    const browser = new Browser();
-    await browser.get(landingUrl);
-    const res = await browser.get(`${h.app.url}/landing/auth?code=bad&state=${encodeURIComponent(issued.at(-1)!.state)}`);
-    expect(res.status).toBe(400);
-    expect(res.body).toContain('Sign-in did not complete');
-    expect(res.body).toContain('Microsoft sign-in did not return your account.');
   });
 });

@@ -48,16 +48,20 @@ export function escapeHtml(value: unknown): string {
 
 /**
  * The page's own policy: no script at all, its inline style only, forms posting to itself or to our landing page
- * (the buy form's redirect target, which browsers check against form-action too).
+ * (the buy form's redirect target, which browsers check against form-action too), and, with sign-in on, to the
+ * identity provider the landing page redirects to next (Chromium checks every hop of a form's redirects).
  */
-export function emulatorPageCsp(landingPageUrl: string): string {
-  let landingOrigin = '';
-  try {
-    landingOrigin = ` ${new URL(landingPageUrl).origin}`;
-  } catch {
-    // No valid landing URL: forms stay limited to the emulator itself.
+export function emulatorPageCsp(landingPageUrl: string, signInAuthority?: string): string {
+  const origins = new Set<string>();
+  for (const url of [landingPageUrl, signInAuthority]) {
+    try {
+      if (url) origins.add(new URL(url).origin);
+    } catch {
+      // Not a valid URL: forms stay limited to the emulator itself.
+    }
   }
-  return `default-src 'none'; style-src 'unsafe-inline'; form-action 'self'${landingOrigin}; base-uri 'none'; frame-ancestors 'none'`;
+  const allowed = [...origins].map((o) => ` ${o}`).join('');
+  return `default-src 'none'; style-src 'unsafe-inline'; form-action 'self'${allowed}; base-uri 'none'; frame-ancestors 'none'`;
 }
 
 const STYLE = `

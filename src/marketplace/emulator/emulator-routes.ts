@@ -7,6 +7,7 @@ import { createHttpServer, listen, safeRoute } from '../../web/http-server';
 // Types only: emulator.ts re-exports this module, and a runtime import back would make a require cycle.
 import type { Emulator, MarketplaceEmulator } from './emulator';
 import { emulatorPageCsp, renderEmulatorPage } from './emulator-pages';
+import { mountIdentityProvider } from './identity-provider-routes';
 import { CUSTOMER_ACTIONS, type CustomerAction, type MarketplaceError } from './emulator-state';
 import { MAX_BATCH_SIZE } from './metering-rules';
 
@@ -161,6 +162,9 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
     res.json(200, emu.signer.jwks());
   });
 
+  // ---- Entra stand-in for sign-in (identity-provider-routes.ts) ----
+  mountIdentityProvider(server, emu.identityProvider, prefix, emu.options.logger);
+
   // ---- The customer's side: the page, buy, lifecycle actions ----
   const logger = emu.options.logger;
   const page = safeRoute(logger, async (req, res) => {
@@ -179,7 +183,7 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
     });
     res.sendRaw(200, html, {
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': emulatorPageCsp(o.landingPageUrl),
+      'Content-Security-Policy': emulatorPageCsp(o.landingPageUrl, o.signInAuthority),
       'Cache-Control': 'no-store',
     });
   });

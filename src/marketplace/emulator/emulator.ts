@@ -15,6 +15,7 @@ import {
   type EmulatorSubscription,
 } from './emulator-state';
 import { FaultDice } from './faults';
+import { EmulatorIdentityProvider, type IdpUser } from './identity-provider';
 import { createWebhookSigner, webhookClaims, type WebhookSigner } from './webhook-signer';
 
 export type { EmulatorOperation, EmulatorSubscription } from './emulator-state';
@@ -58,6 +59,11 @@ export interface EmulatorOptions {
   tokenTtlMs?: number;
   /** Page size of GET /saas/subscriptions; default 20. */
   pageSize?: number;
+  /**
+   * Where our landing page sends buyers to sign in (LANDING_SSO_AUTHORITY), when it does: the buy form's CSP lets
+   * the browser follow the landing page's redirect there.
+   */
+  signInAuthority?: string;
 }
 
 export interface UsageSubmission {
@@ -79,7 +85,10 @@ export interface Emulator {
   /** Update URLs/faults after start (tests learn ephemeral ports late). New faults replace the old and reseed. */
   configure(
     changes: Partial<
-      Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage'>
+      Pick<
+        EmulatorOptions,
+        'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage' | 'signInAuthority'
+      >
     >,
   ): void;
   /** Customer buys: a PendingFulfillmentStart subscription and a marketplace token (always with a '+' and a '/'). */
@@ -132,6 +141,8 @@ export interface Emulator {
    * when (real time) and the caller's user agent (the product's names its process). Benchmarks count resends.
    */
   usageSubmissions(): UsageSubmission[];
+  /** The emulator playing Entra for sign-in (`${baseUrl}/idp/organizations`): users, tenants, defects. */
+  readonly identityProvider: EmulatorIdentityProvider;
   /** Flushes the state file, stops timers, drops requests held by the timeout fault. */
   close(): Promise<void>;
 }
@@ -162,9 +173,15 @@ export class MarketplaceEmulator implements Emulator {
   private readonly deliveries = new Map<string, Record<string, unknown>>();
   private saveTimer: NodeJS.Timeout | undefined;
   private dirty = false;
+  readonly identityProvider: EmulatorIdentityProvider;
 
   constructor(options: EmulatorOptions) {
     this.current = { ...options };
+    this.identityProvider = new EmulatorIdentityProvider({
+      clock: options.clock,
+      baseUrl: () => this.current.baseUrl,
+      knownUsers: () => usersOfSubscriptions(this.state.subscriptions()),
+    });
     this.dice = new FaultDice(options.faults ?? {});
     const snapshot = options.stateFile ? readStateFile(options.stateFile, options.logger) : undefined;
     const stateOptions = {
@@ -202,7 +219,10 @@ export class MarketplaceEmulator implements Emulator {
 
   configure(
     changes: Partial<
-      Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage'>
+      Pick<
+        EmulatorOptions,
+        'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage' | 'signInAuthority'
+      >
     >,
   ): void {
     this.current = { ...this.current, ...changes };
@@ -421,6 +441,30 @@ export class MarketplaceEmulator implements Emulator {
       this.current.logger.error({ stateFile: file, err: coerceError(thrown).message }, 'emulator state not saved');
     }
   }
+}
+
+/**
+ * The accounts the emulator IdP offers for its subscriptions: each purchaser, and a colleague in each beneficiary
+ * tenant (someone who did not buy but may set the app up).
+ */
+function usersOfSubscriptions(subscriptions: readonly EmulatorSubscription[]): IdpUser[] {
+  const users: IdpUser[] = [];
+  for (const s of subscriptions) {
+    const domain = s.purchaser.emailId.split('@')[1] ?? 'contoso.example';
+    users.push({
+      oid: s.purchaser.objectId,
+      tid: s.purchaser.tenantId,
+      name: `Purchaser of ${s.name}`,
+      upn: s.purchaser.emailId,
+    });
+    users.push({
+      oid: `colleague-${s.beneficiary.tenantId}`,
+      tid: s.beneficiary.tenantId,
+      name: `Colleague at ${domain}`,
+      upn: `colleague@${domain}`,
+    });
+  }
+  return users;
 }
 
 export function landingUrl(landingPageUrl: string, token: string): string {

@@ -2,12 +2,15 @@ import type { Plan } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import type { UsageSummary } from '../../domain/usage-report';
 import { html, type Html } from '../html';
+import { adminNote, TEXT, type Message } from './landing-texts';
 
 /** Server-rendered pages of the landing flow. No script at all; styles from /landing/assets/landing.css. */
 
 export interface PageContext {
   productName: string;
   user?: { name?: string; upn?: string };
+  /** With a signed-in user: the CSRF token of the sign-out form shown in the header. */
+  signOutCsrf?: string;
 }
 
 const money = (amount: number, currency: string) =>
@@ -27,7 +30,7 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
       <body>
         <header class="top">
           <span class="brand">${ctx.productName}</span
-          >${ctx.user ? html`<span class="who">Signed in as ${ctx.user.name ?? ctx.user.upn}</span>` : ''}
+          >${ctx.user ? signedIn(ctx) : ''}
         </header>
         <main id="main">${body}</main>
         <footer class="foot">
@@ -35,6 +38,21 @@ export function layout(ctx: PageContext, title: string, body: Html): Html {
         </footer>
       </body>
     </html>`;
+}
+
+function signedIn(ctx: PageContext): Html {
+  const who = ctx.user?.name && ctx.user.upn ? `${ctx.user.name} (${ctx.user.upn})` : (ctx.user?.name ?? ctx.user?.upn);
+  return html`<span class="who"
+    >${TEXT.signedInAs} ${who}${
+      ctx.signOutCsrf
+        ? html`<form method="post" action="/landing/sign-out" class="sign-out">
+            <input type="hidden" name="csrf" value="${ctx.signOutCsrf}" /><button type="submit" class="link">
+              ${TEXT.signOut}
+            </button>
+          </form>`
+        : ''
+    }</span
+  >`;
 }
 
 function planLine(plan: Plan | undefined, subscription: Subscription): string {
@@ -99,7 +117,19 @@ export function purchasePage(ctx: PageContext, subscription: Subscription, plan:
   );
 }
 
-export function activatedPage(ctx: PageContext, subscription: Subscription, plan: Plan | undefined, teamsAppId: string): Html {
+/** Who administers the app, truthfully for this viewer (see src/domain/landing-access.ts). */
+export interface AdminFacts {
+  viewerIsAdmin: boolean;
+  purchaser?: string;
+}
+
+export function activatedPage(
+  ctx: PageContext,
+  subscription: Subscription,
+  plan: Plan | undefined,
+  teamsAppId: string,
+  admins: AdminFacts,
+): Html {
   const teamsLink = `https://teams.microsoft.com/l/app/${encodeURIComponent(teamsAppId)}`;
   return layout(
     ctx,
@@ -116,11 +146,10 @@ export function activatedPage(ctx: PageContext, subscription: Subscription, plan
           Open the app in Teams (button above) and add it for yourself, or ask your Teams admin to make it available to your
           organization.
         </li>
-        <li>Ask it anything in a chat. Type <code>/help</code> to see the commands.</li>
+        <li>Ask it anything in a chat. Type <code>help</code> to see the commands.</li>
         <li>
-          As the purchaser you are an admin of the app: <code>/usage</code> shows this month's usage,
-          <code>/admins add</code> names other
-          admins${plan?.isPricePerSeat ? html`, <code>/seats</code> manages who has a seat` : ''}.
+          ${adminNote(admins)} <code>usage</code> shows this month's usage, <code>admins add</code> names other
+          admins${plan?.isPricePerSeat ? html`, <code>seats</code> manages who has a seat` : ''}.
         </li>
       </ol>`,
   );
@@ -212,15 +241,31 @@ export function statusPage(ctx: PageContext, subscription: Subscription, plan: P
   );
 }
 
-/** A page for the buyer when something is not right: what happened and what to do, never internals. */
-export function messagePage(ctx: PageContext, title: string, message: string, advice: string): Html {
+/**
+ * A page for the buyer when something is not right: what happened and what to do, never internals. `extra`: more
+ * of the same page (the provider's words, a link for an administrator).
+ */
+export function messagePage(ctx: PageContext, text: Message, extra?: Html): Html {
   return layout(
     ctx,
-    title,
-    html`<h1>${title}</h1>
-      <p class="lead" role="alert">${message}</p>
-      <p>${advice}</p>`,
+    text.title,
+    html`<h1>${text.title}</h1>
+      <p class="lead" role="alert">${text.message}</p>
+      <p>${text.advice}</p>
+      ${extra ?? ''}`,
   );
+}
+
+/** What the identity provider said, as it said it (escaped), and the admin consent link where it helps. */
+export function providerWords(description: string | undefined, error: string, consentUrl?: string): Html {
+  return html`<p class="muted">${TEXT.providerSaid}</p>
+    <blockquote class="provider">${description ?? error}</blockquote>
+    ${
+      consentUrl
+        ? html`<p class="actions"><a class="primary" href="${consentUrl}">${TEXT.adminConsentLinkLabel}</a></p>
+            <p class="muted consent-url">${consentUrl}</p>`
+        : ''
+    }`;
 }
 
 export const LANDING_CSS = `
@@ -229,7 +274,11 @@ export const LANDING_CSS = `
 body { margin: 0; font: 16px/1.5 "Segoe UI", system-ui, -apple-system, Roboto, sans-serif; color: var(--ink); background: var(--bg); }
 .top { display: flex; justify-content: space-between; align-items: center; padding: 0.75rem 1.5rem; background: #fff; border-bottom: 1px solid var(--line); }
 .brand { font-weight: 600; color: var(--brand); }
-.who { color: var(--muted); font-size: 0.9rem; }
+.who { color: var(--muted); font-size: 0.9rem; display: flex; gap: 0.75rem; align-items: center; }
+.sign-out { display: inline; margin: 0; }
+.link { border: 0; background: none; padding: 0; color: var(--brand); font: inherit; text-decoration: underline; cursor: pointer; }
+.provider { margin: 0.5rem 0 1rem; padding: 0.75rem 1rem; border-left: 4px solid var(--line); background: var(--bg); overflow-wrap: anywhere; }
+.consent-url { font-size: 0.8rem; overflow-wrap: anywhere; }
 main { max-width: 44rem; margin: 2rem auto; padding: 2rem; background: #fff; border: 1px solid var(--line); border-radius: 12px; }
 h1 { margin-top: 0; font-size: 1.6rem; }
 h2 { font-size: 1.15rem; margin-top: 2rem; }

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { Config } from '../../config';
 import type { Clock } from '../../domain/clock';
 import { coerceError } from '../../domain/errors';
+import { landingAccess, type SignedInUser } from '../../domain/landing-access';
 import { billingPeriodAt } from '../../domain/periods';
 import type { PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
@@ -10,19 +10,11 @@ import { summarizeUsage } from '../../domain/usage-report';
 import type { Logger } from '../../logger';
 import type { PurchaseActivation } from '../../marketplace/purchase-activation';
 import type { Store } from '../../store/store';
-import type { Html } from '../html';
+import type { EntraSignIn } from '../entra-sign-in/entra-sign-in';
 import { safeRoute } from '../http-server';
-import {
-  csrfToken,
-  csrfValid,
-  newSession,
-  openSession,
-  readCookie,
-  sealSession,
-  SESSION_COOKIE,
-  sessionCookieHeader,
-  type LandingSession,
-} from '../session-cookie';
+import { csrfToken, csrfValid, newSession, type LandingSession } from '../session-cookie';
+import { addLandingAuthRoutes } from './landing-auth-routes';
+import { landingHttp } from './landing-http';
 import {
   activatedPage,
   LANDING_CSS,
@@ -31,13 +23,9 @@ import {
   pendingPage,
   purchasePage,
   statusPage,
-  type PageContext,
+  type AdminFacts,
 } from './landing-pages';
-import type { LandingSignIn } from './landing-sign-in';
-
-/** No inline script or style anywhere; nothing may frame these pages; forms post only to us. */
-const CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+import { notYourSubscription, TEXT } from './landing-texts';
 
 /** Marketplace tokens are about 1–2 KB of base64; a longer one is not a token. */
 const MAX_TOKEN_LENGTH = 4096;
@@ -73,8 +61,11 @@ export interface LandingDeps {
   catalog: PlanCatalog;
   clock: Clock;
   logger: Logger;
-  /** Present when an Entra app is configured for the landing page: buyers sign in first. */
-  signIn?: LandingSignIn;
+  /**
+   * Present when an Entra app is configured for the landing page: buyers sign in first, and only the purchaser and
+   * users of the purchaser's or beneficiary's tenant see and activate (src/domain/landing-access.ts).
+   */
+  signIn?: EntraSignIn;
 }
 
 /**
@@ -83,50 +74,43 @@ export interface LandingDeps {
  */
 export function addLandingRoutes(server: Server, deps: LandingDeps): void {
   const { config, logger } = deps;
-  const secret = config.landing.sessionSecret;
-  const secure = config.publicUrl.startsWith('https://');
+  const http = landingHttp({
+    productName: config.productName,
+    publicUrl: config.publicUrl,
+    sessionSecret: config.landing.sessionSecret,
+    clock: deps.clock,
+  });
+  const { send, redirect, sessionOf, ctxOf, secret } = http;
   const redirectUri = `${config.publicUrl}/landing/auth`;
 
-  const send = (res: Response, status: number, page: Html, session?: LandingSession) => {
-    res.header('Content-Security-Policy', CSP);
-    res.header('X-Frame-Options', 'DENY');
-    res.header('Cache-Control', 'no-store');
-    if (secure) res.header('Strict-Transport-Security', 'max-age=31536000');
-    if (session) res.header('Set-Cookie', sessionCookieHeader(sealSession(session, secret), secure));
-    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(page.value);
-  };
-  const redirect = (res: Response, location: string, session?: LandingSession) => {
-    if (session) res.header('Set-Cookie', sessionCookieHeader(sealSession(session, secret), secure));
-    res.header('Cache-Control', 'no-store');
-    res.redirect(302, location, () => undefined);
-  };
-  const sessionOf = (req: Request) =>
-    openSession(readCookie(req.header('cookie'), SESSION_COOKIE), secret, deps.clock.now().getTime());
-  const ctxOf = (session: LandingSession | undefined): PageContext => ({
-    productName: config.productName,
-    ...(session?.user
-      ? {
-          user: {
-            ...(session.user.name ? { name: session.user.name } : {}),
-            ...(session.user.upn ? { upn: session.user.upn } : {}),
-          },
-        }
-      : {}),
-  });
   const oops = (res: Response, session: LandingSession | undefined, thrown: unknown) => {
     logger.error({ err: coerceError(thrown).message }, 'landing page failed');
-    send(
-      res,
-      503,
-      messagePage(
-        ctxOf(session),
-        'Something went wrong',
-        'We could not reach the Marketplace just now.',
-        'Please try again in a minute. If it keeps happening, contact support.',
-      ),
-    );
+    send(res, 503, messagePage(ctxOf(session), TEXT.marketplaceDown));
   };
+  /** With sign-in on, a page says nothing of a subscription to a user who may not see it; it says who can. */
+  const refusal = (session: LandingSession, user: SignedInUser, subscription: Subscription) =>
+    messagePage(
+      ctxOf(session),
+      notYourSubscription({
+        user: user.upn ?? user.name ?? user.oid,
+        organizations: [
+          ...new Set(
+            [subscription.beneficiary.emailId, subscription.purchaser.emailId]
+              .map((email) => email?.split('@')[1]?.toLowerCase())
+              .filter((domain): domain is string => !!domain),
+          ),
+        ],
+      }),
+    );
+  /** The signed-in user's right to this subscription, or `true` when sign-in is off (development only). */
+  const mayUse = (session: LandingSession, subscription: Subscription) =>
+    !deps.signIn || (!!session.user && landingAccess(session.user, subscription).allowed);
+  const adminFacts = async (session: LandingSession, subscription: Subscription): Promise<AdminFacts> => {
+    const tenantId = subscription.beneficiary.tenantId;
+    const viewerIsAdmin = !!session.user && !!tenantId && (await deps.store.admins.isAdmin(tenantId, session.user.oid));
+    return { viewerIsAdmin, ...(subscription.purchaser.emailId ? { purchaser: subscription.purchaser.emailId } : {}) };
+  };
+  const statusUrl = (subscriptionId: string) => `/landing/status?subscription=${encodeURIComponent(subscriptionId)}`;
 
   /** The page for a subscription in its current state. */
   const pageFor = async (session: LandingSession, subscription: Subscription) => {
@@ -162,27 +146,22 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
       const existing = sessionOf(req);
       const token = landingToken(req.getQuery() ?? '');
       const ctx = ctxOf(existing);
-      if (token === undefined || token === '') {
-        return send(
-          res,
-          400,
-          messagePage(
-            ctx,
-            'Open this page from the Marketplace',
-            'This page needs the link the Marketplace gives you after a purchase.',
-            'Go to the Microsoft 365 admin center (or the Azure portal), find your subscription and choose "Configure account" or "Manage account".',
-          ),
-        );
-      }
+      if (token === undefined || token === '') return send(res, 400, messagePage(ctx, TEXT.needsMarketplaceLink));
       if (token === null || token.length > MAX_TOKEN_LENGTH || !TOKEN_CHARACTERS.test(token)) {
         logger.info({ length: token?.length }, 'landing refused: malformed token');
-        return send(res, 400, expiredPage(ctx));
+        return send(res, 400, messagePage(ctx, TEXT.expiredLink));
       }
       const session = existing ?? newSession(deps.clock.now().getTime());
       if (deps.signIn && !session.user) {
-        const state = randomBytes(18).toString('base64url');
-        const url = await deps.signIn.authorizationUrl(state, redirectUri);
-        return redirect(res, url, { ...session, pendingToken: token, state });
+        // A new attempt each time (a previous one of this browser is replaced, never reused).
+        let begun;
+        try {
+          begun = await deps.signIn.begin(redirectUri);
+        } catch (thrown) {
+          logger.error({ err: coerceError(thrown).message }, 'landing: identity provider unavailable');
+          return send(res, 503, messagePage(ctx, TEXT.signInDown));
+        }
+        return redirect(res, begun.url, { ...session, signIn: { ...begun.attempt, token } });
       }
       let resolved;
       try {
@@ -190,15 +169,43 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
       } catch (thrown) {
         return oops(res, session, thrown);
       }
-      if (resolved.outcome === 'invalid-token') return send(res, 400, expiredPage(ctx));
-      const { pendingToken: _t, state: _s, ...rest } = session;
+      if (resolved.outcome === 'invalid-token') return send(res, 400, messagePage(ctx, TEXT.expiredLink));
+      const subscription = resolved.subscription;
+      const firstVisit = !session.subs.includes(subscription.id);
+      if (deps.signIn && session.user) {
+        const access = landingAccess(session.user, subscription);
+        if (firstVisit) await deps.activation.recordSignIn(subscription.id, session.user, access);
+        if (!access.allowed) {
+          logger.warn(
+            { subscriptionId: subscription.id, tenantId: session.user.tid, userId: session.user.oid },
+            'landing refused: user not of the purchaser or beneficiary tenant',
+          );
+          return send(res, 403, refusal(session, session.user, subscription));
+        }
+      }
       const next: LandingSession = {
-        ...rest,
-        subs: [resolved.subscription.id, ...session.subs.filter((s) => s !== resolved.subscription.id)].slice(0, 5),
+        ...session,
+        subs: [subscription.id, ...session.subs.filter((s) => s !== subscription.id)].slice(0, 5),
       };
-      send(res, 200, await pageFor(next, resolved.subscription), next);
+      send(res, 200, await pageFor(next, subscription), next);
     }),
   );
+
+  /**
+   * The checks of every request acting on a subscription: this browser resolved it (and so was allowed to see it),
+   * and with sign-in on, the signed-in user may still use it (checked again against the stored subscription).
+   */
+  const subscriptionFor = async (req: Request, session: LandingSession | undefined, subscriptionId: string) => {
+    if (!session || !subscriptionId || !session.subs.includes(subscriptionId)) return undefined;
+    if (deps.signIn && !session.user) return undefined;
+    const stored = await deps.store.subscriptions.get(subscriptionId);
+    if (!stored) return undefined;
+    if (!mayUse(session, stored)) {
+      logger.warn({ subscriptionId, ip: req.socket?.remoteAddress }, 'landing refused: user may not use this subscription');
+      return undefined;
+    }
+    return stored;
+  };
 
   server.post(
     '/landing/activate',
@@ -207,63 +214,34 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
       const subscriptionId = typeof body.subscriptionId === 'string' ? body.subscriptionId : '';
       const ctx = ctxOf(session);
-      if (
-        !session ||
-        !subscriptionId ||
-        !session.subs.includes(subscriptionId) ||
-        !csrfValid(session, subscriptionId, body.csrf, secret) ||
-        (deps.signIn && !session.user)
-      ) {
+      const stored = await subscriptionFor(req, session, subscriptionId);
+      if (!session || !stored || !csrfValid(session, subscriptionId, body.csrf, secret)) {
         logger.warn(
           { subscriptionId: subscriptionId || undefined, hasSession: !!session, ip: req.socket?.remoteAddress },
-          'activation refused: bad or missing CSRF token or session',
+          'activation refused: bad or missing CSRF token, session or right',
         );
-        return send(
-          res,
-          403,
-          messagePage(
-            ctx,
-            'This form has expired',
-            'For your security, we could not accept this activation request.',
-            'Open the link from the Marketplace again and press Activate.',
-          ),
-        );
+        return send(res, 403, messagePage(ctx, TEXT.formExpired));
       }
       let result;
       try {
-        result = await deps.activation.activate(subscriptionId);
+        result = await deps.activation.activate(subscriptionId, session.user);
       } catch (thrown) {
         return oops(res, session, thrown);
       }
       switch (result.outcome) {
-        case 'activated':
-          return send(
-            res,
-            200,
-            activatedPage(ctx, result.subscription, deps.catalog.get(result.subscription.planId), config.landing.teamsAppId),
-          );
+        case 'activated': {
+          const s = result.subscription;
+          const facts = await adminFacts(session, s);
+          return send(res, 200, activatedPage(ctx, s, deps.catalog.get(s.planId), config.landing.teamsAppId, facts));
+        }
         case 'pending':
           return send(
             res,
             202,
-            pendingPage(
-              ctx,
-              result.subscription,
-              deps.catalog.get(result.subscription.planId),
-              `/landing/status?subscription=${encodeURIComponent(subscriptionId)}`,
-            ),
+            pendingPage(ctx, result.subscription, deps.catalog.get(result.subscription.planId), statusUrl(subscriptionId)),
           );
         case 'refused':
-          return send(
-            res,
-            409,
-            messagePage(
-              ctx,
-              'Activation was not possible',
-              result.message,
-              'If you think this is wrong, contact support with the subscription name.',
-            ),
-          );
+          return send(res, 409, messagePage(ctx, { ...TEXT.activationNotPossible, message: result.message }));
       }
     }),
   );
@@ -274,86 +252,27 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
     safeRoute(logger, async (req, res) => {
       const session = sessionOf(req);
       const subscriptionId = new URLSearchParams(req.getQuery() ?? '').get('subscription') ?? '';
-      if (!session || !session.subs.includes(subscriptionId)) return send(res, 403, expiredPage(ctxOf(session)));
+      const ctx = ctxOf(session);
+      if (!session || !(await subscriptionFor(req, session, subscriptionId)))
+        return send(res, 403, messagePage(ctx, TEXT.expiredLink));
       let result;
       try {
-        result = await deps.activation.confirm(subscriptionId);
+        result = await deps.activation.confirm(subscriptionId, session.user);
       } catch (thrown) {
         return oops(res, session, thrown);
       }
       if (result.outcome === 'refused')
-        return send(
-          res,
-          409,
-          messagePage(
-            ctxOf(session),
-            'Activation was not possible',
-            result.message,
-            'Contact support with the subscription name.',
-          ),
-        );
+        return send(res, 409, messagePage(ctx, { ...TEXT.activationNotPossible, message: result.message }));
       const plan = deps.catalog.get(result.subscription.planId);
       return result.outcome === 'activated'
-        ? send(res, 200, activatedPage(ctxOf(session), result.subscription, plan, config.landing.teamsAppId))
-        : send(
+        ? send(
             res,
-            202,
-            pendingPage(
-              ctxOf(session),
-              result.subscription,
-              plan,
-              `/landing/status?subscription=${encodeURIComponent(subscriptionId)}`,
-            ),
-          );
+            200,
+            activatedPage(ctx, result.subscription, plan, config.landing.teamsAppId, await adminFacts(session, result.subscription)),
+          )
+        : send(res, 202, pendingPage(ctx, result.subscription, plan, statusUrl(subscriptionId)));
     }),
   );
 
-  if (deps.signIn) {
-    const signIn = deps.signIn;
-    const signInFailed = (res: Response, session: LandingSession | undefined, reason: string) =>
-      send(
-        res,
-        400,
-        messagePage(
-          ctxOf(session),
-          'Sign-in did not complete',
-          reason,
-          'Open the link from the Marketplace again to start over.',
-        ),
-      );
-    server.get(
-      '/landing/auth',
-      safeRoute(logger, async (req, res) => {
-        const session = sessionOf(req);
-        const query = new URLSearchParams(req.getQuery() ?? '');
-        const code = query.get('code');
-        if (!session?.state || query.get('state') !== session.state || !code) {
-          logger.warn(
-            { hasSession: !!session, error: query.get('error') ?? undefined },
-            'landing sign-in refused: state mismatch or no code',
-          );
-          return signInFailed(res, session, 'We could not confirm your sign-in.');
-        }
-        let user;
-        try {
-          user = await signIn.redeem(code, redirectUri);
-        } catch (thrown) {
-          logger.warn({ err: coerceError(thrown).message }, 'landing sign-in failed');
-          return signInFailed(res, session, 'Microsoft sign-in did not return your account.');
-        }
-        const { state: _s, pendingToken, ...rest } = session;
-        logger.info({ tenantId: user.tid, userId: user.oid }, 'landing sign-in');
-        redirect(res, pendingToken ? `/landing?token=${encodeURIComponent(pendingToken)}` : '/landing', { ...rest, user });
-      }),
-    );
-  }
-
-  function expiredPage(ctx: PageContext) {
-    return messagePage(
-      ctx,
-      'This link has expired',
-      'The activation link is no longer valid (links from the Marketplace last about a day) or could not be read.',
-      'Reopen it: in the Microsoft 365 admin center (or the Azure portal), find your subscription and choose "Configure account" again.',
-    );
-  }
+  if (deps.signIn) addLandingAuthRoutes(server, { http, signIn: deps.signIn, redirectUri, clock: deps.clock, logger });
 }
