@@ -11,7 +11,7 @@ import { createTeamsAdapter } from './bot/teams-adapter';
 import { TurnBookkeeping } from './bot/turn-bookkeeping';
 import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
-import { EMULATOR_PREFIX, type Config } from './config';
+import { azureIdentityOf, EMULATOR_PREFIX, type Config } from './config';
 import { seedDevSubscription } from './dev-seed';
 import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
 import { coerceError } from './domain/errors';
@@ -115,7 +115,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight }));
   const bot = createBotApplication({
     adapter,
-    model: options.model ?? (await createModel(config.model, logger)),
+    model: options.model ?? (await createModel(config.model, logger, azureIdentityOf(config))),
     promptsDir: config.promptsDir,
     storage: new BoundedMemoryStorage(),
     commands,
@@ -158,7 +158,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   addAdminApiRoutes(server, { token: config.adminApiToken, store, catalog, clock, logger });
 
   // Marketplace: fulfillment client, webhook, landing page, reconciliation.
-  const fulfillment = options.fulfillment ?? new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger));
+  const fulfillment =
+    options.fulfillment ?? new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger, azureIdentityOf(config)));
   const onTenantChanged = (tenantId: string) => gate.invalidate(tenantId);
   const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry });
   addWebhookRoutes(server, { verify: createWebhookVerifier(config.marketplace.webhook, clock), processor, logger });

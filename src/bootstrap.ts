@@ -92,6 +92,7 @@ async function readSecrets(
   const reader = createKeyVaultReader({
     vaultUrl: boot.keyVaultUrl,
     ...(boot.azureClientId ? { clientId: boot.azureClientId } : {}),
+    ...(boot.identityEndpoint ? { identityEndpoint: boot.identityEndpoint } : {}),
     logger,
   });
   return resolveSecretReferences(env, reader, { logger });
