@@ -10,7 +10,7 @@ import { refusalCard } from './cards/refusal-card';
 import { isCommandText } from './commands/command-syntax';
 import { sendReply } from './send-reply';
 import type { TurnBookkeeping } from './turn-bookkeeping';
-import { turnDeadlineOf } from './turn-deadline';
+import { markTurnStarted, turnDeadlineOf } from './turn-deadline';
 import { attachTurnMeter } from './turn-meter';
 
 export const MODEL_APOLOGY =
@@ -45,6 +45,7 @@ export function subscriptionMiddleware(deps: {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
       const activity = context.activity;
+      markTurnStarted(context);
       if (activity.type !== ActivityTypes.Message) return next();
       const text = cleanText(activity);
       if (!text || isCommandText(text)) return next();

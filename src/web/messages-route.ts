@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Response, Server } from 'restify';
 import { ActivityTypes, DeliveryModes, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { BotAdapter } from '../bot/teams-adapter';
-import { setTurnDeadline } from '../bot/turn-deadline';
+import { watchTurn } from '../bot/turn-deadline';
 import type { DeliveryConfig } from '../config';
 import { coerceError } from '../domain/errors';
 import type { InFlight } from '../in-flight';
@@ -128,11 +128,11 @@ async function runConnectorTurn(res: Response, auth: string, activity: Activity,
   deps.turns?.add(deadline);
   let markStarted!: () => void;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
+  // Marked started by the middleware (or the logic) once authentication passed: from then on it is ours to answer.
+  watchTurn(activity, { deadline: deadline.signal, started: () => markStarted() });
   const finished: Promise<TurnOutcome> = deps.adapter
     .handle(auth, activity, async (context) => {
-      // Authentication passed: from here on the turn is ours to answer.
       markStarted();
-      setTurnDeadline(context, deadline.signal);
       await deps.logic(context);
     })
     .then(
