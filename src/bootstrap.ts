@@ -42,7 +42,7 @@ export async function bootstrap(): Promise<Bootstrapped> {
   let monitor: AzureMonitorModule | undefined;
   if (boot.applicationInsightsConnectionString) {
     monitor = require('./telemetry/azure-monitor-telemetry') as AzureMonitorModule;
-    monitor.startAzureMonitor(boot.applicationInsightsConnectionString);
+    monitor.startAzureMonitor(boot.applicationInsightsConnectionString, { storageDirectory: boot.telemetryStorageDir });
   }
   let config: Readonly<Config>;
   try {

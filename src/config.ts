@@ -309,7 +309,8 @@ export function loadBootstrapConfig(env: Env): BootstrapConfig {
   const clientId = r.str('AZURE_CLIENT_ID');
   const vault = r.url('KEY_VAULT_URL');
   const insights = r.str('APPLICATIONINSIGHTS_CONNECTION_STRING');
-  const identityEndpoint = r.url('IDENTITY_ENDPOINT');
+  // Set by the platform (App Service: a plain-http link-local or loopback URL), read as is: not checked for https.
+  const identityEndpoint = r.str('IDENTITY_ENDPOINT');
   // App Service keeps only /home across restarts and instances; /tmp (the exporter's default) is wiped.
   const telemetryDefault = r.raw('WEBSITE_SITE_NAME') ? '/home/data/telemetry' : './data/telemetry';
   const boot: BootstrapConfig = {
@@ -491,7 +492,7 @@ function loadAzure(r: Reader, problems: ConfigProblems, config: Config): void {
   }
   const clientId = r.str('AZURE_CLIENT_ID');
   if (clientId) config.azureClientId = clientId;
-  const identityEndpoint = r.url('IDENTITY_ENDPOINT');
+  const identityEndpoint = r.str('IDENTITY_ENDPOINT');
   if (identityEndpoint) config.identityEndpoint = identityEndpoint;
   const vault = r.url('KEY_VAULT_URL');
   if (vault) config.keyVaultUrl = vault;
