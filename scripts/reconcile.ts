@@ -4,6 +4,7 @@
  * scheduler when the periodic job is off.
  */
 import { bootstrap } from '../src/bootstrap';
+import { azureIdentityOf } from '../src/config';
 import { coerceError } from '../src/domain/errors';
 
 async function main(): Promise<void> {
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const { openStore } = require('../src/store/open-store') as typeof import('../src/store/open-store.js');
   const store = await openStore(config, logger);
   try {
-    const fulfillment = new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger));
+    const fulfillment = new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger, azureIdentityOf(config)));
     const summary = await reconcileSubscriptions({
       store,
       fulfillment,

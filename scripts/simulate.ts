@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootstrap } from '../src/bootstrap';
-import { EMULATOR_PREFIX, type Config } from '../src/config';
+import { azureIdentityOf, EMULATOR_PREFIX, type Config } from '../src/config';
 import { HOUR } from '../src/domain/clock';
 import { coerceError } from '../src/domain/errors';
 import type { Subscription } from '../src/domain/subscription';
@@ -104,7 +104,9 @@ async function buyOnEmulator(
   runId: string,
   random: () => number,
 ): Promise<SimulatedTenant[]> {
-  const fulfillment = new FulfillmentClient(await openMarketplaceHttp(config.marketplace, createLogger('warn')));
+  const fulfillment = new FulfillmentClient(
+    await openMarketplaceHttp(config.marketplace, createLogger('warn'), azureIdentityOf(config)),
+  );
   const result: SimulatedTenant[] = [];
   for (let i = 0; i < count; i++) {
     const planId = PLAN_MIX[i % PLAN_MIX.length]!;

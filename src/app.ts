@@ -11,7 +11,7 @@ import { createTeamsAdapter } from './bot/teams-adapter';
 import { TurnBookkeeping } from './bot/turn-bookkeeping';
 import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
-import { EMULATOR_PREFIX, type Config } from './config';
+import { azureIdentityOf, EMULATOR_PREFIX, type Config } from './config';
 import { seedDevSubscription } from './dev-seed';
 import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
 import { AppError, coerceError } from './domain/errors';
@@ -79,6 +79,9 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** How long shutdown lets background turns run before ending them (the process is forced out after 15 s). */
+const SHUTDOWN_TURN_GRACE_MS = 10_000;
+
 /** Composition root: config → store → services → HTTP server. Used by `src/index.ts`, scripts and tests. */
 export async function startApp(config: Readonly<Config>, options: AppOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
@@ -111,11 +114,11 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     operatorIds: config.operatorIds,
   });
   const inFlight = new InFlight();
-  const adapter = createTeamsAdapter(config.bot, logger);
+  const adapter = createTeamsAdapter(config.bot, config.delivery, logger, azureIdentityOf(config));
   adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight }));
   const bot = createBotApplication({
     adapter,
-    model: options.model ?? (await createModel(config.model, logger)),
+    model: options.model ?? (await createModel(config.model, logger, azureIdentityOf(config))),
     promptsDir: config.promptsDir,
     storage: new BoundedMemoryStorage(),
     commands,
@@ -131,7 +134,16 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   });
 
   const server = createHttpServer({ maxBodyBytes: config.maxBodyBytes, logger });
-  addMessagesRoute(server, { adapter, logic: async (context) => void (await bot.run(context)), logger, inFlight });
+  // Turns acknowledged before their end run on in the background, each with its deadline.
+  const turns = new Set<AbortController>();
+  addMessagesRoute(server, {
+    adapter,
+    logic: async (context) => void (await bot.run(context)),
+    logger,
+    inFlight,
+    delivery: config.delivery,
+    turns,
+  });
   // The Marketplace client secret's expiry, when configured: warned about in the logs daily and on /healthz (which
   // stays 200: a new instance would not fix it). Only meaningful when a client secret is what we authenticate with.
   const secretExpiry = () =>
@@ -167,7 +179,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   addAdminApiRoutes(server, { token: config.adminApiToken, store, catalog, clock, logger });
 
   // Marketplace: fulfillment client, webhook, landing page, reconciliation.
-  const fulfillment = options.fulfillment ?? new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger));
+  const fulfillment =
+    options.fulfillment ?? new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger, azureIdentityOf(config)));
   const onTenantChanged = (tenantId: string) => gate.invalidate(tenantId);
   const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry });
   addWebhookRoutes(server, { verify: createWebhookVerifier(config.marketplace.webhook, clock), processor, logger });
@@ -301,7 +314,14 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         // Stop accepting connections, let the turns in flight finish and their usage be written, then drop idle
         // keep-alive sockets (closing waits for them otherwise, seconds for nothing).
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Turns still running in the background get a moment, then are ended like at their deadline (claims
+        // released, nothing more sent), before the process's forced exit (src/index.ts) could cut them anywhere.
+        const cutOff = setTimeout(() => {
+          if (turns.size) logger.warn({ turns: turns.size }, 'shutting down: ending the turns still running');
+          for (const turn of turns) turn.abort();
+        }, SHUTDOWN_TURN_GRACE_MS);
         await inFlight.idle();
+        clearTimeout(cutOff);
         server.server.closeIdleConnections();
         await closed;
         // The relay and the worker finish what they are doing (a batch in flight is settled) before anything closes.

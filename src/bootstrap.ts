@@ -42,7 +42,7 @@ export async function bootstrap(): Promise<Bootstrapped> {
   let monitor: AzureMonitorModule | undefined;
   if (boot.applicationInsightsConnectionString) {
     monitor = require('./telemetry/azure-monitor-telemetry') as AzureMonitorModule;
-    monitor.startAzureMonitor(boot.applicationInsightsConnectionString);
+    monitor.startAzureMonitor(boot.applicationInsightsConnectionString, { storageDirectory: boot.telemetryStorageDir });
   }
   let config: Readonly<Config>;
   try {
@@ -92,6 +92,7 @@ async function readSecrets(
   const reader = createKeyVaultReader({
     vaultUrl: boot.keyVaultUrl,
     ...(boot.azureClientId ? { clientId: boot.azureClientId } : {}),
+    ...(boot.identityEndpoint ? { identityEndpoint: boot.identityEndpoint } : {}),
     logger,
   });
   return resolveSecretReferences(env, reader, { logger });

@@ -32,6 +32,8 @@ export const EMULATOR_PREFIX = '/emulator';
 export const AUTH_OVERRIDE_VARIABLES = [
   'BOT_OPENID_METADATA_URL',
   'BOT_TOKEN_ISSUER',
+  // Outbound: where the bot sends its own client secret for a token. A test server here would receive the secret.
+  'BOT_LOGIN_URL',
   'MARKETPLACE_WEBHOOK_JWKS_URL',
   'MARKETPLACE_WEBHOOK_ISSUER',
 ] as const;
@@ -59,6 +61,26 @@ export interface FaultConfig {
   seed: number;
 }
 
+/** Time limits of normal (connector) delivery. Turns in `expectReplies` mode answer in the HTTP response instead. */
+export interface DeliveryConfig {
+  /**
+   * A turn still running this long after it started is acknowledged (HTTP 200) and goes on: its replies reach the
+   * user through the connector. Teams treats a delivery not answered within about 15 s as failed and sends it again.
+   * @defaultValue 5000 (`ACK_AFTER_MS`)
+   */
+  acknowledgeAfterMs: number;
+  /**
+   * A turn still running this long after its request arrived is abandoned: nothing more is sent, its claim and held
+   * units go back (or it is billed when its answer was already handed to the connector), in-flight count released.
+   * @defaultValue 120000 (`TURN_DEADLINE_MS`)
+   */
+  turnDeadlineMs: number;
+  /** Each call to the Bot Connector (reply, typing). @defaultValue 10000 (`CONNECTOR_TIMEOUT_MS`) */
+  connectorTimeoutMs: number;
+  /** Each call for the bot's own outbound token (Entra or the managed identity endpoint). @defaultValue 10000 (`BOT_TOKEN_TIMEOUT_MS`) */
+  tokenTimeoutMs: number;
+}
+
 export interface Config {
   env: Environment;
   port: number;
@@ -80,7 +102,14 @@ export interface Config {
     /** Overrides for the inbound token check (tests sign their own Bot Framework tokens). */
     openIdMetadataUrl?: string;
     tokenIssuer?: string;
+    /**
+     * Entra's token endpoint base for the bot's outbound token (`<loginUrl>/<tenant>/oauth2/v2.0/token`).
+     * @defaultValue `https://login.microsoftonline.com`
+     */
+    loginUrl: string;
   };
+  /** How replies reach Teams and how long a turn may take (README "Delivery and time limits"). */
+  delivery: DeliveryConfig;
   model: ModelConfig & { timeoutMs: number; maxRetries: number };
   enforcement: {
     /** Give free seats to users first come, first served on per-seat plans. */
@@ -150,6 +179,11 @@ export interface Config {
     | { kind: 'servicebus'; connectionString?: string; namespace?: string; queueName: string };
   /** User-assigned managed identity for DefaultAzureCredential (`AZURE_CLIENT_ID`). */
   azureClientId?: string;
+  /**
+   * The managed identity endpoint App Service and Functions provide (`IDENTITY_ENDPOINT`): when set, Azure clients
+   * use the managed identity credential directly instead of DefaultAzureCredential's chain.
+   */
+  identityEndpoint?: string;
   /** Secrets given as `keyvault:<name>` are read from this vault. */
   keyVaultUrl?: string;
   applicationInsightsConnectionString?: string;
@@ -210,6 +244,17 @@ export interface LandingSsoConfig {
   secretExpiresAt?: Date;
 }
 
+/** The Azure identity settings (src/secrets/azure-credential.ts) of a loaded configuration. */
+export function azureIdentityOf(config: Pick<Config, 'azureClientId' | 'identityEndpoint'>): {
+  clientId?: string;
+  identityEndpoint?: string;
+} {
+  return {
+    ...(config.azureClientId ? { clientId: config.azureClientId } : {}),
+    ...(config.identityEndpoint ? { identityEndpoint: config.identityEndpoint } : {}),
+  };
+}
+
 /** The Agents Playground's default ids. They are not valid GUIDs: ids are never checked for shape. */
 export const PLAYGROUND_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
 export const PLAYGROUND_USER_ID = '00000000-0000-0000-0000-0000000000020';
@@ -263,7 +308,13 @@ export interface BootstrapConfig {
   logLevel: Config['logLevel'];
   keyVaultUrl?: string;
   azureClientId?: string;
+  identityEndpoint?: string;
   applicationInsightsConnectionString?: string;
+  /**
+   * Where the telemetry exporter keeps what ingestion did not take, to send it later (also after a restart).
+   * @defaultValue `/home/data/telemetry` on App Service (`WEBSITE_SITE_NAME` set), `./data/telemetry` elsewhere
+   */
+  telemetryStorageDir: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -277,11 +328,17 @@ export function loadBootstrapConfig(env: Env): BootstrapConfig {
   const clientId = r.str('AZURE_CLIENT_ID');
   const vault = r.url('KEY_VAULT_URL');
   const insights = r.str('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  // Set by the platform (App Service: a plain-http link-local or loopback URL), read as is: not checked for https.
+  const identityEndpoint = r.str('IDENTITY_ENDPOINT');
+  // App Service keeps only /home across restarts and instances; /tmp (the exporter's default) is wiped.
+  const telemetryDefault = r.raw('WEBSITE_SITE_NAME') ? '/home/data/telemetry' : './data/telemetry';
   const boot: BootstrapConfig = {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     ...(vault ? { keyVaultUrl: vault } : {}),
     ...(clientId ? { azureClientId: clientId } : {}),
+    ...(identityEndpoint ? { identityEndpoint } : {}),
     ...(insights ? { applicationInsightsConnectionString: insights } : {}),
+    telemetryStorageDir: path.resolve(r.str('TELEMETRY_STORAGE_DIR', telemetryDefault)!),
   };
   problems.throwIfAny();
   return boot;
@@ -325,7 +382,9 @@ export function loadConfig(env: Env): Readonly<Config> {
       ...(r.str('BOT_TENANT_ID') ? { tenantId: r.str('BOT_TENANT_ID') } : {}),
       ...(r.url('BOT_OPENID_METADATA_URL') ? { openIdMetadataUrl: r.url('BOT_OPENID_METADATA_URL') } : {}),
       ...(r.str('BOT_TOKEN_ISSUER') ? { tokenIssuer: r.str('BOT_TOKEN_ISSUER') } : {}),
+      loginUrl: r.url('BOT_LOGIN_URL', 'https://login.microsoftonline.com')!,
     },
+    delivery: undefined as unknown as DeliveryConfig,
     model: {
       ...loadModel(r, problems, nodeEnv),
       timeoutMs: r.int('MODEL_TIMEOUT_MS', 60_000, 1000, 600_000),
@@ -376,6 +435,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     if (devSeed) problems.add('DEV_SEED', 'off in production (it seeds a demo subscription)', r.raw('DEV_SEED'));
     if (config.clockOffsetMs !== 0) problems.add('CLOCK_OFFSET_SECONDS', 'unset in production (it shifts the clock, for tests)');
   }
+  config.delivery = loadDelivery(r, problems, config.enforcement.reservationTimeoutMs);
   loadAzure(r, problems, config);
   config.emulator = loadEmulator(r, problems, config, nodeEnv);
   config.marketplace = loadMarketplace(r, problems, config, nodeEnv);
@@ -451,6 +511,8 @@ function loadAzure(r: Reader, problems: ConfigProblems, config: Config): void {
   }
   const clientId = r.str('AZURE_CLIENT_ID');
   if (clientId) config.azureClientId = clientId;
+  const identityEndpoint = r.str('IDENTITY_ENDPOINT');
+  if (identityEndpoint) config.identityEndpoint = identityEndpoint;
   const vault = r.url('KEY_VAULT_URL');
   if (vault) config.keyVaultUrl = vault;
   const insights = r.str('APPLICATIONINSIGHTS_CONNECTION_STRING');
@@ -467,6 +529,29 @@ function loadAzure(r: Reader, problems: ConfigProblems, config: Config): void {
     if (adminToken.length < 32) problems.add('ADMIN_API_TOKEN', 'at least 32 characters');
     config.adminApiToken = adminToken;
   }
+}
+
+/** Teams treats a delivery not answered within about 15 s as failed: the acknowledgement must come well before. */
+const TEAMS_DELIVERY_LIMIT_MS = 15_000;
+
+function loadDelivery(r: Reader, problems: ConfigProblems, reservationTimeoutMs: number): DeliveryConfig {
+  const delivery: DeliveryConfig = {
+    acknowledgeAfterMs: r.int('ACK_AFTER_MS', 5000, 0, TEAMS_DELIVERY_LIMIT_MS - 1000),
+    turnDeadlineMs: r.int('TURN_DEADLINE_MS', 120_000, 100, 3_600_000),
+    connectorTimeoutMs: r.int('CONNECTOR_TIMEOUT_MS', 10_000, 50, 120_000),
+    tokenTimeoutMs: r.int('BOT_TOKEN_TIMEOUT_MS', 10_000, 50, 120_000),
+  };
+  if (delivery.turnDeadlineMs <= delivery.acknowledgeAfterMs)
+    problems.add('TURN_DEADLINE_MS', `greater than ACK_AFTER_MS (${delivery.acknowledgeAfterMs})`, r.raw('TURN_DEADLINE_MS'));
+  // The stale sweep frees claims older than the reservation timeout: a live turn's claim must never look stale, or
+  // a redelivery could be answered a second time.
+  if (delivery.turnDeadlineMs >= reservationTimeoutMs)
+    problems.add(
+      'TURN_DEADLINE_MS',
+      `less than RESERVATION_TIMEOUT_SECONDS (${reservationTimeoutMs / 1000} s)`,
+      r.raw('TURN_DEADLINE_MS'),
+    );
+  return delivery;
 }
 
 function loadEmulator(r: Reader, problems: ConfigProblems, config: Config, env: Environment): Config['emulator'] {

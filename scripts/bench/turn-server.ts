@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     });
     url = app.url;
   } else {
-    const adapter = createTeamsAdapter(config.bot, logger);
+    const adapter = createTeamsAdapter(config.bot, config.delivery, logger);
     const app = new Application({
       adapter,
       storage: new BoundedMemoryStorage(),
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       logic: async (context) => void (await app.run(context)),
       logger,
       inFlight: new InFlight(),
+      delivery: config.delivery,
     });
     url = await listen(server, 0, '127.0.0.1');
   }

@@ -3,11 +3,14 @@ import type { Config } from '../config';
 import { coerceError } from '../domain/errors';
 import type { InFlight } from '../in-flight';
 import type { Logger } from '../logger';
+import { isBillableDelivery, isDeliveryError } from '../domain/delivery';
 import { cleanText, identityOf, userAttachmentCount } from './activity-facts';
+import { AnswerDelivery } from './answer-delivery';
 import { refusalCard } from './cards/refusal-card';
 import { isCommandText } from './commands/command-syntax';
 import { sendReply } from './send-reply';
 import type { TurnBookkeeping } from './turn-bookkeeping';
+import { markTurnStarted, turnDeadlineOf } from './turn-deadline';
 import { attachTurnMeter } from './turn-meter';
 
 export const MODEL_APOLOGY =
@@ -24,6 +27,11 @@ export const MODEL_APOLOGY =
  * tens of milliseconds instead of paying one of its own (see WriteBatcher). `inFlight` holds shutdown until it is
  * written; until then the turn's claim is in the store, so a redelivery to any instance is not answered twice.
  *
+ * Normal delivery (replies through the Bot Connector) adds two things, both absent from expectReplies turns: the
+ * turn is billed by what became of its answer (delivered or uncertain: billed; certainly not delivered: released,
+ * src/domain/delivery.ts), and at its deadline the turn is ended at once (claim released, or billed when its answer
+ * was already on its way) while whatever still runs behind it can no longer send anything.
+ *
  * Only message turns that would reach the AI are gated: other activity types (card actions, installs) pass,
  * and so do commands (they check admin rights themselves and never consume quota).
  */
@@ -37,6 +45,7 @@ export function subscriptionMiddleware(deps: {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
       const activity = context.activity;
+      markTurnStarted(context);
       if (activity.type !== ActivityTypes.Message) return next();
       const text = cleanText(activity);
       if (!text || isCommandText(text)) return next();
@@ -67,28 +76,59 @@ export function subscriptionMiddleware(deps: {
 
       const { turn } = start;
       const meter = attachTurnMeter(context, turn.tokenCeiling);
+      // Normal delivery only (the route sets a deadline): expectReplies turns pay nothing more here.
+      const deadline = turnDeadlineOf(context);
+      const delivery = deadline ? new AnswerDelivery(context, deadline) : undefined;
       let completed = false;
+      let ended = false;
+      const end = (how: 'finished' | 'abandoned') => {
+        if (ended) return;
+        ended = true;
+        // expectReplies: the answer is in the HTTP response. Connector: billed when the user may have it.
+        const billable = meter.answered && (delivery ? isBillableDelivery(delivery.answer) : completed);
+        if (delivery && (how === 'abandoned' || delivery.answer !== 'delivered')) {
+          logger.warn(
+            {
+              ...ids,
+              subscriptionId: turn.ticket.subscription.id,
+              answer: meter.answered ? delivery.answer : 'none',
+              billed: billable,
+            },
+            how === 'abandoned' ? 'turn settled at its deadline' : 'answer not confirmed by the connector',
+          );
+        }
+        inFlight.enter();
+        const ending = billable
+          ? turn.complete({
+              promptTokens: meter.promptTokens,
+              completionTokens: meter.completionTokens,
+              ...(config.storeMessageText ? { messageText: text, responseText: meter.replies.join('\n') } : {}),
+            })
+          : turn.abort();
+        void ending.finally(() => inFlight.leave());
+      };
+      const abandon = () => end('abandoned');
+      deadline?.addEventListener('abort', abandon, { once: true });
       try {
         await next();
         completed = true;
       } catch (thrown) {
-        logger.error({ ...ids, err: coerceError(thrown).message, subscriptionId: turn.ticket.subscription.id }, 'turn failed');
-        try {
-          await context.sendActivity(MODEL_APOLOGY);
-        } catch (sendError) {
-          logger.warn({ ...ids, err: coerceError(sendError).message }, 'could not send the apology');
+        delivery?.stopWatching();
+        // A reply the connector refused or may have delivered is never followed by an apology: it would go to the
+        // same failing connector, and "not counted" may be untrue (src/domain/delivery.ts).
+        if (ended || isDeliveryError(thrown) || delivery?.handedOver) {
+          if (!ended) logger.warn({ ...ids, err: coerceError(thrown).message }, 'turn ended by a delivery failure');
+        } else {
+          logger.error({ ...ids, err: coerceError(thrown).message, subscriptionId: turn.ticket.subscription.id }, 'turn failed');
+          try {
+            await context.sendActivity(MODEL_APOLOGY);
+          } catch (sendError) {
+            logger.warn({ ...ids, err: coerceError(sendError).message }, 'could not send the apology');
+          }
         }
       } finally {
-        inFlight.enter();
-        const ending =
-          completed && meter.answered
-            ? turn.complete({
-                promptTokens: meter.promptTokens,
-                completionTokens: meter.completionTokens,
-                ...(config.storeMessageText ? { messageText: text, responseText: meter.replies.join('\n') } : {}),
-              })
-            : turn.abort();
-        void ending.finally(() => inFlight.leave());
+        deadline?.removeEventListener('abort', abandon);
+        end('finished');
       }
     },
   };

@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'StoreUnavailable'
   | 'UpstreamFailed'
   | 'MeteringConflict'
+  /** A reply the Bot Connector may or may not have delivered (5xx, timeout, reset after sending): never resent. */
+  | 'DeliveryUncertain'
+  /** A reply the Bot Connector certainly did not deliver (4xx, no connection, no outbound token). */
+  | 'DeliveryFailed'
   | 'Internal';
 
 export class AppError extends Error {

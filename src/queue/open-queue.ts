@@ -46,6 +46,7 @@ export async function openUsageQueue(
       ...(connectionString ? { connectionString } : {}),
       ...(namespace ? { namespace } : {}),
       ...(config.azureClientId ? { managedIdentityClientId: config.azureClientId } : {}),
+      ...(config.identityEndpoint ? { identityEndpoint: config.identityEndpoint } : {}),
     }));
   const queue = new ServiceBusUsageQueue(client);
   const relay = new OutboxRelay({

@@ -23,6 +23,8 @@ export interface ServiceBusConnectionOptions {
   queueName: string;
   /** User-assigned managed identity for DefaultAzureCredential (`AZURE_CLIENT_ID`). */
   managedIdentityClientId?: string;
+  /** App Service's managed identity endpoint (`IDENTITY_ENDPOINT`): the managed identity credential is used directly. */
+  identityEndpoint?: string;
   /**
    * How long the SDK keeps renewing the lock of a received message. 0 by default: a message is locked for the
    * queue's lock duration (1 minute), as the port promises and the contract tests check. A consumer slower than
@@ -128,10 +130,11 @@ export async function createServiceBusClient(options: ServiceBusConnectionOption
       'SERVICEBUS_NAMESPACE (or SERVICEBUS_CONNECTION_STRING) must be set for QUEUE=servicebus',
     );
   }
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  const credential = new DefaultAzureCredential(
-    options.managedIdentityClientId ? { managedIdentityClientId: options.managedIdentityClientId } : {},
-  );
+  const { createAzureCredential } = await import('../secrets/azure-credential.js');
+  const credential = createAzureCredential({
+    ...(options.managedIdentityClientId ? { clientId: options.managedIdentityClientId } : {}),
+    ...(options.identityEndpoint ? { identityEndpoint: options.identityEndpoint } : {}),
+  });
   return new SdkUsageBusClient(
     new ServiceBusClient(fullyQualifiedNamespace(options.namespace), credential),
     options.queueName,

@@ -1,8 +1,9 @@
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { MINUTE, systemClock, type Clock } from '../domain/clock';
 import { coerceError } from '../domain/errors';
 import { silentLogger, type Logger } from '../logger';
+import { createAzureCredential } from './azure-credential';
 import type { SecretReader } from './secret-references';
 
 /** The one method of `SecretClient` the reader uses; tests pass a fake. */
@@ -15,6 +16,8 @@ export interface KeyVaultReaderOptions {
   vaultUrl: string;
   /** User-assigned managed identity (`AZURE_CLIENT_ID`); none = system-assigned or the developer's az login. */
   clientId?: string;
+  /** App Service's managed identity endpoint (`IDENTITY_ENDPOINT`): the managed identity credential is used directly. */
+  identityEndpoint?: string;
   /** How long a value is served from memory before Key Vault is asked again (default 5 minutes). */
   ttlMs?: number;
   /** Shares one credential with the other Azure clients (SQL, Service Bus). */
@@ -39,7 +42,7 @@ interface CacheEntry {
 }
 
 /**
- * Reads secrets from Key Vault with DefaultAzureCredential (managed identity in Azure), keeping each value in
+ * Reads secrets from Key Vault with the managed identity (src/secrets/azure-credential.ts), keeping each value in
  * memory for `ttlMs` so rotation is picked up without hammering the vault. Concurrent reads of one name share a
  * single request. If a refresh fails while an older value is known, the older value is served (and the next
  * read tries again): a Key Vault blip must not take down a service whose secret has not changed.
@@ -52,7 +55,11 @@ export function createKeyVaultReader(options: KeyVaultReaderOptions): KeyVaultRe
     options.client ??
     new SecretClient(
       options.vaultUrl,
-      options.credential ?? new DefaultAzureCredential(options.clientId ? { managedIdentityClientId: options.clientId } : {}),
+      options.credential ??
+        createAzureCredential({
+          ...(options.clientId ? { clientId: options.clientId } : {}),
+          ...(options.identityEndpoint ? { identityEndpoint: options.identityEndpoint } : {}),
+        }),
     );
   const cache = new Map<string, CacheEntry>();
   const inFlight = new Map<string, Promise<string>>();

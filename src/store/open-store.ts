@@ -14,7 +14,11 @@ export async function openStore(config: Readonly<Config>, logger: Logger): Promi
       'opening the Azure SQL store',
     );
     return openMssqlStore(
-      { store: config.store, ...(config.azureClientId ? { azureClientId: config.azureClientId } : {}) },
+      {
+        store: config.store,
+        ...(config.azureClientId ? { azureClientId: config.azureClientId } : {}),
+        ...(config.identityEndpoint ? { identityEndpoint: config.identityEndpoint } : {}),
+      },
       logger,
     );
   }

@@ -33,6 +33,13 @@ export interface AzureMonitorOptions {
   enableLiveMetrics?: boolean;
   /** Keeps telemetry on disk while ingestion is unreachable and sends it later (default on). */
   offlineStorage?: boolean;
+  /**
+   * Where that offline copy is kept. The exporter's default is the OS temporary folder, which App Service empties
+   * on every restart: what ingestion refused during an outage was then lost with it. A folder that survives
+   * restarts (App Service: under `/home`) keeps it until it is sent: at the next start, and one file after each
+   * successful export. @defaultValue the OS temporary folder
+   */
+  storageDirectory?: string;
   /** Incoming paths not traced. Default `/healthz`: App Service probes it every minute on every instance. */
   untracedPaths?: readonly string[];
 }
@@ -58,6 +65,7 @@ export function startAzureMonitor(connectionString: string, options: AzureMonito
       connectionString,
       ...(options.credential ? { credential: options.credential } : {}),
       ...(options.offlineStorage === false ? { disableOfflineStorage: true } : {}),
+      ...(options.storageDirectory ? { storageDirectory: options.storageDirectory } : {}),
     },
     ...(options.samplingRatio !== undefined ? { samplingRatio: options.samplingRatio } : {}),
     ...(options.tracesPerSecond !== undefined ? { tracesPerSecond: options.tracesPerSecond } : {}),

@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import { azureIdentityOf, type Config } from '../config';
 import { MINUTE, SECOND, type Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import { FulfillmentClient } from '../marketplace/fulfillment-client';
@@ -29,7 +29,7 @@ export async function createMeteringWorker(
     ? { queue: deps.queue }
     : await openUsageQueue(config, store, { clock: deps.clock, logger: deps.logger });
   const queue = opened.queue;
-  const http = await openMarketplaceHttp(config.marketplace, deps.logger);
+  const http = await openMarketplaceHttp(config.marketplace, deps.logger, azureIdentityOf(config));
   const fulfillment = new FulfillmentClient(http);
   const worker = new MeteringWorker({
     queue,

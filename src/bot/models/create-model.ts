@@ -2,6 +2,7 @@ import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import OpenAI, { AzureOpenAI } from 'openai';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
+import type { AzureIdentitySettings } from '../../secrets/azure-credential';
 import { DEFAULT_MAX_TOKENS } from './completion-budget';
 import { OfflineModel } from './offline-model';
 import { OpenAIChatModel } from './openai-chat-model';
@@ -9,7 +10,11 @@ import { OpenAIChatModel } from './openai-chat-model';
 const DEFAULTS = { defaultMaxTokens: DEFAULT_MAX_TOKENS, defaultTemperature: 0.3 };
 
 /** The model the configuration asks for. Azure OpenAI without a key uses an Entra token (managed identity). */
-export async function createModel(config: Config['model'], logger: Logger): Promise<PromptCompletionModel> {
+export async function createModel(
+  config: Config['model'],
+  logger: Logger,
+  azure: AzureIdentitySettings = {},
+): Promise<PromptCompletionModel> {
   const common = { timeout: config.timeoutMs, maxRetries: config.maxRetries };
   switch (config.kind) {
     case 'offline':
@@ -21,7 +26,7 @@ export async function createModel(config: Config['model'], logger: Logger): Prom
         { model: config.model, logger, ...DEFAULTS },
       );
     case 'azure-openai': {
-      const auth = config.apiKey ? { apiKey: config.apiKey } : { azureADTokenProvider: await entraTokenProvider() };
+      const auth = config.apiKey ? { apiKey: config.apiKey } : { azureADTokenProvider: await entraTokenProvider(azure) };
       const client = new AzureOpenAI({
         endpoint: config.endpoint,
         deployment: config.deployment,
@@ -34,7 +39,8 @@ export async function createModel(config: Config['model'], logger: Logger): Prom
   }
 }
 
-async function entraTokenProvider(): Promise<() => Promise<string>> {
-  const { DefaultAzureCredential, getBearerTokenProvider } = await import('@azure/identity');
-  return getBearerTokenProvider(new DefaultAzureCredential(), 'https://cognitiveservices.azure.com/.default');
+async function entraTokenProvider(azure: AzureIdentitySettings): Promise<() => Promise<string>> {
+  const { getBearerTokenProvider } = await import('@azure/identity');
+  const { createAzureCredential } = await import('../../secrets/azure-credential.js');
+  return getBearerTokenProvider(createAzureCredential(azure), 'https://cognitiveservices.azure.com/.default');
 }

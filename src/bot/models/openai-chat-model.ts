@@ -4,6 +4,7 @@ import type { PromptResponse } from '@microsoft/teams-ai/lib/types';
 import type OpenAI from 'openai';
 import { AppError, coerceError } from '../../domain/errors';
 import type { Logger } from '../../logger';
+import { turnDeadlineOf } from '../turn-deadline';
 import { turnMeterOf } from '../turn-meter';
 import { completionBudget } from './completion-budget';
 import { renderChatMessages } from './render-chat-messages';
@@ -56,14 +57,19 @@ export class OpenAIChatModel implements PromptCompletionModel {
       return { status: 'too_long', error };
     }
     const started = Date.now();
+    const deadline = turnDeadlineOf(context);
     try {
-      const completion = await this.client.chat.completions.create({
-        model: this.options.model,
-        messages: rendered.messages,
-        max_tokens: budget.maxTokens,
-        temperature: completionConfig.temperature ?? this.options.defaultTemperature,
-        ...(completionConfig.top_p !== undefined ? { top_p: completionConfig.top_p } : {}),
-      });
+      const completion = await this.client.chat.completions.create(
+        {
+          model: this.options.model,
+          messages: rendered.messages,
+          max_tokens: budget.maxTokens,
+          temperature: completionConfig.temperature ?? this.options.defaultTemperature,
+          ...(completionConfig.top_p !== undefined ? { top_p: completionConfig.top_p } : {}),
+        },
+        // A turn abandoned at its deadline stops waiting for (and paying for) its completion.
+        deadline ? { signal: deadline } : undefined,
+      );
       const content = completion.choices?.[0]?.message?.content ?? '';
       // Some compatible servers omit usage: count with the tokenizer rather than bill nothing.
       const promptTokens =

@@ -1,7 +1,8 @@
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import * as sql from 'mssql';
 import type { Config } from '../../config';
 import { AppError } from '../../domain/errors';
+import { createAzureCredential } from '../../secrets/azure-credential';
 
 export type MssqlStoreConfig = Extract<Config['store'], { kind: 'mssql' }>;
 
@@ -9,6 +10,8 @@ export interface ConnectionInput {
   store: MssqlStoreConfig;
   /** User-assigned managed identity (`AZURE_CLIENT_ID`); none = the system-assigned one or the developer's login. */
   azureClientId?: string;
+  /** App Service's managed identity endpoint (`IDENTITY_ENDPOINT`): the managed identity credential is used directly. */
+  identityEndpoint?: string;
   /** Builds the Entra credential; tests pass a fake. */
   makeCredential?: (clientId: string | undefined) => TokenCredential;
 }
@@ -18,9 +21,6 @@ const APP_NAME = 'teams-saas-bot';
 const CONNECT_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const IDLE_TIMEOUT_MS = 30_000;
-
-const defaultCredential = (clientId: string | undefined): TokenCredential =>
-  new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
 
 /**
  * The pool configuration for a connection string, or for server + database with an Entra token and no password.
@@ -32,7 +32,14 @@ export function buildConnectionConfig(input: ConnectionInput): sql.config {
   const { store } = input;
   const credential = () => ({
     type: 'token-credential',
-    options: { credential: (input.makeCredential ?? defaultCredential)(input.azureClientId) },
+    options: {
+      credential: input.makeCredential
+        ? input.makeCredential(input.azureClientId)
+        : createAzureCredential({
+            ...(input.azureClientId ? { clientId: input.azureClientId } : {}),
+            ...(input.identityEndpoint ? { identityEndpoint: input.identityEndpoint } : {}),
+          }),
+    },
   });
   const common = {
     connectionTimeout: CONNECT_TIMEOUT_MS,

@@ -34,7 +34,7 @@ export interface MssqlStoreOptions {
  * schema up to date under a lock, and serves the same port as the embedded store.
  */
 export async function openMssqlStore(
-  config: { store: MssqlStoreConfig; azureClientId?: string },
+  config: { store: MssqlStoreConfig; azureClientId?: string; identityEndpoint?: string },
   logger: Logger,
   options: MssqlStoreOptions = {},
 ): Promise<MssqlStore> {
@@ -42,6 +42,7 @@ export async function openMssqlStore(
     buildConnectionConfig({
       store: config.store,
       ...(config.azureClientId ? { azureClientId: config.azureClientId } : {}),
+      ...(config.identityEndpoint ? { identityEndpoint: config.identityEndpoint } : {}),
       ...(options.makeCredential ? { makeCredential: options.makeCredential } : {}),
     }),
   );
