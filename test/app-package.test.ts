@@ -9,6 +9,7 @@ import { crc32, inflateSync } from 'node:zlib';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../src/bot/commands/command-syntax';
 
 const ROOT = path.resolve(__dirname, '..');
 const readText = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -81,7 +82,7 @@ interface Manifest {
 
 const MANIFEST_TEXT = readText('appPackage/manifest.json');
 const ENVIRONMENTS = ['dev', 'local'] as const;
-const ADMIN_COMMANDS = ['/usage', '/stats', '/plan', '/seats', '/help'];
+const ADMIN_COMMANDS = ['usage', 'stats', 'plan', 'seats', 'admins', 'help'];
 
 describe('appPackage/manifest.json', () => {
   const { ajv, validate } = compileManifestSchema();
@@ -129,9 +130,13 @@ describe('appPackage/manifest.json', () => {
       expect(list!.commands.map((c) => c.title)).toEqual(expect.arrayContaining(ADMIN_COMMANDS));
     }
     for (const command of bot.commandLists.flatMap((l) => l.commands)) {
-      // Titles are what Teams inserts in the compose box; the bot matches them with anchored regexes.
-      expect(command.title).toMatch(/^\/[a-z]+$/);
-      if (command.title !== '/help') expect(command.description).toMatch(/^Admins only/);
+      // Titles are what Teams inserts in the compose box: no slash or other prefix (a Teams Store rule), and each
+      // one is a command to the bot as it stands, in any case.
+      expect(command.title).toMatch(/^[a-z]+$/);
+      expect(parseCommand(command.title), command.title).toMatchObject({ kind: 'tenant', name: command.title });
+      expect(parseCommand(command.title.toUpperCase()), command.title).toMatchObject({ kind: 'tenant' });
+      expect(command.description.length).toBeLessThanOrEqual(128);
+      if (command.title !== 'help') expect(command.description).toMatch(/^Admins only/);
     }
     expect(manifest.subscriptionOffer?.offerId).toBe(`${SAMPLES.MARKETPLACE_PUBLISHER_ID}.${SAMPLES.MARKETPLACE_OFFER_ID}`);
     expect(manifest.validDomains).toEqual([SAMPLES.BOT_DOMAIN]);

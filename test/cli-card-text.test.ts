@@ -10,10 +10,11 @@ describe('terminal rendering of cards (npm run chat)', () => {
         { kind: 'no-subscription' },
         { offerListingUrl: 'https://offer', landingPageUrl: 'https://land', manageSubscriptionUrl: 'https://manage' },
         'Bot',
+        'desktop',
       ),
     );
     expect(text).toContain('== Your organization has not subscribed to Bot yet ==');
-    expect(text).toContain('[See plans] https://offer');
+    expect(text).toContain('[View plans in browser] https://offer');
   });
 
   it('draws charts as text bars', () => {
@@ -26,8 +27,8 @@ describe('terminal rendering of cards (npm run chat)', () => {
         [{ userId: 'u', userName: 'Ada', turns: 6, quantity: 6 }],
       ),
     );
-    expect(text).toMatch(/03-01 █{15} 2/);
-    expect(text).toMatch(/03-02 █{30} 4/);
+    expect(text).toMatch(/Sun 1 Mar █{15} 2/);
+    expect(text).toMatch(/Mon 2 Mar █{30} 4/);
     expect(text).toContain('Ada  6 messages, 6 units');
   });
 

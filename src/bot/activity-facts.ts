@@ -1,4 +1,5 @@
 import { TurnContext, type Activity } from 'botbuilder';
+import type { ClientKind } from '../domain/client-kind';
 import type { TurnIdentity } from '../domain/identity';
 
 /**
@@ -32,6 +33,13 @@ export function cleanText(activity: Partial<Activity>): string {
  */
 export function userAttachmentCount(activity: Partial<Activity>): number {
   return (activity.attachments ?? []).filter((a) => a && a.contentType !== 'text/html').length;
+}
+
+/** Phones report themselves in the `clientInfo` entity (`platform`: 'ios', 'android'); anything else is a desktop. */
+export function clientKindOf(activity: Partial<Activity>): ClientKind {
+  const info = activity.entities?.find((e) => e?.type === 'clientInfo') as { platform?: unknown } | undefined;
+  const platform = typeof info?.platform === 'string' ? info.platform.toLowerCase() : '';
+  return platform === 'ios' || platform === 'android' ? 'mobile' : 'desktop';
 }
 
 function nonEmpty(value: unknown): string | undefined {

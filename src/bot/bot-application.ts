@@ -3,10 +3,10 @@ import { ActionPlanner, Application, PromptManager, TeamsAdapter, type PromptCom
 import { coerceError } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { KnownUser } from '../store/store';
-import { identityOf } from './activity-facts';
-import { adaptiveCard, paragraph, title } from './cards/adaptive-card';
-import { ANY_COMMAND, COMMANDS, type CommandName } from './commands/command-syntax';
-import { OPERATOR_COMMANDS, type OperatorCommandName, type OperatorCommands } from './commands/operator-commands';
+import { clientKindOf, identityOf } from './activity-facts';
+import { welcomeCard } from './cards/help-card';
+import { parseCommand } from './commands/command-syntax';
+import type { OperatorCommands } from './commands/operator-commands';
 import type { TenantCommands } from './commands/tenant-commands';
 import { sendReply } from './send-reply';
 
@@ -22,8 +22,8 @@ export interface BotApplicationDeps {
 }
 
 /**
- * The teams-ai Application: commands first (anchored regexes), a polite answer to
- * messages without text, a welcome on install, and everything else to the AI planner.
+ * The teams-ai Application: commands first (whole-message syntax, src/bot/commands/command-syntax.ts), a polite
+ * answer to messages without text, a welcome on install, and everything else to the AI planner.
  */
 export function createBotApplication(deps: BotApplicationDeps): Application {
   const prompts = new PromptManager({ promptsFolder: deps.promptsDir });
@@ -35,19 +35,21 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     removeRecipientMention: true,
   });
 
-  // One route for every `/command`: a turn that goes to the AI pays one anchored regex test, not one per command.
-  app.message(ANY_COMMAND, async (context) => {
+  // One route for every command: a turn that goes to the AI pays one anchored regex test, not one per command.
+  // teams-ai has already taken the bot's @mention out of the text.
+  const isCommand = async (context: TurnContext) =>
+    context.activity.type === ActivityTypes.Message && parseCommand(context.activity.text ?? '') !== undefined;
+  app.message(isCommand, async (context) => {
     const text = context.activity.text;
-    const operatorCommand = (Object.keys(OPERATOR_COMMANDS) as OperatorCommandName[]).find((n) =>
-      OPERATOR_COMMANDS[n].test(text),
-    );
-    if (operatorCommand)
-      return sendReply(context, await deps.operatorCommands.run(operatorCommand, identityOf(context.activity), text));
-    const name = (Object.keys(COMMANDS) as CommandName[]).find((n) => COMMANDS[n].test(text)) ?? 'unknown';
-    const mentions = /^(assign|revoke|add|remove)$/i.test(text.trim().split(/\s+/)[1] ?? '')
-      ? await mentionedUsers(context, deps.logger)
-      : [];
-    await sendReply(context, await deps.commands.run(name, identityOf(context.activity), text, mentions));
+    const command = parseCommand(text)!;
+    const identity = identityOf(context.activity);
+    if (command.kind === 'operator') return sendReply(context, await deps.operatorCommands.run(command.name, identity, text));
+    const name = command.kind === 'tenant' ? command.name : 'unknown';
+    const mentions =
+      command.kind === 'tenant' && /^(assign|revoke|add|remove)$/.test(command.action ?? '')
+        ? await mentionedUsers(context, deps.logger)
+        : [];
+    await sendReply(context, await deps.commands.run(name, identity, text, mentions, clientKindOf(context.activity)));
   });
   app.message(
     async (context) => context.activity.type === ActivityTypes.Message && !context.activity.text?.trim(),
@@ -58,12 +60,7 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
   app.conversationUpdate('membersAdded', async (context) => {
     const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
     if (!botAdded) return;
-    await sendReply(context, {
-      card: adaptiveCard([
-        title(`Hi, I'm ${deps.productName}`),
-        paragraph('Ask me anything in plain words. Type /help to see the commands; admins can check usage with /usage.'),
-      ]),
-    });
+    await sendReply(context, { card: welcomeCard(deps.productName) });
   });
   return app;
 }

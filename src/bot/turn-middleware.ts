@@ -4,7 +4,7 @@ import { coerceError } from '../domain/errors';
 import type { InFlight } from '../in-flight';
 import type { Logger } from '../logger';
 import { isBillableDelivery, isDeliveryError } from '../domain/delivery';
-import { cleanText, identityOf, userAttachmentCount } from './activity-facts';
+import { cleanText, clientKindOf, identityOf, userAttachmentCount } from './activity-facts';
 import { AnswerDelivery } from './answer-delivery';
 import { refusalCard } from './cards/refusal-card';
 import { isCommandText } from './commands/command-syntax';
@@ -33,7 +33,8 @@ export const MODEL_APOLOGY =
  * was already on its way) while whatever still runs behind it can no longer send anything.
  *
  * Only message turns that would reach the AI are gated: other activity types (card actions, installs) pass,
- * and so do commands (they check admin rights themselves and never consume quota).
+ * and so do commands, `help` and the greetings among them (they check admin rights themselves, never consume
+ * quota, and `help` must answer in every state, also without a subscription: a Teams Store rule).
  */
 export function subscriptionMiddleware(deps: {
   bookkeeping: TurnBookkeeping;
@@ -70,7 +71,7 @@ export function subscriptionMiddleware(deps: {
       }
       if (start.kind === 'refused') {
         logger.info({ ...ids, reason: start.refusal.kind }, 'turn refused');
-        await sendReply(context, { card: refusalCard(start.refusal, config.links, config.productName) });
+        await sendReply(context, { card: refusalCard(start.refusal, config.links, config.productName, clientKindOf(activity)) });
         return;
       }
 

@@ -44,7 +44,7 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
     const res = await postActivity(app.url, messageActivity({ tenantId: 'tenant-unknown' }));
     expect(res.status).toBe(200);
     expect(res.text).toContain('has not subscribed');
-    expect(res.text).toContain('[See plans](https://appsource.microsoft.com)');
+    expect(res.text).toContain('[View plans in browser](https://appsource.microsoft.com)');
     expect(res.text).not.toContain('Offline demo model');
     expect(await count(app, 'usage_events')).toBe(0);
   });
@@ -150,7 +150,7 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
     );
     expect(file.text).toContain('I can only read text');
     const unknown = await postActivity(app.url, messageActivity({ text: '/frobnicate now' }));
-    expect(unknown.text).toContain("I don't know the command /frobnicate");
+    expect(unknown.text).toContain('I don\'t know the command "frobnicate". Type "help"');
     expect(await count(app, 'usage_events')).toBe(0);
   });
 

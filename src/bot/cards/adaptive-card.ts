@@ -39,13 +39,17 @@ export const facts = (pairs: readonly (readonly [string, string])[]): CardElemen
 
 export const openUrl = (label: string, url: string): CardElement => ({ type: 'Action.OpenUrl', title: label, url });
 
-/** A vertical bar chart (Teams), with a text fallback for hosts that do not render charts. */
-export function verticalBarChart(chartTitle: string, points: readonly { x: string; y: number }[], yTitle: string): CardElement {
+/**
+ * A horizontal bar chart (Teams), with a text fallback for hosts that do not render charts. Horizontal rather than
+ * vertical: Teams cuts vertical bars' labels to a character or two ("1…") once there are a dozen of them, and puts
+ * fractional ticks (0.5, 1.5) on the value axis of small whole counts. Here each label has its own row and, without
+ * an axis, each bar shows its own value.
+ */
+export function horizontalBarChart(chartTitle: string, points: readonly { x: string; y: number }[]): CardElement {
   return {
-    type: 'Chart.VerticalBar',
+    type: 'Chart.HorizontalBar',
     title: chartTitle,
-    xAxisTitle: 'Day',
-    yAxisTitle: yTitle,
+    displayMode: 'AbsoluteNoAxis',
     data: points.map((p) => ({ x: p.x, y: p.y })),
     fallback: facts(points.map((p) => [p.x, String(p.y)] as const)),
   };
@@ -58,6 +62,10 @@ export const plural = (n: number, word: string): string => `${formatNumber(n)} $
 
 export const formatMoney = (amount: number, currency: string): string =>
   `${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
+
+/** `Fri 20 Mar` for a `YYYY-MM-DD` day (UTC): short enough for a chart label, and readable. */
+export const formatDay = (day: string): string =>
+  new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 
 /** `21 Nov 2026`, UTC. */
 export const formatDate = (d: Date): string =>

@@ -1,4 +1,5 @@
 import type { Config } from '../../config';
+import { showsPurchaseUi, type ClientKind } from '../../domain/client-kind';
 import type { Plan, PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import { DIMENSION_LABELS, type UsageSummary } from '../../domain/usage-report';
@@ -10,40 +11,75 @@ import {
   formatDate,
   formatMoney,
   formatNumber,
+  formatDay,
+  horizontalBarChart,
   note,
-  openUrl,
   paragraph,
   plural,
   title,
-  verticalBarChart,
   type AdaptiveCard,
 } from './adaptive-card';
+import { purchaseActions } from './browser-links';
+import { COMMAND_HINTS } from './command-hints';
+
+/** Sentences shared by the admin cards; each card's own sentences are in the card. */
+const TEXT = {
+  changePlan: 'Change plan in browser',
+  subscribeAgain: 'View plans in browser',
+  askAdminToChange: 'To change the plan, ask your organization’s Microsoft 365 admin.',
+} as const;
 
 const who = (u: { userId: string; userName?: string }) => (u.userName ? `${u.userName} (${u.userId})` : u.userId);
 
-export function usageCard(summary: UsageSummary, plan: Plan, links: Config['links']): AdaptiveCard {
+/**
+ * This period's usage. After Unsubscribe the period and its days left mean nothing any more: the card says the
+ * subscription has ended and shows the last figures.
+ */
+export function usageCard(
+  summary: UsageSummary,
+  plan: Plan,
+  subscription: Pick<Subscription, 'status'>,
+  links: Config['links'],
+  client: ClientKind,
+): AdaptiveCard {
+  const ended = subscription.status === 'Unsubscribed';
   const rows = summary.dimensions.map((d) => {
     if (d.included === null) return [d.label, `${formatNumber(d.used)} (unlimited)`] as const;
     const pct = d.included > 0 ? Math.round((d.used / d.included) * 100) : 100;
     const suffix = d.mode === 'hard-cap' ? ' · hard cap' : d.overageUnits > 0 ? ` · ${formatNumber(d.overageUnits)} over` : '';
     return [d.label, `${formatNumber(d.used)} of ${formatNumber(d.included)} (${pct}%)${suffix}`] as const;
   });
+  const period = `${formatDate(summary.period.start)} – ${formatDate(summary.period.end)}`;
   return adaptiveCard(
     [
-      title('Usage this period'),
+      title(ended ? 'Your organization’s subscription has ended' : 'Usage this period'),
       note(
-        `${plan.displayName} plan · ${formatDate(summary.period.start)} – ${formatDate(summary.period.end)} · ${summary.daysLeft} days left`,
+        ended
+          ? `${plan.displayName} plan · subscription ended · nothing is counted any more`
+          : `${plan.displayName} plan · ${period} · ${summary.daysLeft} days left`,
       ),
       facts([...rows, ['Overage so far', formatMoney(summary.overageCost, summary.currency)]]),
-      ...(summary.dimensions.some((d) => d.mode === 'hard-cap' && d.included !== null && d.used >= d.included)
+      ...(ended
         ? [
-            paragraph('An allowance is used up: members are refused until it renews or the plan is upgraded.', {
-              color: 'Attention',
-            }),
+            paragraph(
+              'Members cannot chat any more; your data is kept for now. ' +
+                (showsPurchaseUi(client)
+                  ? 'Your Microsoft 365 admin can subscribe again.'
+                  : 'To use the assistant again, ask your organization’s Microsoft 365 admin.'),
+            ),
           ]
-        : []),
+        : summary.dimensions.some((d) => d.mode === 'hard-cap' && d.included !== null && d.used >= d.included)
+          ? [
+              paragraph('An allowance is used up: members are refused until it renews or the plan changes.', {
+                color: 'Attention',
+              }),
+            ]
+          : []),
+      ...(!ended && !showsPurchaseUi(client) ? [note(TEXT.askAdminToChange)] : []),
     ],
-    [openUrl('Change plan', links.manageSubscriptionUrl)],
+    ended
+      ? purchaseActions(client, [TEXT.subscribeAgain, links.offerListingUrl])
+      : purchaseActions(client, [TEXT.changePlan, links.manageSubscriptionUrl]),
   );
 }
 
@@ -52,10 +88,9 @@ export function statsCard(series: readonly { day: string; turns: number }[], top
   return adaptiveCard([
     title('Messages per day, last 14 days'),
     note(`${plural(total, 'answered message')} in total`),
-    verticalBarChart(
+    horizontalBarChart(
       'Answered messages',
-      series.map((p) => ({ x: p.day.slice(5), y: p.turns })),
-      'Messages',
+      series.map((p) => ({ x: formatDay(p.day), y: p.turns })),
     ),
     title('Top users'),
     top.length
@@ -64,29 +99,38 @@ export function statsCard(series: readonly { day: string; turns: number }[], top
   ]);
 }
 
-function allowanceText(plan: Plan): string {
+/** What the plan includes; with prices except on a phone (no pricing there: src/domain/client-kind.ts). */
+function allowanceText(plan: Plan, withPrices = true): string {
   return DIMENSIONS.map((d) => {
     const a = plan.dimensions[d];
     const unit = plan.isPricePerSeat ? ' per seat' : '';
     const amount = a.included === null ? 'unlimited' : `${formatNumber(a.included)}${unit}`;
     const over =
-      a.overagePrice !== undefined && a.included !== null ? `, then ${formatMoney(a.overagePrice, plan.currency)} each` : '';
+      withPrices && a.overagePrice !== undefined && a.included !== null ? `, then ${formatMoney(a.overagePrice, plan.currency)} each` : '';
     return `${DIMENSION_LABELS[d]}: ${amount}${over}`;
   }).join('; ');
 }
 
-export function planCard(subscription: Subscription, plan: Plan, catalog: PlanCatalog, links: Config['links']): AdaptiveCard {
+/** The plan. On a phone: no prices, no other plans, no link, and who to ask instead (src/domain/client-kind.ts). */
+export function planCard(
+  subscription: Subscription,
+  plan: Plan,
+  catalog: PlanCatalog,
+  links: Config['links'],
+  client: ClientKind,
+): AdaptiveCard {
+  const pricing = showsPurchaseUi(client);
   const price = `${formatMoney(plan.basePrice, plan.currency)} per month${plan.isPricePerSeat ? ' per seat' : ''}`;
-  const others = catalog.plans.filter((p) => p.id !== plan.id);
+  const others = pricing ? catalog.plans.filter((p) => p.id !== plan.id) : [];
   return adaptiveCard(
     [
       title(`${plan.displayName} plan`),
       paragraph(plan.description),
       facts([
         ['Status', subscription.status],
-        ['Price', price],
+        ...(pricing ? [['Price', price] as const] : []),
         ...(plan.isPricePerSeat ? [['Seats', String(subscription.quantity ?? 0)] as const] : []),
-        ['Included', allowanceText(plan)],
+        ['Included', allowanceText(plan, pricing)],
         ...(subscription.term
           ? [
               [
@@ -111,8 +155,9 @@ export function planCard(subscription: Subscription, plan: Plan, catalog: PlanCa
             ),
           ]
         : []),
+      ...(pricing ? [] : [note(TEXT.askAdminToChange)]),
     ],
-    [openUrl('Change plan', links.manageSubscriptionUrl)],
+    purchaseActions(client, [TEXT.changePlan, links.manageSubscriptionUrl]),
   );
 }
 
@@ -134,49 +179,35 @@ export function seatsCard(seats: readonly SeatAssignment[], capacity: number): A
           ),
         )
       : paragraph('No seat is assigned yet. Seats are given to users the first time they chat, while any are free.'),
-    note('Assign or take back a seat: /seats assign <name or id>, /seats revoke <name or id>'),
+    note(COMMAND_HINTS.seats),
   ]);
 }
 
-export function adminsCard(admins: readonly TenantAdmin[], subscription: Subscription | undefined): AdaptiveCard {
-  const implicit = [subscription?.purchaser, subscription?.beneficiary]
-    .filter((p): p is NonNullable<typeof p> => !!p?.objectId)
-    .map((p) => [p.emailId ?? p.objectId!, 'purchaser / beneficiary'] as const);
+/**
+ * The app's admins in this tenant, each person once: the purchaser is usually also the beneficiary and was also
+ * stored as an admin at activation. A purchaser from another tenant (a partner buying for a customer) is no admin
+ * here, as in TenantCommands.isAdmin.
+ */
+export function adminsCard(admins: readonly TenantAdmin[], subscription: Subscription | undefined, tenantId: string): AdaptiveCard {
+  const people = new Map<string, { userId: string; userName?: string; roles: string[] }>();
+  const person = (userId: string) => people.get(userId) ?? people.set(userId, { userId, roles: [] }).get(userId)!;
+  for (const [role, party] of [
+    ['purchaser', subscription?.purchaser],
+    ['beneficiary', subscription?.beneficiary],
+  ] as const) {
+    if (!party?.objectId || (party.tenantId && party.tenantId !== tenantId)) continue;
+    const p = person(party.objectId);
+    p.roles.push(role);
+    p.userName ??= party.emailId;
+  }
+  for (const a of admins) {
+    const p = person(a.userId);
+    if (a.userName) p.userName = a.userName;
+    p.roles.push(`added ${formatDate(a.addedAt)}`);
+  }
   return adaptiveCard([
     title('Admins of this app in your organization'),
-    facts([...implicit, ...admins.map((a) => [who(a), `added ${formatDate(a.addedAt)}`] as const)]),
-    note('Add or remove: /admins add <name or id>, /admins remove <name or id>'),
+    facts([...people.values()].map((p) => [who(p), p.roles.join(' · ')] as const)),
+    note(COMMAND_HINTS.admins),
   ]);
-}
-
-export function helpCard(productName: string, isAdmin: boolean, isOperator = false): AdaptiveCard {
-  const body = [
-    title(`${productName}: help`),
-    paragraph('Ask me anything in plain words. Each answer counts towards your organization’s monthly allowance.'),
-    facts([['/help', 'This list']]),
-  ];
-  if (isAdmin) {
-    body.push(
-      title('Admin commands'),
-      facts([
-        ['/usage', 'This period: used vs included, overage, days left'],
-        ['/stats', 'Messages per day (14 days) and top users'],
-        ['/plan', 'Your plan, what it includes, other plans'],
-        ['/seats', 'Seats: list, assign <user>, revoke <user>'],
-        ['/admins', 'Admins: list, add <user>, remove <user>'],
-      ]),
-      note('Commands never count towards the allowance.'),
-    );
-  }
-  if (isOperator) {
-    body.push(
-      title('Operator commands (publisher)'),
-      facts([
-        ['/metering', 'Metering reports by status, what needs attention, overage billed this period'],
-        ['/subscriptions', 'All subscriptions by status and plan, the newest'],
-        ['/revenue', 'Base fees and overage this period'],
-      ]),
-    );
-  }
-  return adaptiveCard(body);
 }

@@ -11,6 +11,7 @@ import {
   title,
   type AdaptiveCard,
 } from './adaptive-card';
+import { COMMAND_HINTS } from './command-hints';
 
 const hour = (d: Date) => `${d.toISOString().slice(0, 13).replace('T', ' ')}:00`;
 
@@ -49,9 +50,7 @@ export function meteringCard(view: MeteringOverviewView): AdaptiveCard {
       : paragraph('No conflicts, failures or held reports.'),
     ...(view.attention.length
       ? [
-          note(
-            'Re-send a failed hour: "/metering resend" and its number. Close a failed or conflicting one: "/metering resolve", its number and a note.',
-          ),
+          note(COMMAND_HINTS.metering),
         ]
       : []),
     title('Billed this period'),

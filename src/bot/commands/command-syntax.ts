@@ -1,30 +1,79 @@
 /**
- * Command syntax. Anchored regexes only (and never the `g`/`y` flags, which make `test()` stateful): a sentence
- * that merely contains "usage" goes to the AI. A command word must be followed by a space or the end, so a
- * question that starts with a path ("/etc/hosts …") is not mistaken for a command.
+ * Command syntax, in one table. The Teams Store wants commands without a slash or other prefix (`help`, not
+ * `/help`), so a message is a command only when it is the whole message: a command word, then nothing or exactly
+ * the arguments that command takes. "help me write an email" or "usage of semicolons?" therefore go to the AI.
+ * A leading `/` (the old form, and other chat apps' habit) is accepted quietly; with it any arguments are taken, so
+ * `/seats frob` gets the syntax hint and `/frobnicate` a polite "unknown command".
+ * Anchored regexes only, never the `g`/`y` flags (they make `test()` stateful).
  */
-export const COMMANDS = {
-  help: /^\/help(?=\s|$)/i,
-  usage: /^\/usage(?=\s|$)/i,
-  stats: /^\/stats(?=\s|$)/i,
-  plan: /^\/plan(?=\s|$)/i,
-  seats: /^\/seats(?=\s|$)/i,
-  admins: /^\/admins(?=\s|$)/i,
-} as const;
+export const TENANT_COMMAND_NAMES = ['help', 'usage', 'stats', 'plan', 'seats', 'admins'] as const;
+export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue'] as const;
 
-export type CommandName = keyof typeof COMMANDS;
+export type CommandName = (typeof TENANT_COMMAND_NAMES)[number];
+export type OperatorCommandName = (typeof OPERATOR_COMMAND_NAMES)[number];
 
-/** Any `/word` at the start: known commands and unknown ones (which get a polite "try /help"). */
-export const ANY_COMMAND = /^\/[a-z][\w-]*(?=\s|$)/i;
-
-export function isCommandText(text: string): boolean {
-  return ANY_COMMAND.test(text.trim());
+interface Syntax {
+  /** The words that start the command (greetings are help: the Store expects `hi` and `hello` to answer). */
+  words: readonly string[];
+  /** What may follow the word without a slash; absent = nothing may. */
+  args?: RegExp;
 }
 
-/** The words after the command word: `/seats assign Jane Doe` → `['assign', 'Jane Doe']` (rest kept whole). */
+const SYNTAX: Record<CommandName | OperatorCommandName, Syntax> = {
+  help: { words: ['help', 'hi', 'hello', 'aide', 'bonjour', 'salut'] },
+  usage: { words: ['usage'] },
+  stats: { words: ['stats'] },
+  plan: { words: ['plan'] },
+  seats: { words: ['seats'], args: /^(list|assign|revoke)(\s[\s\S]*)?$/i },
+  admins: { words: ['admins'], args: /^(list|add|remove)(\s[\s\S]*)?$/i },
+  metering: { words: ['metering'], args: /^(resend|resolve)\s+#?\d+(\s[\s\S]*)?$/i },
+  subscriptions: { words: ['subscriptions'] },
+  revenue: { words: ['revenue'] },
+};
+
+const BY_WORD = new Map<string, CommandName | OperatorCommandName>(
+  (Object.keys(SYNTAX) as (CommandName | OperatorCommandName)[]).flatMap((name) =>
+    SYNTAX[name].words.map((w) => [w, name] as const),
+  ),
+);
+
+/**
+ * Optional slash, a word, optional end punctuation ("Hi!", "help?"), then the arguments. A word must be followed by
+ * a space or the end, so "/etc/hosts …" or "Hi, can you…" are not commands.
+ */
+const COMMAND_LINE = /^(\/?)([a-z][\w-]*)[!.?]*(?:\s+([\s\S]*?))?\s*$/i;
+/** Arguments that are only punctuation ("salut !", French spacing) count as none. */
+const NO_ARGS = /^[!.?]*$/;
+
+export type ParsedCommand =
+  | { kind: 'tenant'; name: CommandName; action: string | undefined; rest: string }
+  | { kind: 'operator'; name: OperatorCommandName; action: string | undefined; rest: string }
+  /** A `/word` we do not know (only with a slash: without one it is an ordinary message). */
+  | { kind: 'unknown'; word: string };
+
+export function parseCommand(text: string): ParsedCommand | undefined {
+  const match = COMMAND_LINE.exec(text.trim());
+  if (!match) return undefined;
+  const slash = match[1] === '/';
+  const word = match[2]!.toLowerCase();
+  const args = NO_ARGS.test(match[3] ?? '') ? '' : match[3]!;
+  const name = BY_WORD.get(word);
+  if (!name) return slash ? { kind: 'unknown', word } : undefined;
+  const syntax = SYNTAX[name];
+  if (!slash && args && !syntax.args?.test(args)) return undefined;
+  const [action, ...rest] = args ? args.split(/\s+/) : [];
+  const parsed = { action: action?.toLowerCase(), rest: rest.join(' ').trim() };
+  return (OPERATOR_COMMAND_NAMES as readonly string[]).includes(name)
+    ? { kind: 'operator', name: name as OperatorCommandName, ...parsed }
+    : { kind: 'tenant', name: name as CommandName, ...parsed };
+}
+
+export function isCommandText(text: string): boolean {
+  return parseCommand(text) !== undefined;
+}
+
+/** The words after the command word: `seats assign Jane Doe` → `{ action: 'assign', rest: 'Jane Doe' }`. */
 export function commandArgs(text: string): { action: string | undefined; rest: string } {
-  const words = text.trim().replace(ANY_COMMAND, '').trim();
-  if (!words) return { action: undefined, rest: '' };
-  const [action, ...rest] = words.split(/\s+/);
-  return { action: action!.toLowerCase(), rest: rest.join(' ').trim() };
+  const parsed = parseCommand(text);
+  return parsed && parsed.kind !== 'unknown' ? { action: parsed.action, rest: parsed.rest } : { action: undefined, rest: '' };
 }

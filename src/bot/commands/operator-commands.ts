@@ -5,21 +5,14 @@ import { roundMoney } from '../../domain/usage-report';
 import { meteringOverview } from '../../marketplace/metering-overview';
 import type { Store } from '../../store/store';
 import { meteringCard, revenueCard, subscriptionsCard } from '../cards/operator-cards';
+import type { OperatorCommandName } from './command-syntax';
 import type { Reply } from './tenant-commands';
 
-export const OPERATOR_COMMANDS = {
-  metering: /^\/metering(?=\s|$)/i,
-  subscriptions: /^\/subscriptions(?=\s|$)/i,
-  revenue: /^\/revenue(?=\s|$)/i,
-} as const;
-
-export type OperatorCommandName = keyof typeof OPERATOR_COMMANDS;
-
-/** `/metering resend 12 [note]`, `/metering resolve 12 checked with Microsoft support`. */
+/** `metering resend 12 [note]`, `metering resolve 12 checked with Microsoft support` (a leading `/` is accepted). */
 const METERING_ACTION = /^\/?metering\s+(resend|resolve)\s+#?(\d{1,15})(?:\s+([\s\S]{1,500}))?$/i;
 
 /**
- * The publisher's commands (`/metering`, `/subscriptions`, `/revenue`), for the Entra object ids configured as
+ * The publisher's commands (`metering`, `subscriptions`, `revenue`), for the Entra object ids configured as
  * operators only: they see every tenant, so nobody else may run them.
  */
 export class OperatorCommands {
@@ -39,7 +32,8 @@ export class OperatorCommands {
   }
 
   async run(name: OperatorCommandName, identity: TurnIdentity, text = ''): Promise<Reply> {
-    if (!this.isOperator(identity)) return { text: `Sorry, /${name} is for the publisher's operators only.` };
+    if (!this.isOperator(identity))
+      return { text: `Sorry, "${name}" is for the publisher's operators only. Type "help" to see what you can do.` };
     const now = this.deps.clock.now();
     switch (name) {
       case 'metering': {
@@ -59,12 +53,12 @@ export class OperatorCommands {
     return meteringOverview(this.deps.store, this.deps.catalog, now, attentionAttempts ? { attentionAttempts } : {});
   }
 
-  /** `/metering resend N [note]` and `/metering resolve N note`: the operator's way out of the attention list. */
+  /** `metering resend N [note]` and `metering resolve N note`: the operator's way out of the attention list. */
   private async meteringAction(match: RegExpExecArray, by: string, at: Date): Promise<Reply> {
     const verb = match[1]!.toLowerCase() as 'resend' | 'resolve';
     const id = Number(match[2]);
     const note = match[3]?.trim() ?? '';
-    if (verb === 'resolve' && !note) return { text: 'Please say why: "/metering resolve", the hour\'s number, then a note.' };
+    if (verb === 'resolve' && !note) return { text: 'Please say why: "metering resolve" followed by the hour\'s number, then a note.' };
     const outcome =
       verb === 'resend'
         ? await this.deps.store.metering.resend(id, { by, at, ...(note ? { note } : {}) })

@@ -1,13 +1,17 @@
 import type { Config } from '../../config';
+import type { ClientKind } from '../../domain/client-kind';
 import type { Clock } from '../../domain/clock';
+import { statusRefusal } from '../../domain/entitlement';
 import type { TurnIdentity } from '../../domain/identity';
 import { billingPeriodAt } from '../../domain/periods';
 import type { Plan, PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import { dailySeries, seriesStart, summarizeUsage } from '../../domain/usage-report';
 import type { KnownUser, Store } from '../../store/store';
-import { adminsCard, helpCard, planCard, seatsCard, statsCard, usageCard } from '../cards/admin-cards';
+import { adminsCard, planCard, seatsCard, statsCard, usageCard } from '../cards/admin-cards';
 import type { AdaptiveCard } from '../cards/adaptive-card';
+import { COMMAND_HINTS } from '../cards/command-hints';
+import { helpCard, type HelpState } from '../cards/help-card';
 import type { SubscriptionGate } from '../subscription-gate';
 import { commandArgs, type CommandName } from './command-syntax';
 
@@ -33,9 +37,10 @@ interface AdminContext {
 }
 
 /**
- * Tenant admin commands (`/usage`, `/stats`, `/plan`, `/seats`, `/admins`) and `/help`. Everything is scoped to
- * the caller's tenant; admins are the subscription's purchaser and beneficiary plus those they added. Commands
- * never consume quota. SDK-free: the bot edge passes the identity and any @mentioned users.
+ * Tenant admin commands (`usage`, `stats`, `plan`, `seats`, `admins`) and `help`. Everything is scoped to the
+ * caller's tenant; admins are the subscription's purchaser and beneficiary plus those they added. Commands never
+ * consume quota. SDK-free: the bot edge passes the identity, any @mentioned users and the kind of client (phones
+ * get no purchase or plan links).
  */
 export class TenantCommands {
   constructor(
@@ -63,37 +68,53 @@ export class TenantCommands {
     identity: TurnIdentity,
     text: string,
     mentions: readonly KnownUser[] = [],
+    client: ClientKind = 'desktop',
   ): Promise<Reply> {
     if (name === 'unknown') {
-      const word = text.trim().split(/\s+/)[0] ?? '';
-      return { text: `I don't know the command ${word}. Type /help to see what I can do.` };
+      const word = text.trim().split(/\s+/)[0]?.replace(/^\//, '') ?? '';
+      return { text: `I don't know the command "${word}". Type "help" to see what I can do.` };
     }
-    if (name === 'help') {
-      const admin =
-        identity.tenantId && identity.userId
-          ? await this.isAdmin(identity.tenantId, identity.userId, await this.deps.gate.tenantSubscription(identity.tenantId))
-          : false;
-      const operator = !!identity.userId && (this.deps.operatorIds ?? []).includes(identity.userId);
-      return { card: helpCard(this.deps.productName, admin, operator) };
-    }
+    if (name === 'help') return this.help(identity, client);
     const step = await this.adminContext(identity, name);
     if (!step.ok) return step.reply;
     const ctx = step.value;
     if (!ctx.subscription && name !== 'admins') {
-      return { text: 'Your organization has no subscription yet, so there is nothing to show. Type /help for the commands.' };
+      return { text: 'Your organization has no subscription yet, so there is nothing to show. Type "help" to see how to subscribe.' };
     }
     switch (name) {
       case 'usage':
-        return this.usage(ctx.subscription!);
+        return this.usage(ctx.subscription!, client);
       case 'stats':
         return this.stats(ctx.subscription!);
       case 'plan':
-        return this.plan(ctx.subscription!);
+        return this.plan(ctx.subscription!, client);
       case 'seats':
         return this.seats({ ...ctx, subscription: ctx.subscription! }, text, mentions);
       case 'admins':
         return this.admins(ctx, text, mentions);
     }
+  }
+
+  /** Help answers everyone in every state, including tenants without a subscription and messages without a tenant. */
+  private async help(identity: TurnIdentity, client: ClientKind): Promise<Reply> {
+    const { tenantId, userId } = identity;
+    const subscription = tenantId ? await this.deps.gate.tenantSubscription(tenantId) : undefined;
+    const isAdmin = tenantId && userId ? await this.isAdmin(tenantId, userId, subscription) : false;
+    const isOperator = !!userId && (this.deps.operatorIds ?? []).includes(userId);
+    const refusal = statusRefusal(subscription);
+    const state: HelpState = !tenantId
+      ? 'no-tenant'
+      : !refusal
+        ? 'active'
+        : refusal.kind === 'no-subscription'
+          ? subscription
+            ? 'ended'
+            : 'none'
+          : refusal.kind === 'pending'
+            ? 'pending'
+            : 'suspended';
+    const card = helpCard({ productName: this.deps.productName, state, isAdmin, isOperator, client, links: this.deps.links });
+    return { card };
   }
 
   private async adminContext(identity: TurnIdentity, name: CommandName): Promise<Step<AdminContext>> {
@@ -102,7 +123,7 @@ export class TenantCommands {
     const subscription = await this.deps.gate.tenantSubscription(tenantId);
     if (!(await this.isAdmin(tenantId, userId, subscription))) {
       return stop(
-        `Sorry, /${name} is for your organization's admins of ${this.deps.productName}. ` +
+        `Sorry, "${name}" is for your organization's admins of ${this.deps.productName}. ` +
           'Ask one of them, or the person who bought the subscription, to run it or to add you as an admin.',
       );
     }
@@ -116,7 +137,7 @@ export class TenantCommands {
       : stop(`Your plan (${subscription.planId}) is not in the catalog. Please contact support.`);
   }
 
-  private async usage(subscription: Subscription): Promise<Reply> {
+  private async usage(subscription: Subscription, client: ClientKind): Promise<Reply> {
     const found = this.planOf(subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
@@ -124,7 +145,8 @@ export class TenantCommands {
     const period = billingPeriodAt(now, subscription.term);
     const counters = await this.deps.store.usage.counters(subscription.id, period.start);
     const used = Object.fromEntries(counters.map((c) => [c.dimension, c.used]));
-    return { card: usageCard(summarizeUsage(plan, subscription, used, period, now), plan, this.deps.links) };
+    const summary = summarizeUsage(plan, subscription, used, period, now);
+    return { card: usageCard(summary, plan, subscription, this.deps.links, client) };
   }
 
   private async stats(subscription: Subscription): Promise<Reply> {
@@ -138,11 +160,11 @@ export class TenantCommands {
     return { card: statsCard(dailySeries(daily, now, STATS_DAYS), top) };
   }
 
-  private async plan(subscription: Subscription): Promise<Reply> {
+  private async plan(subscription: Subscription, client: ClientKind): Promise<Reply> {
     const found = this.planOf(subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
-    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links) };
+    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links, client) };
   }
 
   private async seats(
@@ -163,7 +185,7 @@ export class TenantCommands {
     const { action, rest } = commandArgs(text);
     if (!action || action === 'list') return { card: seatsCard(await this.deps.store.seats.list(subscription.id), capacity) };
     if (action !== 'assign' && action !== 'revoke')
-      return { text: 'Use /seats, /seats assign <name or id> or /seats revoke <name or id>.' };
+      return { text: `Type "seats" to see who holds a seat. ${COMMAND_HINTS.seats}` };
     const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
     if (!resolved.ok) return resolved.reply;
     const target = resolved.value;
@@ -194,9 +216,9 @@ export class TenantCommands {
   private async admins(ctx: AdminContext, text: string, mentions: readonly KnownUser[]): Promise<Reply> {
     const { action, rest } = commandArgs(text);
     if (!action || action === 'list')
-      return { card: adminsCard(await this.deps.store.admins.list(ctx.tenantId), ctx.subscription) };
+      return { card: adminsCard(await this.deps.store.admins.list(ctx.tenantId), ctx.subscription, ctx.tenantId) };
     if (action !== 'add' && action !== 'remove')
-      return { text: 'Use /admins, /admins add <name or id> or /admins remove <name or id>.' };
+      return { text: `Type "admins" to see who manages this app here. ${COMMAND_HINTS.admins}` };
     const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
     if (!resolved.ok) return resolved.reply;
     const target = resolved.value;
