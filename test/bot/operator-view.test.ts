@@ -74,15 +74,18 @@ describe('operator view of metering', () => {
     expect(res.text).toContain('(Marketplace holds 9)');
     // 120 × 0.01 + 10 × 0.04 = 1.60 EUR
     expect(res.text).toContain('Alpha: 120 standard + 10 premium = 1.60 EUR');
+    // The note on the attention list names the commands as they are typed: without a slash.
+    expect(res.text).toContain('Re-send a failed hour: "metering resend" followed by its number.');
+    expect(res.text).not.toContain('/metering');
   });
 
   it("lets operators resolve a conflict with a note, and shows the worker's alerts", async () => {
     const [conflict] = await app.store.metering.list({ status: 'Conflict' });
     const say = async (text: string) => (await postActivity(app.url, messageActivity({ userId: 'operator-1', text }))).text;
     expect(await say(`/metering resolve ${conflict!.id}`)).toContain('Please say why');
-    expect(await say(`/metering resend ${conflict!.id}`)).toContain('is not failed');
-    expect(await say('/metering resend 999999')).toContain('There is no metered hour #999999');
-    expect(await say(`/metering resolve ${conflict!.id} agreed with Microsoft support`)).toContain('marked resolved');
+    expect(await say(`metering resend ${conflict!.id}`)).toContain('is not failed');
+    expect(await say('Metering resend 999999')).toContain('There is no metered hour #999999');
+    expect(await say(`metering resolve ${conflict!.id} agreed with Microsoft support`)).toContain('marked resolved');
     expect(await app.store.metering.get(conflict!.subscriptionId, conflict!.dimension, conflict!.hourStart)).toMatchObject({
       status: 'Resolved',
       resolvedBy: 'operator-1',
@@ -103,14 +106,14 @@ describe('operator view of metering', () => {
 
   it('refuses operator commands to everyone else, tenant admins included', async () => {
     await app.store.admins.add({ tenantId: 'tenant-a', userId: 'admin-a', addedBy: 't', addedAt: clock.now() });
-    for (const text of ['/metering', '/subscriptions', '/revenue']) {
+    for (const text of ['/metering', 'subscriptions', 'Revenue']) {
       const res = await postActivity(app.url, messageActivity({ tenantId: 'tenant-a', userId: 'admin-a', text }));
       expect(res.text).toContain("for the publisher's operators only");
     }
   });
 
   it('lists subscriptions and estimates revenue for operators', async () => {
-    const subs = await postActivity(app.url, messageActivity({ userId: 'operator-1', text: '/subscriptions' }));
+    const subs = await postActivity(app.url, messageActivity({ userId: 'operator-1', text: 'subscriptions' }));
     expect(subs.text).toContain('Subscriptions (2)');
     expect(subs.text).toContain('Subscribed: 2');
     const revenue = await postActivity(app.url, messageActivity({ userId: 'operator-1', text: '/revenue' }));

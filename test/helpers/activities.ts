@@ -10,6 +10,8 @@ export interface MessageOptions {
   conversationType?: string;
   attachments?: { contentType: string; content?: unknown; contentUrl?: string; name?: string }[];
   expectReplies?: boolean;
+  /** The client's `clientInfo.platform` as Teams sends it ('ios', 'android', 'windows', 'web', …); none when absent. */
+  platform?: string;
 }
 
 /** A Teams-like message activity (what the channel posts to /api/messages). */
@@ -32,6 +34,7 @@ export function messageActivity(o: MessageOptions = {}): Record<string, unknown>
     ...(tenantId ? { channelData: { tenant: { id: tenantId } } } : {}),
     text: o.text ?? 'Hello, what can you do?',
     ...(o.attachments ? { attachments: o.attachments } : {}),
+    ...(o.platform ? { entities: [{ type: 'clientInfo', locale: 'en-US', country: 'US', platform: o.platform }] } : {}),
     ...(o.expectReplies === false ? {} : { deliveryMode: 'expectReplies' }),
   };
 }
