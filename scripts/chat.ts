@@ -61,7 +61,7 @@ async function send(values: Options, conversationId: string, text: string): Prom
 async function main(): Promise<void> {
   const { values } = parseArgs({ options });
   const conversationId = values.conversation ?? `chat-${randomUUID()}`;
-  console.log(`Chatting with ${values.url} as user ${values.user} of tenant ${values.tenant}. Type /help, or Ctrl+D to quit.`);
+  console.log(`Chatting with ${values.url} as user ${values.user} of tenant ${values.tenant}. Type help, or Ctrl+D to quit.`);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
   rl.prompt();
   for await (const line of rl) {
