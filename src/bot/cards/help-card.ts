@@ -1,11 +1,21 @@
 import type { Config } from '../../config';
 import { showsPurchaseUi, type ClientKind } from '../../domain/client-kind';
+import { statusRefusal } from '../../domain/entitlement';
+import type { Subscription } from '../../domain/subscription';
 import { adaptiveCard, facts, note, paragraph, title, type AdaptiveCard, type CardElement } from './adaptive-card';
 import { purchaseActions } from './browser-links';
 import { COMMAND_HINTS } from './command-hints';
 
 /** Where the caller's organization stands, as far as help has something to say about it. */
 export type HelpState = 'active' | 'none' | 'ended' | 'pending' | 'suspended' | 'no-tenant';
+
+/** The state of the tenant's subscription (as the gate picks it), by the gate's own status rule. */
+export function helpStateOf(subscription: Subscription | undefined): Exclude<HelpState, 'no-tenant'> {
+  const refusal = statusRefusal(subscription);
+  if (!refusal) return 'active';
+  if (refusal.kind === 'no-subscription') return subscription ? 'ended' : 'none';
+  return refusal.kind === 'pending' ? 'pending' : 'suspended';
+}
 
 /** Every sentence of the help and welcome cards, in one place (a later translation replaces this table). */
 const TEXT = {

@@ -1,7 +1,6 @@
 import type { Config } from '../../config';
 import type { ClientKind } from '../../domain/client-kind';
 import type { Clock } from '../../domain/clock';
-import { statusRefusal } from '../../domain/entitlement';
 import type { TurnIdentity } from '../../domain/identity';
 import { billingPeriodAt } from '../../domain/periods';
 import type { Plan, PlanCatalog } from '../../domain/plans';
@@ -11,7 +10,7 @@ import type { KnownUser, Store } from '../../store/store';
 import { adminsCard, planCard, seatsCard, statsCard, usageCard } from '../cards/admin-cards';
 import type { AdaptiveCard } from '../cards/adaptive-card';
 import { COMMAND_HINTS } from '../cards/command-hints';
-import { helpCard, type HelpState } from '../cards/help-card';
+import { helpCard, helpStateOf } from '../cards/help-card';
 import type { SubscriptionGate } from '../subscription-gate';
 import { commandArgs, type CommandName } from './command-syntax';
 
@@ -101,18 +100,7 @@ export class TenantCommands {
     const subscription = tenantId ? await this.deps.gate.tenantSubscription(tenantId) : undefined;
     const isAdmin = tenantId && userId ? await this.isAdmin(tenantId, userId, subscription) : false;
     const isOperator = !!userId && (this.deps.operatorIds ?? []).includes(userId);
-    const refusal = statusRefusal(subscription);
-    const state: HelpState = !tenantId
-      ? 'no-tenant'
-      : !refusal
-        ? 'active'
-        : refusal.kind === 'no-subscription'
-          ? subscription
-            ? 'ended'
-            : 'none'
-          : refusal.kind === 'pending'
-            ? 'pending'
-            : 'suspended';
+    const state = tenantId ? helpStateOf(subscription) : 'no-tenant';
     const card = helpCard({ productName: this.deps.productName, state, isAdmin, isOperator, client, links: this.deps.links });
     return { card };
   }
