@@ -106,7 +106,9 @@ function allowanceText(plan: Plan, withPrices = true): string {
     const unit = plan.isPricePerSeat ? ' per seat' : '';
     const amount = a.included === null ? 'unlimited' : `${formatNumber(a.included)}${unit}`;
     const over =
-      withPrices && a.overagePrice !== undefined && a.included !== null ? `, then ${formatMoney(a.overagePrice, plan.currency)} each` : '';
+      withPrices && a.overagePrice !== undefined && a.included !== null
+        ? `, then ${formatMoney(a.overagePrice, plan.currency)} each`
+        : '';
     return `${DIMENSION_LABELS[d]}: ${amount}${over}`;
   }).join('; ');
 }
@@ -188,7 +190,11 @@ export function seatsCard(seats: readonly SeatAssignment[], capacity: number): A
  * stored as an admin at activation. A purchaser from another tenant (a partner buying for a customer) is no admin
  * here, as in TenantCommands.isAdmin.
  */
-export function adminsCard(admins: readonly TenantAdmin[], subscription: Subscription | undefined, tenantId: string): AdaptiveCard {
+export function adminsCard(
+  admins: readonly TenantAdmin[],
+  subscription: Subscription | undefined,
+  tenantId: string,
+): AdaptiveCard {
   const people = new Map<string, { userId: string; userName?: string; roles: string[] }>();
   const person = (userId: string) => people.get(userId) ?? people.set(userId, { userId, roles: [] }).get(userId)!;
   for (const [role, party] of [

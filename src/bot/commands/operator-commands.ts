@@ -58,7 +58,8 @@ export class OperatorCommands {
     const verb = match[1]!.toLowerCase() as 'resend' | 'resolve';
     const id = Number(match[2]);
     const note = match[3]?.trim() ?? '';
-    if (verb === 'resolve' && !note) return { text: 'Please say why: "metering resolve" followed by the hour\'s number, then a note.' };
+    if (verb === 'resolve' && !note)
+      return { text: 'Please say why: "metering resolve" followed by the hour\'s number, then a note.' };
     const outcome =
       verb === 'resend'
         ? await this.deps.store.metering.resend(id, { by, at, ...(note ? { note } : {}) })

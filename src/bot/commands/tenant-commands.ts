@@ -78,7 +78,9 @@ export class TenantCommands {
     if (!step.ok) return step.reply;
     const ctx = step.value;
     if (!ctx.subscription && name !== 'admins') {
-      return { text: 'Your organization has no subscription yet, so there is nothing to show. Type "help" to see how to subscribe.' };
+      return {
+        text: 'Your organization has no subscription yet, so there is nothing to show. Type "help" to see how to subscribe.',
+      };
     }
     switch (name) {
       case 'usage':
