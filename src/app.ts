@@ -186,6 +186,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       landingPageUrl: config.links.landingPageUrl,
       webhookUrl: `${config.publicUrl}/api/webhook`,
       plans: catalog.plans,
+      dimensions: catalog.offers.flatMap((o) => o.dimensions),
       offerId: config.marketplace.offerId,
       publisherId: config.marketplace.publisherId,
       publisherTenantId: config.marketplace.webhook.tenantId,
@@ -234,6 +235,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       store,
       queue: usageQueue.queue,
       telemetry,
+      catalog,
     }));
     if (options.startWorker ?? true) worker.start();
   }

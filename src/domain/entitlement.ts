@@ -1,4 +1,4 @@
-import type { Dimension } from './billing-rules';
+import type { UsageKind } from './billing-rules';
 import type { BillingPeriod } from './periods';
 import type { Plan } from './plans';
 import type { Subscription } from './subscription';
@@ -18,7 +18,7 @@ export type Refusal =
       kind: 'quota-exceeded';
       subscription: Subscription;
       plan: Plan;
-      dimension: Dimension;
+      dimension: UsageKind;
       used: number;
       included: number;
       period: BillingPeriod;

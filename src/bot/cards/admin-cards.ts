@@ -3,7 +3,7 @@ import type { Plan, PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import { DIMENSION_LABELS, type UsageSummary } from '../../domain/usage-report';
 import type { SeatAssignment, TenantAdmin, UserUsage } from '../../store/store';
-import { DIMENSIONS } from '../../domain/billing-rules';
+import { USAGE_KINDS } from '../../domain/billing-rules';
 import {
   adaptiveCard,
   facts,
@@ -65,7 +65,7 @@ export function statsCard(series: readonly { day: string; turns: number }[], top
 }
 
 function allowanceText(plan: Plan): string {
-  return DIMENSIONS.map((d) => {
+  return USAGE_KINDS.map((d) => {
     const a = plan.dimensions[d];
     const unit = plan.isPricePerSeat ? ' per seat' : '';
     const amount = a.included === null ? 'unlimited' : `${formatNumber(a.included)}${unit}`;

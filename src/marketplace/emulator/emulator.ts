@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FaultConfig } from '../../config';
 import type { Clock } from '../../domain/clock';
 import { coerceError } from '../../domain/errors';
-import type { Plan } from '../../domain/plans';
+import type { MeteringDimension, Plan } from '../../domain/plans';
 import type { Logger } from '../../logger';
 import {
   EmulatorState,
@@ -36,6 +36,9 @@ export interface EmulatorOptions {
   webhookUrl: string;
   /** Our catalog's plans (ids, seats, dimensions). */
   plans: readonly Plan[];
+  /** The offers' dimensions (names and units shown by listAvailablePlans). */
+  dimensions?: readonly MeteringDimension[];
+  /** Offer of plans that name none (a plan from the catalog names its own). */
   offerId: string;
   publisherId: string;
   /** `tid` claim of webhook tokens (the publisher tenant). */
@@ -168,6 +171,7 @@ export class MarketplaceEmulator implements Emulator {
     const stateOptions = {
       clock: options.clock,
       plans: options.plans,
+      ...(options.dimensions ? { dimensions: options.dimensions } : {}),
       offerId: options.offerId,
       publisherId: options.publisherId,
       ...(options.tokenTtlMs === undefined ? {} : { tokenTtlMs: options.tokenTtlMs }),
