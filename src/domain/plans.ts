@@ -116,6 +116,18 @@ export function meteringDimensionId(plan: Plan | undefined, kind: UsageKind): st
   return plan?.meteredAs[kind] ?? kind;
 }
 
+/**
+ * The plan of a subscription: its plan id within its offer. A plan id of one of our offers on a subscription of
+ * another of our offers is no plan (Partner Center never moves a subscription across offers). A subscription whose
+ * offer the catalog does not know (stored before catalogs had offers, or with an offer id since renamed) is found by
+ * its plan id alone, which is unique across the catalog.
+ */
+export function planOf(catalog: PlanCatalog, subscription: { offerId?: string; planId: string }): Plan | undefined {
+  const plan = catalog.get(subscription.planId);
+  if (!plan || !subscription.offerId || !catalog.offer(subscription.offerId)) return plan;
+  return plan.offerId === subscription.offerId ? plan : undefined;
+}
+
 /** Whether a customer tenant may buy the plan (private plans name their tenants). */
 export function isPlanVisibleTo(plan: Plan, tenantId: string | undefined): boolean {
   if (!plan.privateTenants) return true;

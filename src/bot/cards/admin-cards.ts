@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import type { Plan, PlanCatalog } from '../../domain/plans';
+import { isPlanVisibleTo, type Plan, type PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import { DIMENSION_LABELS, type UsageSummary } from '../../domain/usage-report';
 import type { SeatAssignment, TenantAdmin, UserUsage } from '../../store/store';
@@ -77,7 +77,11 @@ function allowanceText(plan: Plan): string {
 
 export function planCard(subscription: Subscription, plan: Plan, catalog: PlanCatalog, links: Config['links']): AdaptiveCard {
   const price = `${formatMoney(plan.basePrice, plan.currency)} per month${plan.isPricePerSeat ? ' per seat' : ''}`;
-  const others = catalog.plans.filter((p) => p.id !== plan.id);
+  // Plans the tenant could move to: the same offer only (Partner Center changes plans within an offer), and private
+  // plans only for the tenants they name.
+  const others = catalog.plans.filter(
+    (p) => p.id !== plan.id && p.offerId === plan.offerId && isPlanVisibleTo(p, subscription.beneficiary.tenantId),
+  );
   return adaptiveCard(
     [
       title(`${plan.displayName} plan`),
