@@ -174,7 +174,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   });
   const signIn = options.signIn ?? (config.landing.sso ? msalSignIn(config.landing.sso) : undefined);
   addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
-  const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry });
+  const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry, catalog });
 
   let emulator: Emulator | undefined;
   if (config.emulator.enabled) {

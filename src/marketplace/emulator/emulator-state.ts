@@ -191,8 +191,8 @@ const IN_PROGRESS_MESSAGE =
 
 export class EmulatorState {
   private readonly clock: Clock;
-  private readonly plans: readonly Plan[];
-  private readonly dimensions: readonly MeteringDimension[];
+  private plans: readonly Plan[];
+  private dimensions: readonly MeteringDimension[];
   private readonly offerId: string;
   private readonly publisherId: string;
   private readonly tokenTtlMs: number;
@@ -215,6 +215,12 @@ export class EmulatorState {
     this.tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
     this.onChange = options.onChange ?? (() => {});
     if (options.snapshot) this.load(options.snapshot);
+  }
+
+  /** Partner Center now has these plans (tests of the catalog drift report). Subscriptions keep their plan ids. */
+  publish(plans: readonly Plan[], dimensions?: readonly MeteringDimension[]): void {
+    this.plans = plans;
+    if (dimensions) this.dimensions = dimensions;
   }
 
   // ---- Customer side ----

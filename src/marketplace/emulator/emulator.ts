@@ -83,6 +83,11 @@ export interface Emulator {
   configure(
     changes: Partial<Pick<EmulatorOptions, 'baseUrl' | 'landingPageUrl' | 'webhookUrl' | 'faults' | 'activationDelayMs' | 'outage'>>,
   ): void;
+  /**
+   * Publishes another catalog in "Partner Center" (what `listAvailablePlans`, purchases and metering use from now on):
+   * tests give the emulator plans that differ from the bot's catalog to see the drift report.
+   */
+  publish(plans: readonly Plan[], dimensions?: readonly MeteringDimension[]): void;
   /** Customer buys: a PendingFulfillmentStart subscription and a marketplace token (always with a '+' and a '/'). */
   buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string };
   /**
@@ -207,6 +212,11 @@ export class MarketplaceEmulator implements Emulator {
   ): void {
     this.current = { ...this.current, ...changes };
     if ('faults' in changes) this.dice.configure(changes.faults ?? {});
+  }
+
+  publish(plans: readonly Plan[], dimensions?: readonly MeteringDimension[]): void {
+    this.current = { ...this.current, plans, ...(dimensions ? { dimensions } : {}) };
+    this.state.publish(plans, dimensions);
   }
 
   buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string } {
