@@ -44,7 +44,7 @@ describe('EmulatorState: purchase, token and activation', () => {
       term: {},
       autoRenew: true,
       isTest: false,
-      isFreeTrial: false,
+      isFreeTrial: true,
       sandboxType: 'None',
       sessionMode: 'None',
       created: '2026-03-10T10:20:00.000Z',

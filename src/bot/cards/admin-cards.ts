@@ -21,7 +21,19 @@ import {
 
 const who = (u: { userId: string; userName?: string }) => (u.userName ? `${u.userName} (${u.userId})` : u.userId);
 
-export function usageCard(summary: UsageSummary, plan: Plan, links: Config['links']): AdaptiveCard {
+/** The trial line of admin cards: shown while the subscription is a free trial. */
+function trialNote(daysLeft: number | undefined) {
+  return daysLeft === undefined
+    ? []
+    : [
+        paragraph(
+          `Free trial: ${plural(daysLeft, 'day')} left. Billing starts when the trial converts; usage is never billed during it.`,
+          { color: 'Accent' },
+        ),
+      ];
+}
+
+export function usageCard(summary: UsageSummary, plan: Plan, links: Config['links'], trialDays?: number): AdaptiveCard {
   const rows = summary.dimensions.map((d) => {
     if (d.included === null) return [d.label, `${formatNumber(d.used)} (unlimited)`] as const;
     const pct = d.included > 0 ? Math.round((d.used / d.included) * 100) : 100;
@@ -34,6 +46,7 @@ export function usageCard(summary: UsageSummary, plan: Plan, links: Config['link
       note(
         `${plan.displayName} plan · ${formatDate(summary.period.start)} – ${formatDate(summary.period.end)} · ${summary.daysLeft} days left`,
       ),
+      ...trialNote(trialDays),
       facts([...rows, ['Overage so far', formatMoney(summary.overageCost, summary.currency)]]),
       ...(summary.dimensions.some((d) => d.mode === 'hard-cap' && d.included !== null && d.used >= d.included)
         ? [
@@ -75,7 +88,13 @@ function allowanceText(plan: Plan): string {
   }).join('; ');
 }
 
-export function planCard(subscription: Subscription, plan: Plan, catalog: PlanCatalog, links: Config['links']): AdaptiveCard {
+export function planCard(
+  subscription: Subscription,
+  plan: Plan,
+  catalog: PlanCatalog,
+  links: Config['links'],
+  trialDays?: number,
+): AdaptiveCard {
   const price = `${formatMoney(plan.basePrice, plan.currency)} per month${plan.isPricePerSeat ? ' per seat' : ''}`;
   // Plans the tenant could move to: the same offer only (Partner Center changes plans within an offer), and private
   // plans only for the tenants they name.
@@ -86,6 +105,7 @@ export function planCard(subscription: Subscription, plan: Plan, catalog: PlanCa
     [
       title(`${plan.displayName} plan`),
       paragraph(plan.description),
+      ...trialNote(trialDays),
       facts([
         ['Status', subscription.status],
         ['Price', price],

@@ -1,5 +1,6 @@
 import type { Config } from '../../config';
 import type { Clock } from '../../domain/clock';
+import { trialDaysLeft } from '../../domain/trial';
 import type { TurnIdentity } from '../../domain/identity';
 import { billingPeriodAt } from '../../domain/periods';
 import type { Plan, PlanCatalog } from '../../domain/plans';
@@ -124,7 +125,14 @@ export class TenantCommands {
     const period = billingPeriodAt(now, subscription.term);
     const counters = await this.deps.store.usage.counters(subscription.id, period.start);
     const used = Object.fromEntries(counters.map((c) => [c.dimension, c.used]));
-    return { card: usageCard(summarizeUsage(plan, subscription, used, period, now), plan, this.deps.links) };
+    return {
+      card: usageCard(
+        summarizeUsage(plan, subscription, used, period, now),
+        plan,
+        this.deps.links,
+        trialDaysLeft(subscription, now),
+      ),
+    };
   }
 
   private async stats(subscription: Subscription): Promise<Reply> {
@@ -142,7 +150,8 @@ export class TenantCommands {
     const found = this.planOf(subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
-    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links) };
+    const trialDays = trialDaysLeft(subscription, this.deps.clock.now());
+    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links, trialDays) };
   }
 
   private async seats(

@@ -162,6 +162,8 @@ export interface BuyInput {
   email?: string;
   name?: string;
   purchaserTenantId?: string;
+  /** Start with the plan's free trial (default: when the plan offers one, as a buyer in AppSource would). */
+  freeTrial?: boolean;
   /**
    * Development and tests only: the subscription is created already activated at this (past) time, as if bought and
    * activated then. Simulations use it to have usage in past hours accepted.
@@ -253,7 +255,7 @@ export class EmulatorState {
       term: {},
       autoRenew: true,
       isTest: false,
-      isFreeTrial: false,
+      isFreeTrial: (input.freeTrial ?? plan.freeTrial) && plan.freeTrial,
       allowedCustomerOperations: ['Delete', 'Update', 'Read'],
       sandboxType: 'None',
       sessionMode: 'None',
@@ -329,6 +331,8 @@ export class EmulatorState {
         // The term's endDate is its last day: the next term starts the day after.
         const previousEnd = sub.term.endDate ? new Date(sub.term.endDate).getTime() + DAY : undefined;
         sub.term = monthlyTerm(new Date(previousEnd ?? this.clock.now().getTime()));
+        // A free trial is the first (one-month) term; renewing it is its conversion: the next term is paid.
+        sub.isFreeTrial = false;
         sub.lastModified = now;
         break;
       }
