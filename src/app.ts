@@ -24,6 +24,7 @@ import { createEmulator, mountEmulator, type Emulator } from './marketplace/emul
 import { FulfillmentClient, type FulfillmentApi } from './marketplace/fulfillment-client';
 import { openMarketplaceHttp } from './marketplace/open-marketplace-http';
 import { PurchaseActivation } from './marketplace/purchase-activation';
+import { GraphUsageRights } from './marketplace/graph-usage-rights';
 import { reconcileSubscriptions } from './marketplace/reconciler';
 import { createWebhookVerifier } from './marketplace/webhook-auth';
 import { WebhookProcessor } from './marketplace/webhook-processor';
@@ -98,6 +99,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     enforcement: config.enforcement,
     logger,
     maxTurnTokens: maxTurnTokens(config.promptsDir),
+    licences: new GraphUsageRights({ config: config.licensing, clock, logger: logger.child({ component: 'licences' }) }),
+    productName: config.productName,
   });
   const recorder = new UsageRecorder({ store, storeMessageText: config.storeMessageText, logger, telemetry });
   const bookkeeping = new TurnBookkeeping({ gate, recorder, logger });

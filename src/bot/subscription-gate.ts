@@ -7,6 +7,7 @@ import { billingPeriodAt, type BillingPeriod } from '../domain/periods';
 import { planOf, type Plan, type PlanCatalog } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
 import type { Logger } from '../logger';
+import { licenceVerdict, type LicenceChecker } from '../domain/licence';
 import { mayFreeUp, turnEnvelopes, type QuotaHold, type TurnEnvelope } from '../domain/turn-envelope';
 import type { Store, TurnClaim } from '../store/store';
 
@@ -23,6 +24,8 @@ export interface TurnTicket {
   startedMonotonicMs: number;
   textLength: number;
   attachmentCount: number;
+  /** Shown to the user before the answer (a Microsoft-managed licence in its grace state). */
+  notice?: string;
 }
 
 export type Admission =
@@ -42,6 +45,10 @@ export interface SubscriptionGateDeps {
   logger: Logger;
   /** The most tokens (prompt + completions) a turn can use: the prompt's input budget + its max output tokens. */
   maxTurnTokens: number;
+  /** Checks Microsoft-managed licences (Graph usageRights); without it such plans refuse as "unreachable". */
+  licences?: LicenceChecker;
+  /** Named in the licence notice. @defaultValue 'the assistant' */
+  productName?: string;
   /**
    * How long a turn refused only by units that turns in flight hold waits for them to settle before it is refused.
    * @defaultValue HELD_UNITS_WAIT_MS
@@ -115,7 +122,7 @@ export class SubscriptionGate {
       now,
     );
     if ('refusal' in chosen) return { admitted: false, refusal: chosen.refusal };
-    const { subscription, plan } = chosen;
+    const { subscription, plan, notice } = chosen;
 
     const period = this.periodOf(subscription, now);
     const envelopes = turnEnvelopes(facts, plan, subscription.quantity, this.deps.maxTurnTokens);
@@ -139,6 +146,7 @@ export class SubscriptionGate {
       startedMonotonicMs: performance.now(),
       textLength: facts.textLength,
       attachmentCount: facts.attachmentCount,
+      ...(notice ? { notice } : {}),
     };
     return { admitted: true, ticket };
   }
@@ -153,7 +161,7 @@ export class SubscriptionGate {
     identity: TurnIdentity & { tenantId: string; userId: string },
     candidates: readonly Subscription[],
     now: Date,
-  ): Promise<{ subscription: Subscription; plan: Plan } | { refusal: Refusal }> {
+  ): Promise<{ subscription: Subscription; plan: Plan; notice?: string } | { refusal: Refusal }> {
     const { tenantId, userId } = identity;
     let first: Refusal | undefined;
     for (const subscription of candidates.length > 0 ? candidates : [undefined]) {
@@ -170,6 +178,19 @@ export class SubscriptionGate {
         );
         first ??= { kind: 'unknown-plan', subscription };
         continue;
+      }
+      // Licences Microsoft manages replace our seats: the admin center assigns them, Graph tells their state.
+      if (plan.licenseManagement === 'microsoft') {
+        const state = this.deps.licences
+          ? await this.deps.licences.check(tenantId, userId, plan.licenseServiceId ?? plan.id)
+          : 'unreachable';
+        const verdict = licenceVerdict(state, this.deps.productName ?? 'the assistant');
+        if (!verdict.allowed) {
+          this.deps.logger.info({ tenantId, subscriptionId: subscription.id, userId, state }, 'no usable licence');
+          first ??= { kind: 'no-licence', subscription, state: verdict.state };
+          continue;
+        }
+        return { subscription, plan, ...(verdict.notice ? { notice: verdict.notice } : {}) };
       }
       if (plan.isPricePerSeat) {
         const seats = subscription.quantity ?? 0;

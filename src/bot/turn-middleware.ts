@@ -69,6 +69,8 @@ export function subscriptionMiddleware(deps: {
       const meter = attachTurnMeter(context, turn.tokenCeiling);
       let completed = false;
       try {
+        // A licence in its grace state: the user is told before the answer (inside the try: a failed send ends the turn).
+        if (turn.ticket.notice) await context.sendActivity(turn.ticket.notice);
         await next();
         completed = true;
       } catch (thrown) {

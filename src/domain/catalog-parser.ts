@@ -247,6 +247,15 @@ function parsePlan(p: Json, at: string, ctx: PlanContext): Plan | undefined {
   const freeTrial = p.freeTrial === true;
   if (p.freeTrial !== undefined && typeof p.freeTrial !== 'boolean') fail(`${at}.freeTrial`, 'must be true or false');
   const privateTenants = parsePrivate(p.private, `${at}.private`, fail);
+  const licenseServiceId =
+    typeof p.licenseServiceId === 'string' && p.licenseServiceId.trim() !== '' ? p.licenseServiceId : undefined;
+  if (ctx.licenseManagement === 'microsoft' && !licenseServiceId)
+    fail(
+      `${at}.licenseServiceId`,
+      "is required when Microsoft manages the offer's licences (the plan's service id, as Graph usageRights names it)",
+    );
+  else if (ctx.licenseManagement !== 'microsoft' && p.licenseServiceId !== undefined)
+    fail(`${at}.licenseServiceId`, 'is for offers whose licences Microsoft manages (licenseManagement "microsoft")');
 
   let dimensions: Record<UsageKind, DimensionAllowance>;
   let meteredAs: Partial<Record<UsageKind, string>> = {};
@@ -303,6 +312,7 @@ function parsePlan(p: Json, at: string, ctx: PlanContext): Plan | undefined {
     ...(privateTenants ? { privateTenants: Object.freeze(privateTenants) } : {}),
     freeTrial,
     licenseManagement: ctx.licenseManagement,
+    ...(licenseServiceId ? { licenseServiceId } : {}),
   });
 }
 

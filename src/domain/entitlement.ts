@@ -14,6 +14,8 @@ export type Refusal =
   | { kind: 'suspended'; subscription: Subscription }
   | { kind: 'unknown-plan'; subscription: Subscription }
   | { kind: 'no-seat'; subscription: Subscription; seats: number; revoked: boolean }
+  /** Microsoft manages the offer's licences and this user has none that allows use (or Graph could not say). */
+  | { kind: 'no-licence'; subscription: Subscription; state: 'none' | 'inactive' | 'suspended' | 'unreachable' }
   | {
       kind: 'quota-exceeded';
       subscription: Subscription;

@@ -69,6 +69,8 @@ export interface Plan {
   /** A one-month free trial is offered (never on a plan with metered dimensions). */
   freeTrial: boolean;
   licenseManagement: LicenseManagement;
+  /** Microsoft-managed licences: the plan's service id, the `serviceIdentifier` of Graph `usageRights`. */
+  licenseServiceId?: string;
 }
 
 export interface Offer {

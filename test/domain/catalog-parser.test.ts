@@ -176,6 +176,18 @@ describe('catalog validation: what Partner Center would refuse, each problem nam
       /not a known rule/,
     ],
     [
+      'Microsoft-managed licences without the plan service id',
+      (c) => (perUser(c).licenseManagement = 'microsoft'),
+      'offers[1].plans[0].licenseServiceId',
+      /is required when Microsoft manages the offer's licences/,
+    ],
+    [
+      'a plan service id on an offer whose licences the publisher manages',
+      (c) => (perUser(c).plans[0].licenseServiceId = 'contoso.seat'),
+      'offers[1].plans[0].licenseServiceId',
+      /licenseManagement "microsoft"/,
+    ],
+    [
       'a per-user allowance for an unknown usage kind',
       (c) => (perUser(c).plans[0].allowancesPerUser.tokens = 5),
       'offers[1].plans[0].allowancesPerUser.tokens',

@@ -3,6 +3,9 @@ import type { Refusal } from '../../domain/entitlement';
 import { DIMENSION_LABELS } from '../../domain/usage-report';
 import { adaptiveCard, facts, formatDate, formatNumber, openUrl, paragraph, title, type AdaptiveCard } from './adaptive-card';
 
+/** Where customer admins assign licences that Microsoft manages. */
+export const M365_LICENSES_URL = 'https://admin.microsoft.com/Adminportal/Home#/licenses';
+
 /** One friendly card per refusal reason: what happened, whether data is safe, and the one thing to do next. */
 export function refusalCard(refusal: Refusal, links: Config['links'], productName: string): AdaptiveCard {
   switch (refusal.kind) {
@@ -67,6 +70,27 @@ export function refusalCard(refusal: Refusal, links: Config['links'], productNam
           ),
         ],
         [openUrl('Manage subscription', links.manageSubscriptionUrl)],
+      );
+    case 'no-licence':
+      if (refusal.state === 'unreachable')
+        return adaptiveCard([
+          title('I could not check your licence right now'),
+          paragraph(
+            'Microsoft did not answer when I checked your licence, so I did not answer (and nothing was counted). ' +
+              'Please try again in a few minutes.',
+          ),
+        ]);
+      return adaptiveCard(
+        [
+          title(
+            refusal.state === 'none' ? `You have no ${productName} licence` : `Your ${productName} licence is ${refusal.state}`,
+          ),
+          paragraph(
+            'Licences for this plan are managed by Microsoft. An admin of your organization must assign you a licence ' +
+              'in the Microsoft 365 admin center (Billing › Licenses).',
+          ),
+        ],
+        [openUrl('Microsoft 365 admin center', M365_LICENSES_URL)],
       );
     case 'quota-exceeded': {
       const label = DIMENSION_LABELS[refusal.dimension].toLowerCase();

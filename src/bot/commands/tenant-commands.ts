@@ -1,6 +1,7 @@
 import type { Config } from '../../config';
 import type { Clock } from '../../domain/clock';
 import { trialDaysLeft } from '../../domain/trial';
+import { M365_LICENSES_URL } from '../cards/refusal-card';
 import type { TurnIdentity } from '../../domain/identity';
 import { billingPeriodAt } from '../../domain/periods';
 import type { Plan, PlanCatalog } from '../../domain/plans';
@@ -166,6 +167,14 @@ export class TenantCommands {
     if (!plan.isPricePerSeat) {
       return {
         text: `Your ${plan.displayName} plan is not priced per user: everyone in your organization can chat, no seats needed.`,
+      };
+    }
+    // Microsoft manages this offer's licences: seats are assigned there, not here.
+    if (plan.licenseManagement === 'microsoft') {
+      return {
+        text:
+          `Licences of your ${plan.displayName} plan are managed by Microsoft: assign them to users in the ` +
+          `Microsoft 365 admin center (Billing › Licenses, ${M365_LICENSES_URL}). Each user's licence is checked when they chat.`,
       };
     }
     const capacity = subscription.quantity ?? 0;

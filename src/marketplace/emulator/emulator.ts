@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { FaultConfig } from '../../config';
 import type { Clock } from '../../domain/clock';
 import { coerceError } from '../../domain/errors';
+import type { UsageRightState } from '../../domain/licence';
 import type { MeteringDimension, Plan } from '../../domain/plans';
+import { EmulatorLicences } from './emulator-licences';
 import type { Logger } from '../../logger';
 import {
   EmulatorState,
@@ -88,6 +90,10 @@ export interface Emulator {
    * tests give the emulator plans that differ from the bot's catalog to see the drift report.
    */
   publish(plans: readonly Plan[], dimensions?: readonly MeteringDimension[]): void;
+  /** A customer admin assigns (or, with `undefined`, removes) a Microsoft-managed licence; Graph reports it. */
+  setLicence(tenantId: string, userId: string, serviceIdentifier: string, state: UsageRightState | undefined): void;
+  /** Graph and its token endpoint answer 503 while on. */
+  setGraphOutage(on: boolean): void;
   /** Customer buys: a PendingFulfillmentStart subscription and a marketplace token (always with a '+' and a '/'). */
   buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string };
   /**
@@ -158,6 +164,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 export class MarketplaceEmulator implements Emulator {
   private current: EmulatorOptions;
   readonly state: EmulatorState;
+  /** Microsoft-managed licences and the Graph outage switch (graph-routes.ts). */
+  readonly licences = new EmulatorLicences();
   readonly dice: FaultDice;
   readonly signer: WebhookSigner = createWebhookSigner();
   private readonly counts: Record<string, number> = {};
@@ -212,6 +220,14 @@ export class MarketplaceEmulator implements Emulator {
   ): void {
     this.current = { ...this.current, ...changes };
     if ('faults' in changes) this.dice.configure(changes.faults ?? {});
+  }
+
+  setLicence(tenantId: string, userId: string, serviceIdentifier: string, state: UsageRightState | undefined): void {
+    this.licences.set(tenantId, userId, serviceIdentifier, state);
+  }
+
+  setGraphOutage(on: boolean): void {
+    this.licences.outage = on;
   }
 
   publish(plans: readonly Plan[], dimensions?: readonly MeteringDimension[]): void {
