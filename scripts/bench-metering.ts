@@ -86,6 +86,7 @@ async function main(): Promise<void> {
       queue: store.outboxQueue({ clock }),
       store,
       metering: new MeteringClient(http),
+      catalog,
       clock,
       logger,
       config: {

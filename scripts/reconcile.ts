@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const { reconcileSubscriptions } =
     require('../src/marketplace/reconciler') as typeof import('../src/marketplace/reconciler.js');
   const { openStore } = require('../src/store/open-store') as typeof import('../src/store/open-store.js');
+  const { loadPlanCatalog } = require('../src/plan-catalog-source') as typeof import('../src/plan-catalog-source.js');
   const store = await openStore(config, logger);
   try {
     const fulfillment = new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger, azureIdentityOf(config)));
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       clock,
       logger,
       onTenantChanged: () => undefined,
+      catalog: loadPlanCatalog(config.planCatalogFile),
     });
     console.log(JSON.stringify(summary));
   } finally {

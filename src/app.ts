@@ -24,6 +24,7 @@ import { createEmulator, mountEmulator, type Emulator } from './marketplace/emul
 import { FulfillmentClient, type FulfillmentApi } from './marketplace/fulfillment-client';
 import { openMarketplaceHttp } from './marketplace/open-marketplace-http';
 import { PurchaseActivation } from './marketplace/purchase-activation';
+import { GraphUsageRights } from './marketplace/graph-usage-rights';
 import { reconcileSubscriptions } from './marketplace/reconciler';
 import { createWebhookVerifier } from './marketplace/webhook-auth';
 import { WebhookProcessor } from './marketplace/webhook-processor';
@@ -101,6 +102,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     enforcement: config.enforcement,
     logger,
     maxTurnTokens: maxTurnTokens(config.promptsDir),
+    licences: new GraphUsageRights({ config: config.licensing, clock, logger: logger.child({ component: 'licences' }) }),
+    productName: config.productName,
   });
   const recorder = new UsageRecorder({ store, storeMessageText: config.storeMessageText, logger, telemetry });
   const bookkeeping = new TurnBookkeeping({ gate, recorder, logger });
@@ -210,7 +213,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         })
       : undefined);
   addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
-  const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry });
+  const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry, catalog });
 
   let emulator: Emulator | undefined;
   if (config.emulator.enabled) {
@@ -222,6 +225,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       landingPageUrl: config.links.landingPageUrl,
       webhookUrl: `${config.publicUrl}/api/webhook`,
       plans: catalog.plans,
+      dimensions: catalog.offers.flatMap((o) => o.dimensions),
       offerId: config.marketplace.offerId,
       publisherId: config.marketplace.publisherId,
       publisherTenantId: config.marketplace.webhook.tenantId,
@@ -280,6 +284,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       store,
       queue: usageQueue.queue,
       telemetry,
+      catalog,
     }));
     if (options.startWorker ?? true) worker.start();
   }

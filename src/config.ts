@@ -134,6 +134,20 @@ export interface Config {
   operatorIds: readonly string[];
   /** Seeds a subscription for the Agents Playground's default tenant. Dev only. */
   devSeed: boolean;
+  /** Microsoft-managed licences: where and how the bot checks a user's `usageRights`. */
+  licensing: {
+    /** Microsoft Graph, no trailing slash. @defaultValue https://graph.microsoft.com (the emulator's with EMULATOR on) */
+    graphBaseUrl: string;
+    /** Entra token endpoint base; the user's tenant id is appended. @defaultValue https://login.microsoftonline.com */
+    authorityUrl: string;
+    /** The bot's app id (BOT_ID) and secret (BOT_PASSWORD): the app that holds User.Read.All. */
+    clientId: string;
+    clientSecret?: string;
+    /** How long an answer is kept per user and plan. @defaultValue 5 minutes (LICENCE_CACHE_SECONDS=300) */
+    cacheMs: number;
+    /** One Graph or token call may take this long before the check counts as unreachable. @defaultValue 5 s */
+    timeoutMs: number;
+  };
   marketplace: {
     /** Fulfillment and Metering APIs (they share the base). No trailing slash. */
     apiBaseUrl: string;
@@ -423,6 +437,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     },
     emulator: undefined as unknown as Config['emulator'],
     landing: undefined as unknown as Config['landing'],
+    licensing: undefined as unknown as Config['licensing'],
   };
 
   if (production) {
@@ -440,6 +455,7 @@ export function loadConfig(env: Env): Readonly<Config> {
   config.emulator = loadEmulator(r, problems, config, nodeEnv);
   config.marketplace = loadMarketplace(r, problems, config, nodeEnv);
   config.landing = loadLanding(r, problems, nodeEnv);
+  config.licensing = loadLicensing(r, config);
 
   problems.throwIfAny();
   return deepFreeze(config);
@@ -552,6 +568,24 @@ function loadDelivery(r: Reader, problems: ConfigProblems, reservationTimeoutMs:
       r.raw('TURN_DEADLINE_MS'),
     );
   return delivery;
+}
+
+/**
+ * Microsoft-managed licences (README "Catalog"): the bot asks Microsoft Graph for a user's `usageRights` with an app
+ * token of the bot's own Entra app (client credentials in the user's tenant; application permission User.Read.All,
+ * consented by the customer's admin). With the emulator on, Graph and the token endpoint are the emulator's.
+ */
+function loadLicensing(r: Reader, config: Config): Config['licensing'] {
+  const emulatorBase = `${config.publicUrl}${EMULATOR_PREFIX}`;
+  const emulatorOn = config.emulator.enabled;
+  return {
+    graphBaseUrl: r.url('GRAPH_BASE_URL', emulatorOn ? `${emulatorBase}/graph` : 'https://graph.microsoft.com')!,
+    authorityUrl: r.url('GRAPH_AUTHORITY_URL', emulatorOn ? `${emulatorBase}/graph-login` : 'https://login.microsoftonline.com')!,
+    clientId: config.bot.appId,
+    ...(config.bot.appPassword ? { clientSecret: config.bot.appPassword } : {}),
+    cacheMs: r.int('LICENCE_CACHE_SECONDS', 300, 0, 86_400) * 1000,
+    timeoutMs: r.int('LICENCE_TIMEOUT_SECONDS', 5, 1, 60) * 1000,
+  };
 }
 
 function loadEmulator(r: Reader, problems: ConfigProblems, config: Config, env: Environment): Config['emulator'] {

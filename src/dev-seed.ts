@@ -23,7 +23,8 @@ export async function seedDevSubscription(deps: {
   await deps.store.subscriptions.upsert({
     id: DEV_SUBSCRIPTION_ID,
     name: 'Agents Playground (development)',
-    offerId: 'dev-offer',
+    offerId: plan.offerId,
+    publisherId: plan.publisherId,
     planId: plan.id,
     ...(plan.isPricePerSeat ? { quantity: 5 } : {}),
     status: 'Subscribed',

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { DEFAULT_PLAN_CATALOG } from './domain/default-plan-catalog';
 import { AppError } from './domain/errors';
-import { parseCatalog, type PlanCatalog } from './domain/plans';
+import { parseCatalog } from './domain/catalog-parser';
+import type { PlanCatalog } from './domain/plans';
 
 /** The operator's catalog file when configured (`PLAN_CATALOG_FILE`), else the one shipped with the code. */
 export function loadPlanCatalog(file: string | undefined): PlanCatalog {

@@ -1,6 +1,6 @@
 import { SubscriptionGate } from '../../src/bot/subscription-gate';
 import { UsageRecorder } from '../../src/bot/usage-recorder';
-import { classifyTurn, type Dimension } from '../../src/domain/billing-rules';
+import { classifyTurn, type UsageKind } from '../../src/domain/billing-rules';
 import { DAY, HOUR, type Clock } from '../../src/domain/clock';
 import { hourStart } from '../../src/domain/metering';
 import { billingPeriodAt } from '../../src/domain/periods';
@@ -243,7 +243,7 @@ export class UsageSimulation {
   }
 
   /** Adds units to our running total and returns the part above the allowance (0 for hard caps, seats, unlimited). */
-  private add(tenant: SimulatedTenant, dimension: Dimension, periodStart: Date, quantity: number): number {
+  private add(tenant: SimulatedTenant, dimension: UsageKind, periodStart: Date, quantity: number): number {
     const key = `${tenant.subscription.id}|${periodStart.getTime()}|${dimension}`;
     const before = this.totals.get(key) ?? 0;
     this.totals.set(key, before + quantity);

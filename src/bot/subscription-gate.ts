@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config';
 import { SECOND, type Clock } from '../domain/clock';
-import { pickTenantSubscription, statusRefusal, type Refusal } from '../domain/entitlement';
+import { rankTenantSubscriptions, statusRefusal, type Refusal } from '../domain/entitlement';
 import type { TurnIdentity } from '../domain/identity';
 import { billingPeriodAt, type BillingPeriod } from '../domain/periods';
-import type { Plan, PlanCatalog } from '../domain/plans';
+import { planOf, type Plan, type PlanCatalog } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
 import type { Logger } from '../logger';
+import { licenceVerdict, type LicenceChecker } from '../domain/licence';
 import { mayFreeUp, turnEnvelopes, type QuotaHold, type TurnEnvelope } from '../domain/turn-envelope';
 import type { Store, TurnClaim } from '../store/store';
 
@@ -23,6 +24,8 @@ export interface TurnTicket {
   startedMonotonicMs: number;
   textLength: number;
   attachmentCount: number;
+  /** Shown to the user before the answer (a Microsoft-managed licence in its grace state). */
+  notice?: string;
 }
 
 export type Admission =
@@ -42,6 +45,10 @@ export interface SubscriptionGateDeps {
   logger: Logger;
   /** The most tokens (prompt + completions) a turn can use: the prompt's input budget + its max output tokens. */
   maxTurnTokens: number;
+  /** Checks Microsoft-managed licences (Graph usageRights); without it such plans refuse as "unreachable". */
+  licences?: LicenceChecker;
+  /** Named in the licence notice. @defaultValue 'the assistant' */
+  productName?: string;
   /**
    * How long a turn refused only by units that turns in flight hold waits for them to settle before it is refused.
    * @defaultValue HELD_UNITS_WAIT_MS
@@ -55,7 +62,8 @@ export interface SubscriptionGateDeps {
  * atomically before the AI call for the worst case the turn can reach on each hard-capped dimension.
  */
 export class SubscriptionGate {
-  private readonly cache = new Map<string, { subscription: Subscription | undefined; expiresAt: number }>();
+  /** Per tenant, its subscriptions best first (one per offer: rankTenantSubscriptions). */
+  private readonly cache = new Map<string, { subscriptions: Subscription[]; expiresAt: number }>();
   /** The current billing period of each subscription, until it ends or the term changes. */
   private readonly periods = new Map<string, { termStart: number | undefined; period: BillingPeriod }>();
 
@@ -65,21 +73,29 @@ export class SubscriptionGate {
     this.deps = { ...deps, heldUnitsWaitMs: deps.heldUnitsWaitMs ?? HELD_UNITS_WAIT_MS };
   }
 
-  /** The subscription that speaks for a tenant, cached briefly. */
+  /** The subscription that speaks for a tenant (the best of its offers' ones), cached briefly. */
   async tenantSubscription(tenantId: string, now = this.deps.clock.now().getTime()): Promise<Subscription | undefined> {
+    return (await this.tenantSubscriptions(tenantId, now))[0];
+  }
+
+  /** The tenant's subscriptions, one per offer, best first, cached briefly. */
+  async tenantSubscriptions(tenantId: string, now = this.deps.clock.now().getTime()): Promise<Subscription[]> {
     const hit = this.cached(tenantId, now);
-    if (hit) return hit.subscription;
-    const subscription = pickTenantSubscription(await this.deps.store.subscriptions.listForTenant(tenantId));
+    if (hit) return hit.subscriptions;
+    const subscriptions = rankTenantSubscriptions(
+      await this.deps.store.subscriptions.listForTenant(tenantId),
+      (s) => planOf(this.deps.catalog, s)?.isPricePerSeat === true,
+    );
     const ttl = this.deps.enforcement.entitlementCacheMs;
     if (ttl > 0) {
       // Bounded: a flood of unknown tenants must not grow the cache without end.
       if (this.cache.size >= 10_000) this.cache.clear();
-      this.cache.set(tenantId, { subscription, expiresAt: now + ttl });
+      this.cache.set(tenantId, { subscriptions, expiresAt: now + ttl });
     }
-    return subscription;
+    return subscriptions;
   }
 
-  private cached(tenantId: string, now: number): { subscription: Subscription | undefined } | undefined {
+  private cached(tenantId: string, now: number): { subscriptions: Subscription[] } | undefined {
     const hit = this.cache.get(tenantId);
     return hit && hit.expiresAt > now ? hit : undefined;
   }
@@ -99,34 +115,14 @@ export class SubscriptionGate {
     const now = this.deps.clock.now();
     // Most turns find their tenant in the cache: no await (and no promise) for them.
     const hit = this.cached(tenantId, now.getTime());
-    const subscription = hit ? hit.subscription : await this.tenantSubscription(tenantId, now.getTime());
-    const refusal = statusRefusal(subscription);
-    if (refusal || !subscription) return { admitted: false, refusal: refusal ?? { kind: 'no-subscription' } };
-
-    const plan = this.deps.catalog.get(subscription.planId);
-    if (!plan) {
-      this.deps.logger.error(
-        { tenantId, subscriptionId: subscription.id, planId: subscription.planId },
-        'subscription on a plan missing from the catalog',
-      );
-      return { admitted: false, refusal: { kind: 'unknown-plan', subscription } };
-    }
-
-    if (plan.isPricePerSeat) {
-      const seats = subscription.quantity ?? 0;
-      const claim = await this.deps.store.seats.claim({
-        subscriptionId: subscription.id,
-        userId,
-        ...(identity.userName ? { userName: identity.userName } : {}),
-        capacity: seats,
-        autoAssign: this.deps.enforcement.seatAutoAssign,
-        at: now,
-      });
-      if (claim === 'assigned') this.deps.logger.info({ tenantId, subscriptionId: subscription.id, userId }, 'seat assigned');
-      if (claim === 'full' || claim === 'revoked') {
-        return { admitted: false, refusal: { kind: 'no-seat', subscription, seats, revoked: claim === 'revoked' } };
-      }
-    }
+    const candidates = hit ? hit.subscriptions : await this.tenantSubscriptions(tenantId, now.getTime());
+    const chosen = await this.entitledSubscription(
+      identity as TurnIdentity & { tenantId: string; userId: string },
+      candidates,
+      now,
+    );
+    if ('refusal' in chosen) return { admitted: false, refusal: chosen.refusal };
+    const { subscription, plan, notice } = chosen;
 
     const period = this.periodOf(subscription, now);
     const envelopes = turnEnvelopes(facts, plan, subscription.quantity, this.deps.maxTurnTokens);
@@ -150,8 +146,71 @@ export class SubscriptionGate {
       startedMonotonicMs: performance.now(),
       textLength: facts.textLength,
       attachmentCount: facts.attachmentCount,
+      ...(notice ? { notice } : {}),
     };
     return { admitted: true, ticket };
+  }
+
+  /**
+   * The first of the tenant's subscriptions (best first) that lets this user in: its status allows turns, its plan
+   * is in the catalog, and on a per-user plan the user has (or gets) a seat. A user without a seat on the tenant's
+   * per-user subscription falls through to its flat-rate one when it has one; the refusal of the best candidate is
+   * the answer when none lets the user in.
+   */
+  private async entitledSubscription(
+    identity: TurnIdentity & { tenantId: string; userId: string },
+    candidates: readonly Subscription[],
+    now: Date,
+  ): Promise<{ subscription: Subscription; plan: Plan; notice?: string } | { refusal: Refusal }> {
+    const { tenantId, userId } = identity;
+    let first: Refusal | undefined;
+    for (const subscription of candidates.length > 0 ? candidates : [undefined]) {
+      const refusal = statusRefusal(subscription);
+      if (refusal || !subscription) {
+        first ??= refusal ?? { kind: 'no-subscription' };
+        continue;
+      }
+      const plan = planOf(this.deps.catalog, subscription);
+      if (!plan) {
+        this.deps.logger.error(
+          { tenantId, subscriptionId: subscription.id, offerId: subscription.offerId, planId: subscription.planId },
+          'subscription on a plan missing from the catalog',
+        );
+        first ??= { kind: 'unknown-plan', subscription };
+        continue;
+      }
+      // Licences Microsoft manages replace our seats: the admin center assigns them, Graph tells their state.
+      if (plan.licenseManagement === 'microsoft') {
+        const state = this.deps.licences
+          ? await this.deps.licences.check(tenantId, userId, plan.licenseServiceId ?? plan.id)
+          : 'unreachable';
+        const verdict = licenceVerdict(state, this.deps.productName ?? 'the assistant');
+        if (!verdict.allowed) {
+          this.deps.logger.info({ tenantId, subscriptionId: subscription.id, userId, state }, 'no usable licence');
+          first ??= { kind: 'no-licence', subscription, state: verdict.state };
+          continue;
+        }
+        return { subscription, plan, ...(verdict.notice ? { notice: verdict.notice } : {}) };
+      }
+      if (plan.isPricePerSeat) {
+        const seats = subscription.quantity ?? 0;
+        const claim = await this.deps.store.seats.claim({
+          subscriptionId: subscription.id,
+          userId,
+          ...(identity.userName ? { userName: identity.userName } : {}),
+          capacity: seats,
+          autoAssign: this.deps.enforcement.seatAutoAssign,
+          at: now,
+        });
+        if (claim === 'assigned') this.deps.logger.info({ tenantId, subscriptionId: subscription.id, userId }, 'seat assigned');
+        if (claim === 'full' || claim === 'revoked') {
+          first ??= { kind: 'no-seat', subscription, seats, revoked: claim === 'revoked' };
+          continue;
+        }
+      }
+      return { subscription, plan };
+    }
+    return { refusal: first! };
   }
 
   /**

@@ -111,6 +111,8 @@ export function subscriptionMiddleware(deps: {
       const abandon = () => end('abandoned');
       deadline?.addEventListener('abort', abandon, { once: true });
       try {
+        // A licence in its grace state: the user is told before the answer (inside the try: a failed send ends the turn).
+        if (turn.ticket.notice) await context.sendActivity(turn.ticket.notice);
         await next();
         completed = true;
       } catch (thrown) {

@@ -71,7 +71,8 @@ export class UsageRecorder {
       {
         event,
         included: includedUnits(plan, billed.dimension, subscription.quantity),
-        overage: hasOverage(plan, billed.dimension),
+        // A trial is never billed for usage (src/domain/trial.ts): its units count against the allowance only.
+        overage: hasOverage(plan, billed.dimension) && !subscription.isFreeTrial,
         reserved: true,
         ...(identity.userName ? { userName: identity.userName } : {}),
       },

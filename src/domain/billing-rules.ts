@@ -1,14 +1,20 @@
 /**
- * Dimension and quantity of one answered turn (DESIGN.md "Billing rules"). Pure and configurable per plan.
+ * Usage kind and quantity of one answered turn (DESIGN.md "Billing rules"). Pure and configurable per plan.
  *
  * From the seed: attachments → premium; text longer than 1,000 characters → premium; more than 2,000 tokens →
  * premium; more than 5,000 tokens → quantity ceil(tokens / 2,000); otherwise `messages`, 1.
  */
-export const DIMENSIONS = ['messages', 'premium_messages'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+/**
+ * The product's own kinds of usage: what the billing rules classify a turn as and what allowances and counters are
+ * kept in. They are not Partner Center dimension ids: each plan maps a kind to the dimension id its offer publishes
+ * (`Plan.meteredAs`), and only the metering edge sends that id. Stored counters and usage keep the kind, so a
+ * publisher can name (and rename, before publishing) its dimensions without touching stored usage.
+ */
+export const USAGE_KINDS = ['messages', 'premium_messages'] as const;
+export type UsageKind = (typeof USAGE_KINDS)[number];
 
-export function isDimension(value: unknown): value is Dimension {
-  return typeof value === 'string' && (DIMENSIONS as readonly string[]).includes(value);
+export function isUsageKind(value: unknown): value is UsageKind {
+  return typeof value === 'string' && (USAGE_KINDS as readonly string[]).includes(value);
 }
 
 export interface BillingRules {
@@ -41,7 +47,7 @@ export interface TurnFacts {
 }
 
 export interface BilledQuantity {
-  dimension: Dimension;
+  dimension: UsageKind;
   quantity: number;
 }
 

@@ -1,4 +1,4 @@
-import type { Dimension } from './billing-rules';
+import type { UsageKind } from './billing-rules';
 import type { BillingPeriod } from './periods';
 import type { Plan } from './plans';
 import type { Subscription } from './subscription';
@@ -14,11 +14,13 @@ export type Refusal =
   | { kind: 'suspended'; subscription: Subscription }
   | { kind: 'unknown-plan'; subscription: Subscription }
   | { kind: 'no-seat'; subscription: Subscription; seats: number; revoked: boolean }
+  /** Microsoft manages the offer's licences and this user has none that allows use (or Graph could not say). */
+  | { kind: 'no-licence'; subscription: Subscription; state: 'none' | 'inactive' | 'suspended' | 'unreachable' }
   | {
       kind: 'quota-exceeded';
       subscription: Subscription;
       plan: Plan;
-      dimension: Dimension;
+      dimension: UsageKind;
       used: number;
       included: number;
       period: BillingPeriod;
@@ -44,6 +46,23 @@ export function pickTenantSubscription(candidates: readonly Subscription[]): Sub
     if (s.createdAt.getTime() > best.createdAt.getTime()) best = s;
   }
   return best;
+}
+
+/**
+ * Every subscription that may speak for a tenant, best first, one per offer (a tenant may hold one of each offer a
+ * deployment sells): within an offer, `pickTenantSubscription`'s choice; across offers, Subscribed first, then
+ * per-user before flat-rate (users with a seat or licence use it; the others fall through to the flat-rate one),
+ * then the newest. The gate tries them in this order.
+ */
+export function rankTenantSubscriptions(
+  candidates: readonly Subscription[],
+  isPerUser: (subscription: Subscription) => boolean,
+): Subscription[] {
+  const byOffer = new Map<string, Subscription[]>();
+  for (const s of candidates) byOffer.set(s.offerId, [...(byOffer.get(s.offerId) ?? []), s]);
+  const best = [...byOffer.values()].map((group) => pickTenantSubscription(group)!);
+  const rank = (s: Subscription) => (s.status === 'Subscribed' ? 0 : 2) + (isPerUser(s) ? 0 : 1);
+  return best.sort((a, b) => rank(a) - rank(b) || b.createdAt.getTime() - a.createdAt.getTime());
 }
 
 /** The refusal the subscription's status alone calls for, or `null` when it may go on to seats and quota. */

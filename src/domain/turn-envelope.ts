@@ -1,4 +1,4 @@
-import { classifyTurn, type BilledQuantity, type Dimension, type TurnFacts } from './billing-rules';
+import { classifyTurn, type BilledQuantity, type UsageKind, type TurnFacts } from './billing-rules';
 import { hasOverage, includedUnits, type Plan } from './plans';
 
 /**
@@ -28,7 +28,7 @@ export interface TurnEnvelope {
 }
 
 export interface QuotaHold {
-  dimension: Dimension;
+  dimension: UsageKind;
   quantity: number;
   /** The dimension's allowance for the period: used + reserved may never pass it. */
   limit: number;
@@ -38,7 +38,7 @@ export interface QuotaHold {
 export type TurnInput = Omit<TurnFacts, 'totalTokens'>;
 
 /** Hard-capped: an allowance and no overage price (seat plans never have overage). */
-export function isHardCapped(plan: Plan, dimension: Dimension): boolean {
+export function isHardCapped(plan: Plan, dimension: UsageKind): boolean {
   return includedUnits(plan, dimension, 0) !== null && !hasOverage(plan, dimension);
 }
 

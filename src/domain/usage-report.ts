@@ -1,16 +1,16 @@
 import { DAY } from './clock';
-import { DIMENSIONS, type Dimension } from './billing-rules';
+import { USAGE_KINDS, type UsageKind } from './billing-rules';
 import { daysLeft, type BillingPeriod } from './periods';
 import { hasOverage, includedUnits, type Plan } from './plans';
 import type { Subscription } from './subscription';
 
-export const DIMENSION_LABELS: Record<Dimension, string> = {
+export const DIMENSION_LABELS: Record<UsageKind, string> = {
   messages: 'Standard messages',
   premium_messages: 'Premium messages',
 };
 
 export interface DimensionUsage {
-  dimension: Dimension;
+  dimension: UsageKind;
   label: string;
   used: number;
   /** `null` = unlimited. */
@@ -33,11 +33,11 @@ export interface UsageSummary {
 export function summarizeUsage(
   plan: Plan,
   subscription: Pick<Subscription, 'quantity'>,
-  usedByDimension: Partial<Record<Dimension, number>>,
+  usedByDimension: Partial<Record<UsageKind, number>>,
   period: BillingPeriod,
   now: Date,
 ): UsageSummary {
-  const dimensions = DIMENSIONS.map((dimension): DimensionUsage => {
+  const dimensions = USAGE_KINDS.map((dimension): DimensionUsage => {
     const used = usedByDimension[dimension] ?? 0;
     const included = includedUnits(plan, dimension, subscription.quantity);
     const overage = hasOverage(plan, dimension);

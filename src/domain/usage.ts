@@ -1,4 +1,4 @@
-import type { Dimension } from './billing-rules';
+import type { UsageKind } from './billing-rules';
 
 /** One answered message turn, as recorded. Message and response text only when the operator opts in. */
 export interface UsageEvent {
@@ -10,7 +10,7 @@ export interface UsageEvent {
   userId: string;
   conversationId: string;
   conversationType: string;
-  dimension: Dimension;
+  dimension: UsageKind;
   quantity: number;
   promptTokens: number;
   completionTokens: number;
@@ -34,7 +34,7 @@ export interface UsageMessage {
   usageEventId: string;
   subscriptionId: string;
   planId: string;
-  dimension: Dimension;
+  dimension: UsageKind;
   quantity: number;
   billable: number;
   occurredAt: string;

@@ -1,3 +1,4 @@
+import type { PublishedPlan } from '../domain/catalog-drift';
 import { isSubscriptionStatus, type Party, type SubscriptionStatus } from '../domain/subscription';
 
 /**
@@ -131,4 +132,18 @@ export function parseList<T>(value: unknown, key: string, parse: (v: unknown) =>
 
 export function nextLinkOf(value: unknown): string | undefined {
   return str(obj(value)['@nextLink']) ?? str(obj(value).nextLink);
+}
+
+/** One item of `listAvailablePlans`, as far as the catalog drift check needs it. */
+export function parseAvailablePlan(value: unknown): PublishedPlan | undefined {
+  const p = obj(value);
+  const planId = str(p.planId);
+  if (!planId) return undefined;
+  const dimensions = obj(p.planComponents).meteringDimensions;
+  return {
+    planId,
+    isPricePerSeat: p.isPricePerSeat === true,
+    hasFreeTrials: p.hasFreeTrials === true,
+    dimensionIds: (Array.isArray(dimensions) ? dimensions : []).map((d) => str(obj(d).id)).filter((id): id is string => !!id),
+  };
 }

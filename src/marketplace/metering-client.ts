@@ -1,5 +1,4 @@
 import { HOUR } from '../domain/clock';
-import type { Dimension } from '../domain/billing-rules';
 import type { BatchItemAnswer } from '../domain/metering';
 import type { MarketplaceHttp } from './marketplace-http';
 
@@ -7,7 +6,8 @@ export interface UsageEventRequest {
   /** The SaaS subscription id. */
   resourceId: string;
   quantity: number;
-  dimension: Dimension;
+  /** The offer's dimension id (Partner Center), not the product's usage kind. */
+  dimension: string;
   /** Start of the hour, ISO 8601 UTC. */
   effectiveStartTime: string;
   planId: string;

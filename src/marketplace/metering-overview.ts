@@ -1,4 +1,4 @@
-import { DIMENSIONS, type Dimension } from '../domain/billing-rules';
+import { USAGE_KINDS, type UsageKind } from '../domain/billing-rules';
 import { utcDay } from '../domain/usage-report';
 import { billingPeriodAt } from '../domain/periods';
 import type { PlanCatalog } from '../domain/plans';
@@ -11,7 +11,7 @@ export interface BilledSubscription {
   tenantId?: string;
   planId: string;
   periodStart: string;
-  units: Record<Dimension, number>;
+  units: Record<UsageKind, number>;
   amount: number;
   currency: string;
 }
@@ -76,7 +76,7 @@ export async function meteringOverview(
         ...(subscription.beneficiary.tenantId ? { tenantId: subscription.beneficiary.tenantId } : {}),
         planId: subscription.planId,
         periodStart: start.toISOString(),
-        units: Object.fromEntries(DIMENSIONS.map((dim) => [dim, 0])) as Record<Dimension, number>,
+        units: Object.fromEntries(USAGE_KINDS.map((dim) => [dim, 0])) as Record<UsageKind, number>,
         amount: 0,
         currency: plan?.currency ?? 'EUR',
       } satisfies BilledSubscription);

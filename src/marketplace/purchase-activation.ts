@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock';
 import { adminsOnActivation, describeUser, type LandingAccess, type SignedInUser } from '../domain/landing-access';
-import type { PlanCatalog } from '../domain/plans';
+import { planOf, type PlanCatalog } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
 import { isFinal } from '../domain/subscription-lifecycle';
 import type { Logger } from '../logger';
@@ -78,7 +78,9 @@ export class PurchaseActivation {
         action: 'SignIn',
         source: 'landing',
         status: access.allowed ? 'Applied' : 'Rejected',
-        detail: access.allowed ? `${describeUser(user)} as ${access.role}` : `${describeUser(user)}: not of the purchaser's or beneficiary's tenant`,
+        detail: access.allowed
+          ? `${describeUser(user)} as ${access.role}`
+          : `${describeUser(user)}: not of the purchaser's or beneficiary's tenant`,
         createdAt: this.deps.clock.now(),
       },
     });
@@ -102,9 +104,14 @@ export class PurchaseActivation {
       return { outcome: 'refused', message: `This subscription is ${current.status.toLowerCase()} and cannot be activated.` };
     }
     if (current.status !== 'Subscribed') {
-      const plan = this.deps.catalog.get(current.planId);
+      // The plan within the subscription's offer: this deployment may sell several offers, and a plan id of one
+      // offer bought through another is not ours to activate.
+      const plan = planOf(this.deps.catalog, current);
       if (!plan)
-        return { outcome: 'refused', message: `The plan ${current.planId} is not offered by this app. Please contact support.` };
+        return {
+          outcome: 'refused',
+          message: `The plan ${current.planId} of offer ${current.offerId || '(none)'} is not offered by this app. Please contact support.`,
+        };
       try {
         await this.deps.fulfillment.activate(subscriptionId, {
           planId: current.planId,

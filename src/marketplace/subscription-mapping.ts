@@ -45,6 +45,8 @@ export function subscriptionDrift(stored: Subscription, truth: Subscription): st
     drift.push(`quantity ${stored.quantity ?? '-'} → ${truth.quantity ?? '-'}`);
   const start = (s: Subscription) => s.term?.startDate.toISOString() ?? '-';
   const end = (s: Subscription) => s.term?.endDate?.toISOString() ?? '-';
+  if (stored.isFreeTrial !== truth.isFreeTrial)
+    drift.push(stored.isFreeTrial ? 'free trial → converted to paid' : 'paid → free trial');
   if (start(stored) !== start(truth) || end(stored) !== end(truth))
     drift.push(`term ${start(stored)}..${end(stored)} → ${start(truth)}..${end(truth)}`);
   return drift;

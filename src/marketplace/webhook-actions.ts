@@ -100,7 +100,12 @@ export const ACTION_HANDLERS: Partial<Record<string, ActionHandler>> = {
 function changeProblem({ operation, current, catalog }: ActionContext): string | null {
   if (operation.action === 'ChangeQuantity') return quantityChangeProblem(catalog, current, operation.quantity);
   const quantity = operation.quantity ?? current.quantity;
-  return planChangeProblem(catalog, operation.planId, catalog.get(operation.planId ?? '')?.isPricePerSeat ? quantity : undefined);
+  return planChangeProblem(
+    catalog,
+    operation.planId,
+    catalog.get(operation.planId ?? '')?.isPricePerSeat ? quantity : undefined,
+    current.offerId,
+  );
 }
 
 /** The subscription with the operation's plan or quantity. */

@@ -1,4 +1,4 @@
-import { isDimension } from '../domain/billing-rules';
+import { isUsageKind } from '../domain/billing-rules';
 import { SECOND } from '../domain/clock';
 import { AppError, coerceError } from '../domain/errors';
 import type { UsageMessage } from '../domain/usage';
@@ -212,7 +212,7 @@ export function parseUsageMessage(body: unknown): ParsedUsageMessage {
   for (const field of ['usageEventId', 'subscriptionId', 'planId'] as const) {
     if (typeof v[field] !== 'string' || v[field] === '') return { ok: false, problem: `${field} is missing or not a string` };
   }
-  if (!isDimension(v.dimension)) return { ok: false, problem: `dimension ${JSON.stringify(v.dimension)} is unknown` };
+  if (!isUsageKind(v.dimension)) return { ok: false, problem: `dimension ${JSON.stringify(v.dimension)} is unknown` };
   if (!isCount(v.quantity)) return { ok: false, problem: 'quantity is not a non-negative integer' };
   if (!isCount(v.billable) || v.billable > v.quantity)
     return { ok: false, problem: 'billable is not an integer between 0 and quantity' };

@@ -1,4 +1,4 @@
-import { isDimension, type Dimension } from '../domain/billing-rules';
+import { isUsageKind, type UsageKind } from '../domain/billing-rules';
 import type { Party, Subscription, SubscriptionStatus } from '../domain/subscription';
 import type { UsageMessage } from '../domain/usage';
 import type { MeteringReport, MeteringStatus, SubscriptionOperationRecord } from './store';
@@ -137,7 +137,7 @@ export function toMeteringReport(r: ReportRow): MeteringReport {
   return {
     id: Number(r.id),
     subscriptionId: r.subscription_id,
-    dimension: r.dimension as Dimension,
+    dimension: r.dimension as UsageKind,
     hourStart: asDate(r.hour_start),
     planId: r.plan_id,
     quantity: r.quantity,
@@ -176,7 +176,7 @@ export function toUsageMessage(row: OutboxMessageRow): UsageMessage | undefined 
   if (
     row.subscription_id === null ||
     row.plan_id === null ||
-    !isDimension(row.dimension) ||
+    !isUsageKind(row.dimension) ||
     row.quantity === null ||
     row.occurred_at === null ||
     row.period_start === null

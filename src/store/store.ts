@@ -1,4 +1,4 @@
-import type { Dimension } from '../domain/billing-rules';
+import type { UsageKind } from '../domain/billing-rules';
 import type { QuotaHold } from '../domain/turn-envelope';
 import type { Clock } from '../domain/clock';
 import type { UsageQueue } from '../queue/usage-queue';
@@ -179,7 +179,7 @@ export type ClaimOutcome =
   /** The same (tenant, activity) is already recorded or claimed by a turn in flight: a redelivery. */
   | { ok: false; reason: 'duplicate' }
   /** A hold did not fit: nothing was claimed. The figures are those of the first dimension that did not fit. */
-  | { ok: false; reason: 'exceeded'; dimension: Dimension; used: number; reserved: number };
+  | { ok: false; reason: 'exceeded'; dimension: UsageKind; used: number; reserved: number };
 
 export interface RecordUsageInput {
   event: UsageEvent;
@@ -206,7 +206,7 @@ export type RecordOutcome = { status: 'recorded'; usedBefore: number; billable: 
 export interface UsageCounter {
   subscriptionId: string;
   periodStart: Date;
-  dimension: Dimension;
+  dimension: UsageKind;
   used: number;
   reserved: number;
 }
@@ -214,7 +214,7 @@ export interface UsageCounter {
 export interface DailyUsage {
   /** `YYYY-MM-DD`, UTC. */
   day: string;
-  dimension: Dimension;
+  dimension: UsageKind;
   turns: number;
   quantity: number;
 }
@@ -254,7 +254,7 @@ export type { MeteringStatus, MeteringSettlement };
 export interface MeteringReport {
   id: number;
   subscriptionId: string;
-  dimension: Dimension;
+  dimension: UsageKind;
   /** The clock hour (UTC), the `effectiveStartTime` sent. */
   hourStart: Date;
   /** The plan the subscription was on in that hour (its latest usage's). */
@@ -309,7 +309,7 @@ export type MeteringActionOutcome = 'done' | 'not-found' | 'not-eligible';
 /** Accepted units of one subscription and dimension on one UTC day (billing periods start at midnight UTC). */
 export interface AcceptedDay {
   subscriptionId: string;
-  dimension: Dimension;
+  dimension: UsageKind;
   /** `YYYY-MM-DD`. */
   day: string;
   quantity: number;
@@ -348,7 +348,7 @@ export interface MeteringRepo {
   resend(id: number, action: { by: string; at: Date; note?: string }): Promise<MeteringActionOutcome>;
   /** Operator: closes a Failed or Conflict bucket as Resolved, with who and why. */
   resolve(id: number, action: { by: string; at: Date; note: string }): Promise<MeteringActionOutcome>;
-  get(subscriptionId: string, dimension: Dimension, hourStart: Date): Promise<MeteringReport | undefined>;
+  get(subscriptionId: string, dimension: UsageKind, hourStart: Date): Promise<MeteringReport | undefined>;
   list(filter?: { status?: MeteringStatus; subscriptionId?: string }): Promise<MeteringReport[]>;
   overview(attentionLimit: number, attentionAttempts: number): Promise<MeteringOverview>;
   /** Accepted units per subscription, dimension and UTC day of the hour, for hours at or after `from`. */

@@ -1,6 +1,8 @@
 import { azureIdentityOf, type Config } from '../config';
 import { MINUTE, SECOND, type Clock } from '../domain/clock';
+import type { PlanCatalog } from '../domain/plans';
 import type { Logger } from '../logger';
+import { loadPlanCatalog } from '../plan-catalog-source';
 import { FulfillmentClient } from '../marketplace/fulfillment-client';
 import { openMarketplaceHttp } from '../marketplace/open-marketplace-http';
 import { MeteringClient } from '../marketplace/metering-client';
@@ -22,7 +24,7 @@ const CALL_BUDGET_MS = MINUTE;
  */
 export async function createMeteringWorker(
   config: Readonly<Config>,
-  deps: { clock: Clock; logger: Logger; store?: Store; queue?: UsageQueue; telemetry?: Telemetry },
+  deps: { clock: Clock; logger: Logger; store?: Store; queue?: UsageQueue; telemetry?: Telemetry; catalog?: PlanCatalog },
 ): Promise<{ worker: MeteringWorker; relay?: OutboxRelay; close(): Promise<void> }> {
   const store = deps.store ?? (await openStore(config, deps.logger));
   const opened = deps.queue
@@ -35,6 +37,7 @@ export async function createMeteringWorker(
     queue,
     store,
     metering: new MeteringClient(http),
+    catalog: deps.catalog ?? loadPlanCatalog(config.planCatalogFile),
     clock: deps.clock,
     logger: deps.logger,
     config: config.worker,

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { DAY, MINUTE, type Clock } from '../domain/clock';
 import { coerceError } from '../domain/errors';
 import { judgeCallFailure, judgeItem, nextAttemptAt, planBatches, tooOldBefore, type MeteringAlertKey } from '../domain/metering';
+import { meteringDimensionId, type PlanCatalog } from '../domain/plans';
 import type { Logger } from '../logger';
 import { MarketplaceApiError } from '../marketplace/marketplace-http';
 import type { MeteringApi } from '../marketplace/metering-client';
@@ -63,6 +64,8 @@ export class MeteringWorker {
       queue: UsageQueue;
       store: Store;
       metering: MeteringApi;
+      /** Maps each report's usage kind to the dimension id its plan's offer publishes. */
+      catalog: PlanCatalog;
       clock: Clock;
       logger: Logger;
       config: Config['worker'];
@@ -177,7 +180,8 @@ export class MeteringWorker {
         sendable.map((r) => ({
           resourceId: r.subscriptionId,
           quantity: r.quantity,
-          dimension: r.dimension,
+          // Reports keep the product's usage kind; the API knows the offer's own dimension ids.
+          dimension: meteringDimensionId(this.deps.catalog.get(r.planId), r.dimension),
           effectiveStartTime: r.hourStart.toISOString(),
           planId: r.planId,
         })),

@@ -5,7 +5,7 @@ import { maxTurnTokens } from '../../src/bot/models/completion-budget';
 import { UsageRecorder } from '../../src/bot/usage-recorder';
 import { DEFAULT_PLAN_CATALOG } from '../../src/domain/default-plan-catalog';
 import type { TurnIdentity } from '../../src/domain/identity';
-import { parseCatalog } from '../../src/domain/plans';
+import { parseCatalog } from '../../src/domain/catalog-parser';
 import type { SubscriptionStatus } from '../../src/domain/subscription';
 import { silentLogger } from '../../src/logger';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN_CATALOG } from '../../src/domain/default-plan-catalog';
-import { parseCatalog } from '../../src/domain/plans';
+import { parseCatalog } from '../../src/domain/catalog-parser';
 import { mayFreeUp, settleTurn, turnEnvelopes, worstCase } from '../../src/domain/turn-envelope';
 
 const catalog = parseCatalog(DEFAULT_PLAN_CATALOG, 'default');

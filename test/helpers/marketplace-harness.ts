@@ -77,6 +77,8 @@ export async function startMarketplaceHarness(
   const app = await startTestApp(
     {
       MARKETPLACE_API_BASE_URL: `${server.url}/api`,
+      GRAPH_BASE_URL: `${server.url}/graph`,
+      GRAPH_AUTHORITY_URL: `${server.url}/graph-login`,
       MARKETPLACE_AUTH: 'emulator',
       MARKETPLACE_WEBHOOK_ISSUER: server.url,
       MARKETPLACE_WEBHOOK_JWKS_URL: `${server.url}/keys`,

@@ -81,6 +81,7 @@ export async function startMeteringHarness(
     queue: new OutboxQueue(store.db, { clock }),
     store,
     metering: new MeteringClient(http),
+    catalog,
     clock,
     logger: silentLogger,
     config: WORKER_CONFIG,

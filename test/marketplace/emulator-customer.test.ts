@@ -185,7 +185,7 @@ describe('webhook calls and their tokens', () => {
       id: result.operationId,
       activityId: result.operation.activityId,
       publisherId: 'contoso',
-      offerId: 'offer',
+      offerId: 'teams-ai-assistant',
       planId: 'business',
       subscriptionId: id,
       timeStamp: '2026-03-10T10:20:00.000Z',

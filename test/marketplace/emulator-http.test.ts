@@ -146,7 +146,7 @@ describe('Fulfillment API', () => {
     expect(ok.body).toMatchObject({
       id: subscriptionId,
       subscriptionName: 'Contoso seats',
-      offerId: 'offer',
+      offerId: 'teams-ai-assistant-users',
       planId: 'team-seat',
       quantity: 4,
     });
@@ -205,12 +205,16 @@ describe('Fulfillment API', () => {
     expect((await call(r.url, 'GET', `/saas/subscriptions/${id}/operations/${unknown}`)).status).toBe(404);
   });
 
-  it('lists the available plans from our catalog, with metered dimensions on overage plans only', async () => {
+  it("lists the available plans of the subscription's offer from our catalog, with metered dimensions on overage plans only", async () => {
     const id = r.emulator.buy({ planId: 'business', tenantId: 't' }).subscriptionId;
     const res = await call(r.url, 'GET', `/saas/subscriptions/${id}/listAvailablePlans`);
     expect(res.status).toBe(200);
     const byId = Object.fromEntries(res.body.plans.map((p: { planId: string }) => [p.planId, p]));
-    expect(Object.keys(byId)).toEqual(['starter', 'business', 'enterprise', 'team-seat']);
+    expect(Object.keys(byId)).toEqual(['starter', 'business', 'enterprise']);
+    const seatId = r.emulator.buy({ planId: 'team-seat', quantity: 2, tenantId: 't' }).subscriptionId;
+    const seatPlans = (await call(r.url, 'GET', `/saas/subscriptions/${seatId}/listAvailablePlans`)).body.plans;
+    expect(seatPlans.map((p: { planId: string }) => p.planId)).toEqual(['team-seat', 'team-plus']);
+    byId['team-seat'] = seatPlans[0];
     expect(byId.business.planComponents.meteringDimensions.map((d: { id: string }) => d.id)).toEqual([
       'messages',
       'premium_messages',
@@ -224,11 +228,17 @@ describe('Fulfillment API', () => {
         { dimensionId: 'premium_messages', units: '500' },
       ],
     });
+    // An unlimited dimension is enabled on the plan ("∞") but never takes usage.
     expect(byId.enterprise.planComponents.meteringDimensions).toEqual([
+      { id: 'messages', currency: 'EUR', pricePerUnit: 0, unitOfMeasure: 'Unit', displayName: 'messages' },
       { id: 'premium_messages', currency: 'EUR', pricePerUnit: 0.03, unitOfMeasure: 'Unit', displayName: 'premium_messages' },
     ]);
+    expect(byId.enterprise.planComponents.recurrentBillingTerms[0].meteredQuantityIncluded[0]).toEqual({
+      dimensionId: 'messages',
+      units: 'Unlimited',
+    });
     expect(byId.starter.planComponents.meteringDimensions).toEqual([]);
-    expect(byId['team-seat']).toMatchObject({ isPricePerSeat: true, minQuantity: 1, maxQuantity: 1000 });
+    expect(byId['team-seat']).toMatchObject({ isPricePerSeat: true, minQuantity: 1, maxQuantity: 1000, hasFreeTrials: true });
     expect(byId['team-seat'].planComponents.meteringDimensions).toEqual([]);
   });
 
@@ -248,25 +258,28 @@ describe('Fulfillment API', () => {
       quantity: 8,
       status: 'Succeeded',
       operationRequestSource: 'Partner',
-      offerId: 'offer',
+      offerId: 'teams-ai-assistant-users',
       publisherId: 'contoso',
     });
     expect((await call(r.url, 'GET', `/saas/subscriptions/${id}`)).body.quantity).toBe(8);
+    // Another offer's plan is not a plan change Partner Center allows.
+    expect((await call(r.url, 'PATCH', `/saas/subscriptions/${id}`, { body: { planId: 'business' } })).status).toBe(400);
 
-    const plan = await call(r.url, 'PATCH', `/saas/subscriptions/${id}`, { body: { planId: 'business' } });
+    const flatId = await activeSince(r, 'starter', HOUR);
+    const plan = await call(r.url, 'PATCH', `/saas/subscriptions/${flatId}`, { body: { planId: 'business' } });
     expect(plan.status).toBe(202);
     expect((await call(r.url, 'GET', plan.headers.get('operation-location')!)).body).toMatchObject({
       action: 'ChangePlan',
       planId: 'business',
       status: 'Succeeded',
     });
-    expect((await call(r.url, 'GET', `/saas/subscriptions/${id}`)).body.planId).toBe('business');
+    expect((await call(r.url, 'GET', `/saas/subscriptions/${flatId}`)).body.planId).toBe('business');
 
-    const both = await call(r.url, 'PATCH', `/saas/subscriptions/${id}`, { body: { planId: 'starter', quantity: 2 } });
+    const both = await call(r.url, 'PATCH', `/saas/subscriptions/${flatId}`, { body: { planId: 'starter', quantity: 2 } });
     expect(both.status).toBe(400);
     expect(both.body).toMatchObject({ code: 'BadArgument' });
-    expect((await call(r.url, 'PATCH', `/saas/subscriptions/${id}`, { body: { planId: 'gold' } })).status).toBe(400);
-    expect((await call(r.url, 'GET', `/saas/subscriptions/${id}`)).body.planId).toBe('business');
+    expect((await call(r.url, 'PATCH', `/saas/subscriptions/${flatId}`, { body: { planId: 'gold' } })).status).toBe(400);
+    expect((await call(r.url, 'GET', `/saas/subscriptions/${flatId}`)).body.planId).toBe('business');
   });
 
   it('DELETE cancels (202 + Operation-Location); a second DELETE is refused', async () => {

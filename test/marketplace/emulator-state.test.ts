@@ -35,7 +35,7 @@ describe('EmulatorState: purchase, token and activation', () => {
     expect(token).toContain('/');
     expect(subscription).toMatchObject({
       publisherId: 'contoso',
-      offerId: 'offer',
+      offerId: 'teams-ai-assistant-users',
       saasSubscriptionStatus: 'PendingFulfillmentStart',
       planId: 'team-seat',
       quantity: 7,
@@ -44,7 +44,7 @@ describe('EmulatorState: purchase, token and activation', () => {
       term: {},
       autoRenew: true,
       isTest: false,
-      isFreeTrial: false,
+      isFreeTrial: true,
       sandboxType: 'None',
       sessionMode: 'None',
       created: '2026-03-10T10:20:00.000Z',
@@ -85,7 +85,7 @@ describe('EmulatorState: purchase, token and activation', () => {
     expect(state.resolve(token)).toMatchObject({
       id: subscription.id,
       subscriptionName: 'Contoso',
-      offerId: 'offer',
+      offerId: 'teams-ai-assistant',
       planId: 'business',
     });
     expect(() => state.resolve(token.replace(/\+/g, ' '))).toThrow(/token/);
@@ -142,17 +142,32 @@ describe('EmulatorState: lifecycle and operations', () => {
   });
 
   it('a customer plan change waits for the publisher: Success applies it, a second PATCH conflicts', () => {
-    const op = state.startCustomerAction(id, 'ChangePlan', { planId: 'business' });
-    expect(op).toMatchObject({ action: 'ChangePlan', status: 'InProgress', planId: 'business', operationRequestSource: 'Azure' });
+    const flat = state.buy({ planId: 'business', tenantId: 'tenant-b' }).subscription.id;
+    state.activate(flat, { planId: 'business' }, 0);
+    const op = state.startCustomerAction(flat, 'ChangePlan', { planId: 'enterprise' });
+    expect(op).toMatchObject({
+      action: 'ChangePlan',
+      status: 'InProgress',
+      planId: 'enterprise',
+      operationRequestSource: 'Azure',
+    });
+    expect(state.getSubscription(flat).planId).toBe('business');
+    expect(state.pendingOperations(flat).map((o) => o.id)).toEqual([op.id]);
+    expect(() => state.startCustomerAction(flat, 'Suspend')).toThrow(/in progress/);
+    state.updateOperation(flat, op.id, { status: 'Success' });
+    expect(state.getSubscription(flat)).toMatchObject({ planId: 'enterprise' });
+    expect(state.getSubscription(flat).quantity).toBeUndefined();
+    expect(state.operation(flat, op.id)?.status).toBe('Succeeded');
+    expect(() => state.updateOperation(flat, op.id, { status: 'Failure' })).toThrow(/already Succeeded/);
+    expect(state.pendingOperations(flat)).toEqual([]);
+  });
+
+  it('a plan change never leaves the offer: a per-user subscription cannot move to a flat-rate plan', () => {
+    expect(() => state.startCustomerAction(id, 'ChangePlan', { planId: 'business' })).toThrow(
+      /not a plan of offer teams-ai-assistant-users/,
+    );
+    expect(() => state.publisherUpdate(id, { planId: 'starter' })).toThrow(/not a plan of offer teams-ai-assistant-users/);
     expect(state.getSubscription(id).planId).toBe('team-seat');
-    expect(state.pendingOperations(id).map((o) => o.id)).toEqual([op.id]);
-    expect(() => state.startCustomerAction(id, 'Suspend')).toThrow(/in progress/);
-    state.updateOperation(id, op.id, { status: 'Success' });
-    expect(state.getSubscription(id)).toMatchObject({ planId: 'business' });
-    expect(state.getSubscription(id).quantity).toBeUndefined();
-    expect(state.operation(id, op.id)?.status).toBe('Succeeded');
-    expect(() => state.updateOperation(id, op.id, { status: 'Failure' })).toThrow(/already Succeeded/);
-    expect(state.pendingOperations(id)).toEqual([]);
   });
 
   it('the Marketplace settles a pending operation itself: Succeeded applies it, Failed and Conflict change nothing', () => {
@@ -219,9 +234,11 @@ describe('EmulatorState: lifecycle and operations', () => {
       operationRequestSource: 'Partner',
     });
     expect(state.getSubscription(id).quantity).toBe(4);
-    state.publisherUpdate(id, { planId: 'starter' });
-    expect(state.getSubscription(id).planId).toBe('starter');
-    expect(() => state.publisherUpdate(id, { quantity: 2 })).toThrow(/not priced per seat/);
+    const flat = state.buy({ planId: 'business', tenantId: 'tenant-b' }).subscription.id;
+    state.activate(flat, { planId: 'business' }, 0);
+    state.publisherUpdate(flat, { planId: 'starter' });
+    expect(state.getSubscription(flat).planId).toBe('starter');
+    expect(() => state.publisherUpdate(flat, { quantity: 2 })).toThrow(/not priced per seat/);
   });
 
   it('a snapshot restores everything, tokens and usage included', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY } from '../../src/domain/clock';
-import { parseCatalog } from '../../src/domain/plans';
+import { parseCatalog } from '../../src/domain/catalog-parser';
 import type { Telemetry } from '../../src/telemetry/telemetry';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store';
@@ -16,7 +16,19 @@ const BUYER = 'buyer-object-id';
  */
 const partnerCenterPlans = [
   ...loadPlanCatalog(undefined).plans.map((p) => (p.id === 'team-seat' ? { ...p, maxSeats: 10_000 } : p)),
-  parseCatalog({ plans: [{ id: 'legacy-gold', basePrice: 99, dimensions: { messages: { included: 100 } } }] }, 'extra').plans[0]!,
+  parseCatalog(
+    {
+      offers: [
+        {
+          id: 'teams-ai-assistant-users',
+          publisherId: 'contoso',
+          pricingModel: 'perUser',
+          plans: [{ id: 'legacy-gold', prices: { P1M: 9 } }],
+        },
+      ],
+    },
+    'extra',
+  ).plans[0]!,
 ];
 
 /**
@@ -45,7 +57,7 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
   afterAll(() => h.close());
 
   it('refuses the tenant before it has bought anything', async () => {
-    expect((await chat('hello')).text).toContain('has not subscribed');
+    expect((await chat('Please draft a short note')).text).toContain('has not subscribed');
   });
 
   it('buy → landing page → Activate → success page with the Teams deep link; the purchaser becomes an admin', async () => {
@@ -62,7 +74,7 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
     expect(bought.token).toMatch(/\//);
 
     // The bot learns of the purchase when the buyer opens the landing page.
-    expect((await chat('hello')).text).toContain('has not subscribed');
+    expect((await chat('Please draft a short note')).text).toContain('has not subscribed');
 
     const browser = new Browser();
     const landing = await browser.get(bought.landingUrl);
@@ -74,9 +86,9 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
     expect(landing.body).toContain('ada@contoso.example');
     expect(landing.body).toMatch(/Users \(seats\)<\/dt>\s*<dd>5</);
     // Resolved, not activated: the bot asks to finish set-up, with the landing page link.
-    const pending = await chat('hello');
+    const pending = await chat('Please draft a short note');
     expect(pending.text).toContain('almost ready');
-    expect(pending.text).toContain('[Finish set-up]');
+    expect(pending.text).toContain('[Finish set-up in browser]');
 
     const done = await browser.postForm(`${h.app.url}/landing/activate`, {
       subscriptionId: hiddenField(landing.body, 'subscriptionId')!,
@@ -114,19 +126,19 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
   });
 
   it('ChangePlan accepted: the bot uses the new plan at once', async () => {
-    const result = await h.emulator.trigger(subscriptionId, 'ChangePlan', { planId: 'business' });
+    const result = await h.emulator.trigger(subscriptionId, 'ChangePlan', { planId: 'team-plus' });
     expect(result.webhookStatus).toBe(200);
     expect(result.operation.status).toBe('Succeeded');
-    expect((await h.app.store.subscriptions.get(subscriptionId))?.planId).toBe('business');
-    expect((await chat('/plan')).text).toContain('Business plan');
+    expect((await h.app.store.subscriptions.get(subscriptionId))?.planId).toBe('team-plus');
+    expect((await chat('/plan')).text).toContain('Team Plus (per user) plan');
   });
 
   it('ChangePlan to a plan the bot does not offer rejected', async () => {
     const result = await h.emulator.trigger(subscriptionId, 'ChangePlan', { planId: 'legacy-gold' });
     expect(result.webhookStatus).toBe(400);
     expect(result.operation.status).toBe('Failed');
-    expect((await h.app.store.subscriptions.get(subscriptionId))?.planId).toBe('business');
-    expect(h.emulator.subscription(subscriptionId)?.planId).toBe('business');
+    expect((await h.app.store.subscriptions.get(subscriptionId))?.planId).toBe('team-plus');
+    expect(h.emulator.subscription(subscriptionId)?.planId).toBe('team-plus');
   });
 
   it('Suspend: the next message is refused', async () => {
@@ -149,7 +161,7 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
     expect(after!.term!.startDate.getTime()).toBeGreaterThan(before!.term!.startDate.getTime());
     await chat('first question of the new term');
     const usage = (await chat('/usage')).text;
-    expect(usage).toContain('Standard messages: 1 of 5,000');
+    expect(usage).toContain('Standard messages: 1 of 8,000');
   });
 
   it('Unsubscribe: refused, data kept', async () => {
@@ -177,7 +189,7 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
       'Renew:Applied',
       'Unsubscribe:Applied',
     ]);
-    expect(ops[3]).toMatchObject({ fromPlanId: 'team-seat', toPlanId: 'business', source: 'webhook' });
+    expect(ops[3]).toMatchObject({ fromPlanId: 'team-seat', toPlanId: 'team-plus', source: 'webhook' });
     expect(ops[5]).toMatchObject({ fromStatus: 'Subscribed', toStatus: 'Suspended' });
   });
 

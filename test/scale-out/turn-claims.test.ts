@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Dimension } from '../../src/domain/billing-rules';
+import type { UsageKind } from '../../src/domain/billing-rules';
 import { billingPeriodAt } from '../../src/domain/periods';
 import type { Subscription } from '../../src/domain/subscription';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
@@ -28,11 +28,11 @@ describe('two bot instances: hard caps at the boundary, and one answer per activ
   const bots: { url: string; child: ChildProcess }[] = [];
 
   const period = (s: Subscription) => billingPeriodAt(new Date(), s.term).start;
-  const counter = async (s: Subscription, dimension: Dimension) =>
+  const counter = async (s: Subscription, dimension: UsageKind) =>
     (await store.usage.counters(s.id, period(s))).find((c) => c.dimension === dimension) ?? { used: 0, reserved: 0 };
   const count = (sql: string, ...args: unknown[]) => (store.db.prepare(sql).get(...args) as { n: number }).n;
   /** Usage already spent this period on one dimension. */
-  const spend = (s: Subscription, dimension: Dimension, quantity: number) =>
+  const spend = (s: Subscription, dimension: UsageKind, quantity: number) =>
     store.usage.record({
       event: {
         id: `prior-${s.id}-${dimension}`,

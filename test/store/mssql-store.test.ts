@@ -6,7 +6,7 @@ import * as sql from 'mssql';
 import { Connection } from 'tedious';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN_CATALOG } from '../../src/domain/default-plan-catalog';
-import { parseCatalog } from '../../src/domain/plans';
+import { parseCatalog } from '../../src/domain/catalog-parser';
 import { silentLogger } from '../../src/logger';
 import { buildConnectionConfig, parseServer } from '../../src/store/mssql/mssql-connection';
 import type { MssqlDatabase, QueryResult, Queryable, SqlParams } from '../../src/store/mssql/mssql-database';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageEvent, UsageMessage } from '../../src/domain/usage';
-import type { Dimension } from '../../src/domain/billing-rules';
+import type { UsageKind } from '../../src/domain/billing-rules';
 import type { QuotaHold } from '../../src/domain/turn-envelope';
 import type { Store, TurnClaim } from '../../src/store/store';
 import { seedSubscription } from '../helpers/seed';
@@ -23,7 +23,7 @@ export function turnClaim(
   subscriptionId: string,
   fields: {
     activityId?: string;
-    dimension?: Dimension;
+    dimension?: UsageKind;
     quantity?: number;
     limit?: number | null;
     holds?: QuotaHold[];

@@ -1,10 +1,10 @@
 import type { Config } from '../../config';
 import { showsPurchaseUi, type ClientKind } from '../../domain/client-kind';
-import type { Plan, PlanCatalog } from '../../domain/plans';
+import { isPlanVisibleTo, type Plan, type PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import { DIMENSION_LABELS, type UsageSummary } from '../../domain/usage-report';
 import type { SeatAssignment, TenantAdmin, UserUsage } from '../../store/store';
-import { DIMENSIONS } from '../../domain/billing-rules';
+import { USAGE_KINDS } from '../../domain/billing-rules';
 import {
   adaptiveCard,
   facts,
@@ -31,6 +31,18 @@ const TEXT = {
 
 const who = (u: { userId: string; userName?: string }) => (u.userName ? `${u.userName} (${u.userId})` : u.userId);
 
+/** The trial line of admin cards: shown while the subscription is a free trial. */
+function trialNote(daysLeft: number | undefined) {
+  return daysLeft === undefined
+    ? []
+    : [
+        paragraph(
+          `Free trial: ${plural(daysLeft, 'day')} left. Billing starts when the trial converts; usage is never billed during it.`,
+          { color: 'Accent' },
+        ),
+      ];
+}
+
 /**
  * This period's usage. After Unsubscribe the period and its days left mean nothing any more: the card says the
  * subscription has ended and shows the last figures.
@@ -41,6 +53,7 @@ export function usageCard(
   subscription: Pick<Subscription, 'status'>,
   links: Config['links'],
   client: ClientKind,
+  trialDays?: number,
 ): AdaptiveCard {
   const ended = subscription.status === 'Unsubscribed';
   const rows = summary.dimensions.map((d) => {
@@ -58,6 +71,7 @@ export function usageCard(
           ? `${plan.displayName} plan · subscription ended · nothing is counted any more`
           : `${plan.displayName} plan · ${period} · ${summary.daysLeft} days left`,
       ),
+      ...trialNote(trialDays),
       facts([...rows, ['Overage so far', formatMoney(summary.overageCost, summary.currency)]]),
       ...(ended
         ? [
@@ -101,7 +115,7 @@ export function statsCard(series: readonly { day: string; turns: number }[], top
 
 /** What the plan includes; with prices except on a phone (no pricing there: src/domain/client-kind.ts). */
 function allowanceText(plan: Plan, withPrices = true): string {
-  return DIMENSIONS.map((d) => {
+  return USAGE_KINDS.map((d) => {
     const a = plan.dimensions[d];
     const unit = plan.isPricePerSeat ? ' per seat' : '';
     const amount = a.included === null ? 'unlimited' : `${formatNumber(a.included)}${unit}`;
@@ -120,14 +134,22 @@ export function planCard(
   catalog: PlanCatalog,
   links: Config['links'],
   client: ClientKind,
+  trialDays?: number,
 ): AdaptiveCard {
   const pricing = showsPurchaseUi(client);
   const price = `${formatMoney(plan.basePrice, plan.currency)} per month${plan.isPricePerSeat ? ' per seat' : ''}`;
-  const others = pricing ? catalog.plans.filter((p) => p.id !== plan.id) : [];
+  // Plans the tenant could move to: the same offer only (Partner Center changes plans within an offer), and private
+  // plans only for the tenants they name. None on a phone.
+  const others = pricing
+    ? catalog.plans.filter(
+        (p) => p.id !== plan.id && p.offerId === plan.offerId && isPlanVisibleTo(p, subscription.beneficiary.tenantId),
+      )
+    : [];
   return adaptiveCard(
     [
       title(`${plan.displayName} plan`),
       paragraph(plan.description),
+      ...trialNote(trialDays),
       facts([
         ['Status', subscription.status],
         ...(pricing ? [['Price', price] as const] : []),

@@ -2,8 +2,11 @@ import type { Config } from '../../config';
 import { showsPurchaseUi, type ClientKind } from '../../domain/client-kind';
 import type { Refusal } from '../../domain/entitlement';
 import { DIMENSION_LABELS } from '../../domain/usage-report';
-import { adaptiveCard, facts, formatDate, formatNumber, paragraph, title, type AdaptiveCard } from './adaptive-card';
+import { adaptiveCard, facts, formatDate, formatNumber, openUrl, paragraph, title, type AdaptiveCard } from './adaptive-card';
 import { purchaseActions } from './browser-links';
+
+/** Where customer admins assign licences that Microsoft manages. */
+export const M365_LICENSES_URL = 'https://admin.microsoft.com/Adminportal/Home#/licenses';
 
 /** Every sentence of the refusal cards, in one place (a later translation replaces this table). */
 const TEXT = {
@@ -40,6 +43,16 @@ const TEXT = {
   quotaAskAdmin: 'To keep going now, ask your organization’s admin.',
   used: 'Used',
   renews: 'Renews',
+  licenceUnreachableTitle: 'I could not check your licence right now',
+  licenceUnreachable:
+    'Microsoft did not answer when I checked your licence, so I did not answer (and nothing was counted). ' +
+    'Please try again in a few minutes.',
+  licenceTitle: (product: string, state: string) =>
+    state === 'none' ? `You have no ${product} licence` : `Your ${product} licence is ${state}`,
+  licence:
+    'Licences for this plan are managed by Microsoft. An admin of your organization must assign you a licence ' +
+    'in the Microsoft 365 admin center (Billing › Licenses).',
+  adminCenter: 'Microsoft 365 admin center in browser',
 } as const;
 
 /**
@@ -81,6 +94,14 @@ export function refusalCard(refusal: Refusal, links: Config['links'], productNam
           paragraph(refusal.revoked ? TEXT.seatRemoved : TEXT.noSeat(refusal.seats)),
         ],
         purchaseActions(client, [TEXT.manage, links.manageSubscriptionUrl]),
+      );
+    case 'no-licence':
+      if (refusal.state === 'unreachable')
+        return adaptiveCard([title(TEXT.licenceUnreachableTitle), paragraph(TEXT.licenceUnreachable)]);
+      return adaptiveCard(
+        [title(TEXT.licenceTitle(productName, refusal.state)), paragraph(TEXT.licence)],
+        // Not a purchase: an admin assigns a licence the organization already has, so phones keep the link too.
+        [openUrl(TEXT.adminCenter, M365_LICENSES_URL)],
       );
     case 'quota-exceeded': {
       const label = DIMENSION_LABELS[refusal.dimension].toLowerCase();

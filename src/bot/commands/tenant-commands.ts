@@ -1,6 +1,8 @@
 import type { Config } from '../../config';
 import type { ClientKind } from '../../domain/client-kind';
 import type { Clock } from '../../domain/clock';
+import { trialDaysLeft } from '../../domain/trial';
+import { M365_LICENSES_URL } from '../cards/refusal-card';
 import type { TurnIdentity } from '../../domain/identity';
 import { billingPeriodAt } from '../../domain/periods';
 import type { Plan, PlanCatalog } from '../../domain/plans';
@@ -136,7 +138,7 @@ export class TenantCommands {
     const counters = await this.deps.store.usage.counters(subscription.id, period.start);
     const used = Object.fromEntries(counters.map((c) => [c.dimension, c.used]));
     const summary = summarizeUsage(plan, subscription, used, period, now);
-    return { card: usageCard(summary, plan, subscription, this.deps.links, client) };
+    return { card: usageCard(summary, plan, subscription, this.deps.links, client, trialDaysLeft(subscription, now)) };
   }
 
   private async stats(subscription: Subscription): Promise<Reply> {
@@ -154,7 +156,8 @@ export class TenantCommands {
     const found = this.planOf(subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
-    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links, client) };
+    const trialDays = trialDaysLeft(subscription, this.deps.clock.now());
+    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links, client, trialDays) };
   }
 
   private async seats(
@@ -169,6 +172,14 @@ export class TenantCommands {
     if (!plan.isPricePerSeat) {
       return {
         text: `Your ${plan.displayName} plan is not priced per user: everyone in your organization can chat, no seats needed.`,
+      };
+    }
+    // Microsoft manages this offer's licences: seats are assigned there, not here.
+    if (plan.licenseManagement === 'microsoft') {
+      return {
+        text:
+          `Licences of your ${plan.displayName} plan are managed by Microsoft: assign them to users in the ` +
+          `Microsoft 365 admin center (Billing › Licenses, ${M365_LICENSES_URL}). Each user's licence is checked when they chat.`,
       };
     }
     const capacity = subscription.quantity ?? 0;

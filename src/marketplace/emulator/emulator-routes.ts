@@ -9,6 +9,7 @@ import type { Emulator, MarketplaceEmulator } from './emulator';
 import { emulatorPageCsp, renderEmulatorPage } from './emulator-pages';
 import { mountIdentityProvider } from './identity-provider-routes';
 import { CUSTOMER_ACTIONS, type CustomerAction, type MarketplaceError } from './emulator-state';
+import { mountGraphEmulator } from './graph-routes';
 import { MAX_BATCH_SIZE } from './metering-rules';
 
 /**
@@ -147,6 +148,8 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
       return 'error' in report ? { status: 400, body: report.error } : { status: 200, body: report.rows };
     }),
   );
+
+  mountGraphEmulator(server, emu.licences, prefix);
 
   // ---- Entra stand-in: where our webhook finds the keys of the emulator's tokens ----
   server.get(`${prefix}/.well-known/openid-configuration`, async (_req: Request, res: Response) => {

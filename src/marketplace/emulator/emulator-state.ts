@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DAY, type Clock } from '../../domain/clock';
-import { DIMENSIONS } from '../../domain/billing-rules';
 import { AppError } from '../../domain/errors';
 import { addMonthsClamped } from '../../domain/periods';
-import { hasOverage, type Plan } from '../../domain/plans';
+import { TERM_MONTHS } from '../../domain/partner-center-rules';
+import { isPlanVisibleTo, type MeteringDimension, type Plan } from '../../domain/plans';
 import { hourStartOf, judgeUsageEvent, usageKey, usageReport, type UsageQuery, type UsageVerdict } from './metering-rules';
 
 /**
@@ -162,6 +162,8 @@ export interface BuyInput {
   email?: string;
   name?: string;
   purchaserTenantId?: string;
+  /** Start with the plan's free trial (default: when the plan offers one, as a buyer in AppSource would). */
+  freeTrial?: boolean;
   /**
    * Development and tests only: the subscription is created already activated at this (past) time, as if bought and
    * activated then. Simulations use it to have usage in past hours accepted.
@@ -171,7 +173,10 @@ export interface BuyInput {
 
 export interface EmulatorStateOptions {
   clock: Clock;
+  /** The plans Partner Center has, each with its offer (`offerId`, falling back to `offerId` below). */
   plans: readonly Plan[];
+  /** The offers' dimensions (display names and units in `listAvailablePlans`). */
+  dimensions?: readonly MeteringDimension[];
   offerId: string;
   publisherId: string;
   /** Lifetime of landing-page tokens; default 24 h. */
@@ -188,7 +193,8 @@ const IN_PROGRESS_MESSAGE =
 
 export class EmulatorState {
   private readonly clock: Clock;
-  private readonly plans: readonly Plan[];
+  private plans: readonly Plan[];
+  private dimensions: readonly MeteringDimension[];
   private readonly offerId: string;
   private readonly publisherId: string;
   private readonly tokenTtlMs: number;
@@ -205,11 +211,18 @@ export class EmulatorState {
   constructor(options: EmulatorStateOptions) {
     this.clock = options.clock;
     this.plans = options.plans;
+    this.dimensions = options.dimensions ?? [];
     this.offerId = options.offerId;
     this.publisherId = options.publisherId;
     this.tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
     this.onChange = options.onChange ?? (() => {});
     if (options.snapshot) this.load(options.snapshot);
+  }
+
+  /** Partner Center now has these plans (tests of the catalog drift report). Subscriptions keep their plan ids. */
+  publish(plans: readonly Plan[], dimensions?: readonly MeteringDimension[]): void {
+    this.plans = plans;
+    if (dimensions) this.dimensions = dimensions;
   }
 
   // ---- Customer side ----
@@ -220,6 +233,8 @@ export class EmulatorState {
     const plan = this.requirePlan(input.planId);
     if (typeof input.tenantId !== 'string' || input.tenantId.trim() === '')
       throw new AppError('BadRequest', 'The beneficiary tenant id is required.');
+    if (!isPlanVisibleTo(plan, input.tenantId.trim()))
+      throw new AppError('BadRequest', `Plan ${plan.id} is private and not offered to tenant ${input.tenantId.trim()}.`);
     const now = this.nowIso();
     const party = (tenantId: string): MarketplaceParty => ({
       emailId: input.email?.trim() || 'buyer@contoso.example',
@@ -229,8 +244,8 @@ export class EmulatorState {
     });
     const subscription: EmulatorSubscription = {
       id: randomUUID(),
-      publisherId: this.publisherId,
-      offerId: this.offerId,
+      publisherId: plan.publisherId || this.publisherId,
+      offerId: this.offerOf(plan),
       name: input.name?.trim() || `${plan.displayName} subscription`,
       saasSubscriptionStatus: 'PendingFulfillmentStart',
       beneficiary: party(input.tenantId.trim()),
@@ -240,7 +255,7 @@ export class EmulatorState {
       term: {},
       autoRenew: true,
       isTest: false,
-      isFreeTrial: false,
+      isFreeTrial: (input.freeTrial ?? plan.freeTrial) && plan.freeTrial,
       allowedCustomerOperations: ['Delete', 'Update', 'Read'],
       sandboxType: 'None',
       sessionMode: 'None',
@@ -288,7 +303,7 @@ export class EmulatorState {
     switch (action) {
       case 'ChangePlan': {
         expect('Subscribed');
-        const plan = this.requirePlan(params.planId);
+        const plan = this.requirePlanFor(sub, params.planId);
         if (plan.id === sub.planId) throw new AppError('BadRequest', `The subscription is already on plan ${plan.id}.`);
         return this.addOperation(sub, {
           action,
@@ -316,6 +331,8 @@ export class EmulatorState {
         // The term's endDate is its last day: the next term starts the day after.
         const previousEnd = sub.term.endDate ? new Date(sub.term.endDate).getTime() + DAY : undefined;
         sub.term = monthlyTerm(new Date(previousEnd ?? this.clock.now().getTime()));
+        // A free trial is the first (one-month) term; renewing it is its conversion: the next term is paid.
+        sub.isFreeTrial = false;
         sub.lastModified = now;
         break;
       }
@@ -453,9 +470,12 @@ export class EmulatorState {
       : { subscriptions: page };
   }
 
+  /** The plans of the subscription's offer its beneficiary may have: private plans only for their tenants. */
   availablePlans(subscriptionId: string): MarketplacePlan[] {
-    this.requireRecord(subscriptionId);
-    return this.plans.map(toMarketplacePlan);
+    const sub = this.requireRecord(subscriptionId).subscription;
+    return this.plans
+      .filter((p) => this.offerOf(p) === sub.offerId && isPlanVisibleTo(p, sub.beneficiary.tenantId))
+      .map((p) => toMarketplacePlan(p, this.dimensions));
   }
 
   /** PATCH subscription: plan or quantity (never both). Applied at once; the operation is Succeeded. */
@@ -471,7 +491,7 @@ export class EmulatorState {
     if (this.pendingOperationsOf(subscriptionId).length > 0) throw new AppError('Conflict', IN_PROGRESS_MESSAGE);
     let change: { action: 'ChangePlan' | 'ChangeQuantity'; planId: string; quantity?: number };
     if (hasPlan) {
-      const plan = this.requirePlan(body.planId);
+      const plan = this.requirePlanFor(sub, body.planId);
       if (plan.id === sub.planId) throw new AppError('BadRequest', `The subscription is already on plan ${plan.id}.`);
       change = { action: 'ChangePlan', planId: plan.id, ...this.quantityFor(plan, sub.quantity, true) };
     } else {
@@ -684,8 +704,20 @@ export class EmulatorState {
 
   private requirePlan(planId: unknown): Plan {
     const plan = typeof planId === 'string' ? this.plans.find((p) => p.id === planId) : undefined;
-    if (!plan) throw new AppError('BadRequest', `Plan ${String(planId)} is not a plan of offer ${this.offerId}.`);
+    if (!plan) throw new AppError('BadRequest', `Plan ${String(planId)} is not a plan of any offer.`);
     return plan;
+  }
+
+  /** A plan change stays within the subscription's offer, and a private plan within its audience. */
+  private requirePlanFor(sub: EmulatorSubscription, planId: unknown): Plan {
+    const plan = this.requirePlan(planId);
+    if (this.offerOf(plan) !== sub.offerId || !isPlanVisibleTo(plan, sub.beneficiary.tenantId))
+      throw new AppError('BadRequest', `Plan ${plan.id} is not a plan of offer ${sub.offerId} available to this subscription.`);
+    return plan;
+  }
+
+  private offerOf(plan: Plan): string {
+    return plan.offerId || this.offerId;
   }
 
   /**
@@ -732,34 +764,38 @@ export function monthlyTerm(start: Date): { startDate: string; endDate: string; 
   };
 }
 
-export function toMarketplacePlan(plan: Plan): MarketplacePlan {
-  const metered = DIMENSIONS.filter((d) => hasOverage(plan, d));
+/** A plan as `listAvailablePlans` shows it: Partner Center's view of our catalog entry. */
+export function toMarketplacePlan(plan: Plan, dimensions: readonly MeteringDimension[] = []): MarketplacePlan {
+  const metered = plan.publishedDimensions;
+  const described = (id: string) => dimensions.find((d) => d.id === id);
   return {
     planId: plan.id,
     displayName: plan.displayName,
     description: plan.description,
-    isPrivate: false,
+    isPrivate: plan.privateTenants !== undefined,
     isStopSell: false,
-    hasFreeTrials: false,
+    hasFreeTrials: plan.freeTrial,
     isPricePerSeat: plan.isPricePerSeat,
     ...(plan.isPricePerSeat
       ? { minQuantity: plan.minSeats ?? 1, ...(plan.maxSeats === undefined ? {} : { maxQuantity: plan.maxSeats }) }
       : {}),
     planComponents: {
-      recurrentBillingTerms: [
-        {
-          termUnit: 'P1M',
-          price: plan.basePrice,
-          currency: plan.currency,
-          meteredQuantityIncluded: metered.map((d) => ({ dimensionId: d, units: String(plan.dimensions[d].included) })),
-        },
-      ],
-      meteringDimensions: metered.map((d) => ({
-        id: d,
+      recurrentBillingTerms: (Object.entries(plan.prices) as [TermUnit, number][]).map(([termUnit, price]) => ({
+        termUnit,
+        price,
         currency: plan.currency,
-        pricePerUnit: plan.dimensions[d].overagePrice!,
-        unitOfMeasure: 'Unit',
-        displayName: d,
+        // Included quantities are per month in the catalog; Partner Center states them per term.
+        meteredQuantityIncluded: metered.map((d) => ({
+          dimensionId: d.id,
+          units: d.included === null ? 'Unlimited' : String(d.included * TERM_MONTHS[termUnit]),
+        })),
+      })),
+      meteringDimensions: metered.map((d) => ({
+        id: d.id,
+        currency: plan.currency,
+        pricePerUnit: d.pricePerUnit ?? 0,
+        unitOfMeasure: described(d.id)?.unitOfMeasure ?? 'Unit',
+        displayName: described(d.id)?.displayName ?? d.id,
       })),
     },
   };

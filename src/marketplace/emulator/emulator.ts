@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { FaultConfig } from '../../config';
 import type { Clock } from '../../domain/clock';
 import { coerceError } from '../../domain/errors';
-import type { Plan } from '../../domain/plans';
+import type { UsageRightState } from '../../domain/licence';
+import type { MeteringDimension, Plan } from '../../domain/plans';
+import { EmulatorLicences } from './emulator-licences';
 import type { Logger } from '../../logger';
 import {
   EmulatorState,
@@ -37,6 +39,9 @@ export interface EmulatorOptions {
   webhookUrl: string;
   /** Our catalog's plans (ids, seats, dimensions). */
   plans: readonly Plan[];
+  /** The offers' dimensions (names and units shown by listAvailablePlans). */
+  dimensions?: readonly MeteringDimension[];
+  /** Offer of plans that name none (a plan from the catalog names its own). */
   offerId: string;
   publisherId: string;
   /** `tid` claim of webhook tokens (the publisher tenant). */
@@ -91,6 +96,15 @@ export interface Emulator {
       >
     >,
   ): void;
+  /**
+   * Publishes another catalog in "Partner Center" (what `listAvailablePlans`, purchases and metering use from now on):
+   * tests give the emulator plans that differ from the bot's catalog to see the drift report.
+   */
+  publish(plans: readonly Plan[], dimensions?: readonly MeteringDimension[]): void;
+  /** A customer admin assigns (or, with `undefined`, removes) a Microsoft-managed licence; Graph reports it. */
+  setLicence(tenantId: string, userId: string, serviceIdentifier: string, state: UsageRightState | undefined): void;
+  /** Graph and its token endpoint answer 503 while on. */
+  setGraphOutage(on: boolean): void;
   /** Customer buys: a PendingFulfillmentStart subscription and a marketplace token (always with a '+' and a '/'). */
   buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string };
   /**
@@ -163,6 +177,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 export class MarketplaceEmulator implements Emulator {
   private current: EmulatorOptions;
   readonly state: EmulatorState;
+  /** Microsoft-managed licences and the Graph outage switch (graph-routes.ts). */
+  readonly licences = new EmulatorLicences();
   readonly dice: FaultDice;
   readonly signer: WebhookSigner = createWebhookSigner();
   private readonly counts: Record<string, number> = {};
@@ -187,6 +203,7 @@ export class MarketplaceEmulator implements Emulator {
     const stateOptions = {
       clock: options.clock,
       plans: options.plans,
+      ...(options.dimensions ? { dimensions: options.dimensions } : {}),
       offerId: options.offerId,
       publisherId: options.publisherId,
       ...(options.tokenTtlMs === undefined ? {} : { tokenTtlMs: options.tokenTtlMs }),
@@ -227,6 +244,19 @@ export class MarketplaceEmulator implements Emulator {
   ): void {
     this.current = { ...this.current, ...changes };
     if ('faults' in changes) this.dice.configure(changes.faults ?? {});
+  }
+
+  setLicence(tenantId: string, userId: string, serviceIdentifier: string, state: UsageRightState | undefined): void {
+    this.licences.set(tenantId, userId, serviceIdentifier, state);
+  }
+
+  setGraphOutage(on: boolean): void {
+    this.licences.outage = on;
+  }
+
+  publish(plans: readonly Plan[], dimensions?: readonly MeteringDimension[]): void {
+    this.current = { ...this.current, plans, ...(dimensions ? { dimensions } : {}) };
+    this.state.publish(plans, dimensions);
   }
 
   buy(input: BuyInput): { subscriptionId: string; token: string; landingUrl: string } {

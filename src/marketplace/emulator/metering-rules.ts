@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isDimension } from '../../domain/billing-rules';
 import { DAY, HOUR, MINUTE } from '../../domain/clock';
-import { hasOverage, type Plan } from '../../domain/plans';
+import type { Plan } from '../../domain/plans';
 import type { AcceptedUsageRecord, MarketplaceError, SubscriptionRecord } from './emulator-state';
 
 /**
@@ -119,7 +118,8 @@ export function judgeUsageEvent(view: MeteringView, raw: unknown): UsageVerdict 
     return badArgument('planId', `Plan ${planId} was not the plan of resource ${resourceId} during that hour.`);
   }
   const plan = view.plan(planId);
-  if (!plan || !isDimension(dimension) || !hasOverage(plan, dimension)) {
+  // Only a dimension the plan meters (enabled with a price) takes usage; an unlimited one never emits.
+  if (!plan || !plan.publishedDimensions.some((d) => d.id === dimension && d.pricePerUnit !== undefined)) {
     return reject('InvalidDimension', {
       code: 'InvalidDimension',
       message: `Dimension ${dimension} is not metered on plan ${planId}.`,

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     landingPageUrl: config.links.landingPageUrl,
     webhookUrl: `${config.publicUrl}/api/webhook`,
     plans: catalog.plans,
+    dimensions: catalog.offers.flatMap((o) => o.dimensions),
     offerId: marketplace.offerId,
     publisherId: marketplace.publisherId,
     publisherTenantId: marketplace.webhook.tenantId,

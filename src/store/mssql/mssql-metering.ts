@@ -1,4 +1,4 @@
-import type { Dimension } from '../../domain/billing-rules';
+import type { UsageKind } from '../../domain/billing-rules';
 import { HOUR } from '../../domain/clock';
 import { ATTENTION_STATUSES, hourStart } from '../../domain/metering';
 import {
@@ -323,7 +323,7 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
     },
 
     async acceptedByDay(from) {
-      const { rows } = await db.query<{ subscription_id: string; dimension: Dimension; day: string; quantity: number }>(
+      const { rows } = await db.query<{ subscription_id: string; dimension: UsageKind; day: string; quantity: number }>(
         `SELECT r.subscription_id, r.dimension, d.day, SUM(r.accepted_quantity) AS quantity
         FROM ${s}.metered_usage_reports AS r
         CROSS APPLY (SELECT CONVERT(char(10), r.hour_start, 23) AS day) AS d

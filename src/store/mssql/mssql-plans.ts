@@ -26,7 +26,16 @@ export function mssqlPlans(db: MssqlDatabase): PlanRepo {
             max_seats: param.int(p.maxSeats),
             base_price: param.money(p.basePrice),
             currency: param.text(p.currency),
-            definition: param.longText(JSON.stringify({ dimensions: p.dimensions, billingRules: p.billingRules })),
+            definition: param.longText(
+              JSON.stringify({
+                offerId: p.offerId,
+                pricingModel: p.pricingModel,
+                prices: p.prices,
+                dimensions: p.dimensions,
+                meteredAs: p.meteredAs,
+                billingRules: p.billingRules,
+              }),
+            ),
             updated_at: param.time(at),
           });
         }

@@ -1,4 +1,4 @@
-import type { Dimension } from '../../domain/billing-rules';
+import type { UsageKind } from '../../domain/billing-rules';
 import { overageUnits } from '../../domain/usage';
 import type { ClaimOutcome, DailyUsage, RecordOutcome, RecordUsageInput, TurnClaim, UsageRepo } from '../store';
 import { ID_COLLATION, param, type MssqlDatabase, type Queryable, type SqlParams } from './mssql-database';
@@ -196,7 +196,7 @@ export function mssqlUsage(db: MssqlDatabase): UsageRepo {
     async claim(c: TurnClaim): Promise<ClaimOutcome> {
       const { rows } = await db.query<{
         outcome: 'ok' | 'duplicate' | 'exceeded';
-        dimension: Dimension | null;
+        dimension: UsageKind | null;
         used: number;
         reserved: number;
       }>(claimBatch, {
@@ -238,7 +238,7 @@ export function mssqlUsage(db: MssqlDatabase): UsageRepo {
       return outcome;
     },
     async counters(subscriptionId, periodStart) {
-      const { rows } = await db.query<{ dimension: Dimension; used: number; reserved: number }>(
+      const { rows } = await db.query<{ dimension: UsageKind; used: number; reserved: number }>(
         `SELECT dimension, used, reserved FROM ${s}.usage_counters
         WHERE subscription_id = @sub AND period_start = @period ORDER BY dimension`,
         { sub: param.text(subscriptionId), period: param.time(periodStart) },

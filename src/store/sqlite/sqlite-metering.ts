@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { HOUR } from '../../domain/clock';
-import type { Dimension } from '../../domain/billing-rules';
+import type { UsageKind } from '../../domain/billing-rules';
 import { ATTENTION_STATUSES, hourStart } from '../../domain/metering';
 import { placeUnits, type HourBucket, type PlacementContext } from '../../domain/metering-placement';
 import { expiredUnits, settlementColumns } from '../../domain/metering-settlement';
@@ -236,7 +236,7 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
 
     async acceptedByDay(from) {
       return (
-        acceptedByDay.all(from.getTime()) as { subscription_id: string; dimension: Dimension; day: string; quantity: number }[]
+        acceptedByDay.all(from.getTime()) as { subscription_id: string; dimension: UsageKind; day: string; quantity: number }[]
       ).map((r): AcceptedDay => ({
         subscriptionId: r.subscription_id,
         dimension: r.dimension,

@@ -26,7 +26,14 @@ export function sqlitePlans(db: Database.Database): PlanRepo {
             max_seats: p.maxSeats ?? null,
             base_price: p.basePrice,
             currency: p.currency,
-            definition: JSON.stringify({ dimensions: p.dimensions, billingRules: p.billingRules }),
+            definition: JSON.stringify({
+              offerId: p.offerId,
+              pricingModel: p.pricingModel,
+              prices: p.prices,
+              dimensions: p.dimensions,
+              meteredAs: p.meteredAs,
+              billingRules: p.billingRules,
+            }),
             updated_at: at.getTime(),
           });
         }

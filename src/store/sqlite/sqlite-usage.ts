@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Dimension } from '../../domain/billing-rules';
+import type { UsageKind } from '../../domain/billing-rules';
 import type { ClaimOutcome, TurnClaim, UsageRepo } from '../store';
 import { usageRecordWriter } from './usage-record-writer';
 import type { WriteBatcher } from './write-batcher';
@@ -108,7 +108,7 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     async counters(subscriptionId, periodStart) {
       batcher.flushNow();
       return (
-        counters.all(subscriptionId, periodStart.getTime()) as { dimension: Dimension; used: number; reserved: number }[]
+        counters.all(subscriptionId, periodStart.getTime()) as { dimension: UsageKind; used: number; reserved: number }[]
       ).map((r) => ({ subscriptionId, periodStart, dimension: r.dimension, used: r.used, reserved: r.reserved }));
     },
     async daily(subscriptionId, from, to) {
