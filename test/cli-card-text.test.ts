@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refusalCard } from '../src/bot/cards/refusal-card';
 import { statsCard } from '../src/bot/cards/admin-cards';
-import { cardToText, renderReply } from '../src/cli/card-text';
+import { CARD_SEPARATOR, cardToText, renderReply } from '../src/cli/card-text';
 
 describe('terminal rendering of cards (npm run chat)', () => {
   it('renders titles, text, facts and links', () => {
@@ -35,5 +35,19 @@ describe('terminal rendering of cards (npm run chat)', () => {
   it('skips typing indicators and shows text replies', () => {
     expect(renderReply({ type: 'typing' })).toBeUndefined();
     expect(renderReply({ type: 'message', text: 'hello' })).toBe('hello');
+  });
+
+  it('renders several cards of one reply in order, a separator between them', () => {
+    const card = (heading: string) => ({ type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: heading, weight: 'Bolder' }] });
+    const adaptive = (content: unknown) => ({ contentType: 'application/vnd.microsoft.card.adaptive', content });
+    const text = renderReply({
+      type: 'message',
+      attachments: [adaptive(card('Usage this period: per-user offer')), adaptive(card('Usage this period: flat-rate offer'))],
+    });
+    expect(text).toBe(
+      ['== Usage this period: per-user offer ==', CARD_SEPARATOR, '== Usage this period: flat-rate offer =='].join('\n'),
+    );
+    // One card: no separator.
+    expect(renderReply({ type: 'message', attachments: [adaptive(card('Seats'))] })).toBe('== Seats ==');
   });
 });

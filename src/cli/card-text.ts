@@ -68,15 +68,22 @@ export interface ReplyActivity {
   attachments?: { contentType: string; content: unknown }[];
 }
 
-/** One reply of the bot as terminal text; `undefined` for what a person would not see (typing indicators). */
+/** Between two cards of one reply (the admin commands send one card per subscription). */
+export const CARD_SEPARATOR = '-'.repeat(40);
+
+/**
+ * One reply of the bot as terminal text; `undefined` for what a person would not see (typing indicators). Several
+ * cards are rendered in order, a separator line between two of them.
+ */
 export function renderReply(activity: ReplyActivity): string | undefined {
   if (activity.type !== 'message') return undefined;
   const parts: string[] = [];
   if (activity.text) parts.push(activity.text);
-  for (const a of activity.attachments ?? []) {
+  (activity.attachments ?? []).forEach((a, i) => {
+    if (i > 0) parts.push(CARD_SEPARATOR);
     parts.push(
       a.contentType === 'application/vnd.microsoft.card.adaptive' ? cardToText(a.content) : `(attachment ${a.contentType})`,
     );
-  }
+  });
   return parts.join('\n');
 }

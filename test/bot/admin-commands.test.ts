@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
+import { CARD_SEPARATOR, renderReply } from '../../src/cli/card-text';
 import { DAY } from '../../src/domain/clock';
 import { messageActivity, postActivity, type ReplyActivity } from '../helpers/activities';
 import { FakeClock } from '../helpers/fake-clock';
@@ -139,5 +140,118 @@ describe('tenant admin commands', () => {
     expect(member.text).not.toContain('Admin commands');
     const counters = await app.store.usage.counters('sub-tenant-a-1', new Date('2026-03-01T00:00:00Z'));
     expect(counters.reduce((n, c) => n + c.used, 0)).toBe(0);
+  });
+
+  describe('a tenant holding a subscription of each offer', () => {
+    const FLAT = 'Teams AI assistant · Business plan';
+    const PER_USER = 'Teams AI assistant (per user) · Team (per user) plan';
+    const titles = (reply: ReplyActivity | undefined) =>
+      (reply?.attachments ?? []).map((a) => (a.content.body?.[0] as { text?: string } | undefined)?.text);
+    let seatSub: string;
+    let flatSub: string;
+
+    beforeEach(async () => {
+      // Created in this order on purpose: the ranking, not the order of creation, puts the per-user one first.
+      flatSub = (await seedSubscription(app.store, { tenantId: 'tenant-a', offerId: 'teams-ai-assistant', planId: 'business' }))
+        .id;
+      seatSub = (
+        await seedSubscription(app.store, {
+          tenantId: 'tenant-a',
+          offerId: 'teams-ai-assistant-users',
+          planId: 'team-seat',
+          quantity: 2,
+        })
+      ).id;
+    });
+
+    it('shows one usage card per subscription, in the gate’s order, each named by offer and plan', async () => {
+      await say('a question', 'user-ada', 'tenant-a', 'Ada');
+      const res = await say('usage');
+      expect(res.replies).toHaveLength(1);
+      expect(titles(res.replies[0])).toEqual([`Usage this period: ${PER_USER}`, `Usage this period: ${FLAT}`]);
+      // Ada took a seat: her message counts on the per-user subscription only.
+      const [seat, flat] = res.replies[0]!.attachments!.map((a) => JSON.stringify(a.content));
+      expect(seat).toContain('1 of 600 (0%)');
+      expect(flat).toContain('0 of 5,000 (0%)');
+      expect(res.text.match(/\[Change plan in browser\]/g)).toHaveLength(2);
+      // The terminal client (npm run chat) renders both, in order.
+      const terminal = renderReply(res.replies[0]!)!;
+      expect(terminal.indexOf(`== Usage this period: ${PER_USER} ==`)).toBeGreaterThanOrEqual(0);
+      expect(terminal.indexOf(CARD_SEPARATOR)).toBeGreaterThan(terminal.indexOf(PER_USER));
+      expect(terminal.indexOf(`== Usage this period: ${FLAT} ==`)).toBeGreaterThan(terminal.indexOf(CARD_SEPARATOR));
+    });
+
+    it('shows one plan card per subscription; other plans stay within each offer; none on a phone', async () => {
+      const res = await say('/plan');
+      expect(titles(res.replies[0])).toEqual([PER_USER, FLAT]);
+      const [seat, flat] = res.replies[0]!.attachments!.map((a) => JSON.stringify(a.content));
+      expect(seat).toContain('Team Plus (per user)');
+      expect(seat).not.toContain('Enterprise');
+      expect(flat).toContain('Enterprise');
+      expect(flat).not.toContain('Team Plus');
+      const phone = await postActivity(app.url, messageActivity({ text: 'plan', userId: 'tenant-a-purchaser', platform: 'ios' }));
+      expect(titles(phone.replies[0])).toEqual([PER_USER, FLAT]);
+      expect(phone.text).not.toContain('in browser');
+      expect(phone.text).not.toContain('Price:');
+      expect(phone.text).not.toContain('EUR');
+      expect(phone.text.match(/ask your organization’s Microsoft 365 admin/g)).toHaveLength(2);
+    });
+
+    it('covers each subscription in /stats', async () => {
+      await say('a question', 'user-ada', 'tenant-a', 'Ada');
+      await say('another', 'user-bob', 'tenant-a', 'Bob');
+      await say('and one more', 'user-cy', 'tenant-a', 'Cy');
+      const res = await say('stats');
+      expect(titles(res.replies[0])).toEqual([
+        `Messages per day, last 14 days: ${PER_USER}`,
+        `Messages per day, last 14 days: ${FLAT}`,
+      ]);
+      const [seat, flat] = res.replies[0]!.attachments!.map((a) => JSON.stringify(a.content));
+      // Two seats: Ada and Bob on the per-user subscription, Cy falls through to the flat-rate one.
+      expect(seat).toContain('Ada');
+      expect(seat).toContain('Bob');
+      expect(seat).not.toContain('Cy');
+      expect(flat).toContain('Cy');
+    });
+
+    it('acts on the per-user subscription in /seats and says so', async () => {
+      const list = await say('seats');
+      expect(titles(list.replies[0])).toEqual([`Seats: ${PER_USER}`]);
+      expect(list.text).toContain('Seats belong to this per-user subscription');
+      expect(list.text).toContain('0 of 2 seats in use');
+      expect((await say('/seats assign 8c1f0a2e-4b7d-4e1a-9f00-0000000000b0')).text).toContain('now has a seat');
+      expect((await app.store.seats.list(seatSub)).map((s) => s.userId)).toEqual(['8c1f0a2e-4b7d-4e1a-9f00-0000000000b0']);
+      expect(await app.store.seats.list(flatSub)).toEqual([]);
+    });
+
+    it('shows exactly one card, unchanged, once the other subscription is unsubscribed', async () => {
+      const seat = (await app.store.subscriptions.get(seatSub))!;
+      await app.store.subscriptions.upsert({ ...seat, status: 'Unsubscribed' });
+      const usage = await say('usage');
+      expect(titles(usage.replies[0])).toEqual(['Usage this period']);
+      expect(usage.text).toContain('Business plan · 1 Mar 2026 – 1 Apr 2026 · 12 days left');
+      expect(titles((await say('plan')).replies[0])).toEqual(['Business plan']);
+      expect(titles((await say('stats')).replies[0])).toEqual(['Messages per day, last 14 days']);
+      expect((await say('seats')).text).toContain('not priced per user');
+    });
+  });
+
+  it('answers with exactly one card for a single subscription of a known offer', async () => {
+    await seedSubscription(app.store, {
+      tenantId: 'tenant-a',
+      offerId: 'teams-ai-assistant-users',
+      planId: 'team-seat',
+      quantity: 2,
+    });
+    for (const command of ['usage', 'plan', 'stats', 'seats']) {
+      const res = await say(command);
+      expect(res.replies).toHaveLength(1);
+      expect(res.replies[0]!.attachments).toHaveLength(1);
+    }
+    const titleOf = async (command: string) =>
+      ((await say(command)).replies[0]!.attachments![0]!.content.body![0] as { text: string }).text;
+    expect(await titleOf('usage')).toBe('Usage this period');
+    expect(await titleOf('plan')).toBe('Team (per user) plan');
+    expect(await titleOf('seats')).toBe('Seats');
   });
 });

@@ -27,6 +27,8 @@ const TEXT = {
   changePlan: 'Change plan in browser',
   subscribeAgain: 'View plans in browser',
   askAdminToChange: 'To change the plan, ask your organization’s Microsoft 365 admin.',
+  /** Names one subscription among several the tenant holds: its offer and its plan. */
+  subscriptionLabel: (offerName: string, plan: Plan) => `${offerName} · ${plan.displayName} plan`,
 } as const;
 
 const who = (u: { userId: string; userName?: string }) => (u.userName ? `${u.userName} (${u.userId})` : u.userId);
@@ -45,7 +47,8 @@ function trialNote(daysLeft: number | undefined) {
 
 /**
  * This period's usage. After Unsubscribe the period and its days left mean nothing any more: the card says the
- * subscription has ended and shows the last figures.
+ * subscription has ended and shows the last figures. `offerName` is given when the tenant holds several
+ * subscriptions (one card each): the title then names the offer and the plan.
  */
 export function usageCard(
   summary: UsageSummary,
@@ -54,8 +57,10 @@ export function usageCard(
   links: Config['links'],
   client: ClientKind,
   trialDays?: number,
+  offerName?: string,
 ): AdaptiveCard {
   const ended = subscription.status === 'Unsubscribed';
+  const label = offerName === undefined ? undefined : TEXT.subscriptionLabel(offerName, plan);
   const rows = summary.dimensions.map((d) => {
     if (d.included === null) return [d.label, `${formatNumber(d.used)} (unlimited)`] as const;
     const pct = d.included > 0 ? Math.round((d.used / d.included) * 100) : 100;
@@ -65,7 +70,15 @@ export function usageCard(
   const period = `${formatDate(summary.period.start)} – ${formatDate(summary.period.end)}`;
   return adaptiveCard(
     [
-      title(ended ? 'Your organization’s subscription has ended' : 'Usage this period'),
+      title(
+        ended
+          ? label
+            ? `Subscription ended: ${label}`
+            : 'Your organization’s subscription has ended'
+          : label
+            ? `Usage this period: ${label}`
+            : 'Usage this period',
+      ),
       note(
         ended
           ? `${plan.displayName} plan · subscription ended · nothing is counted any more`
@@ -97,10 +110,16 @@ export function usageCard(
   );
 }
 
-export function statsCard(series: readonly { day: string; turns: number }[], top: readonly UserUsage[]): AdaptiveCard {
+/** Messages per day and top users; titled with the offer and plan when the tenant holds several subscriptions. */
+export function statsCard(
+  series: readonly { day: string; turns: number }[],
+  top: readonly UserUsage[],
+  of?: { offerName: string; plan: Plan },
+): AdaptiveCard {
   const total = series.reduce((sum, p) => sum + p.turns, 0);
+  const heading = 'Messages per day, last 14 days';
   return adaptiveCard([
-    title('Messages per day, last 14 days'),
+    title(of ? `${heading}: ${TEXT.subscriptionLabel(of.offerName, of.plan)}` : heading),
     note(`${plural(total, 'answered message')} in total`),
     horizontalBarChart(
       'Answered messages',
@@ -127,7 +146,10 @@ function allowanceText(plan: Plan, withPrices = true): string {
   }).join('; ');
 }
 
-/** The plan. On a phone: no prices, no other plans, no link, and who to ask instead (src/domain/client-kind.ts). */
+/**
+ * The plan. On a phone: no prices, no other plans, no link, and who to ask instead (src/domain/client-kind.ts).
+ * `offerName` is given when the tenant holds several subscriptions (one card each): the title then names the offer.
+ */
 export function planCard(
   subscription: Subscription,
   plan: Plan,
@@ -135,6 +157,7 @@ export function planCard(
   links: Config['links'],
   client: ClientKind,
   trialDays?: number,
+  offerName?: string,
 ): AdaptiveCard {
   const pricing = showsPurchaseUi(client);
   const price = `${formatMoney(plan.basePrice, plan.currency)} per month${plan.isPricePerSeat ? ' per seat' : ''}`;
@@ -147,7 +170,7 @@ export function planCard(
     : [];
   return adaptiveCard(
     [
-      title(`${plan.displayName} plan`),
+      title(offerName === undefined ? `${plan.displayName} plan` : TEXT.subscriptionLabel(offerName, plan)),
       paragraph(plan.description),
       ...trialNote(trialDays),
       facts([
@@ -185,10 +208,19 @@ export function planCard(
   );
 }
 
-export function seatsCard(seats: readonly SeatAssignment[], capacity: number): AdaptiveCard {
+/**
+ * Who holds a seat. `of` is given when the tenant holds several subscriptions: seats are those of its per-user one,
+ * and the card says so.
+ */
+export function seatsCard(
+  seats: readonly SeatAssignment[],
+  capacity: number,
+  of?: { offerName: string; plan: Plan },
+): AdaptiveCard {
   const held = Math.min(seats.length, capacity);
   return adaptiveCard([
-    title('Seats'),
+    title(of ? `Seats: ${TEXT.subscriptionLabel(of.offerName, of.plan)}` : 'Seats'),
+    ...(of ? [paragraph('Seats belong to this per-user subscription; your organization’s other subscriptions need none.')] : []),
     note(
       `${held} of ${capacity} seats in use${seats.length > capacity ? ` · ${seats.length - capacity} over the seat count (inactive)` : ''}`,
     ),

@@ -5,7 +5,7 @@ import { trialDaysLeft } from '../../domain/trial';
 import { M365_LICENSES_URL } from '../cards/refusal-card';
 import type { TurnIdentity } from '../../domain/identity';
 import { billingPeriodAt } from '../../domain/periods';
-import type { Plan, PlanCatalog } from '../../domain/plans';
+import { planOf, type Plan, type PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import { dailySeries, seriesStart, summarizeUsage } from '../../domain/usage-report';
 import type { KnownUser, Store } from '../../store/store';
@@ -16,10 +16,12 @@ import { helpCard, helpStateOf } from '../cards/help-card';
 import type { SubscriptionGate } from '../subscription-gate';
 import { commandArgs, type CommandName } from './command-syntax';
 
-/** What a command answers: a card, a sentence, or both. */
+/** What a command answers: a card, a sentence, or both; or several cards (one per subscription), in order. */
 export interface Reply {
   text?: string;
   card?: AdaptiveCard;
+  /** Several cards sent as one message (a list); a single card goes in `card`. */
+  cards?: readonly AdaptiveCard[];
 }
 
 /** A step that either yields a value or ends the command with a reply. */
@@ -34,7 +36,19 @@ const TOP_USERS = 5;
 interface AdminContext {
   tenantId: string;
   userId: string;
+  /** The tenant's first-ranked subscription (as the gate ranks them). */
   subscription: Subscription | undefined;
+  /** The subscriptions `usage`, `plan`, `stats` and `seats` cover, in the gate's order: see `shownSubscriptions`. */
+  shown: Subscription[];
+}
+
+/**
+ * The subscriptions admin commands show: the tenant's live ones (not Unsubscribed), one per offer, in the gate's
+ * order; when none is live, the first-ranked one (whose cards say it has ended).
+ */
+function shownSubscriptions(ranked: readonly Subscription[]): Subscription[] {
+  const live = ranked.filter((s) => s.status !== 'Unsubscribed');
+  return live.length ? live : ranked.slice(0, 1);
 }
 
 /**
@@ -56,8 +70,9 @@ export class TenantCommands {
     },
   ) {}
 
-  async isAdmin(tenantId: string, userId: string, subscription: Subscription | undefined): Promise<boolean> {
-    if (subscription) {
+  /** Purchasers and beneficiaries of any of the tenant's subscriptions (one per offer) are admins, as are those added. */
+  async isAdmin(tenantId: string, userId: string, subscriptions: readonly Subscription[]): Promise<boolean> {
+    for (const subscription of subscriptions) {
       const owners = [subscription.purchaser, subscription.beneficiary];
       if (owners.some((p) => p.objectId === userId && (!p.tenantId || p.tenantId === tenantId))) return true;
     }
@@ -86,13 +101,13 @@ export class TenantCommands {
     }
     switch (name) {
       case 'usage':
-        return this.usage(ctx.subscription!, client);
+        return this.eachShown(ctx.shown, (s, offerName) => this.usage(s, client, offerName));
       case 'stats':
-        return this.stats(ctx.subscription!);
+        return this.eachShown(ctx.shown, (s, offerName) => this.stats(s, offerName));
       case 'plan':
-        return this.plan(ctx.subscription!, client);
+        return this.eachShown(ctx.shown, (s, offerName) => this.plan(s, client, offerName));
       case 'seats':
-        return this.seats({ ...ctx, subscription: ctx.subscription! }, text, mentions);
+        return this.seats(ctx, this.seatSubscription(ctx.shown), text, mentions);
       case 'admins':
         return this.admins(ctx, text, mentions);
     }
@@ -101,8 +116,9 @@ export class TenantCommands {
   /** Help answers everyone in every state, including tenants without a subscription and messages without a tenant. */
   private async help(identity: TurnIdentity, client: ClientKind): Promise<Reply> {
     const { tenantId, userId } = identity;
-    const subscription = tenantId ? await this.deps.gate.tenantSubscription(tenantId) : undefined;
-    const isAdmin = tenantId && userId ? await this.isAdmin(tenantId, userId, subscription) : false;
+    const ranked = tenantId ? await this.deps.gate.tenantSubscriptions(tenantId) : [];
+    const subscription = ranked[0];
+    const isAdmin = tenantId && userId ? await this.isAdmin(tenantId, userId, ranked) : false;
     const isOperator = !!userId && (this.deps.operatorIds ?? []).includes(userId);
     const state = tenantId ? helpStateOf(subscription) : 'no-tenant';
     const card = helpCard({ productName: this.deps.productName, state, isAdmin, isOperator, client, links: this.deps.links });
@@ -112,24 +128,50 @@ export class TenantCommands {
   private async adminContext(identity: TurnIdentity, name: CommandName): Promise<Step<AdminContext>> {
     const { tenantId, userId } = identity;
     if (!tenantId || !userId) return stop('I could not identify your organization or account, so I cannot run admin commands.');
-    const subscription = await this.deps.gate.tenantSubscription(tenantId);
-    if (!(await this.isAdmin(tenantId, userId, subscription))) {
+    const ranked = await this.deps.gate.tenantSubscriptions(tenantId);
+    if (!(await this.isAdmin(tenantId, userId, ranked))) {
       return stop(
         `Sorry, "${name}" is for your organization's admins of ${this.deps.productName}. ` +
           'Ask one of them, or the person who bought the subscription, to run it or to add you as an admin.',
       );
     }
-    return { ok: true, value: { tenantId, userId, subscription } };
+    return { ok: true, value: { tenantId, userId, subscription: ranked[0], shown: shownSubscriptions(ranked) } };
+  }
+
+  /**
+   * One subscription: its reply as before (the single-card path). Several: one card each, in order, named by offer
+   * and plan; sentences (a plan missing from the catalog) are joined into the reply's text.
+   */
+  private async eachShown(
+    shown: readonly Subscription[],
+    reply: (subscription: Subscription, offerName?: string) => Promise<Reply>,
+  ): Promise<Reply> {
+    if (shown.length === 1) return reply(shown[0]!);
+    const replies = await Promise.all(shown.map((s) => reply(s, this.offerName(s))));
+    const cards = replies.flatMap((r) => (r.card ? [r.card] : []));
+    const text = replies.flatMap((r) => (r.text ? [r.text] : [])).join('\n\n');
+    return { ...(text ? { text } : {}), ...(cards.length > 1 ? { cards } : cards.length ? { card: cards[0] } : {}) };
+  }
+
+  /** The offer's name as the catalog gives it (its id when the catalog does not know it). */
+  private offerName(subscription: Subscription): string {
+    const offerId = planOf(this.deps.catalog, subscription)?.offerId ?? subscription.offerId;
+    return this.deps.catalog.offer(offerId)?.displayName ?? offerId;
+  }
+
+  /** What `seats` acts on: the first shown subscription on a per-user plan, else the first shown one. */
+  private seatSubscription(shown: readonly Subscription[]): Subscription {
+    return shown.find((s) => planOf(this.deps.catalog, s)?.isPricePerSeat) ?? shown[0]!;
   }
 
   private planOf(subscription: Subscription): Step<Plan> {
-    const plan = this.deps.catalog.get(subscription.planId);
+    const plan = planOf(this.deps.catalog, subscription);
     return plan
       ? { ok: true, value: plan }
       : stop(`Your plan (${subscription.planId}) is not in the catalog. Please contact support.`);
   }
 
-  private async usage(subscription: Subscription, client: ClientKind): Promise<Reply> {
+  private async usage(subscription: Subscription, client: ClientKind, offerName?: string): Promise<Reply> {
     const found = this.planOf(subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
@@ -138,10 +180,11 @@ export class TenantCommands {
     const counters = await this.deps.store.usage.counters(subscription.id, period.start);
     const used = Object.fromEntries(counters.map((c) => [c.dimension, c.used]));
     const summary = summarizeUsage(plan, subscription, used, period, now);
-    return { card: usageCard(summary, plan, subscription, this.deps.links, client, trialDaysLeft(subscription, now)) };
+    const trialDays = trialDaysLeft(subscription, now);
+    return { card: usageCard(summary, plan, subscription, this.deps.links, client, trialDays, offerName) };
   }
 
-  private async stats(subscription: Subscription): Promise<Reply> {
+  private async stats(subscription: Subscription, offerName?: string): Promise<Reply> {
     const now = this.deps.clock.now();
     const from = seriesStart(now, STATS_DAYS);
     const to = new Date(now.getTime() + 1);
@@ -149,23 +192,25 @@ export class TenantCommands {
       this.deps.store.usage.daily(subscription.id, from, to),
       this.deps.store.usage.topUsers(subscription.id, from, to, TOP_USERS),
     ]);
-    return { card: statsCard(dailySeries(daily, now, STATS_DAYS), top) };
+    const plan = offerName === undefined ? undefined : planOf(this.deps.catalog, subscription);
+    return { card: statsCard(dailySeries(daily, now, STATS_DAYS), top, plan && { offerName: offerName!, plan }) };
   }
 
-  private async plan(subscription: Subscription, client: ClientKind): Promise<Reply> {
+  private async plan(subscription: Subscription, client: ClientKind, offerName?: string): Promise<Reply> {
     const found = this.planOf(subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
     const trialDays = trialDaysLeft(subscription, this.deps.clock.now());
-    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links, client, trialDays) };
+    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links, client, trialDays, offerName) };
   }
 
+  /** Seats of the tenant's per-user subscription; when it holds several, the seats card names the one it shows. */
   private async seats(
-    ctx: AdminContext & { subscription: Subscription },
+    ctx: AdminContext,
+    subscription: Subscription,
     text: string,
     mentions: readonly KnownUser[],
   ): Promise<Reply> {
-    const { subscription } = ctx;
     const found = this.planOf(subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
@@ -184,7 +229,10 @@ export class TenantCommands {
     }
     const capacity = subscription.quantity ?? 0;
     const { action, rest } = commandArgs(text);
-    if (!action || action === 'list') return { card: seatsCard(await this.deps.store.seats.list(subscription.id), capacity) };
+    if (!action || action === 'list') {
+      const of = ctx.shown.length > 1 ? { offerName: this.offerName(subscription), plan } : undefined;
+      return { card: seatsCard(await this.deps.store.seats.list(subscription.id), capacity, of) };
+    }
     if (action !== 'assign' && action !== 'revoke')
       return { text: `Type "seats" to see who holds a seat. ${COMMAND_HINTS.seats}` };
     const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
