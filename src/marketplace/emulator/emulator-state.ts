@@ -5,6 +5,7 @@ import { addMonthsClamped } from '../../domain/periods';
 import { TERM_MONTHS } from '../../domain/partner-center-rules';
 import { isPlanVisibleTo, type MeteringDimension, type Plan } from '../../domain/plans';
 import { hourStartOf, judgeUsageEvent, usageKey, usageReport, type UsageQuery, type UsageVerdict } from './metering-rules';
+import type { LicenceRecord } from './emulator-licences';
 
 /**
  * What Azure Marketplace keeps about our offer, and the rules it applies to it: subscriptions and their lifecycle,
@@ -152,6 +153,8 @@ export interface EmulatorSnapshot {
   tokens: TokenRecord[];
   operations: EmulatorOperation[];
   usage: AcceptedUsageRecord[];
+  /** Microsoft-managed licences (emulator-licences.ts); absent in files saved before they were kept. */
+  licences?: LicenceRecord[];
 }
 
 export interface BuyInput {

@@ -177,8 +177,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 export class MarketplaceEmulator implements Emulator {
   private current: EmulatorOptions;
   readonly state: EmulatorState;
-  /** Microsoft-managed licences and the Graph outage switch (graph-routes.ts). */
-  readonly licences = new EmulatorLicences();
+  /** Microsoft-managed licences (kept in the state file) and the Graph outage switch (graph-routes.ts). */
+  readonly licences = new EmulatorLicences(() => this.scheduleSave());
   readonly dice: FaultDice;
   readonly signer: WebhookSigner = createWebhookSigner();
   private readonly counts: Record<string, number> = {};
@@ -220,6 +220,7 @@ export class MarketplaceEmulator implements Emulator {
       state = new EmulatorState(stateOptions);
     }
     this.state = state;
+    if (snapshot) this.licences.load(snapshot.licences);
   }
 
   get options(): Readonly<EmulatorOptions> {
@@ -466,7 +467,8 @@ export class MarketplaceEmulator implements Emulator {
     if (!file) return;
     this.dirty = false;
     try {
-      writeAtomically(file, JSON.stringify(this.state.snapshot(), null, 2));
+      const snapshot: EmulatorSnapshot = { ...this.state.snapshot(), licences: this.licences.records() };
+      writeAtomically(file, JSON.stringify(snapshot, null, 2));
     } catch (thrown) {
       this.current.logger.error({ stateFile: file, err: coerceError(thrown).message }, 'emulator state not saved');
     }
