@@ -224,6 +224,18 @@ describe('tenant admin commands', () => {
       expect(await app.store.seats.list(flatSub)).toEqual([]);
     });
 
+    it('makes the purchaser of either subscription an admin, and lists both purchasers', async () => {
+      const flat = (await app.store.subscriptions.get(flatSub))!;
+      const buyer = { tenantId: 'tenant-a', objectId: 'second-buyer', emailId: 'second@tenant-a.example' };
+      await app.store.subscriptions.upsert({ ...flat, purchaser: buyer, beneficiary: buyer });
+      // The flat-rate subscription ranks second: its purchaser is an admin all the same.
+      const usage = await say('usage', 'second-buyer');
+      expect(titles(usage.replies[0])).toEqual([`Usage this period: ${PER_USER}`, `Usage this period: ${FLAT}`]);
+      const admins = await say('admins', 'second-buyer');
+      expect(admins.text).toContain('tenant-a-purchaser: purchaser · beneficiary');
+      expect(admins.text).toContain('second@tenant-a.example (second-buyer): purchaser · beneficiary');
+    });
+
     it('shows exactly one card, unchanged, once the other subscription is unsubscribed', async () => {
       const seat = (await app.store.subscriptions.get(seatSub))!;
       await app.store.subscriptions.upsert({ ...seat, status: 'Unsubscribed' });

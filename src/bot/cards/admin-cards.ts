@@ -242,23 +242,26 @@ export function seatsCard(
 /**
  * The app's admins in this tenant, each person once: the purchaser is usually also the beneficiary and was also
  * stored as an admin at activation. A purchaser from another tenant (a partner buying for a customer) is no admin
- * here, as in TenantCommands.isAdmin.
+ * here, as in TenantCommands.isAdmin. The purchaser and beneficiary of each of the tenant's subscriptions (one per
+ * offer) count, each role once.
  */
 export function adminsCard(
   admins: readonly TenantAdmin[],
-  subscription: Subscription | undefined,
+  subscriptions: readonly Subscription[],
   tenantId: string,
 ): AdaptiveCard {
   const people = new Map<string, { userId: string; userName?: string; roles: string[] }>();
   const person = (userId: string) => people.get(userId) ?? people.set(userId, { userId, roles: [] }).get(userId)!;
-  for (const [role, party] of [
-    ['purchaser', subscription?.purchaser],
-    ['beneficiary', subscription?.beneficiary],
-  ] as const) {
-    if (!party?.objectId || (party.tenantId && party.tenantId !== tenantId)) continue;
-    const p = person(party.objectId);
-    p.roles.push(role);
-    p.userName ??= party.emailId;
+  for (const subscription of subscriptions) {
+    for (const [role, party] of [
+      ['purchaser', subscription.purchaser],
+      ['beneficiary', subscription.beneficiary],
+    ] as const) {
+      if (!party?.objectId || (party.tenantId && party.tenantId !== tenantId)) continue;
+      const p = person(party.objectId);
+      if (!p.roles.includes(role)) p.roles.push(role);
+      p.userName ??= party.emailId;
+    }
   }
   for (const a of admins) {
     const p = person(a.userId);

@@ -36,8 +36,8 @@ const TOP_USERS = 5;
 interface AdminContext {
   tenantId: string;
   userId: string;
-  /** The tenant's first-ranked subscription (as the gate ranks them). */
-  subscription: Subscription | undefined;
+  /** The tenant's subscriptions, one per offer, best first (as the gate ranks them). */
+  ranked: Subscription[];
   /** The subscriptions `usage`, `plan`, `stats` and `seats` cover, in the gate's order: see `shownSubscriptions`. */
   shown: Subscription[];
 }
@@ -94,7 +94,7 @@ export class TenantCommands {
     const step = await this.adminContext(identity, name);
     if (!step.ok) return step.reply;
     const ctx = step.value;
-    if (!ctx.subscription && name !== 'admins') {
+    if (!ctx.ranked.length && name !== 'admins') {
       return {
         text: 'Your organization has no subscription yet, so there is nothing to show. Type "help" to see how to subscribe.',
       };
@@ -135,7 +135,7 @@ export class TenantCommands {
           'Ask one of them, or the person who bought the subscription, to run it or to add you as an admin.',
       );
     }
-    return { ok: true, value: { tenantId, userId, subscription: ranked[0], shown: shownSubscriptions(ranked) } };
+    return { ok: true, value: { tenantId, userId, ranked, shown: shownSubscriptions(ranked) } };
   }
 
   /**
@@ -265,7 +265,7 @@ export class TenantCommands {
   private async admins(ctx: AdminContext, text: string, mentions: readonly KnownUser[]): Promise<Reply> {
     const { action, rest } = commandArgs(text);
     if (!action || action === 'list')
-      return { card: adminsCard(await this.deps.store.admins.list(ctx.tenantId), ctx.subscription, ctx.tenantId) };
+      return { card: adminsCard(await this.deps.store.admins.list(ctx.tenantId), ctx.ranked, ctx.tenantId) };
     if (action !== 'add' && action !== 'remove')
       return { text: `Type "admins" to see who manages this app here. ${COMMAND_HINTS.admins}` };
     const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
