@@ -32,9 +32,11 @@ export interface Bootstrapped {
  * bad configuration ends the process with one message listing every problem, each naming its variable.
  */
 export async function bootstrap(): Promise<Bootstrapped> {
-  const env = processEnvironment();
+  let env: Record<string, string | undefined>;
   let boot: BootstrapConfig;
   try {
+    // The .env file is read here, before any setting: a bad ENV_FILE is a configuration error like the others.
+    env = processEnvironment();
     boot = loadBootstrapConfig(env);
   } catch (thrown) {
     return fail(thrown);

@@ -331,6 +331,9 @@ export interface BootstrapConfig {
   telemetryStorageDir: string;
 }
 
+/** Where the bot listens. @defaultValue 3978, the Teams Toolkit's and the Agents Playground's port */
+export const DEFAULT_PORT = 3978;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const ENVIRONMENTS = ['development', 'test', 'production'] as const;
 
@@ -358,9 +361,55 @@ export function loadBootstrapConfig(env: Env): BootstrapConfig {
   return boot;
 }
 
-/** The process environment: entry points hand it to the loaders above (this module is its only reader). */
+/**
+ * Names the settings file read at start. @defaultValue `.env` in the working directory, optional; a file named
+ * here must exist; `none` reads no file (tests that start entry points from the repository use it).
+ */
+export const ENV_FILE_VARIABLE = 'ENV_FILE';
+
+let envFileRead = false;
+
+/**
+ * The process environment: entry points hand it to the loaders above (this module is its only reader). The first
+ * call adds the settings of the `.env` file (see `ENV_FILE_VARIABLE`) with Node's own `process.loadEnvFile`, which
+ * never replaces a variable already set, even to an empty value: the shell and App Service settings win.
+ */
 export function processEnvironment(): Env {
+  if (!envFileRead) {
+    envFileRead = true;
+    readEnvFile(process.env);
+  }
   return process.env;
+}
+
+function readEnvFile(env: Env): void {
+  const named = env[ENV_FILE_VARIABLE]?.trim();
+  if (named?.toLowerCase() === 'none') return;
+  // Node 20.12+ and 21.7+; on an older Node the file is not read (the engines range allows 20.19+ only).
+  const loadEnvFile = (process as { loadEnvFile?: (file: string) => void }).loadEnvFile;
+  if (!loadEnvFile) return;
+  const file = path.resolve(named || '.env');
+  try {
+    loadEnvFile(file);
+  } catch (thrown) {
+    const code = (thrown as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !named) return;
+    const problems = new ConfigProblems();
+    problems.add(ENV_FILE_VARIABLE, code === 'ENOENT' ? 'an existing file, or none' : 'a readable settings file', file);
+    problems.throwIfAny();
+  }
+}
+
+/**
+ * The bot's own base URL as seen from this machine, from `PORT` and `HOST` as `npm start` reads them (a wildcard
+ * host becomes loopback): where local tools (`npm run chat`) find it. Needs no other setting to be valid.
+ */
+export function localBotUrl(env: Env): string {
+  const r = reader(env, new ConfigProblems(), { keyVaultReference: 'a plain value' });
+  const port = r.int('PORT', DEFAULT_PORT, 0, 65535);
+  const host = r.str('HOST', '127.0.0.1')!;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
 }
 
 export function loadConfig(env: Env): Readonly<Config> {
@@ -371,7 +420,7 @@ export function loadConfig(env: Env): Readonly<Config> {
   });
   const nodeEnv = r.oneOf<Environment>('NODE_ENV', ENVIRONMENTS, 'development');
   const production = nodeEnv === 'production';
-  const port = r.int('PORT', 3978, 0, 65535);
+  const port = r.int('PORT', DEFAULT_PORT, 0, 65535);
   const publicUrl = loadPublicUrl(r, problems, port);
   const dataDir = path.resolve(r.str('DATA_DIR', './data')!);
   const appId = r.str('BOT_ID', '')!;
