@@ -8,7 +8,7 @@ import {
 } from './config';
 import { offsetClock, type Clock } from './domain/clock';
 import { AppError, coerceError } from './domain/errors';
-import { createLogger, type Logger } from './logger';
+import { createLogger, logDestination, type Logger } from './logger';
 import { findSecretReferences, resolveSecretReferences } from './secrets/secret-references';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -48,7 +48,9 @@ export async function bootstrap(): Promise<Bootstrapped> {
   }
   let config: Readonly<Config>;
   try {
-    config = loadConfig(await readSecrets(env, boot, createLogger(boot.logLevel)));
+    config = loadConfig(
+      await readSecrets(env, boot, createLogger(boot.logLevel, logDestination(boot.logFormat, boot.production))),
+    );
   } catch (thrown) {
     return fail(thrown);
   }
@@ -62,7 +64,7 @@ export async function bootstrap(): Promise<Bootstrapped> {
         }
       : {},
   );
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, logDestination(config.logFormat, config.env === 'production'));
   warnAboutAuthOverrides(config, logger);
   return {
     config,

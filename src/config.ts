@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
+import type { LogFormat } from './logger';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -88,6 +89,8 @@ export interface Config {
   /** Public base URL of this service, used in links (landing page, manage view). No trailing slash. */
   publicUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** @defaultValue `auto`: readable lines in development on a terminal, JSON otherwise (see `logDestination`) */
+  logFormat: LogFormat;
   maxBodyBytes: number;
   dataDir: string;
   sqliteFile: string;
@@ -320,6 +323,9 @@ function loadModel(r: Reader, problems: ConfigProblems, env: Environment): Model
  */
 export interface BootstrapConfig {
   logLevel: Config['logLevel'];
+  logFormat: LogFormat;
+  /** NODE_ENV is production: `auto` logs stay JSON. */
+  production: boolean;
   keyVaultUrl?: string;
   azureClientId?: string;
   identityEndpoint?: string;
@@ -335,6 +341,7 @@ export interface BootstrapConfig {
 export const DEFAULT_PORT = 3978;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 const ENVIRONMENTS = ['development', 'test', 'production'] as const;
 
 export function loadBootstrapConfig(env: Env): BootstrapConfig {
@@ -351,6 +358,8 @@ export function loadBootstrapConfig(env: Env): BootstrapConfig {
   const telemetryDefault = r.raw('WEBSITE_SITE_NAME') ? '/home/data/telemetry' : './data/telemetry';
   const boot: BootstrapConfig = {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: r.oneOf<LogFormat>('LOG_FORMAT', LOG_FORMATS, 'auto'),
+    production: r.production,
     ...(vault ? { keyVaultUrl: vault } : {}),
     ...(clientId ? { azureClientId: clientId } : {}),
     ...(identityEndpoint ? { identityEndpoint } : {}),
@@ -433,6 +442,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     host: r.str('HOST', production ? '0.0.0.0' : '127.0.0.1')!,
     publicUrl,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: r.oneOf<LogFormat>('LOG_FORMAT', LOG_FORMATS, 'auto'),
     maxBodyBytes: r.int('MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     dataDir,
     sqliteFile: path.resolve(dataDir, r.str('SQLITE_FILE', 'bot.sqlite')!),
