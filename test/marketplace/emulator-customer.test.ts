@@ -15,6 +15,7 @@ import {
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { FakeClock } from '../helpers/fake-clock';
 import { tempDir } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait-for';
 
 /**
  * The customer's side of the emulator: lifecycle actions that call our webhook with tokens signed by the emulator's
@@ -445,8 +446,15 @@ describe('the state file', () => {
     expect(accepted.status).toBe(200);
     const renewal = await first.emulator.trigger(subscriptionId, 'Renew');
     // Saved shortly after the change, before any close.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(JSON.parse(fs.readFileSync(stateFile, 'utf8')).subscriptions).toHaveLength(1);
+    const saved = () => {
+      try {
+        return fs.readFileSync(stateFile, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    await waitFor(() => saved().includes(renewal.operationId), 5000, 'the state file to hold the renewal');
+    expect(JSON.parse(saved()).subscriptions).toHaveLength(1);
     await first.close();
 
     const second = await startEmulator({ clock, stateFile });
