@@ -1,20 +1,22 @@
 /**
  * Terminal chat with the running bot over HTTP (deliveryMode "expectReplies"), as a chosen tenant and user.
  *
- *   npm run chat -- [--url http://127.0.0.1:3978] [--tenant <id>] [--user <id>] [--name <display name>]
+ *   npm run chat -- [--url http://127.0.0.1:$PORT] [--tenant <id>] [--user <id>] [--name <display name>]
  *                   [--conversation <id>] [--group]
  *
- * Defaults: the Agents Playground's tenant and admin user, which `npm start` seeds with a subscription.
+ * Defaults: the bot `npm start` runs with the same settings (`PORT`, `HOST`, the .env file), as the Agents
+ * Playground's tenant and admin user, which it seeds with a subscription.
  * Works against a bot without a bot app id (development): with one, the bot rightly refuses unsigned requests.
  */
 import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { renderReply, type ReplyActivity } from '../src/cli/card-text';
-import { PLAYGROUND_TENANT_ID, PLAYGROUND_USER_ID } from '../src/config';
+import { localBotUrl, PLAYGROUND_TENANT_ID, PLAYGROUND_USER_ID, processEnvironment } from '../src/config';
+import { coerceError } from '../src/domain/errors';
 
 const options = {
-  url: { type: 'string', default: 'http://127.0.0.1:3978' },
+  url: { type: 'string' },
   tenant: { type: 'string', default: PLAYGROUND_TENANT_ID },
   user: { type: 'string', default: PLAYGROUND_USER_ID },
   name: { type: 'string', default: 'Playground admin' },
@@ -22,7 +24,7 @@ const options = {
   group: { type: 'boolean', default: false },
 } as const;
 
-type Options = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+type Options = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'] & { url: string };
 
 async function send(values: Options, conversationId: string, text: string): Promise<void> {
   const activity = {
@@ -59,7 +61,8 @@ async function send(values: Options, conversationId: string, text: string): Prom
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options });
+  const { values: given } = parseArgs({ options });
+  const values = { ...given, url: given.url ?? localBotUrl(processEnvironment()) };
   const conversationId = values.conversation ?? `chat-${randomUUID()}`;
   console.log(`Chatting with ${values.url} as user ${values.user} of tenant ${values.tenant}. Type help, or Ctrl+D to quit.`);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
@@ -70,4 +73,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((thrown) => {
+  console.error(`Chat failed: ${coerceError(thrown).message}`);
+  process.exit(1);
+});

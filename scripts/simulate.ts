@@ -16,7 +16,7 @@ import { azureIdentityOf, EMULATOR_PREFIX, type Config } from '../src/config';
 import { HOUR } from '../src/domain/clock';
 import { coerceError } from '../src/domain/errors';
 import type { Subscription } from '../src/domain/subscription';
-import { createLogger } from '../src/logger';
+import { createLogger, logDestination } from '../src/logger';
 import { FulfillmentClient } from '../src/marketplace/fulfillment-client';
 import { openMarketplaceHttp } from '../src/marketplace/open-marketplace-http';
 import { toDomainSubscription } from '../src/marketplace/subscription-mapping';
@@ -50,7 +50,10 @@ async function main(): Promise<void> {
   }
   // The same start-up as the bot (Key Vault references resolved), so the store written is the bot's.
   const { config, shutdown } = await bootstrap();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createLogger(
+    config.logLevel === 'info' ? 'warn' : config.logLevel,
+    logDestination(config.logFormat, config.env === 'production'),
+  );
   const catalog = loadPlanCatalog(config.planCatalogFile);
   const store = await openStore(config, logger);
   const out = path.resolve(values.out ?? path.join(config.dataDir, 'simulation-expected.json'));

@@ -12,7 +12,7 @@ import { TurnBookkeeping } from './bot/turn-bookkeeping';
 import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
 import { azureIdentityOf, EMULATOR_PREFIX, type Config } from './config';
-import { seedDevSubscription } from './dev-seed';
+import { mirrorDevSubscription, seedDevSubscription } from './dev-seed';
 import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
 import { AppError, coerceError } from './domain/errors';
 import type { PlanCatalog } from './domain/plans';
@@ -246,6 +246,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         redirectUris: [`${config.publicUrl}/landing/auth`],
       });
     mountEmulator(server, emulator, EMULATOR_PREFIX);
+    if (config.devSeed) await mirrorDevSubscription({ store, emulator, logger });
     logger.warn({ url: `${config.publicUrl}${EMULATOR_PREFIX}` }, 'Marketplace emulator mounted (development only)');
   }
 

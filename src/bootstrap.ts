@@ -8,7 +8,7 @@ import {
 } from './config';
 import { offsetClock, type Clock } from './domain/clock';
 import { AppError, coerceError } from './domain/errors';
-import { createLogger, type Logger } from './logger';
+import { createLogger, logDestination, type Logger } from './logger';
 import { findSecretReferences, resolveSecretReferences } from './secrets/secret-references';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -32,9 +32,11 @@ export interface Bootstrapped {
  * bad configuration ends the process with one message listing every problem, each naming its variable.
  */
 export async function bootstrap(): Promise<Bootstrapped> {
-  const env = processEnvironment();
+  let env: Record<string, string | undefined>;
   let boot: BootstrapConfig;
   try {
+    // The .env file is read here, before any setting: a bad ENV_FILE is a configuration error like the others.
+    env = processEnvironment();
     boot = loadBootstrapConfig(env);
   } catch (thrown) {
     return fail(thrown);
@@ -46,7 +48,9 @@ export async function bootstrap(): Promise<Bootstrapped> {
   }
   let config: Readonly<Config>;
   try {
-    config = loadConfig(await readSecrets(env, boot, createLogger(boot.logLevel)));
+    config = loadConfig(
+      await readSecrets(env, boot, createLogger(boot.logLevel, logDestination(boot.logFormat, boot.production))),
+    );
   } catch (thrown) {
     return fail(thrown);
   }
@@ -60,7 +64,7 @@ export async function bootstrap(): Promise<Bootstrapped> {
         }
       : {},
   );
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, logDestination(config.logFormat, config.env === 'production'));
   warnAboutAuthOverrides(config, logger);
   return {
     config,

@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
+import type { LogFormat } from './logger';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -88,6 +89,8 @@ export interface Config {
   /** Public base URL of this service, used in links (landing page, manage view). No trailing slash. */
   publicUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** @defaultValue `auto`: readable lines in development on a terminal, JSON otherwise (see `logDestination`) */
+  logFormat: LogFormat;
   maxBodyBytes: number;
   dataDir: string;
   sqliteFile: string;
@@ -320,6 +323,9 @@ function loadModel(r: Reader, problems: ConfigProblems, env: Environment): Model
  */
 export interface BootstrapConfig {
   logLevel: Config['logLevel'];
+  logFormat: LogFormat;
+  /** NODE_ENV is production: `auto` logs stay JSON. */
+  production: boolean;
   keyVaultUrl?: string;
   azureClientId?: string;
   identityEndpoint?: string;
@@ -331,7 +337,11 @@ export interface BootstrapConfig {
   telemetryStorageDir: string;
 }
 
+/** Where the bot listens. @defaultValue 3978, the Teams Toolkit's and the Agents Playground's port */
+export const DEFAULT_PORT = 3978;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 const ENVIRONMENTS = ['development', 'test', 'production'] as const;
 
 export function loadBootstrapConfig(env: Env): BootstrapConfig {
@@ -348,6 +358,8 @@ export function loadBootstrapConfig(env: Env): BootstrapConfig {
   const telemetryDefault = r.raw('WEBSITE_SITE_NAME') ? '/home/data/telemetry' : './data/telemetry';
   const boot: BootstrapConfig = {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: r.oneOf<LogFormat>('LOG_FORMAT', LOG_FORMATS, 'auto'),
+    production: r.production,
     ...(vault ? { keyVaultUrl: vault } : {}),
     ...(clientId ? { azureClientId: clientId } : {}),
     ...(identityEndpoint ? { identityEndpoint } : {}),
@@ -358,9 +370,55 @@ export function loadBootstrapConfig(env: Env): BootstrapConfig {
   return boot;
 }
 
-/** The process environment: entry points hand it to the loaders above (this module is its only reader). */
+/**
+ * Names the settings file read at start. @defaultValue `.env` in the working directory, optional; a file named
+ * here must exist; `none` reads no file (tests that start entry points from the repository use it).
+ */
+export const ENV_FILE_VARIABLE = 'ENV_FILE';
+
+let envFileRead = false;
+
+/**
+ * The process environment: entry points hand it to the loaders above (this module is its only reader). The first
+ * call adds the settings of the `.env` file (see `ENV_FILE_VARIABLE`) with Node's own `process.loadEnvFile`, which
+ * never replaces a variable already set, even to an empty value: the shell and App Service settings win.
+ */
 export function processEnvironment(): Env {
+  if (!envFileRead) {
+    envFileRead = true;
+    readEnvFile(process.env);
+  }
   return process.env;
+}
+
+function readEnvFile(env: Env): void {
+  const named = env[ENV_FILE_VARIABLE]?.trim();
+  if (named?.toLowerCase() === 'none') return;
+  // Node 20.12+ and 21.7+; on an older Node the file is not read (the engines range allows 20.19+ only).
+  const loadEnvFile = (process as { loadEnvFile?: (file: string) => void }).loadEnvFile;
+  if (!loadEnvFile) return;
+  const file = path.resolve(named || '.env');
+  try {
+    loadEnvFile(file);
+  } catch (thrown) {
+    const code = (thrown as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !named) return;
+    const problems = new ConfigProblems();
+    problems.add(ENV_FILE_VARIABLE, code === 'ENOENT' ? 'an existing file, or none' : 'a readable settings file', file);
+    problems.throwIfAny();
+  }
+}
+
+/**
+ * The bot's own base URL as seen from this machine, from `PORT` and `HOST` as `npm start` reads them (a wildcard
+ * host becomes loopback): where local tools (`npm run chat`) find it. Needs no other setting to be valid.
+ */
+export function localBotUrl(env: Env): string {
+  const r = reader(env, new ConfigProblems(), { keyVaultReference: 'a plain value' });
+  const port = r.int('PORT', DEFAULT_PORT, 0, 65535);
+  const host = r.str('HOST', '127.0.0.1')!;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
 }
 
 export function loadConfig(env: Env): Readonly<Config> {
@@ -371,7 +429,7 @@ export function loadConfig(env: Env): Readonly<Config> {
   });
   const nodeEnv = r.oneOf<Environment>('NODE_ENV', ENVIRONMENTS, 'development');
   const production = nodeEnv === 'production';
-  const port = r.int('PORT', 3978, 0, 65535);
+  const port = r.int('PORT', DEFAULT_PORT, 0, 65535);
   const publicUrl = loadPublicUrl(r, problems, port);
   const dataDir = path.resolve(r.str('DATA_DIR', './data')!);
   const appId = r.str('BOT_ID', '')!;
@@ -384,6 +442,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     host: r.str('HOST', production ? '0.0.0.0' : '127.0.0.1')!,
     publicUrl,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: r.oneOf<LogFormat>('LOG_FORMAT', LOG_FORMATS, 'auto'),
     maxBodyBytes: r.int('MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     dataDir,
     sqliteFile: path.resolve(dataDir, r.str('SQLITE_FILE', 'bot.sqlite')!),

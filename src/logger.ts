@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { prettyLogStream } from './pretty-log-stream';
 
 /**
  * Structured logs, one line per event, with tenant/subscription/operation ids. Never secrets, tokens or message
@@ -34,6 +35,43 @@ export function createLogger(level: pino.LevelWithSilent = 'info', destination?:
     },
     destination,
   );
+}
+
+/** `json`: pino's lines; `pretty`: one readable line per event; `auto`: pretty in development on a terminal. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/**
+ * Where an entry point's logger writes: stdout as JSON (undefined: pino's own destination) unless the format asks
+ * for readable lines. `auto` keeps JSON in production and whenever stdout is not a terminal (a pipe, a file, App
+ * Service, a test's child process), where a program reads it. pino-pretty is used when installed.
+ */
+export function logDestination(
+  format: LogFormat,
+  production: boolean,
+  stdout: { isTTY?: boolean; write(text: string): unknown } = process.stdout,
+): pino.DestinationStream | undefined {
+  const pretty = format === 'pretty' || (format === 'auto' && !production && stdout.isTTY === true);
+  if (!pretty) return undefined;
+  return pinoPretty(stdout) ?? prettyLogStream(stdout, stdout.isTTY === true);
+}
+
+type PinoPretty = (options: Record<string, unknown>) => pino.DestinationStream;
+
+/** pino-pretty, if the project has it (an optional development dependency). */
+function pinoPretty(stdout: { isTTY?: boolean; write(text: string): unknown }): pino.DestinationStream | undefined {
+  let load: PinoPretty;
+  try {
+    load = require('pino-pretty') as PinoPretty;
+  } catch {
+    return undefined;
+  }
+  return load({
+    colorize: stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    destination: stdout === process.stdout ? 1 : stdout,
+    sync: true,
+  });
 }
 
 /** A logger that writes nothing (tests that do not look at logs). */

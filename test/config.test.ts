@@ -214,6 +214,7 @@ describe('config', () => {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH,
+          ENV_FILE: 'none',
           NODE_ENV: 'production',
           OPENAI_API_KEY: 'sk-test',
           DATA_DIR: path.join(ROOT, 'data', 'never'),

@@ -85,6 +85,8 @@ export async function runMeteringChaos(options: ChaosOptions): Promise<void> {
   const workerLog = fs.openSync(path.join(dir, 'workers.log'), 'a');
   const env = {
     PATH: process.env.PATH ?? '',
+    // Exactly these settings: not a developer's .env file either.
+    ENV_FILE: 'none',
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     DATA_DIR: dir,

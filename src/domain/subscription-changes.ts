@@ -32,7 +32,9 @@ export function quantityChangeProblem(
 
 function seatProblem(min: number | undefined, max: number | undefined, quantity: number | undefined): string | null {
   if (quantity === undefined || !Number.isInteger(quantity)) return 'the seat count is missing';
-  if (quantity < (min ?? 1)) return `at least ${min ?? 1} seats are needed`;
-  if (max !== undefined && quantity > max) return `at most ${max} seats are allowed`;
+  if (quantity < (min ?? 1)) return `at least ${seatsAre(min ?? 1)} needed`;
+  if (max !== undefined && quantity > max) return `at most ${seatsAre(max)} allowed`;
   return null;
 }
+
+const seatsAre = (n: number): string => (n === 1 ? '1 seat is' : `${n} seats are`);

@@ -1,6 +1,7 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import { AppError, coerceError } from '../domain/errors';
 import type { Logger } from '../logger';
+import { restify } from './restify-module';
 
 export type Handler = (req: Request, res: Response) => Promise<void>;
 

@@ -8,7 +8,7 @@ export function startBot(env: Record<string, string>): Promise<{ url: string; ch
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, ...env },
+      env: { PATH: process.env.PATH, ENV_FILE: 'none', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

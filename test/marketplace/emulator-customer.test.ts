@@ -15,6 +15,7 @@ import {
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { FakeClock } from '../helpers/fake-clock';
 import { tempDir } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait-for';
 
 /**
  * The customer's side of the emulator: lifecycle actions that call our webhook with tokens signed by the emulator's
@@ -384,6 +385,44 @@ describe('the buy and manage page', () => {
     expect(invalid.body).toMatchObject({ error: 'BadRequest', message: expect.stringContaining('Unknown action') });
     expect(hook.received.map((h) => h.body.action)).toEqual(['Suspend', 'Reinstate']);
   });
+
+  it('Change plan takes the seats typed in the same form; left empty, the current seats carry over', async () => {
+    const typed = purchase(r, 'team-seat', 8);
+    await activateViaApi(r, typed, 'team-seat');
+    const changed = await postForm(`${r.url}/subscriptions/${typed}/actions`, {
+      action: 'ChangePlan',
+      planId: 'team-plus',
+      quantity: '12',
+    });
+    expect(changed.location).toMatch(/\?message=ChangePlan/);
+    const call = hook.received.find((h) => h.body.subscriptionId === typed)!;
+    expect(call.body).toMatchObject({ action: 'ChangePlan', planId: 'team-plus', quantity: 12 });
+    expect(r.emulator.subscription(typed)).toMatchObject({ planId: 'team-seat', quantity: 8 });
+    expect(await (await fetch(r.url)).text()).toContain('ChangePlan to team-plus × 12: InProgress');
+
+    // team-plus starts at 5 seats: 3 carried over become 5, 3 typed are refused.
+    const carried = purchase(r, 'team-seat', 3);
+    await activateViaApi(r, carried, 'team-seat');
+    await postForm(`${r.url}/subscriptions/${carried}/actions`, { action: 'ChangePlan', planId: 'team-plus', quantity: '' });
+    expect(hook.received.find((h) => h.body.subscriptionId === carried)!.body).toMatchObject({ quantity: 5 });
+    const tooFew = purchase(r, 'team-seat', 3);
+    await activateViaApi(r, tooFew, 'team-seat');
+    const refused = await postForm(`${r.url}/subscriptions/${tooFew}/actions`, {
+      action: 'ChangePlan',
+      planId: 'team-plus',
+      quantity: '3',
+    });
+    expect(new URLSearchParams(refused.location.split('?')[1]).get('error')).toBe(
+      'The quantity of plan team-plus must be an integer from 5 to 5000.',
+    );
+  });
+
+  it('says "1 seat", not "1 seats"', async () => {
+    const id = purchase(r, 'team-seat', 1);
+    await activateViaApi(r, id, 'team-seat');
+    const same = await postForm(`${r.url}/subscriptions/${id}/actions`, { action: 'ChangeQuantity', quantity: '1' });
+    expect(new URLSearchParams(same.location.split('?')[1]).get('error')).toBe('The subscription already has 1 seat.');
+  });
 });
 
 describe('the state file', () => {
@@ -407,8 +446,15 @@ describe('the state file', () => {
     expect(accepted.status).toBe(200);
     const renewal = await first.emulator.trigger(subscriptionId, 'Renew');
     // Saved shortly after the change, before any close.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(JSON.parse(fs.readFileSync(stateFile, 'utf8')).subscriptions).toHaveLength(1);
+    const saved = () => {
+      try {
+        return fs.readFileSync(stateFile, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    await waitFor(() => saved().includes(renewal.operationId), 5000, 'the state file to hold the renewal');
+    expect(JSON.parse(saved()).subscriptions).toHaveLength(1);
     await first.close();
 
     const second = await startEmulator({ clock, stateFile });

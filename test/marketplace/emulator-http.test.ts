@@ -9,6 +9,7 @@ import {
 } from '../../src/marketplace/emulator/emulator';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { FakeClock } from '../helpers/fake-clock';
+import { waitFor } from '../helpers/wait-for';
 
 /**
  * The emulator's Fulfillment and Metering APIs over real HTTP on an ephemeral port, called the way our client
@@ -608,7 +609,8 @@ describe('fault injection', () => {
     await expect(call(r.url, 'POST', '/usageEvent', { body: usage(id), signal: AbortSignal.timeout(300) })).rejects.toThrow();
     // A second request the client never abandons: only close() can end it.
     const hanging = call(r.url, 'GET', '/saas/subscriptions').catch((thrown: Error) => thrown);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Counted, then held unanswered in the same tick (no latency configured).
+    await waitFor(() => r.emulator.callCounts().listSubscriptions === 1, 5000, 'the request to reach the emulator');
     const started = Date.now();
     await r.close();
     expect(Date.now() - started).toBeLessThan(1000);

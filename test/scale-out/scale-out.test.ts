@@ -23,7 +23,7 @@ function runWorkerOnce(env: Record<string, string>): Promise<{ code: number | nu
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/run-worker.ts', '--once'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, ...env },
+      env: { PATH: process.env.PATH, ENV_FILE: 'none', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/store/sqlite/sqlite-database';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { usageRecordWriter } from '../../src/store/sqlite/usage-record-writer';
@@ -30,14 +30,36 @@ describe('SQLite write batcher', () => {
   const note = (body: string) => () => db.prepare('INSERT INTO notes (body) VALUES (?)').run(body).lastInsertRowid;
 
   it('holds background writes for company, and a write someone waits on takes them along at once', async () => {
-    const batcher = new WriteBatcher(db, { backgroundMs: 60_000 });
-    const background = [batcher.run(note('a'), { background: true }), batcher.run(note('b'), { background: true })];
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(visible()).toBe(0);
-    // Without the waited-on write this test would time out: the background ones would wait a minute.
-    expect(await batcher.run(note('c'))).toBe(3);
-    expect(await Promise.all(background)).toEqual([1, 2]);
-    expect(visible()).toBe(3);
+    // A fake clock for the background wait (its timer and performance.now), not for setImmediate: the waited-on
+    // write commits on the next tick of the real event loop.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const batcher = new WriteBatcher(db, { backgroundMs: 60_000 });
+      const background = [batcher.run(note('a'), { background: true }), batcher.run(note('b'), { background: true })];
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(visible()).toBe(0);
+      // Without the waited-on write nothing would commit before the minute is over.
+      expect(await batcher.run(note('c'))).toBe(3);
+      expect(await Promise.all(background)).toEqual([1, 2]);
+      expect(visible()).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('commits held background writes when their wait is over', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const batcher = new WriteBatcher(db, { backgroundMs: 60_000 });
+      const background = batcher.run(note('a'), { background: true });
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(visible()).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(visible()).toBe(1);
+      expect(await background).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('commits a full batch without waiting', async () => {

@@ -7,6 +7,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { messageActivity, postActivity } from '../helpers/activities';
 import { startOpenAIStub } from '../helpers/openai-stub';
 import { seedSubscription } from '../helpers/seed';
+import { waitFor } from '../helpers/wait-for';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -31,6 +32,7 @@ describe('graceful shutdown', () => {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
+        ENV_FILE: 'none',
         NODE_ENV: 'test',
         PORT: '0',
         DATA_DIR: dir,
@@ -55,7 +57,8 @@ describe('graceful shutdown', () => {
       });
     });
     const inFlight = postActivity(url, messageActivity({ text: 'take your time' }));
-    await new Promise((r) => setTimeout(r, 500));
+    // In flight: the model has the request (and answers 1.5 s later).
+    await waitFor(() => stub.requests.length === 1, 10_000, 'the turn to reach the model');
     child.kill('SIGTERM');
     const answer = await inFlight;
     expect(answer.status).toBe(200);

@@ -42,7 +42,7 @@ function runWorker(
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/run-worker.ts', '--once'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, ...env, LOG_LEVEL: 'debug' },
+      env: { PATH: process.env.PATH, ENV_FILE: 'none', ...env, LOG_LEVEL: 'debug' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

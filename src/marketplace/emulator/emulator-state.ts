@@ -172,6 +172,11 @@ export interface BuyInput {
    * activated then. Simulations use it to have usage in past hours accepted.
    */
   activatedAt?: Date;
+  /**
+   * Development only, with `activatedAt`: mirrors a subscription the bot already has (its dev seed), under that id
+   * and in that state, so that the page can act on it. An id the emulator already has is refused.
+   */
+  existing?: { subscriptionId: string; status: 'Subscribed' | 'Suspended' | 'Unsubscribed' };
 }
 
 export interface EmulatorStateOptions {
@@ -238,6 +243,8 @@ export class EmulatorState {
       throw new AppError('BadRequest', 'The beneficiary tenant id is required.');
     if (!isPlanVisibleTo(plan, input.tenantId.trim()))
       throw new AppError('BadRequest', `Plan ${plan.id} is private and not offered to tenant ${input.tenantId.trim()}.`);
+    if (input.existing && (!input.activatedAt || this.records.has(input.existing.subscriptionId)))
+      throw new AppError('Conflict', `Subscription ${input.existing.subscriptionId} exists already, or has no activation time.`);
     const now = this.nowIso();
     const party = (tenantId: string): MarketplaceParty => ({
       emailId: input.email?.trim() || 'buyer@contoso.example',
@@ -246,7 +253,7 @@ export class EmulatorState {
       puid: randomBytes(8).toString('hex').toUpperCase(),
     });
     const subscription: EmulatorSubscription = {
-      id: randomUUID(),
+      id: input.existing?.subscriptionId ?? randomUUID(),
       publisherId: plan.publisherId || this.publisherId,
       offerId: this.offerOf(plan),
       name: input.name?.trim() || `${plan.displayName} subscription`,
@@ -266,9 +273,10 @@ export class EmulatorState {
       lastModified: now,
     };
     const record: SubscriptionRecord = { subscription, planHistory: [{ planId: plan.id, from: now }] };
+    if (input.existing?.status === 'Unsubscribed') record.unsubscribedAt = now;
     if (input.activatedAt) {
       const at = input.activatedAt.toISOString();
-      subscription.saasSubscriptionStatus = 'Subscribed';
+      subscription.saasSubscriptionStatus = input.existing?.status ?? 'Subscribed';
       subscription.term = monthlyTerm(input.activatedAt);
       subscription.created = at;
       record.activatedAt = at;
@@ -313,7 +321,10 @@ export class EmulatorState {
           source: 'Azure',
           status: 'InProgress',
           planId: plan.id,
-          ...this.quantityFor(plan, sub.quantity, true),
+          // The seats typed with the new plan (the page's form has both), else the current ones, fitted to it.
+          ...(params.quantity === undefined
+            ? this.quantityFor(plan, sub.quantity, true)
+            : this.quantityFor(plan, params.quantity)),
         });
       }
       case 'ChangeQuantity': {
@@ -748,7 +759,8 @@ export class EmulatorState {
       throw new AppError('BadRequest', `Plan ${plan.id} is not priced per seat: its quantity cannot change.`);
     if (typeof quantity !== 'number') throw new AppError('BadRequest', 'The quantity must be an integer.');
     const checked = this.quantityFor(plan, quantity).quantity!;
-    if (checked === sub.quantity) throw new AppError('BadRequest', `The subscription already has ${checked} seats.`);
+    if (checked === sub.quantity)
+      throw new AppError('BadRequest', `The subscription already has ${checked} ${checked === 1 ? 'seat' : 'seats'}.`);
     return checked;
   }
 
