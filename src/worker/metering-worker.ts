@@ -307,14 +307,26 @@ export class MeteringWorker {
   private async raise(key: MeteringAlertKey, message: string, now: Date): Promise<void> {
     if (!this.alerting.has(key)) this.deps.logger.error({ alert: key, err: message }, 'metering alert raised');
     this.alerting.add(key);
-    await this.deps.store.alerts.raise(key, message, now);
+    // An alert must never keep the hours of the call from being settled: its write failing is only logged.
+    await this.deps.store.alerts
+      .raise(key, message, now)
+      .catch((thrown) =>
+        this.deps.logger.warn({ alert: key, err: coerceError(thrown).message }, 'could not store a metering alert'),
+      );
   }
 
   /** An answered call: the call-level problems are over (also those another worker raised). */
   private async clearAlerts(now: Date): Promise<void> {
     for (const key of ALERT_KEYS) {
-      const cleared = await this.deps.store.alerts.clear(key, now);
-      if (cleared || this.alerting.delete(key)) this.deps.logger.info({ alert: key }, 'metering alert cleared');
+      let cleared: boolean;
+      try {
+        cleared = await this.deps.store.alerts.clear(key, now);
+      } catch (thrown) {
+        // Kept in `alerting`: the next answered call tries again.
+        this.deps.logger.warn({ alert: key, err: coerceError(thrown).message }, 'could not clear a metering alert');
+        continue;
+      }
+      if (this.alerting.delete(key) || cleared) this.deps.logger.info({ alert: key }, 'metering alert cleared');
     }
   }
 
