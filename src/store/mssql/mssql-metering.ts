@@ -259,10 +259,12 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
 
     async resend(id, { by, at, note }) {
       const { recordsets } = await db.query(
-        `UPDATE ${s}.metered_usage_reports SET status = N'Retry', next_attempt_at = @at, resolved_by = @by,
+        `DECLARE @changed int;
+        UPDATE ${s}.metered_usage_reports SET status = N'Retry', next_attempt_at = @at, resolved_by = @by,
           resolution_note = @note, updated_at = @at
         WHERE id = @id AND status = N'Failed';
-        SELECT @@ROWCOUNT AS changed, (SELECT COUNT(*) FROM ${s}.metered_usage_reports WHERE id = @id) AS present;`,
+        SET @changed = @@ROWCOUNT;
+        SELECT @changed AS changed, (SELECT COUNT(*) FROM ${s}.metered_usage_reports WHERE id = @id) AS present;`,
         { id: param.bigint(id), by: param.text(by), at: param.time(at), note: param.longText(note ?? null) },
       );
       return actionOutcome(recordsets);
@@ -270,10 +272,12 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
 
     async resolve(id, { by, at, note }) {
       const { recordsets } = await db.query(
-        `UPDATE ${s}.metered_usage_reports SET status = N'Resolved', next_attempt_at = NULL, resolved_by = @by,
+        `DECLARE @changed int;
+        UPDATE ${s}.metered_usage_reports SET status = N'Resolved', next_attempt_at = NULL, resolved_by = @by,
           resolution_note = @note, updated_at = @at
         WHERE id = @id AND status IN (N'Failed', N'Conflict');
-        SELECT @@ROWCOUNT AS changed, (SELECT COUNT(*) FROM ${s}.metered_usage_reports WHERE id = @id) AS present;`,
+        SET @changed = @@ROWCOUNT;
+        SELECT @changed AS changed, (SELECT COUNT(*) FROM ${s}.metered_usage_reports WHERE id = @id) AS present;`,
         { id: param.bigint(id), by: param.text(by), at: param.time(at), note: param.longText(note) },
       );
       return actionOutcome(recordsets);
