@@ -37,6 +37,9 @@ export const AUTH_OVERRIDE_VARIABLES = [
   'BOT_LOGIN_URL',
   'MARKETPLACE_WEBHOOK_JWKS_URL',
   'MARKETPLACE_WEBHOOK_ISSUER',
+  // Where the bot sends its secret for a Graph token, and whose licence verdicts it trusts.
+  'GRAPH_AUTHORITY_URL',
+  'GRAPH_BASE_URL',
 ] as const;
 export const AUTH_OVERRIDES_OPT_IN = 'ALLOW_AUTH_OVERRIDES';
 

@@ -17,13 +17,15 @@ export class AnswerDelivery {
     context.onSendActivities(async (_context, activities, next): Promise<ResourceResponse[]> => {
       if (deadline.aborted) return activities.map(() => ({ id: '' }));
       if (!this.watching || !activities.some((a) => a.type === ActivityTypes.Message)) return next();
-      this.current = 'sending';
+      // Once a message of the turn was delivered, the user has the answer: a later send failing does not undo that.
+      const before = this.current;
+      if (before !== 'delivered') this.current = 'sending';
       try {
         const sent = await next();
         this.current = 'delivered';
         return sent;
       } catch (thrown) {
-        this.current = deliveryOutcomeOf(thrown);
+        if (before !== 'delivered') this.current = deliveryOutcomeOf(thrown);
         throw thrown;
       }
     });

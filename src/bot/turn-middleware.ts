@@ -61,6 +61,12 @@ export function subscriptionMiddleware(deps: {
 
       const identity = identityOf(activity);
       const ids = { tenantId: identity.tenantId, userId: identity.userId, activityId: identity.activityId };
+      // The route already answered this request (its deadline passed while the token was being checked) and the
+      // channel will deliver it again: claiming it now would make that redelivery look like a duplicate.
+      if (turnDeadlineOf(context)?.aborted) {
+        logger.warn(ids, 'turn not started: its deadline passed before it reached the bot');
+        return;
+      }
       const start = await bookkeeping.begin(identity, {
         textLength: text.length,
         attachmentCount: userAttachmentCount(activity),

@@ -146,13 +146,21 @@ export function retryDelayMs(attempt: number, random = Math.random): number {
   return Math.floor(cap / 2 + random() * (cap / 2));
 }
 
+/** The last stretch of an hour's window, in which it is tried often: see `nextAttemptAt`. */
+export const FINAL_STRETCH_MS = 30 * MINUTE;
+export const FINAL_STRETCH_RETRY_MS = 2 * MINUTE;
+
 /**
- * When a bucket that failed its `attempts`-th answered call is tried next: after the backoff, but never later than
- * its last chance inside the acceptance window (so the hour is tried once more before it must be carried).
+ * When a bucket whose `attempts`-th call failed is tried next: after the capped backoff, but in the last half hour
+ * before the hour can no longer be sent, at least every 2 minutes. A failed call is not always a refused one (a
+ * timeout or a 5xx may hide an accepted event); if any of those last tries gets through, the API answers Duplicate
+ * with the original and the hour is settled, so units are carried (and could be billed a second time) only when
+ * every try of that last stretch failed too.
  */
 export function nextAttemptAt(hour: Date, attempts: number, now: Date, random = Math.random): Date {
   const backoff = now.getTime() + retryDelayMs(attempts, random);
-  // `tooOldBefore(now)` passes the hour at hour + 24 h − margin; try once more a few minutes before that.
-  const lastChance = hour.getTime() + ACCEPTANCE_WINDOW_MS - EXPIRY_MARGIN_MS - 5 * MINUTE;
-  return new Date(lastChance > now.getTime() ? Math.min(backoff, lastChance) : backoff);
+  // `tooOldBefore(now)` passes the hour at hour + 24 h − margin.
+  const finalStretch = hour.getTime() + ACCEPTANCE_WINDOW_MS - EXPIRY_MARGIN_MS - FINAL_STRETCH_MS;
+  if (now.getTime() < finalStretch) return new Date(Math.min(backoff, finalStretch));
+  return new Date(Math.min(backoff, now.getTime() + FINAL_STRETCH_RETRY_MS));
 }

@@ -132,13 +132,21 @@ export class MeteringWorker {
     const toRefresh = new Set<string>();
     for (const batch of batches) {
       const correlationId = randomUUID();
+      // The clock is read again for each batch: with a backlog or slow calls, a lease counted from the start of the
+      // pass could already have run out when its call starts.
+      const batchNow = this.deps.clock.now();
       const claimed = await this.deps.store.metering.claim(
         batch.map((d) => d.id),
-        { now, closedBefore, leaseUntil: new Date(now.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)), correlationId },
+        {
+          now: batchNow,
+          closedBefore,
+          leaseUntil: new Date(batchNow.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)),
+          correlationId,
+        },
       );
       if (claimed.length === 0) continue;
-      const settlements = await this.submit(claimed, correlationId, now, summary);
-      await this.deps.store.metering.settle(settlements, now);
+      const settlements = await this.submit(claimed, correlationId, batchNow, summary);
+      await this.deps.store.metering.settle(settlements, batchNow);
       for (const s of settlements) {
         const report = claimed.find((r) => r.id === s.id)!;
         this.deps.onSettled?.(report, s);

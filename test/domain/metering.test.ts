@@ -77,15 +77,19 @@ describe('metering rules', () => {
 
 describe('metering: when to try again, and what a failed call means', () => {
   const hour = at('2026-03-10T10:00:00Z');
-  it('keeps backing off but tries once more before the hour leaves its window', () => {
+  it('keeps backing off, then tries at least every 2 minutes in the last half hour of the window', () => {
     const early = at('2026-03-10T11:10:00Z');
     expect(nextAttemptAt(hour, 1, early, () => 0).getTime()).toBe(early.getTime() + 15_000);
-    // Near the end of the window the backoff (up to 30 min) is cut to the last chance: 10:00 + 24 h − 30 min − 5 min.
+    // The 30-minute backoff is cut to the start of the last stretch: 10:00 + 24 h − 30 min − 30 min.
+    const before = at('2026-03-11T08:50:00Z');
+    expect(nextAttemptAt(hour, 20, before, () => 0.999).toISOString()).toBe('2026-03-11T09:00:00.000Z');
+    // In the last stretch (09:00–09:30), every 2 minutes at most: several tries before the units must be carried.
     const late = at('2026-03-11T09:20:00Z');
-    expect(nextAttemptAt(hour, 20, late, () => 0.999).toISOString()).toBe('2026-03-11T09:25:00.000Z');
+    expect(nextAttemptAt(hour, 20, late, () => 0.999).toISOString()).toBe('2026-03-11T09:22:00.000Z');
+    expect(nextAttemptAt(hour, 1, late, () => 0).getTime()).toBe(late.getTime() + 15_000);
     // Past it, the next pass finds the hour too old and carries its units.
     const past = at('2026-03-11T09:40:00Z');
-    expect(nextAttemptAt(hour, 20, past, () => 0).getTime()).toBe(past.getTime() + 15 * MINUTE);
+    expect(nextAttemptAt(hour, 20, past, () => 0).getTime()).toBe(past.getTime() + 2 * MINUTE);
   });
 
   it.each([

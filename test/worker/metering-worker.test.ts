@@ -333,6 +333,25 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
     ]);
   });
 
+  it('tries often in the last half hour of the window, so a lost answer there is settled by the duplicate rule, not carried and billed twice', async () => {
+    const s = await twoUnitsInHourOne();
+    h.emulator.configure({ outage: DOWN });
+    await passes(at('02:06'), at('00:00', '2026-03-11'), 60);
+    // The last stretch begins (01:00 + 23 h): the Marketplace takes the event, but every answer is lost.
+    h.emulator.configure({ outage: undefined, faults: { lostResponseRate: 1 } });
+    await runAt(at('00:01', '2026-03-11'));
+    expect(h.emulator.acceptedUsage()).toHaveLength(1);
+    const [retrying] = await h.store.metering.list({ subscriptionId: s.id });
+    expect(retrying!.status).toBe('Retry');
+    expect(retrying!.nextAttemptAt!.getTime()).toBeLessThanOrEqual(at('00:03', '2026-03-11').getTime());
+    // Answers come back: the next try, still inside the window, hears Duplicate with our quantity.
+    h.emulator.configure({ faults: {} });
+    await runAt(at('00:03', '2026-03-11'));
+    await runAt(at('01:06', '2026-03-11'));
+    expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
+    expect((await h.store.metering.list({ subscriptionId: s.id })).map((r) => r.status)).toEqual(['Accepted']);
+  });
+
   it('treats 403 on the call as our credentials broken for now: retries, raises an alert, clears it when calls work again', async () => {
     const s = await twoUnitsInHourOne();
     h.emulator.configure({ outage: FORBIDDEN });
