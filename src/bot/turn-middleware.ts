@@ -61,9 +61,11 @@ export function subscriptionMiddleware(deps: {
 
       const identity = identityOf(activity);
       const ids = { tenantId: identity.tenantId, userId: identity.userId, activityId: identity.activityId };
+      // Normal delivery only (the route sets a deadline): expectReplies turns pay nothing more here.
+      const deadline = turnDeadlineOf(context);
       // The route already answered this request (its deadline passed while the token was being checked) and the
       // channel will deliver it again: claiming it now would make that redelivery look like a duplicate.
-      if (turnDeadlineOf(context)?.aborted) {
+      if (deadline?.aborted) {
         logger.warn(ids, 'turn not started: its deadline passed before it reached the bot');
         return;
       }
@@ -83,8 +85,6 @@ export function subscriptionMiddleware(deps: {
 
       const { turn } = start;
       const meter = attachTurnMeter(context, turn.tokenCeiling);
-      // Normal delivery only (the route sets a deadline): expectReplies turns pay nothing more here.
-      const deadline = turnDeadlineOf(context);
       const delivery = deadline ? new AnswerDelivery(context, deadline) : undefined;
       let completed = false;
       let ended = false;
