@@ -123,8 +123,11 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
               units: m.billable,
             });
         }
+        // One read of each subscription's plan per consume, not one per (dimension, hour, plan) group.
+        const planNow = new Map<string, string | undefined>();
         for (const g of groups.values()) {
-          const ctx: PlacementContext = { currentHour, oldest, currentPlanId: subscription(g.subscriptionId)?.planId };
+          if (!planNow.has(g.subscriptionId)) planNow.set(g.subscriptionId, subscription(g.subscriptionId)?.planId);
+          const ctx: PlacementContext = { currentHour, oldest, currentPlanId: planNow.get(g.subscriptionId) };
           const placed = placeUnits({ hour: g.hour, planId: g.planId }, ctx, bucketsOf(g.subscriptionId, g.dimension));
           addUnits(g.subscriptionId, g.dimension, placed.hour, placed.planId, g.units, at);
           if (placed.carried) outcome.carriedUnits += g.units;
