@@ -14,7 +14,7 @@ import { UsageRecorder } from './bot/usage-recorder';
 import { azureIdentityOf, EMULATOR_PREFIX, type Config } from './config';
 import { mirrorDevSubscription, seedDevSubscription } from './dev-seed';
 import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
-import { AppError, coerceError } from './domain/errors';
+import { AppError } from './domain/errors';
 import type { PlanCatalog } from './domain/plans';
 import { createLogger, type Logger } from './logger';
 import { loadPlanCatalog } from './plan-catalog-source';
@@ -257,7 +257,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       const released = await store.usage.releaseStale(new Date(clock.now().getTime() - config.enforcement.reservationTimeoutMs));
       if (released) logger.warn({ released }, 'released stale turn claims');
     } catch (thrown) {
-      logger.error({ err: coerceError(thrown).message }, 'stale reservation sweep failed');
+      logger.error({ err: thrown }, 'stale reservation sweep failed');
     }
   };
   await sweep();
@@ -265,8 +265,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   sweeper.unref();
 
   // Webhooks can be missed: repair drift from the Fulfillment API now and then.
-  const reconcileQuietly = () =>
-    reconcile().catch((thrown) => logger.error({ err: coerceError(thrown).message }, 'reconciliation failed'));
+  const reconcileQuietly = () => reconcile().catch((thrown) => logger.error({ err: thrown }, 'reconciliation failed'));
   const reconciler =
     config.marketplace.reconcileIntervalMs > 0
       ? setInterval(reconcileQuietly, config.marketplace.reconcileIntervalMs)

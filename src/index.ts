@@ -19,7 +19,7 @@ async function main(): Promise<void> {
       .then(
         () => process.exit(0),
         (thrown: unknown) => {
-          logger.error({ err: coerceError(thrown).message }, 'shutdown failed');
+          logger.error({ err: thrown }, 'shutdown failed');
           process.exit(1);
         },
       );

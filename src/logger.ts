@@ -25,11 +25,36 @@ export const REDACTED_PATHS = [
   '*.text',
 ];
 
+/** How deep an error's `cause` chain is followed in a log line. */
+const MAX_CAUSES = 5;
+
+/**
+ * The `err` of a log line: type, message, code, stack and the `cause` chain, and nothing else. Not pino's standard
+ * serializer, which copies every enumerable property: an HTTP client's error carries its request configuration,
+ * headers and bearer token included.
+ */
+export function serializeError(thrown: unknown, depth = 0): Record<string, unknown> | string {
+  if (!(thrown instanceof Error)) return typeof thrown === 'string' ? thrown : `[${typeof thrown}]`;
+  const code = (thrown as { code?: unknown }).code;
+  return {
+    type: thrown.name,
+    message: thrown.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(thrown.stack ? { stack: thrown.stack } : {}),
+    ...(thrown.cause !== undefined && depth < MAX_CAUSES ? { cause: serializeError(thrown.cause, depth + 1) } : {}),
+  };
+}
+
+/**
+ * Logs carry errors as `{ err }` (an Error or anything thrown): serialized with stack and cause, once, where the
+ * error is handled.
+ */
 export function createLogger(level: pino.LevelWithSilent = 'info', destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
       base: { service: 'teams-saas-bot' },
+      serializers: { err: serializeError },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

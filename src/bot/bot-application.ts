@@ -1,6 +1,5 @@
 import { ActivityTypes, TeamsInfo, type Storage, type TurnContext } from 'botbuilder';
 import { ActionPlanner, Application, PromptManager, TeamsAdapter, type PromptCompletionModel } from '@microsoft/teams-ai';
-import { coerceError } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { KnownUser } from '../store/store';
 import { clientKindOf, identityOf } from './activity-facts';
@@ -79,7 +78,7 @@ async function mentionedUsers(context: TurnContext, logger: Logger): Promise<Kno
       const member = await TeamsInfo.getMember(context, m.mentioned.id);
       if (member.aadObjectId) users.push({ userId: member.aadObjectId, ...(member.name ? { userName: member.name } : {}) });
     } catch (thrown) {
-      logger.warn({ err: coerceError(thrown).message }, 'could not look up a mentioned user');
+      logger.warn({ err: thrown }, 'could not look up a mentioned user');
     }
   }
   return users;

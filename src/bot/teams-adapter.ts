@@ -2,7 +2,6 @@ import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Config } from '../config';
 import { isDeliveryError } from '../domain/delivery';
-import { coerceError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { createAzureCredential, type AzureIdentitySettings } from '../secrets/azure-credential';
 import { BotCredentialsFactory } from './connector/bot-credentials-factory';
@@ -63,10 +62,10 @@ export function createTeamsAdapter(
     const ids = { activityId: context.activity?.id, tenantId: context.activity?.conversation?.tenantId };
     // A failed or uncertain delivery, or a turn past its deadline: an apology would go the same way, or too late.
     if (isDeliveryError(error) || turnDeadlineOf(context)?.aborted) {
-      logger.warn({ ...ids, err: coerceError(error).message }, 'turn ended without its reply');
+      logger.warn({ ...ids, err: error }, 'turn ended without its reply');
       return;
     }
-    logger.error({ ...ids, err: coerceError(error).message }, 'unhandled turn error');
+    logger.error({ ...ids, err: error }, 'unhandled turn error');
     try {
       await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
     } catch {

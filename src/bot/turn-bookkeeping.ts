@@ -1,5 +1,4 @@
 import type { Refusal } from '../domain/entitlement';
-import { coerceError } from '../domain/errors';
 import type { TurnIdentity } from '../domain/identity';
 import type { TurnInput } from '../domain/turn-envelope';
 import type { Logger } from '../logger';
@@ -60,7 +59,7 @@ export class TurnBookkeeping {
         await gate.release(ticket);
       } catch (thrown) {
         // The stale sweep frees the claim later (reservation timeout).
-        logger.error({ ...ids, err: coerceError(thrown).message }, 'turn claim could not be released');
+        logger.error({ ...ids, err: thrown }, 'turn claim could not be released');
       }
     };
     return {
@@ -72,7 +71,7 @@ export class TurnBookkeeping {
           await recorder.record(ticket, result, { background: true });
         } catch (thrown) {
           // The answer went out but could not be recorded: better unbilled than billed twice. Free the units.
-          logger.error({ ...ids, err: coerceError(thrown).message }, 'usage could not be recorded');
+          logger.error({ ...ids, err: thrown }, 'usage could not be recorded');
           await release();
         }
       },

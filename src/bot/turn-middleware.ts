@@ -1,6 +1,5 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Config } from '../config';
-import { coerceError } from '../domain/errors';
 import type { InFlight } from '../in-flight';
 import type { Logger } from '../logger';
 import { isBillableDelivery, isDeliveryError } from '../domain/delivery';
@@ -126,13 +125,13 @@ export function subscriptionMiddleware(deps: {
         // A reply the connector refused or may have delivered is never followed by an apology: it would go to the
         // same failing connector, and "not counted" may be untrue (src/domain/delivery.ts).
         if (ended || isDeliveryError(thrown) || delivery?.handedOver) {
-          if (!ended) logger.warn({ ...ids, err: coerceError(thrown).message }, 'turn ended by a delivery failure');
+          if (!ended) logger.warn({ ...ids, err: thrown }, 'turn ended by a delivery failure');
         } else {
-          logger.error({ ...ids, err: coerceError(thrown).message, subscriptionId: turn.ticket.subscription.id }, 'turn failed');
+          logger.error({ ...ids, err: thrown, subscriptionId: turn.ticket.subscription.id }, 'turn failed');
           try {
             await context.sendActivity(MODEL_APOLOGY);
           } catch (sendError) {
-            logger.warn({ ...ids, err: coerceError(sendError).message }, 'could not send the apology');
+            logger.warn({ ...ids, err: sendError }, 'could not send the apology');
           }
         }
       } finally {

@@ -1,6 +1,7 @@
 /**
  * One error type for the whole product. Domain code throws a `code`; the edges (bot error handler, HTTP error
- * handler, worker) turn it into a user message, a status code or a retry decision.
+ * handler, worker) turn it into a user message, a status code or a retry decision. What a user is refused (no
+ * subscription, no seat, no quota left) is not an error but a `Refusal` value (src/domain/entitlement.ts).
  */
 export type ErrorCode =
   | 'ConfigInvalid'
@@ -9,14 +10,8 @@ export type ErrorCode =
   | 'Unauthorized'
   | 'Forbidden'
   | 'Conflict'
-  | 'SubscriptionInactive'
-  | 'SeatUnavailable'
-  | 'QuotaExceeded'
-  | 'PlanUnknown'
   | 'ModelFailed'
-  | 'StoreUnavailable'
   | 'UpstreamFailed'
-  | 'MeteringConflict'
   /** A reply the Bot Connector may or may not have delivered (5xx, timeout, reset after sending): never resent. */
   | 'DeliveryUncertain'
   /** A reply the Bot Connector certainly did not deliver (4xx, no connection, no outbound token). */
@@ -36,15 +31,20 @@ export class AppError extends Error {
   }
 }
 
-/** Turns anything thrown into an Error, so that catch blocks can rely on `.message`. */
+/**
+ * Turns anything thrown into an Error, so that catch blocks can rely on `.message`: an Error as it is, anything else
+ * wrapped with the original kept as `cause` (what a log of the error shows).
+ */
 export function coerceError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
-  if (typeof thrown === 'string') return new Error(thrown);
+  if (typeof thrown === 'string') return new Error(thrown, { cause: thrown });
+  let text: string;
   try {
-    return new Error(JSON.stringify(thrown));
+    text = JSON.stringify(thrown) ?? String(thrown);
   } catch {
-    return new Error(String(thrown));
+    text = String(thrown);
   }
+  return new Error(text, { cause: thrown });
 }
 
 export function isAppError(thrown: unknown, code?: ErrorCode): thrown is AppError {

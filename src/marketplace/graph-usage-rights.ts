@@ -1,6 +1,5 @@
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
-import { coerceError } from '../domain/errors';
 import { bestUsageRight, type LicenceChecker, type LicenceState } from '../domain/licence';
 import type { Logger } from '../logger';
 
@@ -33,7 +32,7 @@ export class GraphUsageRights implements LicenceChecker {
     try {
       state = await this.ask(tenantId, userId, serviceIdentifier);
     } catch (thrown) {
-      this.deps.logger.warn({ tenantId, userId, err: coerceError(thrown).message }, 'licence check failed: Graph unreachable');
+      this.deps.logger.warn({ tenantId, userId, err: thrown }, 'licence check failed: Graph unreachable');
       return 'unreachable';
     }
     if (this.deps.config.cacheMs > 0) {

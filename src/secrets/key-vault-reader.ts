@@ -1,7 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { MINUTE, systemClock, type Clock } from '../domain/clock';
-import { coerceError } from '../domain/errors';
 import { silentLogger, type Logger } from '../logger';
 import { createAzureCredential } from './azure-credential';
 import type { SecretReader } from './secret-references';
@@ -75,10 +74,7 @@ export function createKeyVaultReader(options: KeyVaultReaderOptions): KeyVaultRe
     } catch (thrown) {
       const stale = cache.get(name);
       if (!stale) throw thrown;
-      logger.warn(
-        { secretName: name, err: coerceError(thrown).message },
-        'Key Vault read failed: serving the previous value of the secret',
-      );
+      logger.warn({ secretName: name, err: thrown }, 'Key Vault read failed: serving the previous value of the secret');
       return stale.value;
     }
   }

@@ -1,5 +1,4 @@
 import type { Server } from 'restify';
-import { coerceError } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 
@@ -13,7 +12,7 @@ export function addHealthRoute(
       await deps.store.ping();
       res.json(200, { status: 'ok', store: deps.store.kind, ...(deps.extra?.() ?? {}) });
     } catch (thrown) {
-      deps.logger.error({ err: coerceError(thrown).message }, 'health check: store unreachable');
+      deps.logger.error({ err: thrown }, 'health check: store unreachable');
       res.json(503, { status: 'unavailable', store: deps.store.kind });
     }
   });

@@ -1,5 +1,5 @@
 import type { Request, Response, Server } from 'restify';
-import { AppError, coerceError } from '../domain/errors';
+import { AppError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { restify } from './restify-module';
 
@@ -11,9 +11,40 @@ const STATUS: Partial<Record<AppError['code'], number>> = {
   Forbidden: 403,
   NotFound: 404,
   Conflict: 409,
-  StoreUnavailable: 503,
-  UpstreamFailed: 502,
+  UpstreamFailed: 503,
 };
+
+/** What a failed request answers: status, a stable code and a message safe to show. */
+export interface Failure {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * The one classification of what a route threw. An AppError with a 4xx status is the caller's fault: its own message,
+ * nothing logged. A retryable one (a busy store, an upstream timeout) is 503, so callers that retry (the Marketplace,
+ * Teams) come back. Anything else is 500 with a generic message; those two are `unexpected` and logged once.
+ */
+export function failureOf(thrown: unknown): { failure: Failure; unexpected: boolean } {
+  const status = thrown instanceof AppError ? STATUS[thrown.code] : undefined;
+  if (thrown instanceof AppError && status !== undefined && status < 500) {
+    return { failure: { status, code: thrown.code, message: thrown.message }, unexpected: false };
+  }
+  if (thrown instanceof AppError && (thrown.retryable || status === 503)) {
+    return {
+      failure: { status: 503, code: 'Unavailable', message: 'The request could not be handled now; please retry.' },
+      unexpected: true,
+    };
+  }
+  return {
+    failure: { status: status ?? 500, code: 'Internal', message: 'The request could not be processed.' },
+    unexpected: true,
+  };
+}
+
+/** How a route shows a failure: JSON by default; pages pass their own (an HTML error page). */
+export type FailureResponder = (res: Response, failure: Failure) => void;
 
 /** Sends a short JSON error. Never a stack trace or an internal message for 5xx. */
 export function sendError(res: Response, status: number, code: string, message: string): void {
@@ -22,23 +53,20 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.json({ error: code, message });
 }
 
+const jsonFailure: FailureResponder = (res, failure) => sendError(res, failure.status, failure.code, failure.message);
+
 /**
- * Wraps a route handler so that nothing it throws reaches restify's own error path: AppErrors map to their status
- * with their message; anything else is logged once and answered 500 with a generic message.
+ * Wraps a route handler so that nothing it throws reaches restify's own error path: the one error path of every
+ * route. What it throws is classified by `failureOf`; unexpected errors are logged once, with stack and cause.
  */
-export function safeRoute(logger: Logger, handler: Handler) {
+export function safeRoute(logger: Logger, handler: Handler, respond: FailureResponder = jsonFailure) {
   return async (req: Request, res: Response): Promise<void> => {
     try {
       await handler(req, res);
     } catch (thrown) {
-      if (thrown instanceof AppError && STATUS[thrown.code] && STATUS[thrown.code]! < 500) {
-        sendError(res, STATUS[thrown.code]!, thrown.code, thrown.message);
-        return;
-      }
-      const err = coerceError(thrown);
-      logger.error({ err: err.message, path: req.path(), method: req.method }, 'request failed');
-      const status = thrown instanceof AppError ? (STATUS[thrown.code] ?? 500) : 500;
-      sendError(res, status, 'Internal', 'The request could not be processed.');
+      const { failure, unexpected } = failureOf(thrown);
+      if (unexpected) logger.error({ err: thrown, path: req.path(), method: req.method }, 'request failed');
+      if (!res.headersSent) respond(res, failure);
     }
   };
 }
@@ -68,7 +96,7 @@ export function createHttpServer(options: { maxBodyBytes: number; logger: Logger
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
     const status = err.statusCode ?? 500;
     options.logger[status >= 500 ? 'error' : 'info'](
-      { status, path: req.path(), method: req.method, err: err.message },
+      { status, path: req.path(), method: req.method, ...(status >= 500 ? { err } : { reason: err.message }) },
       'request refused',
     );
     if (status >= 500) {

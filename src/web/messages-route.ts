@@ -4,7 +4,6 @@ import { ActivityTypes, DeliveryModes, type Activity, type InvokeResponse, type 
 import type { BotAdapter } from '../bot/teams-adapter';
 import { watchTurn } from '../bot/turn-deadline';
 import type { DeliveryConfig } from '../config';
-import { coerceError } from '../domain/errors';
 import type { InFlight } from '../in-flight';
 import type { Logger } from '../logger';
 import { checkActivity } from './activity-validation';
@@ -96,18 +95,17 @@ function sendTurnError(res: Response, thrown: unknown, activity: Activity, logge
   const err = thrown as { statusCode?: number; name?: string };
   if (isAuthMetadataUnavailable(thrown)) {
     logger.error(
-      { err: coerceError(thrown).message, channelId: activity.channelId },
+      { err: thrown, channelId: activity.channelId },
       'bot request deferred: the Bot Framework OpenID metadata could not be fetched, so tokens cannot be checked',
     );
     res.header('Retry-After', AUTH_UNAVAILABLE_RETRY_SECONDS);
     return sendError(res, 503, 'AuthUnavailable', 'The bot cannot check tokens right now. Please retry.');
   }
   if (err?.statusCode === 401 || AUTH_ERRORS.has(err?.name ?? '')) {
-    logger.warn({ err: coerceError(thrown).message, channelId: activity.channelId }, 'bot request refused: authentication');
+    logger.warn({ err: thrown, channelId: activity.channelId }, 'bot request refused: authentication');
     return sendError(res, 401, 'Unauthorized', 'A valid Bot Framework token is required.');
   }
-  logger.error({ err: coerceError(thrown).message, name: err?.name }, 'bot request failed');
-  throw thrown;
+  throw thrown; // logged once, by safeRoute
 }
 
 type TurnOutcome =
@@ -174,7 +172,7 @@ async function runConnectorTurn(res: Response, auth: string, activity: Activity,
         'turn abandoned at its deadline',
       );
     } else if (last.kind === 'failed') {
-      deps.logger.error({ ...ids, err: coerceError(last.error).message }, 'turn failed after its acknowledgement');
+      deps.logger.error({ ...ids, err: last.error }, 'turn failed after its acknowledgement');
     }
   } finally {
     clearTimeout(ackTimer);

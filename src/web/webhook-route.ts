@@ -1,5 +1,4 @@
 import type { Server } from 'restify';
-import { coerceError, isAppError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { WebhookAuthError, type WebhookCaller } from '../marketplace/webhook-auth';
 import type { WebhookProcessor } from '../marketplace/webhook-processor';
@@ -33,19 +32,9 @@ export function addWebhookRoutes(
       }
       throw thrown;
     }
-    try {
-      const result = await deps.processor.handle(req.body);
-      res.json(result.status, result.body);
-    } catch (thrown) {
-      const retryable = isAppError(thrown) ? thrown.retryable || thrown.code === 'UpstreamFailed' : false;
-      deps.logger.error({ err: coerceError(thrown).message }, 'webhook could not be handled');
-      sendError(
-        res,
-        retryable ? 503 : 500,
-        retryable ? 'Unavailable' : 'Internal',
-        'The operation could not be handled now; please retry.',
-      );
-    }
+    // A failure answers 503 when retrying may help (the Marketplace retries anything but a 2xx), 500 otherwise.
+    const result = await deps.processor.handle(req.body);
+    res.json(result.status, result.body);
   });
   for (const path of WEBHOOK_PATHS) server.post(path, handler);
 }

@@ -156,9 +156,7 @@ export class MeteringWorker {
     for (const subscriptionId of toRefresh) {
       await this.deps
         .refreshSubscription?.(subscriptionId)
-        .catch((thrown) =>
-          this.deps.logger.warn({ subscriptionId, err: coerceError(thrown).message }, 'could not refresh a held subscription'),
-        );
+        .catch((thrown) => this.deps.logger.warn({ subscriptionId, err: thrown }, 'could not refresh a held subscription'));
     }
     if (summary.calls) this.deps.logger.info(summary, 'metering flush');
     return summary;
@@ -318,9 +316,7 @@ export class MeteringWorker {
     // An alert must never keep the hours of the call from being settled: its write failing is only logged.
     await this.deps.store.alerts
       .raise(key, message, now)
-      .catch((thrown) =>
-        this.deps.logger.warn({ alert: key, err: coerceError(thrown).message }, 'could not store a metering alert'),
-      );
+      .catch((thrown) => this.deps.logger.warn({ alert: key, err: thrown }, 'could not store a metering alert'));
   }
 
   /** An answered call: the call-level problems are over (also those another worker raised). */
@@ -331,7 +327,7 @@ export class MeteringWorker {
         cleared = await this.deps.store.alerts.clear(key, now);
       } catch (thrown) {
         // Kept in `alerting`: the next answered call tries again.
-        this.deps.logger.warn({ alert: key, err: coerceError(thrown).message }, 'could not clear a metering alert');
+        this.deps.logger.warn({ alert: key, err: thrown }, 'could not clear a metering alert');
         continue;
       }
       if (this.alerting.delete(key) || cleared) this.deps.logger.info({ alert: key }, 'metering alert cleared');
@@ -362,7 +358,7 @@ export class MeteringWorker {
           await this.pruneNowAndThen();
         } catch (thrown) {
           failures += 1;
-          this.deps.logger.error({ err: coerceError(thrown).message, failures }, 'metering pass failed');
+          this.deps.logger.error({ err: thrown, failures }, 'metering pass failed');
         }
         if (!this.running) break;
         // Back off while passes fail (store or queue down): up to 15 minutes between tries.

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
           process.exit(0);
         },
         (thrown: unknown) => {
-          logger.error({ err: coerceError(thrown).message }, 'metering worker shutdown failed');
+          logger.error({ err: thrown }, 'metering worker shutdown failed');
           process.exit(1);
         },
       );

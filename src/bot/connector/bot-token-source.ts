@@ -1,6 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
 import { deliveryError } from '../../domain/delivery';
-import { coerceError } from '../../domain/errors';
 import type { Logger } from '../../logger';
 import { httpExchange } from './http-exchange';
 
@@ -43,7 +42,7 @@ function cachingSource(
           .catch((thrown: unknown) => {
             // A token still valid is better than none: serve it until it really expires.
             if (hit && Date.now() < hit.renewAt + RENEW_BEFORE_MS) return hit.token;
-            logger.error({ source: what, err: coerceError(thrown).message, ms: Date.now() - started }, 'bot token unavailable');
+            logger.error({ source: what, err: thrown, ms: Date.now() - started }, 'bot token unavailable');
             throw deliveryError('not-delivered', `the bot's outbound token is unavailable (${what})`, thrown);
           })
           .finally(() => pending.delete(scope));

@@ -84,7 +84,7 @@ export class OpenAIChatModel implements PromptCompletionModel {
     } catch (thrown) {
       const error = new AppError('ModelFailed', describeModelError(thrown), { cause: thrown, retryable: true });
       meter?.fail(error);
-      this.options.logger.warn({ model: this.options.model, err: error.message, ms: Date.now() - started }, 'model call failed');
+      this.options.logger.warn({ model: this.options.model, err: error, ms: Date.now() - started }, 'model call failed');
       return { status: 'error', input: rendered.input, error };
     }
   }

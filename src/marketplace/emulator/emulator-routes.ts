@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { EMULATOR_PREFIX } from '../../config';
-import { AppError, coerceError, isAppError } from '../../domain/errors';
+import { AppError, isAppError } from '../../domain/errors';
 import type { Logger } from '../../logger';
 import { createHttpServer, listen, safeRoute } from '../../web/http-server';
 // Types only: emulator.ts re-exports this module, and a runtime import back would make a require cycle.
@@ -341,7 +341,7 @@ function handleApi(emu: MarketplaceEmulator, handler: ApiHandler, req: Request):
     if (isAppError(thrown, 'BadRequest')) return apiError(400, 'BadArgument', thrown.message);
     if (isAppError(thrown, 'NotFound')) return apiError(404, 'EntityNotFound', thrown.message);
     if (isAppError(thrown, 'Conflict')) return apiError(409, 'Conflict', thrown.message);
-    emu.options.logger.error({ path: req.path(), err: coerceError(thrown).message }, 'emulator: API call failed');
+    emu.options.logger.error({ path: req.path(), err: thrown }, 'emulator: API call failed');
     return internalError();
   }
 }

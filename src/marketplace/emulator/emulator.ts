@@ -3,7 +3,6 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import type { FaultConfig } from '../../config';
 import type { Clock } from '../../domain/clock';
-import { coerceError } from '../../domain/errors';
 import type { UsageRightState } from '../../domain/licence';
 import type { MeteringDimension, Plan } from '../../domain/plans';
 import { EmulatorLicences } from './emulator-licences';
@@ -213,10 +212,7 @@ export class MarketplaceEmulator implements Emulator {
     try {
       state = new EmulatorState({ ...stateOptions, ...(snapshot ? { snapshot } : {}) });
     } catch (thrown) {
-      options.logger.warn(
-        { stateFile: options.stateFile, err: coerceError(thrown).message },
-        'emulator state file ignored: not a valid state',
-      );
+      options.logger.warn({ stateFile: options.stateFile, err: thrown }, 'emulator state file ignored: not a valid state');
       state = new EmulatorState(stateOptions);
     }
     this.state = state;
@@ -368,10 +364,7 @@ export class MarketplaceEmulator implements Emulator {
       }
       return { status: response.status, body: parsed };
     } catch (thrown) {
-      this.current.logger.warn(
-        { webhookUrl: this.current.webhookUrl, err: coerceError(thrown).message },
-        'emulator: webhook unreachable',
-      );
+      this.current.logger.warn({ webhookUrl: this.current.webhookUrl, err: thrown }, 'emulator: webhook unreachable');
       return { status: 0, body: undefined };
     }
   }
@@ -470,7 +463,7 @@ export class MarketplaceEmulator implements Emulator {
       const snapshot: EmulatorSnapshot = { ...this.state.snapshot(), licences: this.licences.records() };
       writeAtomically(file, JSON.stringify(snapshot, null, 2));
     } catch (thrown) {
-      this.current.logger.error({ stateFile: file, err: coerceError(thrown).message }, 'emulator state not saved');
+      this.current.logger.error({ stateFile: file, err: thrown }, 'emulator state not saved');
     }
   }
 }
@@ -510,13 +503,13 @@ function readStateFile(file: string, logger: Logger): EmulatorSnapshot | undefin
     text = fs.readFileSync(file, 'utf8');
   } catch (thrown) {
     if ((thrown as NodeJS.ErrnoException).code !== 'ENOENT')
-      logger.warn({ stateFile: file, err: coerceError(thrown).message }, 'emulator state file unreadable; starting empty');
+      logger.warn({ stateFile: file, err: thrown }, 'emulator state file unreadable; starting empty');
     return undefined;
   }
   try {
     return JSON.parse(text) as EmulatorSnapshot;
   } catch (thrown) {
-    logger.warn({ stateFile: file, err: coerceError(thrown).message }, 'emulator state file is not JSON; starting empty');
+    logger.warn({ stateFile: file, err: thrown }, 'emulator state file is not JSON; starting empty');
     return undefined;
   }
 }

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { MssqlDatabase, Queryable } from './mssql-database';
+import { loadMigrationFiles, type Migration } from '../migration-files';
 import { param } from './mssql-database';
 
 /** Numbered T-SQL migrations (`NNNN_name.sql`), applied in order at start, each in its own transaction, once. */
@@ -9,22 +9,10 @@ export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 /** How long a starting instance waits for another one to finish migrating; below the request timeout (30 s). */
 const LOCK_TIMEOUT_MS = 25_000;
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
-    .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 4)),
-      name: file.slice(5, -4),
-      sql: fs.readFileSync(path.join(dir, file), 'utf8'),
-    }));
+  return loadMigrationFiles(dir);
 }
 
 /**

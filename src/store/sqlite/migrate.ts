@@ -1,26 +1,14 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { loadMigrationFiles, type Migration } from '../migration-files';
 
 /** Numbered migrations (`NNNN_name.sql`), applied in order at start, each in its own transaction, once. */
 export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
-    .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 4)),
-      name: file.slice(5, -4),
-      sql: fs.readFileSync(path.join(dir, file), 'utf8'),
-    }));
+  return loadMigrationFiles(dir);
 }
 
 /** Applies what is missing and returns the versions applied. */

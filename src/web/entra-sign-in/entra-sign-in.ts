@@ -181,7 +181,7 @@ export function createEntraSignIn(options: EntraSignInOptions): EntraSignIn {
       try {
         ({ metadata: m, keys: verifyKeys } = await provider());
       } catch (thrown) {
-        logger.error({ err: coerceError(thrown).message }, 'sign-in: identity provider metadata unavailable');
+        logger.error({ err: thrown }, 'sign-in: identity provider metadata unavailable');
         return { kind: 'unavailable' };
       }
       let response: Response;
@@ -201,7 +201,7 @@ export function createEntraSignIn(options: EntraSignInOptions): EntraSignIn {
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (thrown) {
-        logger.error({ err: coerceError(thrown).message }, 'sign-in: token endpoint unreachable');
+        logger.error({ err: thrown }, 'sign-in: token endpoint unreachable');
         return { kind: 'unavailable' };
       }
       let body: Record<string, unknown> = {};
@@ -229,7 +229,7 @@ export function createEntraSignIn(options: EntraSignInOptions): EntraSignIn {
         });
       } catch (thrown) {
         if (thrown instanceof KeysUnavailable) {
-          logger.error({ err: coerceError(thrown.cause).message }, 'sign-in: identity provider keys unavailable');
+          logger.error({ err: thrown.cause }, 'sign-in: identity provider keys unavailable');
           return { kind: 'unavailable' };
         }
         return refused('token-invalid', thrown instanceof IdTokenInvalid ? thrown.message : coerceError(thrown).message);

@@ -1,7 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import type { Config } from '../../config';
 import type { Clock } from '../../domain/clock';
-import { coerceError } from '../../domain/errors';
 import { landingAccess, type SignedInUser } from '../../domain/landing-access';
 import { billingPeriodAt } from '../../domain/periods';
 import type { PlanCatalog } from '../../domain/plans';
@@ -84,7 +83,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
   const redirectUri = `${config.publicUrl}/landing/auth`;
 
   const oops = (res: Response, session: LandingSession | undefined, thrown: unknown) => {
-    logger.error({ err: coerceError(thrown).message }, 'landing page failed');
+    logger.error({ err: thrown }, 'landing page failed');
     send(res, 503, messagePage(ctxOf(session), TEXT.marketplaceDown));
   };
   /** With sign-in on, a page says nothing of a subscription to a user who may not see it; it says who can. */
@@ -158,7 +157,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
         try {
           begun = await deps.signIn.begin(redirectUri);
         } catch (thrown) {
-          logger.error({ err: coerceError(thrown).message }, 'landing: identity provider unavailable');
+          logger.error({ err: thrown }, 'landing: identity provider unavailable');
           return send(res, 503, messagePage(ctx, TEXT.signInDown));
         }
         return redirect(res, begun.url, { ...session, signIn: { ...begun.attempt, token } });
