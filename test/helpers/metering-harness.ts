@@ -13,7 +13,7 @@ import { MarketplaceHttp } from '../../src/marketplace/marketplace-http';
 import { MeteringClient } from '../../src/marketplace/metering-client';
 import { toDomainSubscription } from '../../src/marketplace/subscription-mapping';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
-import { OutboxQueue } from '../../src/queue/outbox-queue';
+import { SqliteOutboxQueue } from '../../src/store/sqlite/sqlite-outbox-queue';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { MeteringWorker } from '../../src/worker/metering-worker';
 import type { FakeClock } from './fake-clock';
@@ -78,7 +78,7 @@ export async function startMeteringHarness(
   });
   const fulfillment = new FulfillmentClient(http);
   const worker = new MeteringWorker({
-    queue: new OutboxQueue(store.db, { clock }),
+    queue: new SqliteOutboxQueue(store.db, { clock }),
     store,
     metering: new MeteringClient(http),
     catalog,

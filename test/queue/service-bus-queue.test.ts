@@ -6,7 +6,7 @@ import { isAppError } from '../../src/domain/errors';
 import type { UsageMessage } from '../../src/domain/usage';
 import { silentLogger } from '../../src/logger';
 import { openUsageQueue } from '../../src/queue/open-queue';
-import { OutboxQueue } from '../../src/queue/outbox-queue';
+import { SqliteOutboxQueue } from '../../src/store/sqlite/sqlite-outbox-queue';
 import { OutboxRelay } from '../../src/queue/outbox-relay';
 import { createServiceBusClient, fullyQualifiedNamespace } from '../../src/queue/service-bus-client';
 import { INVALID_MESSAGE_REASON, parseUsageMessage, ServiceBusUsageQueue } from '../../src/queue/service-bus-queue';
@@ -200,7 +200,7 @@ describe('outbox relay to Service Bus', () => {
     const store = openSqliteStore(path.join(tempDir(), 'relay.sqlite'));
     const subscription = await seedSubscription(store, { tenantId: 'tenant-a' });
     const { clock, bus } = fakeBus();
-    const outbox = () => new OutboxQueue(store.db, { clock, lockMs: OUTBOX_LOCK_MS, maxDeliveries: Number.POSITIVE_INFINITY });
+    const outbox = () => new SqliteOutboxQueue(store.db, { clock, lockMs: OUTBOX_LOCK_MS, maxDeliveries: Number.POSITIVE_INFINITY });
     const busQueue = new ServiceBusUsageQueue(bus.client(), { defaultWaitMs: 0 });
     const outboxRows = () => (store.db.prepare('SELECT COUNT(*) AS n FROM usage_outbox').get() as { n: number }).n;
     const record = (count: number) => recordUsage(store, subscription.id, count);

@@ -20,7 +20,7 @@ const DEFAULT_LOCK_MS = 60_000;
 const DEFAULT_MAX_DELIVERIES = 10;
 
 /**
- * The usage outbox of the Azure SQL store read as a queue, with the embedded outbox's semantics (outbox-queue.ts):
+ * The usage outbox of the Azure SQL store read as a queue, with the embedded outbox's semantics (sqlite-outbox-queue.ts):
  * rows in `seq` order, peek-lock (a received row is locked for `lockMs`; completing deletes it; abandoning unlocks
  * it; a crash lets the lock run out), the message read from the usage event, dead-lettering in place.
  *

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../store';
-import { OutboxQueue } from '../../queue/outbox-queue';
+import { SqliteOutboxQueue } from './sqlite-outbox-queue';
 import { sqliteAdmins } from './sqlite-admins';
 import { sqliteAlerts } from './sqlite-alerts';
 import { sqliteMetering } from './sqlite-metering';
@@ -45,6 +45,6 @@ export function openSqliteStore(file: string): SqliteStore {
     operations: sqliteOperations(db, batcher, subscriptions.upsertSync),
     metering: sqliteMetering(db, batcher),
     alerts: sqliteAlerts(db, batcher),
-    outboxQueue: (options) => new OutboxQueue(db, options),
+    outboxQueue: (options) => new SqliteOutboxQueue(db, options),
   };
 }

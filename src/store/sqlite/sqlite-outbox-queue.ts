@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { Clock } from '../domain/clock';
-import type { UsageMessage } from '../domain/usage';
-import type { QueuedUsage, UsageQueue } from './usage-queue';
-import { toUsageMessage, type OutboxMessageRow } from '../store/row-mapping';
+import type { Clock } from '../../domain/clock';
+import type { UsageMessage } from '../../domain/usage';
+import type { QueuedUsage, UsageQueue } from '../../queue/usage-queue';
+import { toUsageMessage, type OutboxMessageRow } from '../row-mapping';
 
 interface OutboxRow extends OutboxMessageRow {
   seq: number;
@@ -15,7 +15,7 @@ interface OutboxRow extends OutboxMessageRow {
  * out). The message is read from the usage event itself. A row delivered `maxDeliveries` times, or whose usage event
  * is missing, is dead-lettered (kept, marked, skipped).
  */
-export class OutboxQueue implements UsageQueue {
+export class SqliteOutboxQueue implements UsageQueue {
   readonly kind = 'outbox' as const;
   private readonly statements;
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/domain/clock';
-import { OutboxQueue } from '../../src/queue/outbox-queue';
+import { SqliteOutboxQueue } from '../../src/store/sqlite/sqlite-outbox-queue';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
@@ -26,7 +26,7 @@ async function openOutbox() {
   const store = openSqliteStore(path.join(tempDir(), 'outbox.sqlite'));
   const subscription = await seedSubscription(store, { tenantId: 'tenant-a' });
   const clock = new FakeClock();
-  const open = () => new OutboxQueue(store.db, { clock, lockMs: LOCK_MS, maxDeliveries: MAX_DELIVERIES });
+  const open = () => new SqliteOutboxQueue(store.db, { clock, lockMs: LOCK_MS, maxDeliveries: MAX_DELIVERIES });
   return { store, subscription, clock, open };
 }
 
