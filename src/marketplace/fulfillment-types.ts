@@ -1,5 +1,6 @@
 import type { PublishedPlan } from '../domain/catalog-drift';
 import { isSubscriptionStatus, type Party, type SubscriptionStatus } from '../domain/subscription';
+import { definedOnly } from '../domain/defined';
 
 /**
  * The Fulfillment API's shapes, read tolerantly: unknown fields are ignored, missing optional fields are allowed,
@@ -60,7 +61,7 @@ const date = (v: unknown): Date | undefined => {
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? undefined : d;
 };
-const compact = <T extends Json>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const compact = definedOnly;
 
 function party(v: unknown): Party {
   const p = obj(v);
