@@ -81,7 +81,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('landing page in a real browser', () =
     await page.screenshot({ path: path.join(OUTPUT, 'landing-purchase.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByRole('heading', { name: "You're all set" }).waitFor();
+    await page.getByRole('heading', { name: 'You’re all set' }).waitFor();
     const open = page.getByRole('link', { name: 'Open in Teams' });
     expect(await open.getAttribute('href')).toBe('https://teams.microsoft.com/l/app/teams-app-0001');
     await page.screenshot({ path: path.join(OUTPUT, 'landing-activated.png'), fullPage: true });
@@ -134,7 +134,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('landing page sign-in in a real browse
     await expect(page.getByText('Signed in as Purchaser of Northwind assistant (ada@northwind.example)').isVisible()).resolves.toBe(true);
     await shot(page, 'sign-in-purchase.png');
     await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByRole('heading', { name: "You're all set" }).waitFor();
+    await page.getByRole('heading', { name: 'You’re all set' }).waitFor();
     await expect(page.getByText('You are an admin of the app in your organization').isVisible()).resolves.toBe(true);
     await shot(page, 'sign-in-activated.png');
     expect(await h.app.store.admins.isAdmin('c0ffee00-0000-4000-8000-000000000001', 'sso-buyer')).toBe(true);

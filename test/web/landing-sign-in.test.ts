@@ -102,7 +102,7 @@ describe('landing page sign-in with the emulator as identity provider', () => {
       csrf: activateCsrf(page.body),
     });
     expect(done.status).toBe(200);
-    expect(done.body).toContain("You're all set");
+    expect(done.body).toContain('You’re all set');
     expect(done.body).toContain('You are an admin of the app in your organization');
     expect(await h.app.store.admins.isAdmin(bought.tenantId, bought.purchaser.oid)).toBe(true);
     expect(await operations(bought.subscriptionId)).toEqual([

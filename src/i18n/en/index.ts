@@ -2,6 +2,8 @@ import adminCards from './adminCards';
 import commands from './commands';
 import common from './common';
 import help from './help';
+import landing from './landing';
+import landingErrors from './landingErrors';
 import operatorCards from './operatorCards';
 import refusal from './refusal';
 import turn from './turn';
@@ -15,4 +17,6 @@ export const en = {
   operatorCards,
   commands,
   turn,
+  landing,
+  landingErrors,
 };

@@ -4,6 +4,8 @@ import adminCards from './adminCards';
 import commands from './commands';
 import common from './common';
 import help from './help';
+import landing from './landing';
+import landingErrors from './landingErrors';
 import operatorCards from './operatorCards';
 import refusal from './refusal';
 import turn from './turn';
@@ -17,4 +19,6 @@ export const fr: SameShape<typeof en> = {
   operatorCards,
   commands,
   turn,
+  landing,
+  landingErrors,
 };
