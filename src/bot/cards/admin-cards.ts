@@ -134,7 +134,7 @@ function allowanceText(tr: Translator, plan: Plan, withPrices = true): string {
     return withPrices && a.overagePrice !== undefined && a.included !== null
       ? tr.t('adminCards.plan.allowanceOverage', { label, amount, price: tr.currency(a.overagePrice, plan.currency) })
       : tr.t('adminCards.plan.allowance', { label, amount });
-  }).join('; ');
+  }).join(tr.t('adminCards.plan.allowanceSeparator'));
 }
 
 /**

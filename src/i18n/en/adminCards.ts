@@ -48,6 +48,8 @@ export default {
     amount: '{count, number}',
     amountPerSeat: '{count, number} per seat',
     allowance: '{label}: {amount}',
+    /** Between the allowances of a plan's usage kinds. */
+    allowanceSeparator: '; ',
     allowanceOverage: '{label}: {amount}, then {price} each',
   },
   seats: {

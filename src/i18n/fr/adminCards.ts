@@ -46,6 +46,7 @@ export default {
     amount: '{count, number}',
     amountPerSeat: '{count, number} par siège',
     allowance: '{label} : {amount}',
+    allowanceSeparator: ' ; ',
     allowanceOverage: '{label} : {amount}, puis {price} l’unité',
   },
   seats: {
