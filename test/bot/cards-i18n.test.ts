@@ -130,14 +130,14 @@ function everyCard(locale: Locale): [name: string, card: AdaptiveCard][] {
   const view: MeteringOverviewView = {
     generatedAt: now.toISOString(),
     alerts: [{ key: 'metering.auth', message: 'Token refused', since: now.toISOString(), lastSeen: now.toISOString(), count: 3 }],
-    byStatus: { accepted: { reports: 2, quantity: 1500 }, conflict: { reports: 1, quantity: 1 } },
+    byStatus: { Accepted: { reports: 2, quantity: 1500 }, Conflict: { reports: 1, quantity: 1 } },
     attention: [
       {
         id: 12,
         subscriptionId: 'sub-1',
         dimension: 'messages',
         hourStart: now,
-        status: 'conflict',
+        status: 'Conflict',
         quantity: 1200,
         acceptedQuantity: 1000,
         attempts: 1,
