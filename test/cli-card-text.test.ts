@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refusalCard } from '../src/bot/cards/refusal-card';
 import { statsCard } from '../src/bot/cards/admin-cards';
+import { welcomeCard } from '../src/bot/cards/help-card';
 import { CARD_SEPARATOR, cardToText, renderReply } from '../src/cli/card-text';
 import { translator } from '../src/i18n/translator';
 
@@ -33,6 +34,16 @@ describe('terminal rendering of cards (npm run chat)', () => {
     expect(text).toMatch(/Sun, Mar 1 █{15} 2/);
     expect(text).toMatch(/Mon, Mar 2 █{30} 4/);
     expect(text).toContain('Ada  6 messages, 6 units');
+  });
+
+  it('shows what a prompt starter of the welcome card would send, in the user’s language', () => {
+    const links = { offerListingUrl: 'https://offer', landingPageUrl: 'https://land', manageSubscriptionUrl: 'https://manage' };
+    const card = (locale: 'en' | 'fr') =>
+      cardToText(welcomeCard({ tr: translator(locale), productName: 'Bot', provider: 'offline', state: 'active', client: 'desktop', links }));
+    expect(card('en')).toContain("== Hi, I'm Bot ==");
+    expect(card('en')).toMatch(/\[Draft an email\] "Draft a short, friendly email/);
+    expect(card('fr')).toContain('== Bonjour, je suis Bot ==');
+    expect(card('fr')).toMatch(/\[Rédiger un e-mail\] "Rédigez un court e-mail/);
   });
 
   it('skips typing indicators and shows text replies', () => {

@@ -41,6 +41,8 @@ const subscription: Subscription = {
   updatedAt: new Date('2026-03-01T00:00:00Z'),
 };
 const period = billingPeriodAt(now, subscription.term);
+const { quantity: _seats, ...flatRateFields } = subscription;
+const flatRate: Subscription = { ...flatRateFields, id: 'sub-2' };
 
 /** A raw key ("help.title", "adminCards.usage.of") where a sentence should be. */
 const RAW_KEY = new RegExp(
@@ -158,7 +160,7 @@ function everyCard(locale: Locale): [name: string, card: AdaptiveCard][] {
   };
   cards.push(['metering', meteringCard(tr, view)]);
   cards.push(['metering empty', meteringCard(tr, { ...view, alerts: [], byStatus: {}, attention: [], billedThisPeriod: [] })]);
-  cards.push(['subscriptions', subscriptionsCard(tr, [subscription, { ...subscription, id: 'sub-2', quantity: undefined }])]);
+  cards.push(['subscriptions', subscriptionsCard(tr, [subscription, flatRate])]);
   cards.push(['revenue', revenueCard(tr, [{ currency: 'EUR', base: 1234.5, overage: 10, subscriptions: 2 }])]);
   cards.push(['revenue empty', revenueCard(tr, [])]);
   return cards;

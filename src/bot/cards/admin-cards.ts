@@ -261,7 +261,7 @@ export function adminsCard(
       if (!party?.objectId || (party.tenantId && party.tenantId !== tenantId)) continue;
       const p = person(party.objectId);
       if (!p.roles.includes(role)) p.roles.push(role);
-      p.userName ??= party.emailId;
+      if (p.userName === undefined && party.emailId) p.userName = party.emailId;
     }
   }
   for (const a of admins) {
