@@ -35,7 +35,7 @@ export default {
       '{note} {usage} affiche la consommation du mois, {adminsAdd} désigne d’autres administrateurs, {seats} gère qui dispose d’un siège.',
     helpCommand: 'aide',
     youAreAdmin: 'Vous êtes administrateur de l’application dans votre organisation :',
-    purchaserIsAdmin: 'L’acheteur ({purchaser}) est administrateur de l’application et peut vous nommer. Les administrateurs utilisent :',
+    purchaserIsAdmin: 'L’acheteur ({purchaser}) est administrateur de l’application et peut vous nommer administrateur. Les administrateurs utilisent :',
     askPurchaser: 'Les administrateurs de l’application (demandez à l’acheteur) utilisent :',
   },
   pending: {
