@@ -24,8 +24,9 @@ const business = catalog.get('business')!;
 const starter = catalog.get('starter')!;
 const links = { offerListingUrl: 'https://offer', landingPageUrl: 'https://landing', manageSubscriptionUrl: 'https://manage' };
 const now = new Date('2026-03-20T12:00:00Z');
-const subscription: Subscription = {
-  id: 'sub-1',
+/** A flat-rate subscription; `subscription` below is the same on 12 seats. */
+const flatRate: Subscription = {
+  id: 'sub-2',
   name: 'Contoso',
   offerId: business.offerId,
   planId: 'business',
@@ -36,13 +37,11 @@ const subscription: Subscription = {
   autoRenew: true,
   isTest: false,
   isFreeTrial: false,
-  quantity: 12,
   createdAt: new Date('2026-03-01T00:00:00Z'),
   updatedAt: new Date('2026-03-01T00:00:00Z'),
 };
+const subscription: Subscription = { ...flatRate, id: 'sub-1', quantity: 12 };
 const period = billingPeriodAt(now, subscription.term);
-const { quantity: _seats, ...flatRateFields } = subscription;
-const flatRate: Subscription = { ...flatRateFields, id: 'sub-2' };
 
 /** A raw key ("help.title", "adminCards.usage.of") where a sentence should be. */
 const RAW_KEY = new RegExp(
