@@ -2,10 +2,11 @@
  * Terminal chat with the running bot over HTTP (deliveryMode "expectReplies"), as a chosen tenant and user.
  *
  *   npm run chat -- [--url http://127.0.0.1:$PORT] [--tenant <id>] [--user <id>] [--name <display name>]
- *                   [--conversation <id>] [--group]
+ *                   [--conversation <id>] [--group] [--locale fr-FR]
  *
  * Defaults: the bot `npm start` runs with the same settings (`PORT`, `HOST`, the .env file), as the Agents
- * Playground's tenant and admin user, which it seeds with a subscription.
+ * Playground's tenant and admin user, which it seeds with a subscription. `--locale` is the Teams client's language
+ * (the activity's `locale`): the bot answers in it when it speaks it (English and French), in English otherwise.
  * Works against a bot without a bot app id (development): with one, the bot rightly refuses unsigned requests.
  */
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,7 @@ const options = {
   name: { type: 'string', default: 'Playground admin' },
   conversation: { type: 'string' },
   group: { type: 'boolean', default: false },
+  locale: { type: 'string', default: 'en-US' },
 } as const;
 
 type Options = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'] & { url: string };
@@ -38,6 +40,7 @@ async function send(values: Options, conversationId: string, text: string): Prom
     recipient: { id: '28:bot', name: 'bot' },
     conversation: { id: conversationId, tenantId: values.tenant, conversationType: values.group ? 'groupChat' : 'personal' },
     channelData: { tenant: { id: values.tenant } },
+    locale: values.locale,
     text,
   };
   let response: Response;

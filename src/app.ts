@@ -1,6 +1,7 @@
 import type { Server } from 'restify';
 import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { createBotApplication } from './bot/bot-application';
+import { modelProviderOf } from './bot/models/model-provider';
 import { BoundedMemoryStorage } from './bot/bounded-memory-storage';
 import { OperatorCommands } from './bot/commands/operator-commands';
 import { TenantCommands } from './bot/commands/tenant-commands';
@@ -103,7 +104,6 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     logger,
     maxTurnTokens: maxTurnTokens(config.promptsDir),
     licences: new GraphUsageRights({ config: config.licensing, clock, logger: logger.child({ component: 'licences' }) }),
-    productName: config.productName,
   });
   const recorder = new UsageRecorder({ store, storeMessageText: config.storeMessageText, logger, telemetry });
   const bookkeeping = new TurnBookkeeping({ gate, recorder, logger });
@@ -114,6 +114,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     gate,
     productName: config.productName,
     links: config.links,
+    modelProvider: modelProviderOf(config.model),
     operatorIds: config.operatorIds,
   });
   const inFlight = new InFlight();
@@ -132,7 +133,6 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       operatorIds: config.operatorIds,
       attentionAttempts: config.worker.maxAttempts,
     }),
-    productName: config.productName,
     logger,
   });
 

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { refusalCard } from '../src/bot/cards/refusal-card';
 import { statsCard } from '../src/bot/cards/admin-cards';
+import { welcomeCard } from '../src/bot/cards/help-card';
 import { CARD_SEPARATOR, cardToText, renderReply } from '../src/cli/card-text';
+import { translator } from '../src/i18n/translator';
 
 describe('terminal rendering of cards (npm run chat)', () => {
   it('renders titles, text, facts and links', () => {
     const text = cardToText(
       refusalCard(
+        translator('en'),
         { kind: 'no-subscription' },
         { offerListingUrl: 'https://offer', landingPageUrl: 'https://land', manageSubscriptionUrl: 'https://manage' },
         'Bot',
@@ -20,6 +23,7 @@ describe('terminal rendering of cards (npm run chat)', () => {
   it('draws charts as text bars', () => {
     const text = cardToText(
       statsCard(
+        translator('en'),
         [
           { day: '2026-03-01', turns: 2 },
           { day: '2026-03-02', turns: 4 },
@@ -27,9 +31,19 @@ describe('terminal rendering of cards (npm run chat)', () => {
         [{ userId: 'u', userName: 'Ada', turns: 6, quantity: 6 }],
       ),
     );
-    expect(text).toMatch(/Sun 1 Mar █{15} 2/);
-    expect(text).toMatch(/Mon 2 Mar █{30} 4/);
+    expect(text).toMatch(/Sun, Mar 1 █{15} 2/);
+    expect(text).toMatch(/Mon, Mar 2 █{30} 4/);
     expect(text).toContain('Ada  6 messages, 6 units');
+  });
+
+  it('shows what a prompt starter of the welcome card would send, in the user’s language', () => {
+    const links = { offerListingUrl: 'https://offer', landingPageUrl: 'https://land', manageSubscriptionUrl: 'https://manage' };
+    const card = (locale: 'en' | 'fr') =>
+      cardToText(welcomeCard({ tr: translator(locale), productName: 'Bot', provider: 'offline', state: 'active', client: 'desktop', links }));
+    expect(card('en')).toContain("== Hi, I'm Bot ==");
+    expect(card('en')).toMatch(/\[Draft an email\] "Draft a short, friendly email/);
+    expect(card('fr')).toContain('== Bonjour, je suis Bot ==');
+    expect(card('fr')).toMatch(/\[Rédiger un e-mail\] "Rédigez un court e-mail/);
   });
 
   it('skips typing indicators and shows text replies', () => {

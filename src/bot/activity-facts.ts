@@ -1,6 +1,8 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { ClientKind } from '../domain/client-kind';
 import type { TurnIdentity } from '../domain/identity';
+import { localeOf, type Locale } from '../i18n/locale';
+import { translator, type Translator } from '../i18n/translator';
 
 /**
  * Reads who is speaking and what they sent from a (validated) inbound activity. Tenant from
@@ -40,6 +42,25 @@ export function clientKindOf(activity: Partial<Activity>): ClientKind {
   const info = activity.entities?.find((e) => e?.type === 'clientInfo') as { platform?: unknown } | undefined;
   const platform = typeof info?.platform === 'string' ? info.platform.toLowerCase() : '';
   return platform === 'ios' || platform === 'android' ? 'mobile' : 'desktop';
+}
+
+/**
+ * The user's language: the activity's `locale` ("fr-FR"), which Teams sets on every message, else the `clientInfo`
+ * entity's; English when neither names a language we speak.
+ */
+export function localeOfActivity(activity: Partial<Activity>): Locale {
+  const info = activity.entities?.find((e) => e?.type === 'clientInfo') as { locale?: unknown } | undefined;
+  return localeOf(nonEmpty(activity.locale) ?? nonEmpty(info?.locale));
+}
+
+/** Who a reply is for, as far as its wording goes: their language, and their client (phones get no purchase UI). */
+export interface Audience {
+  readonly tr: Translator;
+  readonly client: ClientKind;
+}
+
+export function audienceOf(activity: Partial<Activity>): Audience {
+  return { tr: translator(localeOfActivity(activity)), client: clientKindOf(activity) };
 }
 
 function nonEmpty(value: unknown): string | undefined {

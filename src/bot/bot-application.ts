@@ -2,8 +2,7 @@ import { ActivityTypes, TeamsInfo, type Storage, type TurnContext } from 'botbui
 import { ActionPlanner, Application, PromptManager, TeamsAdapter, type PromptCompletionModel } from '@microsoft/teams-ai';
 import type { Logger } from '../logger';
 import type { KnownUser } from '../store/store';
-import { clientKindOf, identityOf } from './activity-facts';
-import { welcomeCard } from './cards/help-card';
+import { audienceOf, identityOf } from './activity-facts';
 import { parseCommand } from './commands/command-syntax';
 import type { OperatorCommands } from './commands/operator-commands';
 import type { TenantCommands } from './commands/tenant-commands';
@@ -16,13 +15,13 @@ export interface BotApplicationDeps {
   storage: Storage;
   commands: TenantCommands;
   operatorCommands: OperatorCommands;
-  productName: string;
   logger: Logger;
 }
 
 /**
  * The teams-ai Application: commands first (whole-message syntax, src/bot/commands/command-syntax.ts), a polite
- * answer to messages without text, a welcome on install, and everything else to the AI planner.
+ * answer to messages without text, a welcome on install, and everything else to the AI planner. Replies are in the
+ * language of the activity's `locale` (src/bot/activity-facts.ts).
  */
 export function createBotApplication(deps: BotApplicationDeps): Application {
   const prompts = new PromptManager({ promptsFolder: deps.promptsDir });
@@ -42,24 +41,26 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     const text = context.activity.text;
     const command = parseCommand(text)!;
     const identity = identityOf(context.activity);
-    if (command.kind === 'operator') return sendReply(context, await deps.operatorCommands.run(command.name, identity, text));
+    const audience = audienceOf(context.activity);
+    if (command.kind === 'operator')
+      return sendReply(context, await deps.operatorCommands.run(command.name, identity, text, audience.tr));
     const name = command.kind === 'tenant' ? command.name : 'unknown';
     const mentions =
       command.kind === 'tenant' && /^(assign|revoke|add|remove)$/.test(command.action ?? '')
         ? await mentionedUsers(context, deps.logger)
         : [];
-    await sendReply(context, await deps.commands.run(name, identity, text, mentions, clientKindOf(context.activity)));
+    await sendReply(context, await deps.commands.run(name, identity, text, mentions, audience));
   });
   app.message(
     async (context) => context.activity.type === ActivityTypes.Message && !context.activity.text?.trim(),
     async (context) => {
-      await context.sendActivity('I can only read text for now. Please type your question. (Nothing was counted.)');
+      await context.sendActivity(audienceOf(context.activity).tr.t('turn.textOnly'));
     },
   );
   app.conversationUpdate('membersAdded', async (context) => {
     const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
     if (!botAdded) return;
-    await sendReply(context, { card: welcomeCard(deps.productName) });
+    await sendReply(context, await deps.commands.welcome(identityOf(context.activity), audienceOf(context.activity)));
   });
   return app;
 }

@@ -24,8 +24,8 @@ export interface TurnTicket {
   startedMonotonicMs: number;
   textLength: number;
   attachmentCount: number;
-  /** Shown to the user before the answer (a Microsoft-managed licence in its grace state). */
-  notice?: string;
+  /** Shown to the user before the answer, in their language: a Microsoft-managed licence in its grace state. */
+  notice?: 'licence-warning';
 }
 
 export type Admission =
@@ -47,8 +47,6 @@ export interface SubscriptionGateDeps {
   maxTurnTokens: number;
   /** Checks Microsoft-managed licences (Graph usageRights); without it such plans refuse as "unreachable". */
   licences?: LicenceChecker;
-  /** Named in the licence notice. @defaultValue 'the assistant' */
-  productName?: string;
   /**
    * How long a turn refused only by units that turns in flight hold waits for them to settle before it is refused.
    * @defaultValue HELD_UNITS_WAIT_MS
@@ -161,7 +159,7 @@ export class SubscriptionGate {
     identity: TurnIdentity & { tenantId: string; userId: string },
     candidates: readonly Subscription[],
     now: Date,
-  ): Promise<{ subscription: Subscription; plan: Plan; notice?: string } | { refusal: Refusal }> {
+  ): Promise<{ subscription: Subscription; plan: Plan; notice?: 'licence-warning' } | { refusal: Refusal }> {
     const { tenantId, userId } = identity;
     let first: Refusal | undefined;
     for (const subscription of candidates.length > 0 ? candidates : [undefined]) {
@@ -184,7 +182,7 @@ export class SubscriptionGate {
         const state = this.deps.licences
           ? await this.deps.licences.check(tenantId, userId, plan.licenseServiceId ?? plan.id)
           : 'unreachable';
-        const verdict = licenceVerdict(state, this.deps.productName ?? 'the assistant');
+        const verdict = licenceVerdict(state);
         if (!verdict.allowed) {
           this.deps.logger.info({ tenantId, subscriptionId: subscription.id, userId, state }, 'no usable licence');
           first ??= { kind: 'no-licence', subscription, state: verdict.state };

@@ -2,8 +2,10 @@ import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Config } from '../config';
 import { isDeliveryError } from '../domain/delivery';
+import { translator } from '../i18n/translator';
 import type { Logger } from '../logger';
 import { createAzureCredential, type AzureIdentitySettings } from '../secrets/azure-credential';
+import { localeOfActivity } from './activity-facts';
 import { BotCredentialsFactory } from './connector/bot-credentials-factory';
 import { clientSecretTokenSource, credentialTokenSource } from './connector/bot-token-source';
 import { connectorHttpClient } from './connector/connector-http-client';
@@ -67,7 +69,7 @@ export function createTeamsAdapter(
     }
     logger.error({ ...ids, err: error }, 'unhandled turn error');
     try {
-      await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
+      await context.sendActivity(translator(localeOfActivity(context.activity ?? {})).t('turn.failed'));
     } catch {
       // The channel itself may be what failed.
     }

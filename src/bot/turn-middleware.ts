@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { InFlight } from '../in-flight';
 import type { Logger } from '../logger';
 import { isBillableDelivery, isDeliveryError } from '../domain/delivery';
-import { cleanText, clientKindOf, identityOf, userAttachmentCount } from './activity-facts';
+import { audienceOf, cleanText, identityOf, userAttachmentCount } from './activity-facts';
 import { AnswerDelivery } from './answer-delivery';
 import { refusalCard } from './cards/refusal-card';
 import { isCommandText } from './commands/command-syntax';
@@ -11,9 +11,6 @@ import { sendReply } from './send-reply';
 import type { TurnBookkeeping } from './turn-bookkeeping';
 import { markTurnStarted, turnDeadlineOf } from './turn-deadline';
 import { attachTurnMeter } from './turn-meter';
-
-export const MODEL_APOLOGY =
-  'Sorry, I could not get an answer just now. Please try again in a moment. This message was not counted.';
 
 /**
  * Adapter middleware around every turn: it maps botbuilder to the turn's bookkeeping (TurnBookkeeping: admission
@@ -50,11 +47,10 @@ export function subscriptionMiddleware(deps: {
       const text = cleanText(activity);
       if (!text || isCommandText(text)) return next();
 
+      // The user's language (the activity's locale) and client, for what this middleware says itself.
+      const { tr, client } = audienceOf(activity);
       if (text.length > config.enforcement.maxInputChars) {
-        await context.sendActivity(
-          `Your message is ${text.length.toLocaleString('en-US')} characters long; I can read up to ` +
-            `${config.enforcement.maxInputChars.toLocaleString('en-US')}. Please shorten it or split it. It was not counted.`,
-        );
+        await context.sendActivity(tr.t('turn.tooLong', { length: text.length, max: config.enforcement.maxInputChars }));
         return;
       }
 
@@ -78,7 +74,7 @@ export function subscriptionMiddleware(deps: {
       }
       if (start.kind === 'refused') {
         logger.info({ ...ids, reason: start.refusal.kind }, 'turn refused');
-        await sendReply(context, { card: refusalCard(start.refusal, config.links, config.productName, clientKindOf(activity)) });
+        await sendReply(context, { card: refusalCard(tr, start.refusal, config.links, config.productName, client) });
         return;
       }
 
@@ -117,7 +113,8 @@ export function subscriptionMiddleware(deps: {
       deadline?.addEventListener('abort', abandon, { once: true });
       try {
         // A licence in its grace state: the user is told before the answer (inside the try: a failed send ends the turn).
-        if (turn.ticket.notice) await context.sendActivity(turn.ticket.notice);
+        if (turn.ticket.notice === 'licence-warning')
+          await context.sendActivity(tr.t('turn.licenceWarning', { product: config.productName }));
         await next();
         completed = true;
       } catch (thrown) {
@@ -129,7 +126,7 @@ export function subscriptionMiddleware(deps: {
         } else {
           logger.error({ ...ids, err: thrown, subscriptionId: turn.ticket.subscription.id }, 'turn failed');
           try {
-            await context.sendActivity(MODEL_APOLOGY);
+            await context.sendActivity(tr.t('turn.modelApology'));
           } catch (sendError) {
             logger.warn({ ...ids, err: sendError }, 'could not send the apology');
           }

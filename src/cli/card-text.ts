@@ -15,9 +15,12 @@ export function cardToText(card: unknown): string {
   return lines.join('\n');
 }
 
+/** A link shows its address; a prompt starter (Teams `imBack`) the message it would send, to be typed here. */
 function renderAction(a: Element): string {
   const label = String(a.title ?? 'Open');
-  return a.type === 'Action.OpenUrl' ? `[${label}] ${String(a.url ?? '')}` : `[${label}]`;
+  if (a.type === 'Action.OpenUrl') return `[${label}] ${String(a.url ?? '')}`;
+  const imBack = (a.data as { msteams?: { type?: unknown; value?: unknown } } | undefined)?.msteams;
+  return imBack?.type === 'imBack' && typeof imBack.value === 'string' ? `[${label}] "${imBack.value}"` : `[${label}]`;
 }
 
 function renderElement(el: Element, lines: string[], indent: string): void {

@@ -21,20 +21,20 @@ export function bestUsageRight(states: readonly string[]): LicenceState {
   return 'none';
 }
 
+/**
+ * Whether a user may chat. `notice: 'licence-warning'`: served, and told first that their licence needs attention
+ * (the bot edge words it in the user's language).
+ */
 export type LicenceVerdict =
-  { allowed: true; notice?: string } | { allowed: false; state: Exclude<LicenceState, 'active' | 'warning'> };
+  | { allowed: true; notice?: 'licence-warning' }
+  | { allowed: false; state: Exclude<LicenceState, 'active' | 'warning'> };
 
-export function licenceVerdict(state: LicenceState, productName: string): LicenceVerdict {
+export function licenceVerdict(state: LicenceState): LicenceVerdict {
   switch (state) {
     case 'active':
       return { allowed: true };
     case 'warning':
-      return {
-        allowed: true,
-        notice:
-          `Your ${productName} licence needs attention (your organization's subscription has a problem). ` +
-          'You can keep chatting for now; please let your Microsoft 365 admin know.',
-      };
+      return { allowed: true, notice: 'licence-warning' };
     default:
       return { allowed: false, state };
   }

@@ -34,7 +34,7 @@ const INTL_LOCALE: Record<Locale, string> = { en: 'en-US', fr: 'fr-FR' };
 
 /** Every key of a language's catalog (for tests and tools). */
 export function catalogKeys(locale: Locale): string[] {
-  return [...(FLAT.get(locale) ?? new Map()).keys()];
+  return [...(FLAT.get(locale) ?? new Map<string, string>()).keys()];
 }
 
 /** The raw ICU message of a key, or undefined (for tests and tools). */

@@ -16,7 +16,19 @@ export type ActivationOutcome =
   | { outcome: 'activated'; subscription: Subscription }
   /** Accepted by the Marketplace but not `Subscribed` yet within our wait: the page says so and offers a refresh. */
   | { outcome: 'pending'; subscription: Subscription }
-  | { outcome: 'refused'; message: string };
+  | { outcome: 'refused'; reason: ActivationRefusal };
+
+/** Why a subscription cannot be activated: the landing page words it in the buyer's language. */
+export type ActivationRefusal =
+  /** Not stored here (the browser must resolve the Marketplace's link first). */
+  | { kind: 'unknown-subscription' }
+  | { kind: 'not-active'; status: 'Suspended' | 'Unsubscribed' }
+  /** The plan, within the subscription's offer, is not in our catalog. */
+  | { kind: 'plan-not-offered'; planId: string; offerId: string }
+  /** The Marketplace answered Activate with 400 or 404. */
+  | { kind: 'marketplace-refused' };
+
+const refused = (reason: ActivationRefusal): ActivationOutcome => ({ outcome: 'refused', reason });
 
 /**
  * The buyer's side of fulfillment (DESIGN.md "Landing page"): resolve the landing token, store the subscription,
@@ -89,11 +101,7 @@ export class PurchaseActivation {
   /** `activator`: the signed-in user who pressed Activate (absent only when sign-in is off, in development). */
   async activate(subscriptionId: string, activator?: SignedInUser): Promise<ActivationOutcome> {
     const stored = await this.deps.store.subscriptions.get(subscriptionId);
-    if (!stored)
-      return {
-        outcome: 'refused',
-        message: 'This subscription is unknown here. Please open the link from the Marketplace again.',
-      };
+    if (!stored) return refused({ kind: 'unknown-subscription' });
     const current = toDomainSubscription(
       await this.deps.fulfillment.getSubscription(subscriptionId),
       stored,
@@ -101,17 +109,13 @@ export class PurchaseActivation {
     );
     if (current.status === 'Unsubscribed' || current.status === 'Suspended') {
       await this.deps.store.subscriptions.upsert(current);
-      return { outcome: 'refused', message: `This subscription is ${current.status.toLowerCase()} and cannot be activated.` };
+      return refused({ kind: 'not-active', status: current.status });
     }
     if (current.status !== 'Subscribed') {
       // The plan within the subscription's offer: this deployment may sell several offers, and a plan id of one
       // offer bought through another is not ours to activate.
       const plan = planOf(this.deps.catalog, current);
-      if (!plan)
-        return {
-          outcome: 'refused',
-          message: `The plan ${current.planId} of offer ${current.offerId || '(none)'} is not offered by this app. Please contact support.`,
-        };
+      if (!plan) return refused({ kind: 'plan-not-offered', planId: current.planId, offerId: current.offerId });
       try {
         await this.deps.fulfillment.activate(subscriptionId, {
           planId: current.planId,
@@ -123,10 +127,7 @@ export class PurchaseActivation {
             { subscriptionId, requestId: (thrown as MarketplaceApiError).requestId },
             'activation refused by the Marketplace',
           );
-          return {
-            outcome: 'refused',
-            message: 'The Marketplace refused the activation. Please open the link from the Marketplace again.',
-          };
+          return refused({ kind: 'marketplace-refused' });
         }
         throw thrown;
       }
@@ -140,14 +141,9 @@ export class PurchaseActivation {
    */
   async confirm(subscriptionId: string, activator?: SignedInUser): Promise<ActivationOutcome> {
     const stored = await this.deps.store.subscriptions.get(subscriptionId);
-    if (!stored)
-      return {
-        outcome: 'refused',
-        message: 'This subscription is unknown here. Please open the link from the Marketplace again.',
-      };
+    if (!stored) return refused({ kind: 'unknown-subscription' });
     // Unsubscribed is final: a landing page opened again after a cancellation never brings it back.
-    if (isFinal(stored.status))
-      return { outcome: 'refused', message: 'This subscription is unsubscribed and cannot be activated.' };
+    if (isFinal(stored.status)) return refused({ kind: 'not-active', status: 'Unsubscribed' });
     const current = await this.waitForSubscribed(subscriptionId, stored);
     const now = this.deps.clock.now();
     if (current.status !== 'Subscribed') {

@@ -24,10 +24,10 @@ describe('tenant admin commands', () => {
     await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'business' });
     for (let i = 0; i < 3; i++) await say(`question ${i}`, `user-${i}`);
     const res = await say('/usage');
-    expect(res.text).toContain('Business plan · 1 Mar 2026 – 1 Apr 2026 · 12 days left');
+    expect(res.text).toContain('Business plan · Mar 1, 2026 – Apr 1, 2026 · 12 days left');
     expect(res.text).toContain('Standard messages: 3 of 5,000 (0%)');
     expect(res.text).toContain('Premium messages: 0 of 500 (0%)');
-    expect(res.text).toContain('Overage so far: 0.00 EUR');
+    expect(res.text).toContain('Overage so far: €0.00');
   });
 
   it('counts overage in /usage once past the allowance', async () => {
@@ -58,7 +58,7 @@ describe('tenant admin commands', () => {
     });
     const res = await say('/usage');
     expect(res.text).toContain('Standard messages: 5,100 of 5,000 (102%) · 100 over');
-    expect(res.text).toContain('Overage so far: 1.00 EUR');
+    expect(res.text).toContain('Overage so far: €1.00');
   });
 
   it('charts messages per day for 14 days and lists top users in /stats', async () => {
@@ -71,9 +71,9 @@ describe('tenant admin commands', () => {
     const res = await say('stats');
     const chart = card(res.replies[0]).body.find((e) => e.type === 'Chart.HorizontalBar') as { data: { x: string; y: number }[] };
     expect(chart.data).toHaveLength(14);
-    expect(chart.data.at(-1)).toEqual({ x: 'Fri 20 Mar', y: 2 });
-    expect(chart.data.at(-3)).toEqual({ x: 'Wed 18 Mar', y: 1 });
-    expect(chart.data.at(0)).toEqual({ x: 'Sat 7 Mar', y: 0 });
+    expect(chart.data.at(-1)).toEqual({ x: 'Fri, Mar 20', y: 2 });
+    expect(chart.data.at(-3)).toEqual({ x: 'Wed, Mar 18', y: 1 });
+    expect(chart.data.at(0)).toEqual({ x: 'Sat, Mar 7', y: 0 });
     expect(res.text).toContain('Ada: 2 messages, 2 units');
     expect(res.text).toContain('Bob: 1 message, 1 unit');
   });
@@ -82,7 +82,7 @@ describe('tenant admin commands', () => {
     await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'starter' });
     const res = await say('plan');
     expect(res.text).toContain('Starter plan');
-    expect(res.text).toContain('Price: 9.00 EUR per month');
+    expect(res.text).toContain('Price: €9.00 per month');
     expect(res.text).toContain('Standard messages: 500; Premium messages: 50');
     expect(res.text).toContain('Enterprise');
     expect(res.text).toContain('[Change plan in browser]');
@@ -241,7 +241,7 @@ describe('tenant admin commands', () => {
       await app.store.subscriptions.upsert({ ...seat, status: 'Unsubscribed' });
       const usage = await say('usage');
       expect(titles(usage.replies[0])).toEqual(['Usage this period']);
-      expect(usage.text).toContain('Business plan · 1 Mar 2026 – 1 Apr 2026 · 12 days left');
+      expect(usage.text).toContain('Business plan · Mar 1, 2026 – Apr 1, 2026 · 12 days left');
       expect(titles((await say('plan')).replies[0])).toEqual(['Business plan']);
       expect(titles((await say('stats')).replies[0])).toEqual(['Messages per day, last 14 days']);
       expect((await say('seats')).text).toContain('not priced per user');

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { MODEL_APOLOGY } from '../../src/bot/turn-middleware';
+import { translator } from '../../src/i18n/translator';
 import { GPT3Tokenizer } from '@microsoft/teams-ai';
 import { billingPeriodAt } from '../../src/domain/periods';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store';
@@ -66,7 +66,7 @@ describe('the real openai client against a local OpenAI-compatible stub', () => 
     });
     stub.set({ status: 500 });
     const capped = await postActivity(app.url, messageActivity({ tenantId: 'tenant-capped' }));
-    expect(capped.text).toBe(MODEL_APOLOGY);
+    expect(capped.text).toBe(translator('en').t('turn.modelApology'));
     await app.settled();
     // Its worst case was held on both dimensions, and both holds went back.
     expect(db().prepare('SELECT used, reserved FROM usage_counters').all()).toEqual([
@@ -75,7 +75,7 @@ describe('the real openai client against a local OpenAI-compatible stub', () => 
     ]);
     const res = await postActivity(app.url, messageActivity());
     expect(res.status).toBe(200);
-    expect(res.text).toBe(MODEL_APOLOGY);
+    expect(res.text).toBe(translator('en').t('turn.modelApology'));
     expect(await events()).toHaveLength(0);
     expect((db().prepare('SELECT COUNT(*) AS n FROM usage_outbox').get() as { n: number }).n).toBe(0);
     expect((db().prepare('SELECT COUNT(*) AS n FROM quota_reservations').get() as { n: number }).n).toBe(0);

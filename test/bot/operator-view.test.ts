@@ -73,7 +73,7 @@ describe('operator view of metering', () => {
     expect(res.text).toMatch(/#\d+ Conflict · 2026-03-10 11:00/);
     expect(res.text).toContain('(Marketplace holds 9)');
     // 120 × 0.01 + 10 × 0.04 = 1.60 EUR
-    expect(res.text).toContain('Alpha: 120 standard + 10 premium = 1.60 EUR');
+    expect(res.text).toContain('Alpha: 120 standard + 10 premium = €1.60');
     // The note on the attention list names the commands as they are typed: without a slash.
     expect(res.text).toContain('Re-send a failed hour: "metering resend" followed by its number.');
     expect(res.text).not.toContain('/metering');
@@ -118,8 +118,8 @@ describe('operator view of metering', () => {
     expect(subs.text).toContain('Subscribed: 2');
     const revenue = await postActivity(app.url, messageActivity({ userId: 'operator-1', text: '/revenue' }));
     // 49 + 199 base, 1.60 overage.
-    expect(revenue.text).toContain('EUR base (2 active): 248.00 EUR');
-    expect(revenue.text).toContain('EUR overage: 1.60 EUR');
+    expect(revenue.text).toContain('EUR base (2 active): €248.00');
+    expect(revenue.text).toContain('EUR overage: €1.60');
     expect((await postActivity(app.url, messageActivity({ userId: 'operator-1', text: '/help' }))).text).toContain(
       'Operator commands',
     );

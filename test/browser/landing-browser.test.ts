@@ -81,7 +81,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('landing page in a real browser', () =
     await page.screenshot({ path: path.join(OUTPUT, 'landing-purchase.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByRole('heading', { name: "You're all set" }).waitFor();
+    await page.getByRole('heading', { name: 'You’re all set' }).waitFor();
     const open = page.getByRole('link', { name: 'Open in Teams' });
     expect(await open.getAttribute('href')).toBe('https://teams.microsoft.com/l/app/teams-app-0001');
     await page.screenshot({ path: path.join(OUTPUT, 'landing-activated.png'), fullPage: true });
@@ -91,6 +91,32 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('landing page in a real browser', () =
     expect(subscription?.saasSubscriptionStatus).toBe('Subscribed');
     expect(await h.app.store.admins.isAdmin('browser-tenant', 'browser-buyer')).toBe(true);
     expect(fs.statSync(path.join(OUTPUT, 'landing-activated.png')).size).toBeGreaterThan(5000);
+  }, 60_000);
+  it('shows the landing pages in French to a browser set to French', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const violations = cspViolations(page);
+    const { landingUrl } = h.emulator.buy({
+      planId: 'team-seat',
+      tenantId: 'browser-tenant-fr',
+      objectId: 'acheteur',
+      email: 'acheteur@navigateur.example',
+      name: 'Abonnement du navigateur',
+      quantity: 12,
+    });
+    await page.goto(landingUrl);
+    await page.getByRole('heading', { name: 'Activez votre abonnement' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    await expect(page.getByText('par mois et par utilisateur').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(OUTPUT, 'landing-purchase-fr.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Activer' }).click();
+    await page.getByRole('heading', { name: 'Tout est prêt' }).waitFor();
+    await expect(page.getByRole('link', { name: 'Ouvrir dans Teams' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Tapez aide pour voir les commandes.').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(OUTPUT, 'landing-activated-fr.png'), fullPage: true });
+    expect(violations).toEqual([]);
+    await context.close();
   }, 60_000);
 });
 
@@ -134,7 +160,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('landing page sign-in in a real browse
     await expect(page.getByText('Signed in as Purchaser of Northwind assistant (ada@northwind.example)').isVisible()).resolves.toBe(true);
     await shot(page, 'sign-in-purchase.png');
     await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByRole('heading', { name: "You're all set" }).waitFor();
+    await page.getByRole('heading', { name: 'You’re all set' }).waitFor();
     await expect(page.getByText('You are an admin of the app in your organization').isVisible()).resolves.toBe(true);
     await shot(page, 'sign-in-activated.png');
     expect(await h.app.store.admins.isAdmin('c0ffee00-0000-4000-8000-000000000001', 'sso-buyer')).toBe(true);

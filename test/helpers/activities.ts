@@ -12,6 +12,8 @@ export interface MessageOptions {
   expectReplies?: boolean;
   /** The client's `clientInfo.platform` as Teams sends it ('ios', 'android', 'windows', 'web', …); none when absent. */
   platform?: string;
+  /** The activity's `locale` as Teams sends it ('fr-FR', 'en-US'); none when absent. */
+  locale?: string;
 }
 
 /** A Teams-like message activity (what the channel posts to /api/messages). */
@@ -34,6 +36,7 @@ export function messageActivity(o: MessageOptions = {}): Record<string, unknown>
     ...(tenantId ? { channelData: { tenant: { id: tenantId } } } : {}),
     text: o.text ?? 'Hello, what can you do?',
     ...(o.attachments ? { attachments: o.attachments } : {}),
+    ...(o.locale ? { locale: o.locale } : {}),
     ...(o.platform ? { entities: [{ type: 'clientInfo', locale: 'en-US', country: 'US', platform: o.platform }] } : {}),
     ...(o.expectReplies === false ? {} : { deliveryMode: 'expectReplies' }),
   };

@@ -121,6 +121,9 @@ export function freePort(): Promise<number> {
 export class Browser {
   private cookies = new Map<string, string>();
 
+  /** `acceptLanguage`: the browser's languages, sent with every request ("fr-FR,fr;q=0.9"); none when absent. */
+  constructor(private readonly acceptLanguage?: string) {}
+
   async get(url: string) {
     return this.send(url, { method: 'GET' });
   }
@@ -147,7 +150,11 @@ export class Browser {
     const res = await fetch(url, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+      headers: {
+        ...(init.headers as Record<string, string>),
+        ...(cookie ? { cookie } : {}),
+        ...(this.acceptLanguage ? { 'accept-language': this.acceptLanguage } : {}),
+      },
     });
     for (const set of res.headers.getSetCookie()) {
       const [pair] = set.split(';');

@@ -36,6 +36,15 @@ describe('message catalogs', () => {
     }
   });
 
+  it('are translated: a French message with words differs from the English one (but for words both languages share)', () => {
+    const SAME_IN_BOTH = new Set(['landing.manage.messages', 'operatorCards.revenue.total', 'operatorCards.metering.billedLine']);
+    const words = (message: string) => message.replace(/\{[^{}]*\}/g, '').match(/\p{L}{3,}/gu) ?? [];
+    const untranslated = catalogKeys('en').filter(
+      (key) => !SAME_IN_BOTH.has(key) && words(rawMessage('en', key) ?? '').length > 0 && rawMessage('fr', key) === rawMessage('en', key),
+    );
+    expect(untranslated).toEqual([]);
+  });
+
   it('format plurals, numbers, money and dates by the language', () => {
     expect(translator('en').t('common.seats', { count: 1 })).toBe('1 seat');
     expect(translator('en').t('common.seats', { count: 1200 })).toBe('1,200 seats');

@@ -95,7 +95,7 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
       csrf: hiddenField(landing.body, 'csrf')!,
     });
     expect(done.status).toBe(200);
-    expect(done.body).toContain("You're all set");
+    expect(done.body).toContain('You’re all set');
     expect(done.body).toContain('href="https://teams.microsoft.com/l/app/teams-app-0001"');
     expect(h.emulator.subscription(subscriptionId)?.saasSubscriptionStatus).toBe('Subscribed');
     expect(await h.app.store.admins.isAdmin(TENANT, BUYER)).toBe(true);

@@ -65,7 +65,7 @@ describe('Microsoft-managed licences', () => {
       subscriptionId: hiddenField(landing.body, 'subscriptionId')!,
       csrf: hiddenField(landing.body, 'csrf')!,
     });
-    expect(done.body).toContain("You're all set");
+    expect(done.body).toContain('You’re all set');
     subscriptionId = bought.subscriptionId;
     h.emulator.setLicence(TENANT, 'u-active', SERVICE, 'active');
     h.emulator.setLicence(TENANT, 'u-warning', SERVICE, 'warning');

@@ -30,7 +30,7 @@ describe('free trial lifecycle', () => {
       subscriptionId: hiddenField(landing.body, 'subscriptionId')!,
       csrf: hiddenField(landing.body, 'csrf')!,
     });
-    expect(done.body).toContain("You're all set");
+    expect(done.body).toContain('You’re all set');
     return bought.subscriptionId;
   }
 

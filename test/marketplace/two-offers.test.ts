@@ -90,7 +90,7 @@ describe('two offers in one deployment', () => {
       subscriptionId: hiddenField(landing.body, 'subscriptionId')!,
       csrf: hiddenField(landing.body, 'csrf')!,
     });
-    expect(done.body).toContain("You're all set");
+    expect(done.body).toContain('You’re all set');
     return bought.subscriptionId;
   }
 

@@ -134,3 +134,102 @@ describe('landing page', () => {
     expect(css.headers.get('content-type')).toContain('text/css');
   });
 });
+
+describe('landing pages in the browser’s language', () => {
+  let h: MarketplaceHarness;
+
+  beforeAll(async () => {
+    h = await startMarketplaceHarness({}, { clock: new FakeClock(new Date()) });
+  });
+  afterAll(() => h.close());
+
+  const FRENCH = 'fr-FR,fr;q=0.9,en;q=0.5';
+  const buy = (planId = 'team-seat') =>
+    h.emulator.buy({ planId, tenantId: `tenant-${Math.random()}`, objectId: 'buyer', email: 'acheteur@contoso.example', name: 'Contoso' });
+  /** The page is in `locale`: the header, `<html lang>`, and no raw catalog key ("landing.purchase.title"). */
+  const expectLanguage = (res: { headers: Headers; body: string }, locale: 'en' | 'fr') => {
+    expect(res.headers.get('content-language')).toBe(locale);
+    expect(res.headers.get('vary')).toContain('Accept-Language');
+    expect(res.body).toContain(`<html lang="${locale}">`);
+    expect(res.body).not.toMatch(/(common|landing|landingErrors)\.[a-zA-Z]+\.?[a-zA-Z]*(?=[\s<])/);
+  };
+
+  it('shows the purchase, activated and manage pages in French to a French browser', async () => {
+    const { landingUrl, subscriptionId } = buy();
+    const browser = new Browser(FRENCH);
+    const page = await browser.get(landingUrl);
+    expect(page.status).toBe(200);
+    expectLanguage(page, 'fr');
+    expect(page.body).toContain('Activez votre abonnement');
+    expect(page.body).toContain('Utilisateurs (sièges)');
+    expect(page.body).toMatch(/par mois et par utilisateur/);
+    expect(page.body).toMatch(/\d+,\d\d\u00a0€/);
+    expect(page.body).toContain('En attente d’activation');
+    expect(page.body).toContain('>Activer</button>');
+    expect(page.body).toContain('place de marché commerciale de Microsoft');
+
+    const done = await browser.postForm(`${h.app.url}/landing/activate`, { subscriptionId, csrf: hiddenField(page.body, 'csrf')! });
+    expect(done.status).toBe(200);
+    expectLanguage(done, 'fr');
+    expect(done.body).toContain('Tout est prêt');
+    expect(done.body).toContain('Ouvrir dans Teams');
+    // Commands stay markup inside the translated sentence, which is escaped around them.
+    expect(done.body).toContain('Tapez <code>aide</code> pour voir les commandes.');
+    expect(done.body).toContain('<code>usage</code> affiche la consommation du mois');
+    expect(done.body).toContain('<code>seats</code> gère qui dispose d’un siège');
+
+    const manage = await browser.get(landingUrl);
+    expectLanguage(manage, 'fr');
+    expect(manage.body).toContain('Votre abonnement');
+    expect(manage.body).toContain('Cette période de facturation');
+    expect(manage.body).toMatch(/Du \d{1,2} [a-zéû]+ 20\d\d au \d{1,2} [a-zéû]+ 20\d\d, \d+ jours? restants?/);
+    expect(manage.body).toContain('Messages standard');
+    expect(manage.body).toContain('Actif');
+  });
+
+  it('keeps English as the default, and for languages it does not speak', async () => {
+    for (const language of [undefined, 'de-DE,de;q=0.9', 'en-GB']) {
+      const page = await new Browser(language).get(buy().landingUrl);
+      expectLanguage(page, 'en');
+      expect(page.body, language).toContain('Activate your subscription');
+    }
+  });
+
+  it('words the errors in French: missing or expired link, expired form, refused activation, suspended subscription', async () => {
+    const browser = () => new Browser(FRENCH);
+    const missing = await browser().get(`${h.app.url}/landing`);
+    expect(missing.status).toBe(400);
+    expectLanguage(missing, 'fr');
+    expect(missing.body).toContain('Ouvrez cette page depuis la Marketplace');
+    expect(missing.body).toContain('« Configurer le compte »');
+    const garbage = await browser().get(`${h.app.url}/landing?token=%ZZ`);
+    expect(garbage.body).toContain('Ce lien a expiré');
+
+    const { landingUrl, subscriptionId } = buy('business');
+    const buyer = browser();
+    const page = await buyer.get(landingUrl);
+    const csrf = hiddenField(page.body, 'csrf')!;
+    const stranger = await browser().postForm(`${h.app.url}/landing/activate`, { subscriptionId, csrf });
+    expect(stranger.status).toBe(403);
+    expectLanguage(stranger, 'fr');
+    expect(stranger.body).toContain('Ce formulaire a expiré');
+
+    // Activated, then suspended by the Marketplace: Activate again (the old form) is refused, and says why.
+    expect((await buyer.postForm(`${h.app.url}/landing/activate`, { subscriptionId, csrf })).status).toBe(200);
+    expect((await h.emulator.trigger(subscriptionId, 'Suspend')).webhookStatus).toBe(200);
+    const refused = await buyer.postForm(`${h.app.url}/landing/activate`, { subscriptionId, csrf });
+    expect(refused.status).toBe(409);
+    expectLanguage(refused, 'fr');
+    expect(refused.body).toContain('L’activation n’a pas été possible');
+    expect(refused.body).toContain('Cet abonnement est suspendu et ne peut pas être activé.');
+    const suspended = await browser().get(landingUrl);
+    expectLanguage(suspended, 'fr');
+    expect(suspended.body).toContain('Cet abonnement est suspendu');
+    expect(suspended.body).toContain('Suspendu (problème de facturation)');
+
+    expect((await h.emulator.trigger(subscriptionId, 'Unsubscribe')).webhookStatus).toBe(200);
+    const cancelled = await browser().get(landingUrl);
+    expectLanguage(cancelled, 'fr');
+    expect(cancelled.body).toContain('Cet abonnement a été résilié');
+  });
+});

@@ -102,7 +102,7 @@ describe('landing page sign-in with the emulator as identity provider', () => {
       csrf: activateCsrf(page.body),
     });
     expect(done.status).toBe(200);
-    expect(done.body).toContain("You're all set");
+    expect(done.body).toContain('You’re all set');
     expect(done.body).toContain('You are an admin of the app in your organization');
     expect(await h.app.store.admins.isAdmin(bought.tenantId, bought.purchaser.oid)).toBe(true);
     expect(await operations(bought.subscriptionId)).toEqual([
@@ -227,6 +227,38 @@ describe('landing page sign-in with the emulator as identity provider', () => {
     expect(activateCsrf(again.body)).not.toBe(csrf);
     const stale = await browser.postForm(`${h.app.url}/landing/activate`, { subscriptionId: bought.subscriptionId, csrf });
     expect(stale.status).toBe(403);
+  });
+
+  it('speaks French to a French browser: signed in as, who may see the subscription, consent needed, signed out', async () => {
+    const french = () => new Browser('fr-FR,fr;q=0.9');
+    const bought = buy();
+    const buyer = french();
+    const page = await signIn(buyer, bought.landingUrl, bought.purchaser.upn);
+    expect(page.headers.get('content-language')).toBe('fr');
+    expect(page.body).toContain('<html lang="fr">');
+    expect(page.body).toContain(`Connecté en tant que Ada ${n} (${bought.purchaser.upn})`);
+    expect(page.body).toContain('Se déconnecter');
+    expect(page.body).toContain('Activez votre abonnement');
+
+    const stranger = await signIn(french(), bought.landingUrl, OUTSIDER.upn);
+    expect(stranger.status).toBe(403);
+    expect(stranger.body).toContain('Cet abonnement appartient à une autre organisation');
+    expect(stranger.body).toContain(`un compte professionnel de contoso${n}.example`);
+
+    const other = buy();
+    idp().requireAdminConsent(other.tenantId);
+    const consentBrowser = french();
+    const callback = await authorizeAs(await startSignIn(consentBrowser, other.landingUrl), other.colleague.upn);
+    const consent = await consentBrowser.get(callback);
+    expect(consent.status).toBe(403);
+    expect(consent.body).toContain('Votre organisation doit d’abord approuver cette application');
+    expect(consent.body).toContain('La connexion Microsoft a répondu :');
+    expect(consent.body).toContain('>Lien pour votre administrateur</a>');
+
+    const out = await buyer.postForm(`${h.app.url}/landing/sign-out`, { csrf: signOutCsrf(page.body) });
+    expect(out.status).toBe(200);
+    expect(out.headers.get('content-language')).toBe('fr');
+    expect(out.body).toContain('Vous êtes déconnecté');
   });
 
   it('signs out: the cookie is cleared and the landing link asks to sign in again; a forged sign-out is refused', async () => {

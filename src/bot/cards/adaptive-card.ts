@@ -45,28 +45,29 @@ export const openUrl = (label: string, url: string): CardElement => ({ type: 'Ac
  * fractional ticks (0.5, 1.5) on the value axis of small whole counts. Here each label has its own row and, without
  * an axis, each bar shows its own value.
  */
-export function horizontalBarChart(chartTitle: string, points: readonly { x: string; y: number }[]): CardElement {
+export function horizontalBarChart(
+  chartTitle: string,
+  points: readonly { x: string; y: number }[],
+  formatValue: (y: number) => string = String,
+): CardElement {
   return {
     type: 'Chart.HorizontalBar',
     title: chartTitle,
     displayMode: 'AbsoluteNoAxis',
     data: points.map((p) => ({ x: p.x, y: p.y })),
-    fallback: facts(points.map((p) => [p.x, String(p.y)] as const)),
+    fallback: facts(points.map((p) => [p.x, formatValue(p.y)] as const)),
   };
 }
 
-export const formatNumber = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/**
+ * A button that sends `text` as if the user had typed it (Teams `imBack`): prompt starters. The text is a chat
+ * message like any other, gated and billed as one.
+ */
+export const imBack = (label: string, text: string): CardElement => ({
+  type: 'Action.Submit',
+  title: label,
+  data: { msteams: { type: 'imBack', value: text } },
+});
 
-/** `1 message`, `2 messages`. */
-export const plural = (n: number, word: string): string => `${formatNumber(n)} ${word}${n === 1 ? '' : 's'}`;
-
-export const formatMoney = (amount: number, currency: string): string =>
-  `${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
-
-/** `Fri 20 Mar` for a `YYYY-MM-DD` day (UTC): short enough for a chart label, and readable. */
-export const formatDay = (day: string): string =>
-  new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
-
-/** `21 Nov 2026`, UTC. */
-export const formatDate = (d: Date): string =>
-  d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+/** Buttons inside the card's body (under the text that introduces them) rather than at its foot. */
+export const actionSet = (actions: readonly CardElement[]): CardElement => ({ type: 'ActionSet', actions: [...actions] });

@@ -2,47 +2,36 @@ import type { Config } from '../../config';
 import { showsPurchaseUi, type ClientKind } from '../../domain/client-kind';
 import { isPlanVisibleTo, type Plan, type PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
-import { DIMENSION_LABELS, type UsageSummary } from '../../domain/usage-report';
+import type { UsageSummary } from '../../domain/usage-report';
 import type { SeatAssignment, TenantAdmin, UserUsage } from '../../store/store';
 import { USAGE_KINDS } from '../../domain/billing-rules';
-import {
-  adaptiveCard,
-  facts,
-  formatDate,
-  formatMoney,
-  formatNumber,
-  formatDay,
-  horizontalBarChart,
-  note,
-  paragraph,
-  plural,
-  title,
-  type AdaptiveCard,
-} from './adaptive-card';
+import type { Translator } from '../../i18n/translator';
+import { adaptiveCard, facts, horizontalBarChart, note, paragraph, title, type AdaptiveCard } from './adaptive-card';
 import { purchaseActions } from './browser-links';
-import { COMMAND_HINTS } from './command-hints';
 
-/** Sentences shared by the admin cards; each card's own sentences are in the card. */
-const TEXT = {
-  changePlan: 'Change plan in browser',
-  subscribeAgain: 'View plans in browser',
-  askAdminToChange: 'To change the plan, ask your organization’s Microsoft 365 admin.',
-  /** Names one subscription among several the tenant holds: its offer and its plan. */
-  subscriptionLabel: (offerName: string, plan: Plan) => `${offerName} · ${plan.displayName} plan`,
-} as const;
+/** One subscription named among several the tenant holds: by its offer and its plan. */
+export interface SubscriptionOf {
+  offerName: string;
+  plan: Plan;
+}
 
 const who = (u: { userId: string; userName?: string }) => (u.userName ? `${u.userName} (${u.userId})` : u.userId);
 
+const subscriptionLabel = (tr: Translator, offerName: string, plan: Plan) =>
+  tr.t('adminCards.subscriptionLabel', { offer: offerName, plan: plan.displayName });
+
 /** The trial line of admin cards: shown while the subscription is a free trial. */
-function trialNote(daysLeft: number | undefined) {
-  return daysLeft === undefined
-    ? []
-    : [
-        paragraph(
-          `Free trial: ${plural(daysLeft, 'day')} left. Billing starts when the trial converts; usage is never billed during it.`,
-          { color: 'Accent' },
-        ),
-      ];
+function trialNote(tr: Translator, daysLeft: number | undefined) {
+  return daysLeft === undefined ? [] : [paragraph(tr.t('adminCards.trial', { days: daysLeft }), { color: 'Accent' })];
+}
+
+/** "12 of 500 (2%)", "600 (unlimited)", "… · hard cap", "… · 100 over". */
+function usageLine(tr: Translator, d: UsageSummary['dimensions'][number]): string {
+  if (d.included === null) return tr.t('adminCards.usage.unlimited', { used: d.used });
+  const share = d.included > 0 ? d.used / d.included : 1;
+  const line = tr.t('adminCards.usage.of', { used: d.used, included: d.included, share });
+  if (d.mode === 'hard-cap') return tr.t('adminCards.usage.hardCap', { line });
+  return d.overageUnits > 0 ? tr.t('adminCards.usage.over', { line, over: d.overageUnits }) : line;
 }
 
 /**
@@ -51,6 +40,7 @@ function trialNote(daysLeft: number | undefined) {
  * subscriptions (one card each): the title then names the offer and the plan.
  */
 export function usageCard(
+  tr: Translator,
   summary: UsageSummary,
   plan: Plan,
   subscription: Pick<Subscription, 'status'>,
@@ -60,90 +50,91 @@ export function usageCard(
   offerName?: string,
 ): AdaptiveCard {
   const ended = subscription.status === 'Unsubscribed';
-  const label = offerName === undefined ? undefined : TEXT.subscriptionLabel(offerName, plan);
-  const rows = summary.dimensions.map((d) => {
-    if (d.included === null) return [d.label, `${formatNumber(d.used)} (unlimited)`] as const;
-    const pct = d.included > 0 ? Math.round((d.used / d.included) * 100) : 100;
-    const suffix = d.mode === 'hard-cap' ? ' · hard cap' : d.overageUnits > 0 ? ` · ${formatNumber(d.overageUnits)} over` : '';
-    return [d.label, `${formatNumber(d.used)} of ${formatNumber(d.included)} (${pct}%)${suffix}`] as const;
-  });
-  const period = `${formatDate(summary.period.start)} – ${formatDate(summary.period.end)}`;
+  const label = offerName === undefined ? undefined : subscriptionLabel(tr, offerName, plan);
+  const rows = summary.dimensions.map((d) => [tr.t(`common.dimension.${d.dimension}`), usageLine(tr, d)] as const);
+  const heading = ended
+    ? label
+      ? tr.t('adminCards.usage.endedTitleOf', { label })
+      : tr.t('adminCards.usage.endedTitle')
+    : label
+      ? tr.t('adminCards.usage.titleOf', { label })
+      : tr.t('adminCards.usage.title');
+  const capReached = summary.dimensions.some((d) => d.mode === 'hard-cap' && d.included !== null && d.used >= d.included);
   return adaptiveCard(
     [
-      title(
-        ended
-          ? label
-            ? `Subscription ended: ${label}`
-            : 'Your organization’s subscription has ended'
-          : label
-            ? `Usage this period: ${label}`
-            : 'Usage this period',
-      ),
+      title(heading),
       note(
         ended
-          ? `${plan.displayName} plan · subscription ended · nothing is counted any more`
-          : `${plan.displayName} plan · ${period} · ${summary.daysLeft} days left`,
+          ? tr.t('adminCards.usage.endedPeriod', { plan: plan.displayName })
+          : tr.t('adminCards.usage.period', {
+              plan: plan.displayName,
+              start: tr.date(summary.period.start),
+              end: tr.date(summary.period.end),
+              days: summary.daysLeft,
+            }),
       ),
-      ...trialNote(trialDays),
-      facts([...rows, ['Overage so far', formatMoney(summary.overageCost, summary.currency)]]),
+      ...trialNote(tr, trialDays),
+      facts([...rows, [tr.t('adminCards.usage.overageSoFar'), tr.currency(summary.overageCost, summary.currency)]]),
       ...(ended
         ? [
             paragraph(
-              'Members cannot chat any more; your data is kept for now. ' +
-                (showsPurchaseUi(client)
-                  ? 'Your Microsoft 365 admin can subscribe again.'
-                  : 'To use the assistant again, ask your organization’s Microsoft 365 admin.'),
+              `${tr.t('adminCards.usage.ended')} ` +
+                (showsPurchaseUi(client) ? tr.t('adminCards.usage.endedResubscribe') : tr.t('adminCards.usage.endedAskAdmin')),
             ),
           ]
-        : summary.dimensions.some((d) => d.mode === 'hard-cap' && d.included !== null && d.used >= d.included)
-          ? [
-              paragraph('An allowance is used up: members are refused until it renews or the plan changes.', {
-                color: 'Attention',
-              }),
-            ]
+        : capReached
+          ? [paragraph(tr.t('adminCards.usage.capReached'), { color: 'Attention' })]
           : []),
-      ...(!ended && !showsPurchaseUi(client) ? [note(TEXT.askAdminToChange)] : []),
+      ...(!ended && !showsPurchaseUi(client) ? [note(tr.t('adminCards.askAdminToChange'))] : []),
     ],
     ended
-      ? purchaseActions(client, [TEXT.subscribeAgain, links.offerListingUrl])
-      : purchaseActions(client, [TEXT.changePlan, links.manageSubscriptionUrl]),
+      ? purchaseActions(client, [tr.t('common.seePlans'), links.offerListingUrl])
+      : purchaseActions(client, [tr.t('common.upgrade'), links.manageSubscriptionUrl]),
   );
 }
 
 /** Messages per day and top users; titled with the offer and plan when the tenant holds several subscriptions. */
 export function statsCard(
+  tr: Translator,
   series: readonly { day: string; turns: number }[],
   top: readonly UserUsage[],
-  of?: { offerName: string; plan: Plan },
+  of?: SubscriptionOf,
 ): AdaptiveCard {
   const total = series.reduce((sum, p) => sum + p.turns, 0);
-  const heading = 'Messages per day, last 14 days';
+  // A day label short enough for a chart row, and readable: "Fri, Mar 20", "ven. 20 mars".
+  const day = (d: string) => tr.date(`${d}T00:00:00Z`, { weekday: 'short', day: 'numeric', month: 'short' });
   return adaptiveCard([
-    title(of ? `${heading}: ${TEXT.subscriptionLabel(of.offerName, of.plan)}` : heading),
-    note(`${plural(total, 'answered message')} in total`),
-    horizontalBarChart(
-      'Answered messages',
-      series.map((p) => ({ x: formatDay(p.day), y: p.turns })),
+    title(
+      of
+        ? tr.t('adminCards.stats.titleOf', { label: subscriptionLabel(tr, of.offerName, of.plan) })
+        : tr.t('adminCards.stats.title'),
     ),
-    title('Top users'),
+    note(tr.t('adminCards.stats.total', { count: total })),
+    horizontalBarChart(
+      tr.t('adminCards.stats.chart'),
+      series.map((p) => ({ x: day(p.day), y: p.turns })),
+      (n) => tr.number(n),
+    ),
+    title(tr.t('adminCards.stats.topUsers')),
     top.length
-      ? facts(top.map((u) => [u.userName ?? u.userId, `${plural(u.turns, 'message')}, ${plural(u.quantity, 'unit')}`] as const))
-      : paragraph('Nobody has chatted in the last 14 days.'),
+      ? facts(top.map((u) => [u.userName ?? u.userId, tr.t('adminCards.stats.user', { turns: u.turns, units: u.quantity })] as const))
+      : paragraph(tr.t('adminCards.stats.nobody')),
   ]);
 }
 
 /** What the plan includes; with prices except on a phone (no pricing there: src/domain/client-kind.ts). */
-function allowanceText(plan: Plan, withPrices = true): string {
+function allowanceText(tr: Translator, plan: Plan, withPrices = true): string {
   return USAGE_KINDS.map((d) => {
     const a = plan.dimensions[d];
-    const unit = plan.isPricePerSeat ? ' per seat' : '';
-    const amount = a.included === null ? 'unlimited' : `${formatNumber(a.included)}${unit}`;
-    const over =
-      withPrices && a.overagePrice !== undefined && a.included !== null
-        ? `, then ${formatMoney(a.overagePrice, plan.currency)} each`
-        : '';
-    return `${DIMENSION_LABELS[d]}: ${amount}${over}`;
-  }).join('; ');
+    const label = tr.t(`common.dimension.${d}`);
+    const amount =
+      a.included === null
+        ? tr.t('adminCards.plan.unlimited')
+        : tr.t(plan.isPricePerSeat ? 'adminCards.plan.amountPerSeat' : 'adminCards.plan.amount', { count: a.included });
+    return withPrices && a.overagePrice !== undefined && a.included !== null
+      ? tr.t('adminCards.plan.allowanceOverage', { label, amount, price: tr.currency(a.overagePrice, plan.currency) })
+      : tr.t('adminCards.plan.allowance', { label, amount });
+  }).join(tr.t('adminCards.plan.allowanceSeparator'));
 }
 
 /**
@@ -151,6 +142,7 @@ function allowanceText(plan: Plan, withPrices = true): string {
  * `offerName` is given when the tenant holds several subscriptions (one card each): the title then names the offer.
  */
 export function planCard(
+  tr: Translator,
   subscription: Subscription,
   plan: Plan,
   catalog: PlanCatalog,
@@ -160,7 +152,9 @@ export function planCard(
   offerName?: string,
 ): AdaptiveCard {
   const pricing = showsPurchaseUi(client);
-  const price = `${formatMoney(plan.basePrice, plan.currency)} per month${plan.isPricePerSeat ? ' per seat' : ''}`;
+  const price = tr.t(plan.isPricePerSeat ? 'adminCards.plan.pricePerSeat' : 'adminCards.plan.price', {
+    price: tr.currency(plan.basePrice, plan.currency),
+  });
   // Plans the tenant could move to: the same offer only (Partner Center changes plans within an offer), and private
   // plans only for the tenants they name. None on a phone.
   const others = pricing
@@ -168,43 +162,51 @@ export function planCard(
         (p) => p.id !== plan.id && p.offerId === plan.offerId && isPlanVisibleTo(p, subscription.beneficiary.tenantId),
       )
     : [];
+  const term = subscription.term;
   return adaptiveCard(
     [
-      title(offerName === undefined ? `${plan.displayName} plan` : TEXT.subscriptionLabel(offerName, plan)),
+      title(
+        offerName === undefined
+          ? tr.t('adminCards.plan.title', { plan: plan.displayName })
+          : subscriptionLabel(tr, offerName, plan),
+      ),
       paragraph(plan.description),
-      ...trialNote(trialDays),
+      ...trialNote(tr, trialDays),
       facts([
-        ['Status', subscription.status],
-        ...(pricing ? [['Price', price] as const] : []),
-        ...(plan.isPricePerSeat ? [['Seats', String(subscription.quantity ?? 0)] as const] : []),
-        ['Included', allowanceText(plan, pricing)],
-        ...(subscription.term
+        [tr.t('adminCards.plan.status'), tr.t(`common.status.${subscription.status}`)],
+        ...(pricing ? [[tr.t('adminCards.plan.priceLabel'), price] as const] : []),
+        ...(plan.isPricePerSeat ? [[tr.t('adminCards.plan.seats'), tr.number(subscription.quantity ?? 0)] as const] : []),
+        [tr.t('adminCards.plan.included'), allowanceText(tr, plan, pricing)],
+        ...(term
           ? [
               [
-                'Term',
-                `${formatDate(subscription.term.startDate)}${subscription.term.endDate ? ` – ${formatDate(subscription.term.endDate)}` : ''}`,
+                tr.t('adminCards.plan.term'),
+                `${tr.date(term.startDate)}${term.endDate ? ` – ${tr.date(term.endDate)}` : ''}`,
               ] as const,
             ]
           : []),
-        ['Subscription', subscription.name || subscription.id],
+        [tr.t('adminCards.plan.subscription'), subscription.name || subscription.id],
       ]),
       ...(others.length
         ? [
-            title('Other plans'),
+            title(tr.t('adminCards.plan.otherPlans')),
             facts(
               others.map(
                 (p) =>
                   [
                     p.displayName,
-                    `${formatMoney(p.basePrice, p.currency)}${p.isPricePerSeat ? ' per seat' : ''} · ${allowanceText(p)}`,
+                    tr.t(p.isPricePerSeat ? 'adminCards.plan.otherPlanPerSeat' : 'adminCards.plan.otherPlan', {
+                      price: tr.currency(p.basePrice, p.currency),
+                      allowance: allowanceText(tr, p),
+                    }),
                   ] as const,
               ),
             ),
           ]
         : []),
-      ...(pricing ? [] : [note(TEXT.askAdminToChange)]),
+      ...(pricing ? [] : [note(tr.t('adminCards.askAdminToChange'))]),
     ],
-    purchaseActions(client, [TEXT.changePlan, links.manageSubscriptionUrl]),
+    purchaseActions(client, [tr.t('common.upgrade'), links.manageSubscriptionUrl]),
   );
 }
 
@@ -213,29 +215,27 @@ export function planCard(
  * and the card says so.
  */
 export function seatsCard(
+  tr: Translator,
   seats: readonly SeatAssignment[],
   capacity: number,
-  of?: { offerName: string; plan: Plan },
+  of?: SubscriptionOf,
 ): AdaptiveCard {
   const held = Math.min(seats.length, capacity);
+  const over = seats.length - capacity;
   return adaptiveCard([
-    title(of ? `Seats: ${TEXT.subscriptionLabel(of.offerName, of.plan)}` : 'Seats'),
-    ...(of ? [paragraph('Seats belong to this per-user subscription; your organization’s other subscriptions need none.')] : []),
-    note(
-      `${held} of ${capacity} seats in use${seats.length > capacity ? ` · ${seats.length - capacity} over the seat count (inactive)` : ''}`,
-    ),
+    title(of ? tr.t('adminCards.seats.titleOf', { label: subscriptionLabel(tr, of.offerName, of.plan) }) : tr.t('adminCards.seats.title')),
+    ...(of ? [paragraph(tr.t('adminCards.seats.perUserOnly'))] : []),
+    note(over > 0 ? tr.t('adminCards.seats.inUseOver', { held, capacity, over }) : tr.t('adminCards.seats.inUse', { held, capacity })),
     seats.length
       ? facts(
-          seats.map(
-            (s, i) =>
-              [
-                who(s),
-                `${i < capacity ? 'since' : 'inactive, since'} ${formatDate(s.assignedAt)}${s.assignedBy === 'auto' ? ' (first come)' : ''}`,
-              ] as const,
-          ),
+          seats.map((s, i) => {
+            const date = tr.date(s.assignedAt);
+            const line = i < capacity ? tr.t('adminCards.seats.since', { date }) : tr.t('adminCards.seats.inactiveSince', { date });
+            return [who(s), s.assignedBy === 'auto' ? tr.t('adminCards.seats.firstCome', { line }) : line] as const;
+          }),
         )
-      : paragraph('No seat is assigned yet. Seats are given to users the first time they chat, while any are free.'),
-    note(COMMAND_HINTS.seats),
+      : paragraph(tr.t('adminCards.seats.none')),
+    note(tr.t('commands.hints.seats')),
   ]);
 }
 
@@ -246,6 +246,7 @@ export function seatsCard(
  * offer) count, each role once.
  */
 export function adminsCard(
+  tr: Translator,
   admins: readonly TenantAdmin[],
   subscriptions: readonly Subscription[],
   tenantId: string,
@@ -254,23 +255,23 @@ export function adminsCard(
   const person = (userId: string) => people.get(userId) ?? people.set(userId, { userId, roles: [] }).get(userId)!;
   for (const subscription of subscriptions) {
     for (const [role, party] of [
-      ['purchaser', subscription.purchaser],
-      ['beneficiary', subscription.beneficiary],
+      [tr.t('adminCards.admins.purchaser'), subscription.purchaser],
+      [tr.t('adminCards.admins.beneficiary'), subscription.beneficiary],
     ] as const) {
       if (!party?.objectId || (party.tenantId && party.tenantId !== tenantId)) continue;
       const p = person(party.objectId);
       if (!p.roles.includes(role)) p.roles.push(role);
-      p.userName ??= party.emailId;
+      if (p.userName === undefined && party.emailId) p.userName = party.emailId;
     }
   }
   for (const a of admins) {
     const p = person(a.userId);
     if (a.userName) p.userName = a.userName;
-    p.roles.push(`added ${formatDate(a.addedAt)}`);
+    p.roles.push(tr.t('adminCards.admins.added', { date: tr.date(a.addedAt) }));
   }
   return adaptiveCard([
-    title('Admins of this app in your organization'),
+    title(tr.t('adminCards.admins.title')),
     facts([...people.values()].map((p) => [who(p), p.roles.join(' · ')] as const)),
-    note(COMMAND_HINTS.admins),
+    note(tr.t('commands.hints.admins')),
   ]);
 }

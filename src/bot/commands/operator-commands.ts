@@ -1,6 +1,7 @@
 import type { Clock } from '../../domain/clock';
 import type { TurnIdentity } from '../../domain/identity';
 import type { PlanCatalog } from '../../domain/plans';
+import type { Translator } from '../../i18n/translator';
 import { roundMoney } from '../../domain/usage-report';
 import { meteringOverview } from '../../marketplace/metering-overview';
 import type { Store } from '../../store/store';
@@ -31,20 +32,20 @@ export class OperatorCommands {
     return !!identity.userId && this.deps.operatorIds.includes(identity.userId);
   }
 
-  async run(name: OperatorCommandName, identity: TurnIdentity, text = ''): Promise<Reply> {
-    if (!this.isOperator(identity))
-      return { text: `Sorry, "${name}" is for the publisher's operators only. Type "help" to see what you can do.` };
+  /** `tr`: the operator's language (their Teams locale). */
+  async run(name: OperatorCommandName, identity: TurnIdentity, text: string, tr: Translator): Promise<Reply> {
+    if (!this.isOperator(identity)) return { text: tr.t('commands.operatorsOnly', { command: name }) };
     const now = this.deps.clock.now();
     switch (name) {
       case 'metering': {
         const action = METERING_ACTION.exec(text.trim());
-        if (action) return this.meteringAction(action, identity.userId!, now);
-        return { card: meteringCard(await this.overview(now)) };
+        if (action) return this.meteringAction(tr, action, identity.userId!, now);
+        return { card: meteringCard(tr, await this.overview(now)) };
       }
       case 'subscriptions':
-        return { card: subscriptionsCard(await this.deps.store.subscriptions.list()) };
+        return { card: subscriptionsCard(tr, await this.deps.store.subscriptions.list()) };
       case 'revenue':
-        return { card: revenueCard(await this.revenue(now)) };
+        return { card: revenueCard(tr, await this.revenue(now)) };
     }
   }
 
@@ -54,30 +55,21 @@ export class OperatorCommands {
   }
 
   /** `metering resend N [note]` and `metering resolve N note`: the operator's way out of the attention list. */
-  private async meteringAction(match: RegExpExecArray, by: string, at: Date): Promise<Reply> {
+  private async meteringAction(tr: Translator, match: RegExpExecArray, by: string, at: Date): Promise<Reply> {
     const verb = match[1]!.toLowerCase() as 'resend' | 'resolve';
     const id = Number(match[2]);
     const note = match[3]?.trim() ?? '';
-    if (verb === 'resolve' && !note)
-      return { text: 'Please say why: "metering resolve" followed by the hour\'s number, then a note.' };
+    if (verb === 'resolve' && !note) return { text: tr.t('commands.metering.noteNeeded') };
     const outcome =
       verb === 'resend'
         ? await this.deps.store.metering.resend(id, { by, at, ...(note ? { note } : {}) })
         : await this.deps.store.metering.resolve(id, { by, at, note });
-    if (outcome === 'not-found') return { text: `There is no metered hour #${id}.` };
+    // The hour's number as it is written in the attention list (#12), not as a localized number.
+    const values = { id: String(id) };
+    if (outcome === 'not-found') return { text: tr.t('commands.metering.notFound', values) };
     if (outcome === 'not-eligible')
-      return {
-        text:
-          verb === 'resend'
-            ? `Hour #${id} is not failed, so there is nothing to re-send.`
-            : `Hour #${id} is neither failed nor in conflict, so there is nothing to resolve.`,
-      };
-    return {
-      text:
-        verb === 'resend'
-          ? `Hour #${id} will be sent again on the worker's next pass (carried into the current hour if it is too old by then).`
-          : `Hour #${id} is marked resolved, with your note.`,
-    };
+      return { text: tr.t(verb === 'resend' ? 'commands.metering.notFailed' : 'commands.metering.notResolvable', values) };
+    return { text: tr.t(verb === 'resend' ? 'commands.metering.resent' : 'commands.metering.resolved', values) };
   }
 
   private async revenue(now: Date) {

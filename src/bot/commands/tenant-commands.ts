@@ -1,5 +1,4 @@
 import type { Config } from '../../config';
-import type { ClientKind } from '../../domain/client-kind';
 import type { Clock } from '../../domain/clock';
 import { trialDaysLeft } from '../../domain/trial';
 import { M365_LICENSES_URL } from '../cards/refusal-card';
@@ -8,11 +7,13 @@ import { billingPeriodAt } from '../../domain/periods';
 import { planOf, type Plan, type PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import { dailySeries, seriesStart, summarizeUsage } from '../../domain/usage-report';
+import type { Translator } from '../../i18n/translator';
 import type { KnownUser, Store } from '../../store/store';
+import type { Audience } from '../activity-facts';
 import { adminsCard, planCard, seatsCard, statsCard, usageCard } from '../cards/admin-cards';
 import type { AdaptiveCard } from '../cards/adaptive-card';
-import { COMMAND_HINTS } from '../cards/command-hints';
-import { helpCard, helpStateOf } from '../cards/help-card';
+import { helpCard, helpStateOf, welcomeCard, type HelpState } from '../cards/help-card';
+import type { ModelProvider } from '../models/model-provider';
 import type { SubscriptionGate } from '../subscription-gate';
 import { commandArgs, type CommandName } from './command-syntax';
 
@@ -34,6 +35,7 @@ const OBJECT_ID = /^[0-9a-f]{8}(-?[0-9a-f]{4,}){2,}$/i;
 const TOP_USERS = 5;
 
 interface AdminContext {
+  tr: Translator;
   tenantId: string;
   userId: string;
   /** The tenant's subscriptions, one per offer, best first (as the gate ranks them). */
@@ -54,8 +56,8 @@ function shownSubscriptions(ranked: readonly Subscription[]): Subscription[] {
 /**
  * Tenant admin commands (`usage`, `stats`, `plan`, `seats`, `admins`) and `help`. Everything is scoped to the
  * caller's tenant; admins are the subscription's purchaser and beneficiary plus those they added. Commands never
- * consume quota. SDK-free: the bot edge passes the identity, any @mentioned users and the kind of client (phones
- * get no purchase or plan links).
+ * consume quota. SDK-free: the bot edge passes the identity, any @mentioned users and the audience (the caller's
+ * language, and kind of client: phones get no purchase or plan links).
  */
 export class TenantCommands {
   constructor(
@@ -66,6 +68,8 @@ export class TenantCommands {
       gate: SubscriptionGate;
       productName: string;
       links: Config['links'];
+      /** Who generates the answers: the help and welcome cards say so. */
+      modelProvider: ModelProvider;
       operatorIds?: readonly string[];
     },
   ) {}
@@ -83,29 +87,26 @@ export class TenantCommands {
     name: CommandName | 'unknown',
     identity: TurnIdentity,
     text: string,
-    mentions: readonly KnownUser[] = [],
-    client: ClientKind = 'desktop',
+    mentions: readonly KnownUser[],
+    audience: Audience,
   ): Promise<Reply> {
+    const { tr, client } = audience;
     if (name === 'unknown') {
       const word = text.trim().split(/\s+/)[0]?.replace(/^\//, '') ?? '';
-      return { text: `I don't know the command "${word}". Type "help" to see what I can do.` };
+      return { text: tr.t('commands.unknown', { word }) };
     }
-    if (name === 'help') return this.help(identity, client);
-    const step = await this.adminContext(identity, name);
+    if (name === 'help') return this.help(identity, audience);
+    const step = await this.adminContext(identity, name, tr);
     if (!step.ok) return step.reply;
     const ctx = step.value;
-    if (!ctx.ranked.length && name !== 'admins') {
-      return {
-        text: 'Your organization has no subscription yet, so there is nothing to show. Type "help" to see how to subscribe.',
-      };
-    }
+    if (!ctx.ranked.length && name !== 'admins') return { text: tr.t('commands.noSubscription') };
     switch (name) {
       case 'usage':
-        return this.eachShown(ctx.shown, (s, offerName) => this.usage(s, client, offerName));
+        return this.eachShown(ctx.shown, (s, offerName) => this.usage(tr, s, client, offerName));
       case 'stats':
-        return this.eachShown(ctx.shown, (s, offerName) => this.stats(s, offerName));
+        return this.eachShown(ctx.shown, (s, offerName) => this.stats(tr, s, offerName));
       case 'plan':
-        return this.eachShown(ctx.shown, (s, offerName) => this.plan(s, client, offerName));
+        return this.eachShown(ctx.shown, (s, offerName) => this.plan(tr, s, client, offerName));
       case 'seats':
         return this.seats(ctx, this.seatSubscription(ctx.shown), text, mentions);
       case 'admins':
@@ -114,28 +115,37 @@ export class TenantCommands {
   }
 
   /** Help answers everyone in every state, including tenants without a subscription and messages without a tenant. */
-  private async help(identity: TurnIdentity, client: ClientKind): Promise<Reply> {
+  private async help(identity: TurnIdentity, audience: Audience): Promise<Reply> {
     const { tenantId, userId } = identity;
     const ranked = tenantId ? await this.deps.gate.tenantSubscriptions(tenantId) : [];
-    const subscription = ranked[0];
     const isAdmin = tenantId && userId ? await this.isAdmin(tenantId, userId, ranked) : false;
     const isOperator = !!userId && (this.deps.operatorIds ?? []).includes(userId);
-    const state = tenantId ? helpStateOf(subscription) : 'no-tenant';
-    const card = helpCard({ productName: this.deps.productName, state, isAdmin, isOperator, client, links: this.deps.links });
-    return { card };
+    return { card: helpCard({ ...this.cardOptions(audience, this.stateOf(tenantId, ranked)), isAdmin, isOperator }) };
   }
 
-  private async adminContext(identity: TurnIdentity, name: CommandName): Promise<Step<AdminContext>> {
+  /** The welcome card sent when the bot is added: in the audience's language, saying where the organization stands. */
+  async welcome(identity: TurnIdentity, audience: Audience): Promise<Reply> {
+    const { tenantId } = identity;
+    const ranked = tenantId ? await this.deps.gate.tenantSubscriptions(tenantId) : [];
+    return { card: welcomeCard(this.cardOptions(audience, this.stateOf(tenantId, ranked))) };
+  }
+
+  private stateOf(tenantId: string | undefined, ranked: readonly Subscription[]): HelpState {
+    return tenantId ? helpStateOf(ranked[0]) : 'no-tenant';
+  }
+
+  private cardOptions(audience: Audience, state: HelpState) {
+    const { productName, modelProvider, links } = this.deps;
+    return { tr: audience.tr, client: audience.client, productName, provider: modelProvider, links, state };
+  }
+
+  private async adminContext(identity: TurnIdentity, name: CommandName, tr: Translator): Promise<Step<AdminContext>> {
     const { tenantId, userId } = identity;
-    if (!tenantId || !userId) return stop('I could not identify your organization or account, so I cannot run admin commands.');
+    if (!tenantId || !userId) return stop(tr.t('commands.noIdentity'));
     const ranked = await this.deps.gate.tenantSubscriptions(tenantId);
-    if (!(await this.isAdmin(tenantId, userId, ranked))) {
-      return stop(
-        `Sorry, "${name}" is for your organization's admins of ${this.deps.productName}. ` +
-          'Ask one of them, or the person who bought the subscription, to run it or to add you as an admin.',
-      );
-    }
-    return { ok: true, value: { tenantId, userId, ranked, shown: shownSubscriptions(ranked) } };
+    if (!(await this.isAdmin(tenantId, userId, ranked)))
+      return stop(tr.t('commands.adminsOnly', { command: name, product: this.deps.productName }));
+    return { ok: true, value: { tr, tenantId, userId, ranked, shown: shownSubscriptions(ranked) } };
   }
 
   /**
@@ -164,15 +174,13 @@ export class TenantCommands {
     return shown.find((s) => planOf(this.deps.catalog, s)?.isPricePerSeat) ?? shown[0]!;
   }
 
-  private planOf(subscription: Subscription): Step<Plan> {
+  private planOf(tr: Translator, subscription: Subscription): Step<Plan> {
     const plan = planOf(this.deps.catalog, subscription);
-    return plan
-      ? { ok: true, value: plan }
-      : stop(`Your plan (${subscription.planId}) is not in the catalog. Please contact support.`);
+    return plan ? { ok: true, value: plan } : stop(tr.t('commands.planMissing', { planId: subscription.planId }));
   }
 
-  private async usage(subscription: Subscription, client: ClientKind, offerName?: string): Promise<Reply> {
-    const found = this.planOf(subscription);
+  private async usage(tr: Translator, subscription: Subscription, client: Audience['client'], offerName?: string): Promise<Reply> {
+    const found = this.planOf(tr, subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
     const now = this.deps.clock.now();
@@ -181,10 +189,10 @@ export class TenantCommands {
     const used = Object.fromEntries(counters.map((c) => [c.dimension, c.used]));
     const summary = summarizeUsage(plan, subscription, used, period, now);
     const trialDays = trialDaysLeft(subscription, now);
-    return { card: usageCard(summary, plan, subscription, this.deps.links, client, trialDays, offerName) };
+    return { card: usageCard(tr, summary, plan, subscription, this.deps.links, client, trialDays, offerName) };
   }
 
-  private async stats(subscription: Subscription, offerName?: string): Promise<Reply> {
+  private async stats(tr: Translator, subscription: Subscription, offerName?: string): Promise<Reply> {
     const now = this.deps.clock.now();
     const from = seriesStart(now, STATS_DAYS);
     const to = new Date(now.getTime() + 1);
@@ -193,15 +201,15 @@ export class TenantCommands {
       this.deps.store.usage.topUsers(subscription.id, from, to, TOP_USERS),
     ]);
     const plan = offerName === undefined ? undefined : planOf(this.deps.catalog, subscription);
-    return { card: statsCard(dailySeries(daily, now, STATS_DAYS), top, plan && { offerName: offerName!, plan }) };
+    return { card: statsCard(tr, dailySeries(daily, now, STATS_DAYS), top, plan && { offerName: offerName!, plan }) };
   }
 
-  private async plan(subscription: Subscription, client: ClientKind, offerName?: string): Promise<Reply> {
-    const found = this.planOf(subscription);
+  private async plan(tr: Translator, subscription: Subscription, client: Audience['client'], offerName?: string): Promise<Reply> {
+    const found = this.planOf(tr, subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
     const trialDays = trialDaysLeft(subscription, this.deps.clock.now());
-    return { card: planCard(subscription, plan, this.deps.catalog, this.deps.links, client, trialDays, offerName) };
+    return { card: planCard(tr, subscription, plan, this.deps.catalog, this.deps.links, client, trialDays, offerName) };
   }
 
   /** Seats of the tenant's per-user subscription; when it holds several, the seats card names the one it shows. */
@@ -211,31 +219,23 @@ export class TenantCommands {
     text: string,
     mentions: readonly KnownUser[],
   ): Promise<Reply> {
-    const found = this.planOf(subscription);
+    const { tr } = ctx;
+    const found = this.planOf(tr, subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
-    if (!plan.isPricePerSeat) {
-      return {
-        text: `Your ${plan.displayName} plan is not priced per user: everyone in your organization can chat, no seats needed.`,
-      };
-    }
+    if (!plan.isPricePerSeat) return { text: tr.t('commands.seats.notPerUser', { plan: plan.displayName }) };
     // Microsoft manages this offer's licences: seats are assigned there, not here.
-    if (plan.licenseManagement === 'microsoft') {
-      return {
-        text:
-          `Licences of your ${plan.displayName} plan are managed by Microsoft: assign them to users in the ` +
-          `Microsoft 365 admin center (Billing › Licenses, ${M365_LICENSES_URL}). Each user's licence is checked when they chat.`,
-      };
-    }
+    if (plan.licenseManagement === 'microsoft')
+      return { text: tr.t('commands.seats.microsoftManaged', { plan: plan.displayName, url: M365_LICENSES_URL }) };
     const capacity = subscription.quantity ?? 0;
     const { action, rest } = commandArgs(text);
     if (!action || action === 'list') {
       const of = ctx.shown.length > 1 ? { offerName: this.offerName(subscription), plan } : undefined;
-      return { card: seatsCard(await this.deps.store.seats.list(subscription.id), capacity, of) };
+      return { card: seatsCard(tr, await this.deps.store.seats.list(subscription.id), capacity, of) };
     }
     if (action !== 'assign' && action !== 'revoke')
-      return { text: `Type "seats" to see who holds a seat. ${COMMAND_HINTS.seats}` };
-    const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
+      return { text: `${tr.t('commands.seats.usage')} ${tr.t('commands.hints.seats')}` };
+    const resolved = await this.resolveUser(tr, ctx.tenantId, rest, mentions);
     if (!resolved.ok) return resolved.reply;
     const target = resolved.value;
     const at = this.deps.clock.now();
@@ -249,9 +249,8 @@ export class TenantCommands {
         by: ctx.userId,
         at,
       });
-      if (result === 'full')
-        return { text: `All ${capacity} seats are taken. Revoke a seat first, or add seats to the subscription.` };
-      return { text: result === 'already' ? `${name} already has a seat.` : `${name} now has a seat.` };
+      if (result === 'full') return { text: tr.t('commands.seats.full', { capacity }) };
+      return { text: tr.t(result === 'already' ? 'commands.seats.already' : 'commands.seats.assigned', { name }) };
     }
     const revoked = await this.deps.store.seats.revoke({
       subscriptionId: subscription.id,
@@ -259,16 +258,17 @@ export class TenantCommands {
       by: ctx.userId,
       at,
     });
-    return { text: revoked ? `${name} no longer has a seat. Only an admin can give it back.` : `${name} had no seat.` };
+    return { text: tr.t(revoked ? 'commands.seats.revoked' : 'commands.seats.hadNone', { name }) };
   }
 
   private async admins(ctx: AdminContext, text: string, mentions: readonly KnownUser[]): Promise<Reply> {
+    const { tr } = ctx;
     const { action, rest } = commandArgs(text);
     if (!action || action === 'list')
-      return { card: adminsCard(await this.deps.store.admins.list(ctx.tenantId), ctx.ranked, ctx.tenantId) };
+      return { card: adminsCard(tr, await this.deps.store.admins.list(ctx.tenantId), ctx.ranked, ctx.tenantId) };
     if (action !== 'add' && action !== 'remove')
-      return { text: `Type "admins" to see who manages this app here. ${COMMAND_HINTS.admins}` };
-    const resolved = await this.resolveUser(ctx.tenantId, rest, mentions);
+      return { text: `${tr.t('commands.admins.usage')} ${tr.t('commands.hints.admins')}` };
+    const resolved = await this.resolveUser(tr, ctx.tenantId, rest, mentions);
     if (!resolved.ok) return resolved.reply;
     const target = resolved.value;
     const name = target.userName ?? target.userId;
@@ -280,31 +280,34 @@ export class TenantCommands {
         addedBy: ctx.userId,
         addedAt: this.deps.clock.now(),
       });
-      return { text: added ? `${name} is now an admin.` : `${name} was already an admin.` };
+      return { text: tr.t(added ? 'commands.admins.added' : 'commands.admins.alreadyAdmin', { name }) };
     }
-    if (target.userId === ctx.userId) return { text: 'You cannot remove yourself. Ask another admin to do it.' };
+    if (target.userId === ctx.userId) return { text: tr.t('commands.admins.notYourself') };
     const removed = await this.deps.store.admins.remove(ctx.tenantId, target.userId);
-    return { text: removed ? `${name} is no longer an admin.` : `${name} was not an admin (purchasers stay admins).` };
+    return { text: tr.t(removed ? 'commands.admins.removed' : 'commands.admins.wasNot', { name }) };
   }
 
   /**
    * The user an admin means: an @mention, else a user seen in this tenant by display name or id, else an Entra
    * object id typed by the admin.
    */
-  private async resolveUser(tenantId: string, query: string, mentions: readonly KnownUser[]): Promise<Step<KnownUser>> {
+  private async resolveUser(
+    tr: Translator,
+    tenantId: string,
+    query: string,
+    mentions: readonly KnownUser[],
+  ): Promise<Step<KnownUser>> {
     if (mentions.length === 1) return { ok: true, value: mentions[0]! };
-    if (mentions.length > 1) return stop('Please mention one person at a time.');
+    if (mentions.length > 1) return stop(tr.t('commands.who.oneAtATime'));
     const q = query.replace(/^@/, '').trim();
-    if (!q) return stop('Whom do you mean? Add a name, an Entra object id or an @mention.');
-    if (q.length > 200) return stop('That name is too long.');
+    if (!q) return stop(tr.t('commands.who.whom'));
+    if (q.length > 200) return stop(tr.t('commands.who.tooLong'));
     const found = await this.deps.store.users.find(tenantId, q);
     if (found.length === 1) return { ok: true, value: found[0]! };
-    if (found.length > 1) return stop(`Several people are called "${q}". Use their Entra object id instead.`);
+    if (found.length > 1) return stop(tr.t('commands.who.several', { name: q }));
     // Someone who never chatted: only an object id (hex and dashes, as Entra shows it) is taken on trust, so a
     // mistyped name does not silently use up a seat.
     if (OBJECT_ID.test(q)) return { ok: true, value: { userId: q } };
-    return stop(
-      `I don't know anyone called "${q}" yet (people appear here once they have chatted with me). Use their Entra object id or an @mention.`,
-    );
+    return stop(tr.t('commands.who.unknown', { name: q }));
   }
 }

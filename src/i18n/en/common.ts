@@ -6,4 +6,17 @@ export default {
   manage: 'Manage subscription in browser',
   upgrade: 'Change plan in browser',
   seats: '{count, plural, one {# seat} other {# seats}}',
+  /** The usage dimensions a plan counts (src/domain/billing-rules.ts `USAGE_KINDS`). */
+  dimension: {
+    messages: 'Standard messages',
+    premium_messages: 'Premium messages',
+  },
+  /** A subscription's status as customers read it. */
+  status: {
+    Subscribed: 'Active',
+    PendingFulfillmentStart: 'Waiting for activation',
+    NotStarted: 'Waiting for activation',
+    Suspended: 'Suspended (billing problem)',
+    Unsubscribed: 'Cancelled',
+  },
 };

@@ -1,6 +1,22 @@
+import adminCards from './adminCards';
+import commands from './commands';
 import common from './common';
+import help from './help';
+import landing from './landing';
+import landingErrors from './landingErrors';
+import operatorCards from './operatorCards';
+import refusal from './refusal';
+import turn from './turn';
 
 /** The English catalog, the reference every language follows: one namespace per file of this folder. */
 export const en = {
   common,
+  help,
+  refusal,
+  adminCards,
+  operatorCards,
+  commands,
+  turn,
+  landing,
+  landingErrors,
 };

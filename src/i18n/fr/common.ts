@@ -5,4 +5,15 @@ export default {
   manage: 'Gérer l’abonnement dans le navigateur',
   upgrade: 'Changer d’offre dans le navigateur',
   seats: '{count, plural, one {# siège} other {# sièges}}',
+  dimension: {
+    messages: 'Messages standard',
+    premium_messages: 'Messages premium',
+  },
+  status: {
+    Subscribed: 'Actif',
+    PendingFulfillmentStart: 'En attente d’activation',
+    NotStarted: 'En attente d’activation',
+    Suspended: 'Suspendu (problème de facturation)',
+    Unsubscribed: 'Résilié',
+  },
 };

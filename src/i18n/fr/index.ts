@@ -1,8 +1,24 @@
 import type { SameShape } from '../catalog';
 import type { en } from '../en';
+import adminCards from './adminCards';
+import commands from './commands';
 import common from './common';
+import help from './help';
+import landing from './landing';
+import landingErrors from './landingErrors';
+import operatorCards from './operatorCards';
+import refusal from './refusal';
+import turn from './turn';
 
 /** The French catalog: exactly the English one's keys (the compiler refuses a missing or extra one). */
 export const fr: SameShape<typeof en> = {
   common,
+  help,
+  refusal,
+  adminCards,
+  operatorCards,
+  commands,
+  turn,
+  landing,
+  landingErrors,
 };

@@ -7,7 +7,7 @@ import { csrfValid, signedInSession, type LandingSession } from '../session-cook
 import type { LandingHttp } from './landing-http';
 import { SIGN_OUT_FORM } from './landing-http';
 import { messagePage, providerWords } from './landing-pages';
-import { SIGN_IN_PROBLEMS, TEXT } from './landing-texts';
+import { landingMessage, signInProblemMessage } from './landing-texts';
 
 /**
  * `GET /landing/auth`: where the identity provider sends the buyer back (the app registration's redirect URI), and
@@ -32,7 +32,7 @@ export function addLandingAuthRoutes(
         const { signIn: _consumed, ...rest } = session;
         consumed = rest;
       }
-      const ctx = http.ctxOf(consumed);
+      const ctx = http.ctxOf(req, consumed);
       switch (result.kind) {
         case 'signed-in': {
           logger.info({ tenantId: result.user.tid, userId: result.user.oid }, 'landing sign-in');
@@ -46,17 +46,21 @@ export function addLandingAuthRoutes(
           return http.send(
             res,
             providerError.problem === 'app-misconfigured' ? 502 : 403,
-            messagePage(ctx, SIGN_IN_PROBLEMS[providerError.problem], providerWords(providerError.description, providerError.error, consent)),
+            messagePage(
+              ctx,
+              signInProblemMessage(ctx.tr, providerError.problem),
+              providerWords(ctx.tr, providerError.description, providerError.error, consent),
+            ),
             consumed,
           );
         }
         case 'admin-consent-granted':
           logger.info({ tenant: query.get('tenant') ?? undefined }, 'landing: admin consent granted');
-          return http.send(res, 200, messagePage(ctx, TEXT.consentGranted), consumed);
+          return http.send(res, 200, messagePage(ctx, landingMessage(ctx.tr, 'consentGranted')), consumed);
         case 'unavailable':
-          return http.send(res, 503, messagePage(ctx, TEXT.signInDown), consumed);
+          return http.send(res, 503, messagePage(ctx, landingMessage(ctx.tr, 'signInDown')), consumed);
         case 'refused':
-          return http.send(res, 400, messagePage(ctx, TEXT.signInNotConfirmed), consumed);
+          return http.send(res, 400, messagePage(ctx, landingMessage(ctx.tr, 'signInNotConfirmed')), consumed);
       }
     }),
   );
@@ -67,10 +71,13 @@ export function addLandingAuthRoutes(
       const session = http.sessionOf(req);
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
       // A forged sign-out would only be a nuisance, but the same CSRF check as every form keeps it simple.
-      if (session?.user && !csrfValid(session, SIGN_OUT_FORM, body.csrf, http.secret))
-        return http.send(res, 403, messagePage(http.ctxOf(session), TEXT.formExpired));
+      if (session?.user && !csrfValid(session, SIGN_OUT_FORM, body.csrf, http.secret)) {
+        const ctx = http.ctxOf(req, session);
+        return http.send(res, 403, messagePage(ctx, landingMessage(ctx.tr, 'formExpired')));
+      }
       if (session?.user) logger.info({ tenantId: session.user.tid, userId: session.user.oid }, 'landing sign-out');
-      return http.send(res, 200, messagePage(http.ctxOf(undefined), TEXT.signedOut), null);
+      const ctx = http.ctxOf(req, undefined);
+      return http.send(res, 200, messagePage(ctx, landingMessage(ctx.tr, 'signedOut')), null);
     }),
   );
 }

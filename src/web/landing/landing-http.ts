@@ -1,6 +1,7 @@
 import type { Request, Response } from 'restify';
 import type { Clock } from '../../domain/clock';
-import type { Html } from '../html';
+import { localeFromAcceptLanguage } from '../../i18n/locale';
+import { translator } from '../../i18n/translator';
 import {
   clearedSessionCookieHeader,
   csrfToken,
@@ -11,7 +12,7 @@ import {
   sessionCookieHeader,
   type LandingSession,
 } from '../session-cookie';
-import type { PageContext } from './landing-pages';
+import type { LandingPage, PageContext } from './landing-pages';
 
 /** No inline script or style anywhere; nothing may frame these pages; forms post only to us. */
 export const LANDING_CSP =
@@ -31,14 +32,17 @@ export function landingHttp(options: { productName: string; publicUrl: string; s
   return {
     secret,
     /** `session`: written to the cookie; `null`: the cookie is cleared; `undefined`: left as it is. */
-    send(res: Response, status: number, page: Html, session?: LandingSession | null) {
+    send(res: Response, status: number, page: LandingPage, session?: LandingSession | null) {
       res.header('Content-Security-Policy', LANDING_CSP);
+      res.header('Content-Language', page.locale);
+      // The language follows Accept-Language: a cache (there should be none: no-store) must key on it.
+      res.header('Vary', 'Accept-Language');
       res.header('X-Frame-Options', 'DENY');
       res.header('Cache-Control', 'no-store');
       if (secure) res.header('Strict-Transport-Security', 'max-age=31536000');
       cookie(res, session);
       res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(page.value);
+      res.end(page.html.value);
     },
     redirect(res: Response, location: string, session?: LandingSession | null) {
       cookie(res, session);
@@ -48,9 +52,11 @@ export function landingHttp(options: { productName: string; publicUrl: string; s
     sessionOf(req: Request): LandingSession | undefined {
       return openSession(readCookie(req.header('cookie'), SESSION_COOKIE), secret, options.clock.now().getTime());
     },
-    ctxOf(session: LandingSession | undefined): PageContext {
+    /** What a page needs to know of this request: the browser's language (Accept-Language) and who is signed in. */
+    ctxOf(req: Request, session: LandingSession | undefined): PageContext {
       const user = session?.user;
       return {
+        tr: translator(localeFromAcceptLanguage(req.header('accept-language'))),
         productName: options.productName,
         ...(user
           ? {

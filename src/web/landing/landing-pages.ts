@@ -1,53 +1,77 @@
 import type { Plan } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import type { UsageSummary } from '../../domain/usage-report';
-import { html, type Html } from '../html';
-import { adminNote, TEXT, type Message } from './landing-texts';
+import type { Locale } from '../../i18n/locale';
+import type { TextKey, TextValues, Translator } from '../../i18n/translator';
+import { escapeHtml, html, raw, type Html } from '../html';
+import type { Message } from './landing-texts';
 
-/** Server-rendered pages of the landing flow. No script at all; styles from /landing/assets/landing.css. */
+/**
+ * Server-rendered pages of the landing flow, in the buyer's language (catalog namespace `landing`; the language
+ * comes from the browser's Accept-Language). No script at all; styles from /landing/assets/landing.css.
+ */
 
 export interface PageContext {
+  /** The buyer's language and its formats. */
+  tr: Translator;
   productName: string;
   user?: { name?: string; upn?: string };
   /** With a signed-in user: the CSRF token of the sign-out form shown in the header. */
   signOutCsrf?: string;
 }
 
-const money = (amount: number, currency: string) =>
-  `${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
-const day = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const count = (n: number) => n.toLocaleString('en-US');
+/** A whole page and the language it is written in (sent as `Content-Language`). */
+export interface LandingPage {
+  locale: Locale;
+  html: Html;
+}
 
-export function layout(ctx: PageContext, title: string, body: Html): Html {
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · ${ctx.productName}</title>
-        <link rel="stylesheet" href="/landing/assets/landing.css" />
-      </head>
-      <body>
-        <header class="top">
-          <span class="brand">${ctx.productName}</span
-          >${ctx.user ? signedIn(ctx) : ''}
-        </header>
-        <main id="main">${body}</main>
-        <footer class="foot">
-          Subscriptions are managed in the Microsoft commercial marketplace and the Microsoft 365 admin center.
-        </footer>
-      </body>
-    </html>`;
+/**
+ * A message with markup in some of its placeholders (`Type {help} to see the commands`, `{help}` being
+ * `<code>help</code>`): the text is escaped, the markup is not. Each placeholder stands in the text as a sentinel
+ * that cannot come from a catalog or from escaping.
+ */
+function rich(tr: Translator, key: TextKey, markup: Record<string, Html>, values: TextValues = {}): Html {
+  const sentinels = Object.fromEntries(Object.keys(markup).map((name) => [name, `\u0000${name}\u0000`]));
+  const text = escapeHtml(tr.t(key, { ...values, ...sentinels }));
+  return raw(text.replace(/\u0000(\w+)\u0000/g, (_, name: string) => markup[name]?.value ?? ''));
+}
+
+const code = (text: string) => html`<code>${text}</code>`;
+
+export function layout(ctx: PageContext, title: string, body: Html): LandingPage {
+  const { tr } = ctx;
+  return {
+    locale: tr.locale,
+    html: html`<!doctype html>
+      <html lang="${tr.locale}">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>${title} · ${ctx.productName}</title>
+          <link rel="stylesheet" href="/landing/assets/landing.css" />
+        </head>
+        <body>
+          <header class="top">
+            <span class="brand">${ctx.productName}</span
+            >${ctx.user ? signedIn(ctx) : ''}
+          </header>
+          <main id="main">${body}</main>
+          <footer class="foot">${tr.t('landing.footer')}</footer>
+        </body>
+      </html>`,
+  };
 }
 
 function signedIn(ctx: PageContext): Html {
+  const { tr } = ctx;
   const who = ctx.user?.name && ctx.user.upn ? `${ctx.user.name} (${ctx.user.upn})` : (ctx.user?.name ?? ctx.user?.upn);
   return html`<span class="who"
-    >${TEXT.signedInAs} ${who}${
+    >${tr.t('landing.signedInAs', { who: who ?? '' })}${
       ctx.signOutCsrf
         ? html`<form method="post" action="/landing/sign-out" class="sign-out">
             <input type="hidden" name="csrf" value="${ctx.signOutCsrf}" /><button type="submit" class="link">
-              ${TEXT.signOut}
+              ${tr.t('landing.signOut')}
             </button>
           </form>`
         : ''
@@ -55,64 +79,50 @@ function signedIn(ctx: PageContext): Html {
   >`;
 }
 
-function planLine(plan: Plan | undefined, subscription: Subscription): string {
+function planLine(tr: Translator, plan: Plan | undefined, subscription: Subscription): string {
   if (!plan) return subscription.planId;
-  const price = `${money(plan.basePrice, plan.currency)} per month${plan.isPricePerSeat ? ' per user' : ''}`;
-  return `${plan.displayName} — ${price}`;
+  const values = { plan: plan.displayName, price: tr.currency(plan.basePrice, plan.currency) };
+  return tr.t(plan.isPricePerSeat ? 'landing.details.pricePerUser' : 'landing.details.price', values);
 }
 
-function details(subscription: Subscription, plan: Plan | undefined): Html {
+function details(tr: Translator, subscription: Subscription, plan: Plan | undefined): Html {
+  const tenantId = subscription.beneficiary.tenantId;
   return html`<dl class="details">
-    <dt>Subscription</dt>
+    <dt>${tr.t('landing.details.subscription')}</dt>
     <dd>${subscription.name || subscription.id}</dd>
-    <dt>Offer</dt>
+    <dt>${tr.t('landing.details.offer')}</dt>
     <dd>${subscription.offerId}</dd>
-    <dt>Plan</dt>
-    <dd>${planLine(plan, subscription)}</dd>
+    <dt>${tr.t('landing.details.plan')}</dt>
+    <dd>${planLine(tr, plan, subscription)}</dd>
     ${
       plan?.isPricePerSeat
-        ? html`<dt>Users (seats)</dt>
-            <dd>${subscription.quantity ?? 0}</dd>`
+        ? html`<dt>${tr.t('landing.details.seats')}</dt>
+            <dd>${tr.number(subscription.quantity ?? 0)}</dd>`
         : ''
     }
-    <dt>Purchased by</dt>
-    <dd>${subscription.purchaser.emailId ?? subscription.purchaser.objectId ?? 'unknown'}</dd>
-    <dt>For organization</dt>
+    <dt>${tr.t('landing.details.purchasedBy')}</dt>
+    <dd>${subscription.purchaser.emailId ?? subscription.purchaser.objectId ?? tr.t('landing.details.unknown')}</dd>
+    <dt>${tr.t('landing.details.organization')}</dt>
     <dd>
-      ${subscription.beneficiary.emailId ?? ''}${subscription.beneficiary.tenantId ? html` <span class="muted">(tenant ${subscription.beneficiary.tenantId})</span>` : ''}
+      ${subscription.beneficiary.emailId ?? ''}${tenantId ? html` <span class="muted">${tr.t('landing.details.tenant', { tenantId })}</span>` : ''}
     </dd>
-    <dt>Status</dt>
-    <dd>${statusText(subscription.status)}</dd>
+    <dt>${tr.t('landing.details.status')}</dt>
+    <dd>${tr.t(`common.status.${subscription.status}`)}</dd>
   </dl>`;
 }
 
-function statusText(status: Subscription['status']): string {
-  switch (status) {
-    case 'Subscribed':
-      return 'Active';
-    case 'PendingFulfillmentStart':
-    case 'NotStarted':
-      return 'Waiting for activation';
-    case 'Suspended':
-      return 'Suspended (billing problem)';
-    case 'Unsubscribed':
-      return 'Cancelled';
-  }
-}
-
-export function purchasePage(ctx: PageContext, subscription: Subscription, plan: Plan | undefined, csrf: string): Html {
+export function purchasePage(ctx: PageContext, subscription: Subscription, plan: Plan | undefined, csrf: string): LandingPage {
+  const { tr } = ctx;
   return layout(
     ctx,
-    'Activate your subscription',
-    html`<h1>Activate your subscription</h1>
-      <p class="lead">
-        Thank you for choosing ${ctx.productName}. Check the details below, then activate: billing starts at activation.
-      </p>
-      ${details(subscription, plan)}
+    tr.t('landing.purchase.title'),
+    html`<h1>${tr.t('landing.purchase.title')}</h1>
+      <p class="lead">${tr.t('landing.purchase.lead', { product: ctx.productName })}</p>
+      ${details(tr, subscription, plan)}
       <form method="post" action="/landing/activate" class="actions">
         <input type="hidden" name="subscriptionId" value="${subscription.id}" />
         <input type="hidden" name="csrf" value="${csrf}" />
-        <button type="submit" class="primary">Activate</button>
+        <button type="submit" class="primary">${tr.t('landing.purchase.activate')}</button>
       </form>`,
   );
 }
@@ -123,48 +133,60 @@ export interface AdminFacts {
   purchaser?: string;
 }
 
+/** Who administers the app after activation, as it really is (the viewer is told whether they are one). */
+function adminNote(tr: Translator, admins: AdminFacts): string {
+  if (admins.viewerIsAdmin) return tr.t('landing.activated.youAreAdmin');
+  return admins.purchaser
+    ? tr.t('landing.activated.purchaserIsAdmin', { purchaser: admins.purchaser })
+    : tr.t('landing.activated.askPurchaser');
+}
+
 export function activatedPage(
   ctx: PageContext,
   subscription: Subscription,
   plan: Plan | undefined,
   teamsAppId: string,
   admins: AdminFacts,
-): Html {
+): LandingPage {
+  const { tr } = ctx;
   const teamsLink = `https://teams.microsoft.com/l/app/${encodeURIComponent(teamsAppId)}`;
+  const commands = { usage: code('usage'), adminsAdd: code('admins add'), seats: code('seats') };
   return layout(
     ctx,
-    'Subscription active',
-    html`<h1>You're all set</h1>
-      <p class="lead" role="status">
-        Your subscription is active. Everyone in your organization can now chat with ${ctx.productName} in Microsoft Teams.
-      </p>
-      ${details(subscription, plan)}
-      <p class="actions"><a class="primary" href="${teamsLink}">Open in Teams</a></p>
-      <h2>First steps</h2>
+    tr.t('landing.activated.title'),
+    html`<h1>${tr.t('landing.activated.heading')}</h1>
+      <p class="lead" role="status">${tr.t('landing.activated.lead', { product: ctx.productName })}</p>
+      ${details(tr, subscription, plan)}
+      <p class="actions"><a class="primary" href="${teamsLink}">${tr.t('landing.activated.openInTeams')}</a></p>
+      <h2>${tr.t('landing.activated.firstSteps')}</h2>
       <ol class="steps">
+        <li>${tr.t('landing.activated.step1')}</li>
+        <li>${rich(tr, 'landing.activated.step2', { help: code(tr.t('landing.activated.helpCommand')) })}</li>
         <li>
-          Open the app in Teams (button above) and add it for yourself, or ask your Teams admin to make it available to your
-          organization.
-        </li>
-        <li>Ask it anything in a chat. Type <code>help</code> to see the commands.</li>
-        <li>
-          ${adminNote(admins)} <code>usage</code> shows this month's usage, <code>admins add</code> names other
-          admins${plan?.isPricePerSeat ? html`, <code>seats</code> manages who has a seat` : ''}.
+          ${rich(
+            tr,
+            plan?.isPricePerSeat ? 'landing.activated.step3Seats' : 'landing.activated.step3',
+            { ...commands, note: html`${adminNote(tr, admins)}` },
+          )}
         </li>
       </ol>`,
   );
 }
 
-export function pendingPage(ctx: PageContext, subscription: Subscription, plan: Plan | undefined, refreshUrl: string): Html {
+export function pendingPage(
+  ctx: PageContext,
+  subscription: Subscription,
+  plan: Plan | undefined,
+  refreshUrl: string,
+): LandingPage {
+  const { tr } = ctx;
   return layout(
     ctx,
-    'Activation in progress',
-    html`<h1>Activation in progress</h1>
-      <p class="lead" role="status">
-        The Marketplace accepted the activation and is finishing it. This usually takes less than a minute.
-      </p>
-      ${details(subscription, plan)}
-      <p class="actions"><a class="primary" href="${refreshUrl}">Check again</a></p>`,
+    tr.t('landing.pending.title'),
+    html`<h1>${tr.t('landing.pending.title')}</h1>
+      <p class="lead" role="status">${tr.t('landing.pending.lead')}</p>
+      ${details(tr, subscription, plan)}
+      <p class="actions"><a class="primary" href="${refreshUrl}">${tr.t('landing.pending.checkAgain')}</a></p>`,
   );
 }
 
@@ -174,70 +196,67 @@ export function managePage(
   plan: Plan | undefined,
   usage: UsageSummary | undefined,
   teamsAppId: string,
-): Html {
+): LandingPage {
+  const { tr } = ctx;
   const teamsLink = `https://teams.microsoft.com/l/app/${encodeURIComponent(teamsAppId)}`;
+  const beyond = (d: UsageSummary['dimensions'][number], currency: string) =>
+    d.mode === 'hard-cap'
+      ? tr.t('landing.manage.hardCap')
+      : d.mode === 'unlimited'
+        ? '—'
+        : tr.t('landing.manage.overage', { units: d.overageUnits, amount: tr.currency(d.overageCost, currency) });
   return layout(
     ctx,
-    'Your subscription',
-    html`<h1>Your subscription</h1>
-      ${details(subscription, plan)}
+    tr.t('landing.manage.title'),
+    html`<h1>${tr.t('landing.manage.title')}</h1>
+      ${details(tr, subscription, plan)}
       ${
         usage
-          ? html`<h2>This billing period</h2>
-              <p class="muted">${day(usage.period.start)} to ${day(usage.period.end)}, ${usage.daysLeft} days left</p>
+          ? html`<h2>${tr.t('landing.manage.period')}</h2>
+              <p class="muted">
+                ${tr.t('landing.manage.periodDates', {
+                  start: tr.date(usage.period.start, { dateStyle: 'long' }),
+                  end: tr.date(usage.period.end, { dateStyle: 'long' }),
+                  days: usage.daysLeft,
+                })}
+              </p>
               <table class="usage">
                 <thead>
                   <tr>
-                    <th scope="col">Messages</th>
-                    <th scope="col">Used</th>
-                    <th scope="col">Included</th>
-                    <th scope="col">Beyond the allowance</th>
+                    <th scope="col">${tr.t('landing.manage.messages')}</th>
+                    <th scope="col">${tr.t('landing.manage.used')}</th>
+                    <th scope="col">${tr.t('landing.manage.included')}</th>
+                    <th scope="col">${tr.t('landing.manage.beyond')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   ${usage.dimensions.map(
                     (d) =>
                       html`<tr>
-                        <th scope="row">${d.label}</th>
-                        <td>${count(d.used)}</td>
-                        <td>${d.included === null ? 'Unlimited' : count(d.included)}</td>
-                        <td>
-                          ${
-                            d.mode === 'hard-cap'
-                              ? 'Not available (hard cap)'
-                              : d.mode === 'unlimited'
-                                ? '—'
-                                : `${count(d.overageUnits)} (${money(d.overageCost, usage.currency)})`
-                          }
-                        </td>
+                        <th scope="row">${tr.t(`common.dimension.${d.dimension}`)}</th>
+                        <td>${tr.number(d.used)}</td>
+                        <td>${d.included === null ? tr.t('landing.manage.unlimited') : tr.number(d.included)}</td>
+                        <td>${beyond(d, usage.currency)}</td>
                       </tr>`,
                   )}
                 </tbody>
               </table>`
           : ''
       }
-      <p class="actions"><a class="primary" href="${teamsLink}">Open in Teams</a></p>
-      <p class="muted">
-        To change the plan or the number of users, or to cancel, use the Microsoft 365 admin center or the Azure portal, where the
-        subscription was bought.
-      </p>`,
+      <p class="actions"><a class="primary" href="${teamsLink}">${tr.t('landing.activated.openInTeams')}</a></p>
+      <p class="muted">${tr.t('landing.manage.changes')}</p>`,
   );
 }
 
-export function statusPage(ctx: PageContext, subscription: Subscription, plan: Plan | undefined): Html {
+export function statusPage(ctx: PageContext, subscription: Subscription, plan: Plan | undefined): LandingPage {
+  const { tr } = ctx;
   const suspended = subscription.status === 'Suspended';
   return layout(
     ctx,
-    suspended ? 'Subscription suspended' : 'Subscription cancelled',
-    html`<h1>${suspended ? 'This subscription is suspended' : 'This subscription has been cancelled'}</h1>
-      <p class="lead">
-        ${
-          suspended
-            ? 'There is a billing problem. Please check the payment method in the Microsoft 365 admin center; everything works again as soon as billing is sorted. Your data is kept.'
-            : 'To use the app again, buy a new subscription from the Marketplace. Data of the cancelled subscription is kept for a while.'
-        }
-      </p>
-      ${details(subscription, plan)}`,
+    tr.t(suspended ? 'landing.status.suspendedTitle' : 'landing.status.cancelledTitle'),
+    html`<h1>${tr.t(suspended ? 'landing.status.suspendedHeading' : 'landing.status.cancelledHeading')}</h1>
+      <p class="lead">${tr.t(suspended ? 'landing.status.suspended' : 'landing.status.cancelled')}</p>
+      ${details(tr, subscription, plan)}`,
   );
 }
 
@@ -245,7 +264,7 @@ export function statusPage(ctx: PageContext, subscription: Subscription, plan: P
  * A page for the buyer when something is not right: what happened and what to do, never internals. `extra`: more
  * of the same page (the provider's words, a link for an administrator).
  */
-export function messagePage(ctx: PageContext, text: Message, extra?: Html): Html {
+export function messagePage(ctx: PageContext, text: Message, extra?: Html): LandingPage {
   return layout(
     ctx,
     text.title,
@@ -257,12 +276,12 @@ export function messagePage(ctx: PageContext, text: Message, extra?: Html): Html
 }
 
 /** What the identity provider said, as it said it (escaped), and the admin consent link where it helps. */
-export function providerWords(description: string | undefined, error: string, consentUrl?: string): Html {
-  return html`<p class="muted">${TEXT.providerSaid}</p>
+export function providerWords(tr: Translator, description: string | undefined, error: string, consentUrl?: string): Html {
+  return html`<p class="muted">${tr.t('landing.providerSaid')}</p>
     <blockquote class="provider">${description ?? error}</blockquote>
     ${
       consentUrl
-        ? html`<p class="actions"><a class="primary" href="${consentUrl}">${TEXT.adminConsentLinkLabel}</a></p>
+        ? html`<p class="actions"><a class="primary" href="${consentUrl}">${tr.t('landing.adminConsentLink')}</a></p>
             <p class="muted consent-url">${consentUrl}</p>`
         : ''
     }`;

@@ -23,8 +23,9 @@ import {
   purchasePage,
   statusPage,
   type AdminFacts,
+  type PageContext,
 } from './landing-pages';
-import { notYourSubscription, TEXT } from './landing-texts';
+import { activationRefusedMessage, landingMessage, notYourSubscription } from './landing-texts';
 
 /** Marketplace tokens are about 1–2 KB of base64; a longer one is not a token. */
 const MAX_TOKEN_LENGTH = 4096;
@@ -82,15 +83,16 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
   const { send, redirect, sessionOf, ctxOf, secret } = http;
   const redirectUri = `${config.publicUrl}/landing/auth`;
 
-  const oops = (res: Response, session: LandingSession | undefined, thrown: unknown) => {
+  const oops = (req: Request, res: Response, session: LandingSession | undefined, thrown: unknown) => {
     logger.error({ err: thrown }, 'landing page failed');
-    send(res, 503, messagePage(ctxOf(session), TEXT.marketplaceDown));
+    const ctx = ctxOf(req, session);
+    send(res, 503, messagePage(ctx, landingMessage(ctx.tr, 'marketplaceDown')));
   };
   /** With sign-in on, a page says nothing of a subscription to a user who may not see it; it says who can. */
-  const refusal = (session: LandingSession, user: SignedInUser, subscription: Subscription) =>
+  const refusal = (ctx: PageContext, user: SignedInUser, subscription: Subscription) =>
     messagePage(
-      ctxOf(session),
-      notYourSubscription({
+      ctx,
+      notYourSubscription(ctx.tr, {
         user: user.upn ?? user.name ?? user.oid,
         organizations: [
           ...new Set(
@@ -112,9 +114,8 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
   const statusUrl = (subscriptionId: string) => `/landing/status?subscription=${encodeURIComponent(subscriptionId)}`;
 
   /** The page for a subscription in its current state. */
-  const pageFor = async (session: LandingSession, subscription: Subscription) => {
+  const pageFor = async (ctx: PageContext, session: LandingSession, subscription: Subscription) => {
     const plan = deps.catalog.get(subscription.planId);
-    const ctx = ctxOf(session);
     switch (subscription.status) {
       case 'Subscribed': {
         const now = deps.clock.now();
@@ -144,11 +145,12 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
     safeRoute(logger, async (req, res) => {
       const existing = sessionOf(req);
       const token = landingToken(req.getQuery() ?? '');
-      const ctx = ctxOf(existing);
-      if (token === undefined || token === '') return send(res, 400, messagePage(ctx, TEXT.needsMarketplaceLink));
+      const ctx = ctxOf(req, existing);
+      if (token === undefined || token === '')
+        return send(res, 400, messagePage(ctx, landingMessage(ctx.tr, 'needsMarketplaceLink')));
       if (token === null || token.length > MAX_TOKEN_LENGTH || !TOKEN_CHARACTERS.test(token)) {
         logger.info({ length: token?.length }, 'landing refused: malformed token');
-        return send(res, 400, messagePage(ctx, TEXT.expiredLink));
+        return send(res, 400, messagePage(ctx, landingMessage(ctx.tr, 'expiredLink')));
       }
       const session = existing ?? newSession(deps.clock.now().getTime());
       if (deps.signIn && !session.user) {
@@ -158,7 +160,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
           begun = await deps.signIn.begin(redirectUri);
         } catch (thrown) {
           logger.error({ err: thrown }, 'landing: identity provider unavailable');
-          return send(res, 503, messagePage(ctx, TEXT.signInDown));
+          return send(res, 503, messagePage(ctx, landingMessage(ctx.tr, 'signInDown')));
         }
         return redirect(res, begun.url, { ...session, signIn: { ...begun.attempt, token } });
       }
@@ -166,9 +168,9 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
       try {
         resolved = await deps.activation.resolve(token);
       } catch (thrown) {
-        return oops(res, session, thrown);
+        return oops(req, res, session, thrown);
       }
-      if (resolved.outcome === 'invalid-token') return send(res, 400, messagePage(ctx, TEXT.expiredLink));
+      if (resolved.outcome === 'invalid-token') return send(res, 400, messagePage(ctx, landingMessage(ctx.tr, 'expiredLink')));
       const subscription = resolved.subscription;
       const firstVisit = !session.subs.includes(subscription.id);
       if (deps.signIn && session.user) {
@@ -179,14 +181,14 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
             { subscriptionId: subscription.id, tenantId: session.user.tid, userId: session.user.oid },
             'landing refused: user not of the purchaser or beneficiary tenant',
           );
-          return send(res, 403, refusal(session, session.user, subscription));
+          return send(res, 403, refusal(ctxOf(req, session), session.user, subscription));
         }
       }
       const next: LandingSession = {
         ...session,
         subs: [subscription.id, ...session.subs.filter((s) => s !== subscription.id)].slice(0, 5),
       };
-      send(res, 200, await pageFor(next, subscription), next);
+      send(res, 200, await pageFor(ctxOf(req, next), next, subscription), next);
     }),
   );
 
@@ -212,20 +214,20 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
       const session = sessionOf(req);
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
       const subscriptionId = typeof body.subscriptionId === 'string' ? body.subscriptionId : '';
-      const ctx = ctxOf(session);
+      const ctx = ctxOf(req, session);
       const stored = await subscriptionFor(req, session, subscriptionId);
       if (!session || !stored || !csrfValid(session, subscriptionId, body.csrf, secret)) {
         logger.warn(
           { subscriptionId: subscriptionId || undefined, hasSession: !!session, ip: req.socket?.remoteAddress },
           'activation refused: bad or missing CSRF token, session or right',
         );
-        return send(res, 403, messagePage(ctx, TEXT.formExpired));
+        return send(res, 403, messagePage(ctx, landingMessage(ctx.tr, 'formExpired')));
       }
       let result;
       try {
         result = await deps.activation.activate(subscriptionId, session.user);
       } catch (thrown) {
-        return oops(res, session, thrown);
+        return oops(req, res, session, thrown);
       }
       switch (result.outcome) {
         case 'activated': {
@@ -240,7 +242,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
             pendingPage(ctx, result.subscription, deps.catalog.get(result.subscription.planId), statusUrl(subscriptionId)),
           );
         case 'refused':
-          return send(res, 409, messagePage(ctx, { ...TEXT.activationNotPossible, message: result.message }));
+          return send(res, 409, messagePage(ctx, activationRefusedMessage(ctx.tr, result.reason)));
       }
     }),
   );
@@ -251,17 +253,16 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
     safeRoute(logger, async (req, res) => {
       const session = sessionOf(req);
       const subscriptionId = new URLSearchParams(req.getQuery() ?? '').get('subscription') ?? '';
-      const ctx = ctxOf(session);
+      const ctx = ctxOf(req, session);
       if (!session || !(await subscriptionFor(req, session, subscriptionId)))
-        return send(res, 403, messagePage(ctx, TEXT.expiredLink));
+        return send(res, 403, messagePage(ctx, landingMessage(ctx.tr, 'expiredLink')));
       let result;
       try {
         result = await deps.activation.confirm(subscriptionId, session.user);
       } catch (thrown) {
-        return oops(res, session, thrown);
+        return oops(req, res, session, thrown);
       }
-      if (result.outcome === 'refused')
-        return send(res, 409, messagePage(ctx, { ...TEXT.activationNotPossible, message: result.message }));
+      if (result.outcome === 'refused') return send(res, 409, messagePage(ctx, activationRefusedMessage(ctx.tr, result.reason)));
       const plan = deps.catalog.get(result.subscription.planId);
       return result.outcome === 'activated'
         ? send(

@@ -1,0 +1,71 @@
+/** The landing pages proper (activate, activated, pending, manage, suspended or cancelled) and their frame. */
+export default {
+  footer: 'Subscriptions are managed in the Microsoft commercial marketplace and the Microsoft 365 admin center.',
+  signedInAs: 'Signed in as {who}',
+  signOut: 'Sign out',
+  details: {
+    subscription: 'Subscription',
+    offer: 'Offer',
+    plan: 'Plan',
+    seats: 'Users (seats)',
+    purchasedBy: 'Purchased by',
+    unknown: 'unknown',
+    organization: 'For organization',
+    tenant: '(tenant {tenantId})',
+    status: 'Status',
+    price: '{plan} — {price} per month',
+    pricePerUser: '{plan} — {price} per month per user',
+  },
+  purchase: {
+    title: 'Activate your subscription',
+    lead: 'Thank you for choosing {product}. Check the details below, then activate: billing starts at activation.',
+    activate: 'Activate',
+  },
+  activated: {
+    title: 'Subscription active',
+    heading: 'You’re all set',
+    lead: 'Your subscription is active. Everyone in your organization can now chat with {product} in Microsoft Teams.',
+    openInTeams: 'Open in Teams',
+    firstSteps: 'First steps',
+    step1:
+      'Open the app in Teams (button above) and add it for yourself, or ask your Teams admin to make it available to your organization.',
+    step2: 'Ask it anything in a chat. Type {help} to see the commands.',
+    step3: '{note} {usage} shows this month’s usage, {adminsAdd} names other admins.',
+    step3Seats: '{note} {usage} shows this month’s usage, {adminsAdd} names other admins, {seats} manages who has a seat.',
+    helpCommand: 'help',
+    youAreAdmin: 'You are an admin of the app in your organization:',
+    purchaserIsAdmin: 'The purchaser ({purchaser}) is an admin of the app and can make you one. Admins use:',
+    askPurchaser: 'The admins of the app (ask the purchaser) use:',
+  },
+  pending: {
+    title: 'Activation in progress',
+    lead: 'The Marketplace accepted the activation and is finishing it. This usually takes less than a minute.',
+    checkAgain: 'Check again',
+  },
+  manage: {
+    title: 'Your subscription',
+    period: 'This billing period',
+    periodDates: '{start} to {end}, {days, plural, one {# day} other {# days}} left',
+    messages: 'Messages',
+    used: 'Used',
+    included: 'Included',
+    beyond: 'Beyond the allowance',
+    unlimited: 'Unlimited',
+    hardCap: 'Not available (hard cap)',
+    overage: '{units, number} ({amount})',
+    changes:
+      'To change the plan or the number of users, or to cancel, use the Microsoft 365 admin center or the Azure portal, where the subscription was bought.',
+  },
+  status: {
+    suspendedTitle: 'Subscription suspended',
+    cancelledTitle: 'Subscription cancelled',
+    suspendedHeading: 'This subscription is suspended',
+    cancelledHeading: 'This subscription has been cancelled',
+    suspended:
+      'There is a billing problem. Please check the payment method in the Microsoft 365 admin center; everything works again as soon as billing is sorted. Your data is kept.',
+    cancelled:
+      'To use the app again, buy a new subscription from the Marketplace. Data of the cancelled subscription is kept for a while.',
+  },
+  providerSaid: 'Microsoft sign-in said:',
+  adminConsentLink: 'Link for your administrator',
+};

@@ -1,0 +1,36 @@
+/** The publisher's operator cards: `metering`, `subscriptions`, `revenue`. */
+export default {
+  metering: {
+    title: 'Metering',
+    asOf: 'As of {time} UTC',
+    alerts: 'Alerts',
+    alertSince: '{key} since {hour}',
+    alertCount: '{message} ({count, number}×)',
+    byStatus: '{reports, plural, one {# hour} other {# hours}}, {units, plural, one {# unit} other {# units}}',
+    nothing: 'Nothing metered yet.',
+    attention: 'Needs attention',
+    attentionReport: '#{id} {status} · {hour}',
+    attentionLine: '{subscription} {dimension}: {quantity, number}',
+    marketplaceHolds: '{line} (Marketplace holds {accepted, number})',
+    error: '{line} · {code}',
+    noAttention: 'No conflicts, failures or held reports.',
+    billed: 'Billed this period',
+    billedLine: '{standard, number} standard + {premium, number} premium = {amount}',
+    noBilled: 'No overage accepted by the Marketplace this period.',
+  },
+  subscriptions: {
+    title: 'Subscriptions ({count, number})',
+    byPlan: 'By plan',
+    newest: 'Newest',
+    line: '{status} · {plan} · since {date}',
+    lineSeats: '{status} · {plan} × {quantity, number} · since {date}',
+  },
+  revenue: {
+    title: 'Revenue estimate, this period',
+    note: 'Base fees of active subscriptions (per seat where priced per seat) plus overage the Marketplace accepted. Before Microsoft’s fee.',
+    base: '{currency} base ({count, number} active)',
+    overage: '{currency} overage',
+    total: '{currency} total',
+    none: 'No active subscription.',
+  },
+};
