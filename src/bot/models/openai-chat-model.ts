@@ -162,6 +162,8 @@ export class OpenAIChatModel implements PromptCompletionModel {
           emit(text);
         }
       }
+      // The client ends a stream it aborted quietly, as if complete: a turn past its deadline has no answer.
+      if (turn.deadline?.aborted) throw new AppError('ModelFailed', 'stream cancelled at the turn deadline');
     } catch (thrown) {
       const error = this.failed(thrown, turn.meter, turn.started);
       if (streaming) emit(`\n\n${translator(localeOf(context.activity.locale)).t('conversation.streamInterrupted')}`);
