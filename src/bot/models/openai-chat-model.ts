@@ -108,7 +108,7 @@ export class OpenAIChatModel implements PromptCompletionModel {
       const content = completion.choices?.[0]?.message?.content ?? '';
       return this.answered(content, completion.usage, { tokenizer, request, meter, started, input: rendered.input });
     } catch (thrown) {
-      return { status: 'error', input: rendered.input, error: this.failed(thrown, meter, started) };
+      return { status: 'error', ...inputOf(rendered.input), error: this.failed(thrown, meter, started) };
     }
   }
 
@@ -167,7 +167,7 @@ export class OpenAIChatModel implements PromptCompletionModel {
     } catch (thrown) {
       const error = this.failed(thrown, turn.meter, turn.started);
       if (streaming) emit(`\n\n${translator(localeOf(context.activity.locale)).t('conversation.streamInterrupted')}`);
-      return { status: 'error', input: turn.input, error };
+      return { status: 'error', ...inputOf(turn.input), error };
     }
     return this.answered(content, usage, { tokenizer, request, meter: turn.meter, started: turn.started, input: turn.input });
   }
@@ -193,7 +193,7 @@ export class OpenAIChatModel implements PromptCompletionModel {
       { model: this.options.model, promptTokens, completionTokens, ms: Date.now() - turn.started },
       'model completion',
     );
-    return { status: 'success', input: turn.input, message: { role: 'assistant', content } };
+    return { status: 'success', ...inputOf(turn.input), message: { role: 'assistant', content } };
   }
 
   private failed(thrown: unknown, meter: TurnMeter | undefined, started: number): AppError {
@@ -202,6 +202,11 @@ export class OpenAIChatModel implements PromptCompletionModel {
     this.options.logger.warn({ model: this.options.model, err: error.message, ms: Date.now() - started }, 'model call failed');
     return error;
   }
+}
+
+/** The response's `input`, when there is one (the field is optional, never `undefined`). */
+function inputOf(input: PromptResponse<string>['input']): Pick<PromptResponse<string>, 'input'> {
+  return input ? { input } : {};
 }
 
 /** A short, secret-free description of a client error for logs (status and code, never the request). */
