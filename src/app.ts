@@ -125,6 +125,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight, ...(history ? { history } : {}) }));
   const bot = createBotApplication({
     adapter,
+    // Streaming shows the answer before teams-ai's output moderation (which reviews the finished plan) could see it:
+    // with output moderation on, pass `streaming: false` here (or moderate each chunk in the model).
     model:
       options.model ??
       (await createModel(config.model, logger, azureIdentityOf(config), { streaming: config.conversation.streaming })),
