@@ -11,9 +11,10 @@ interface HistoryRow {
 
 /**
  * Conversation history in the embedded file (migration 0006). A turn's write goes through the group commit, in the
- * background like its usage (the two usually share one commit); a read of a conversation whose write this process
- * still holds commits it first, so the next turn of a conversation sees the previous one's exchange (other reads
- * leave the batch alone).
+ * background like its usage (the two usually share one commit). A read does not wait for it: the next message of a
+ * conversation comes long after the 50 ms a write may wait, and a read that was too early only makes the next
+ * write meet a newer version, read again and add to it (the optimistic write of the port). A reset (`new chat`)
+ * commits a write of its conversation still waiting first, so that the write cannot bring the history back.
  */
 export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): ConversationHistoryRepo {
   const load = db.prepare('SELECT exchanges, version, expires_at FROM conversation_history WHERE conversation_key = ?');
@@ -29,7 +30,6 @@ export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): Con
   const pending = new Map<string, number>();
   return {
     async load(key, now) {
-      if (pending.has(key)) batcher.flushNow();
       const row = load.get(key) as HistoryRow | undefined;
       if (!row) return { exchanges: [], version: 0 };
       return { exchanges: row.expires_at > now.getTime() ? historyFromJson(row.exchanges) : [], version: row.version };
