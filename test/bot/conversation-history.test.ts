@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { MINUTE } from '../../src/domain/clock';
@@ -156,12 +156,27 @@ describe('conversation history in the store', () => {
     expect(billed(app)).toBe(before + 3);
   });
 
+  it('costs an AI turn one read and one write of the store, and commands and refused turns none', async () => {
+    const app = await start(tempDir());
+    const load = vi.spyOn(app.store.history, 'load');
+    const save = vi.spyOn(app.store.history, 'save');
+    await ask(app, 'A question');
+    await ask(app, 'Another question');
+    expect([load.mock.calls.length, save.mock.calls.length]).toEqual([2, 2]);
+    await ask(app, 'usage');
+    await ask(app, 'help');
+    await ask(app, 'A question', { tenantId: 'tenant-without-subscription' });
+    expect([load.mock.calls.length, save.mock.calls.length]).toEqual([2, 2]);
+  });
+
   it('HISTORY=off: each message stands alone, nothing is stored, `new chat` says so', async () => {
     const app = await start(tempDir(), { HISTORY: 'off' });
+    const load = vi.spyOn(app.store.history, 'load');
     await ask(app, 'First question');
     await ask(app, 'Second question');
     expect(lastPrompt()).toEqual(['user: Second question']);
     expect(rows(app)).toBe(0);
+    expect(load).not.toHaveBeenCalled();
     expect((await ask(app, 'new chat')).text).toContain('I do not keep a conversation history here');
   });
 });
