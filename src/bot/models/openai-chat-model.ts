@@ -48,7 +48,8 @@ interface CompletionRequest {
  *
  * Streaming (README "Streaming"): in a personal chat under normal delivery the answer is streamed through `events`,
  * which teams-ai's LLMClient turns into a StreamingResponse (previews, then one final message with the AI label and
- * the feedback buttons the AI options ask for). Billing is the same as unstreamed: the tokens come from the stream's
+ * the feedback buttons the AI options ask for: LLMClient calls `setFeedbackLoop` from `enable_feedback_loop` and
+ * `feedback_loop_type`, so the streamed answer carries the same 👍/👎 as an unstreamed one, with nothing to set here). Billing is the same as unstreamed: the tokens come from the stream's
  * last chunk (`stream_options.include_usage`), or are counted like a provider that omits them.
  */
 export class OpenAIChatModel implements PromptCompletionModel {
