@@ -2,8 +2,9 @@ import type { Server } from 'restify';
 import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { createBotApplication } from './bot/bot-application';
 import { modelProviderOf } from './bot/models/model-provider';
-import { BoundedMemoryStorage } from './bot/bounded-memory-storage';
+import { ConversationCommands } from './bot/commands/conversation-commands';
 import { OperatorCommands } from './bot/commands/operator-commands';
+import { ConversationMemory } from './bot/history/conversation-memory';
 import { TenantCommands } from './bot/commands/tenant-commands';
 import { maxTurnTokens } from './bot/models/completion-budget';
 import { createModel } from './bot/models/create-model';
@@ -118,14 +119,21 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     operatorIds: config.operatorIds,
   });
   const inFlight = new InFlight();
+  // Conversation history in the store, shared by every instance; none at all when the operator turned it off.
+  const historyLimits = config.conversation.history;
+  const history = historyLimits ? new ConversationMemory({ store, limits: historyLimits, clock, logger }) : undefined;
   const adapter = createTeamsAdapter(config.bot, config.delivery, logger, azureIdentityOf(config));
-  adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight }));
+  adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight, ...(history ? { history } : {}) }));
   const bot = createBotApplication({
     adapter,
-    model: options.model ?? (await createModel(config.model, logger, azureIdentityOf(config))),
+    // Streaming shows the answer before teams-ai's output moderation (which reviews the finished plan) could see it:
+    // with output moderation on, pass `streaming: false` here (or moderate each chunk in the model).
+    model:
+      options.model ??
+      (await createModel(config.model, logger, azureIdentityOf(config), { streaming: config.conversation.streaming })),
     promptsDir: config.promptsDir,
-    storage: new BoundedMemoryStorage(),
     commands,
+    conversationCommands: new ConversationCommands({ history }),
     operatorCommands: new OperatorCommands({
       store,
       catalog,
@@ -251,13 +259,21 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   }
 
   // Claims left by a crash (the process died between claim and settle) go back, with the quota they held: the
-  // activity can then be answered again (by any instance) and the units are free.
+  // activity can then be answered again (by any instance) and the units are free. The same minute's sweep deletes
+  // the conversation histories that have expired (already unread since their expiry: this frees the rows).
   const sweep = async () => {
     try {
       const released = await store.usage.releaseStale(new Date(clock.now().getTime() - config.enforcement.reservationTimeoutMs));
       if (released) logger.warn({ released }, 'released stale turn claims');
     } catch (thrown) {
       logger.error({ err: thrown }, 'stale reservation sweep failed');
+    }
+    try {
+      // With history off, the rows a previous setting left are deleted as they expire too.
+      const deleted = await store.history.deleteExpired(clock.now());
+      if (deleted) logger.info({ deleted }, 'expired conversation histories deleted');
+    } catch (thrown) {
+      logger.error({ err: thrown }, 'conversation history sweep failed');
     }
   };
   await sweep();

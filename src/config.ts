@@ -2,6 +2,7 @@ import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
 import type { LogFormat } from './logger';
+import { loadConversationSettings, type ConversationSettings } from './bot/conversation-settings';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -129,6 +130,8 @@ export interface Config {
   };
   /** Message and response text are personal data: stored only when the operator opts in. */
   storeMessageText: boolean;
+  /** Streaming of answers and conversation history (src/bot/conversation-settings.ts). */
+  conversation: ConversationSettings;
   /** Name the bot uses for itself in cards and pages. */
   productName: string;
   links: {
@@ -473,6 +476,7 @@ export function loadConfig(env: Env): Readonly<Config> {
       maxInputChars: r.int('MAX_INPUT_CHARS', 8000, 100, 100_000),
     },
     storeMessageText: r.bool('STORE_MESSAGE_TEXT', false),
+    conversation: loadConversationSettings(r),
     productName: r.str('APP_DISPLAY_NAME', 'AI Assistant')!,
     links: {
       offerListingUrl: r.url('OFFER_LISTING_URL', 'https://appsource.microsoft.com/')!,

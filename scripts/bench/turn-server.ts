@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { ActionPlanner, Application, PromptManager } from '@microsoft/teams-ai';
 import { startApp } from '../../src/app';
-import { BoundedMemoryStorage } from '../../src/bot/bounded-memory-storage';
+import { BoundedMemoryStorage } from './bounded-memory-storage';
 import { ZeroLatencyModel } from './zero-latency-model';
 import { createTeamsAdapter } from '../../src/bot/teams-adapter';
 import { loadConfig } from '../../src/config';

@@ -1,9 +1,10 @@
-import { ActivityTypes, TeamsInfo, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, TeamsInfo, type TurnContext } from 'botbuilder';
 import { ActionPlanner, Application, PromptManager, TeamsAdapter, type PromptCompletionModel } from '@microsoft/teams-ai';
 import type { Logger } from '../logger';
 import type { KnownUser } from '../store/store';
 import { audienceOf, identityOf } from './activity-facts';
 import { parseCommand } from './commands/command-syntax';
+import type { ConversationCommands } from './commands/conversation-commands';
 import type { OperatorCommands } from './commands/operator-commands';
 import type { TenantCommands } from './commands/tenant-commands';
 import { sendReply } from './send-reply';
@@ -12,9 +13,9 @@ export interface BotApplicationDeps {
   adapter: TeamsAdapter;
   model: PromptCompletionModel;
   promptsDir: string;
-  storage: Storage;
   commands: TenantCommands;
   operatorCommands: OperatorCommands;
+  conversationCommands: ConversationCommands;
   logger: Logger;
 }
 
@@ -22,13 +23,15 @@ export interface BotApplicationDeps {
  * The teams-ai Application: commands first (whole-message syntax, src/bot/commands/command-syntax.ts), a polite
  * answer to messages without text, a welcome on install, and everything else to the AI planner. Replies are in the
  * language of the activity's `locale` (src/bot/activity-facts.ts).
+ *
+ * No teams-ai storage: its turn state lives for one turn. The conversation history the prompt needs is in the store
+ * (src/bot/history/), shared by every instance and kept across restarts, read by the model when it renders.
  */
 export function createBotApplication(deps: BotApplicationDeps): Application {
   const prompts = new PromptManager({ promptsFolder: deps.promptsDir });
   const planner = new ActionPlanner({ model: deps.model, prompts, defaultPrompt: 'chat' });
   const app = new Application({
     adapter: deps.adapter,
-    storage: deps.storage,
     ai: { planner },
     removeRecipientMention: true,
   });
@@ -44,6 +47,9 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     const audience = audienceOf(context.activity);
     if (command.kind === 'operator')
       return sendReply(context, await deps.operatorCommands.run(command.name, identity, text, audience.tr));
+    if (command.kind === 'conversation') {
+      return sendReply(context, await deps.conversationCommands.run(command.name, identity, audience.tr.locale));
+    }
     const name = command.kind === 'tenant' ? command.name : 'unknown';
     const mentions =
       command.kind === 'tenant' && /^(assign|revoke|add|remove)$/.test(command.action ?? '')

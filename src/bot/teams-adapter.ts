@@ -10,6 +10,7 @@ import { BotCredentialsFactory } from './connector/bot-credentials-factory';
 import { clientSecretTokenSource, credentialTokenSource } from './connector/bot-token-source';
 import { connectorHttpClient } from './connector/connector-http-client';
 import { turnDeadlineOf } from './turn-deadline';
+import { keepEntityProperties } from './connector/entity-serialization';
 
 /**
  * teams-ai's adapter with the activity-level entry point made public: the HTTP route parses and checks the body
@@ -39,6 +40,8 @@ export function createTeamsAdapter(
   logger: Logger,
   azure: AzureIdentitySettings = {},
 ): BotAdapter {
+  // Entity properties (the AI label, a stream's streaminfo) must reach Teams.
+  keepEntityProperties();
   // No app id (development): botbuilder requires the MultiTenant type to run without credentials.
   const credentials = bot.appId
     ? {

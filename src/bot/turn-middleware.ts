@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { isBillableDelivery, isDeliveryError } from '../domain/delivery';
 import { audienceOf, cleanText, identityOf, userAttachmentCount } from './activity-facts';
 import { AnswerDelivery } from './answer-delivery';
+import type { ConversationMemory } from './history/conversation-memory';
 import { refusalCard } from './cards/refusal-card';
 import { isCommandText } from './commands/command-syntax';
 import { sendReply } from './send-reply';
@@ -28,6 +29,9 @@ import { attachTurnMeter } from './turn-meter';
  * src/domain/delivery.ts), and at its deadline the turn is ended at once (claim released, or billed when its answer
  * was already on its way) while whatever still runs behind it can no longer send anything.
  *
+ * Conversation history (when on): the turn's history is attached at admission (read by the model when it renders),
+ * and the exchange is added exactly when the turn is billed (the user may have the answer), in the background.
+ *
  * Only message turns that would reach the AI are gated: other activity types (card actions, installs) pass,
  * and so do commands, `help` and the greetings among them (they check admin rights themselves, never consume
  * quota, and `help` must answer in every state, also without a subscription: a Teams Store rule).
@@ -37,8 +41,10 @@ export function subscriptionMiddleware(deps: {
   config: Pick<Config, 'enforcement' | 'links' | 'productName' | 'storeMessageText'>;
   logger: Logger;
   inFlight: InFlight;
+  /** Conversation history in the store; absent when the operator turned it off. */
+  history?: ConversationMemory;
 }): Middleware {
-  const { bookkeeping, config, logger, inFlight } = deps;
+  const { bookkeeping, config, logger, inFlight, history } = deps;
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
       const activity = context.activity;
@@ -81,6 +87,11 @@ export function subscriptionMiddleware(deps: {
       const { turn } = start;
       const meter = attachTurnMeter(context, turn.tokenCeiling);
       const delivery = deadline ? new AnswerDelivery(context, deadline) : undefined;
+      const conversationId = identity.conversationId;
+      const turnHistory =
+        history && identity.tenantId && conversationId
+          ? history.open(context, { tenantId: identity.tenantId, conversationId })
+          : undefined;
       let completed = false;
       let ended = false;
       const end = (how: 'finished' | 'abandoned') => {
@@ -98,6 +109,11 @@ export function subscriptionMiddleware(deps: {
             },
             how === 'abandoned' ? 'turn settled at its deadline' : 'answer not confirmed by the connector',
           );
+        } else if (delivery?.previewFailure) {
+          logger.warn(
+            { ...ids, subscriptionId: turn.ticket.subscription.id, previews: delivery.previewFailure },
+            'stream previews not delivered; the answer went in its final message',
+          );
         }
         inFlight.enter();
         const ending = billable
@@ -108,6 +124,10 @@ export function subscriptionMiddleware(deps: {
             })
           : turn.abort();
         void ending.finally(() => inFlight.leave());
+        if (billable && turnHistory) {
+          inFlight.enter();
+          void turnHistory.remember(text, meter.replies.join('\n')).finally(() => inFlight.leave());
+        }
       };
       const abandon = () => end('abandoned');
       deadline?.addEventListener('abort', abandon, { once: true });
@@ -122,7 +142,12 @@ export function subscriptionMiddleware(deps: {
         // A reply the connector refused or may have delivered is never followed by an apology: it would go to the
         // same failing connector, and "not counted" may be untrue (src/domain/delivery.ts).
         if (ended || isDeliveryError(thrown) || delivery?.handedOver) {
-          if (!ended) logger.warn({ ...ids, err: thrown }, 'turn ended by a delivery failure');
+          if (!ended)
+            logger.warn(
+              { ...ids, err: thrown },
+              // A streamed answer broken off by the model ends with its interruption note, no apology after it.
+              isDeliveryError(thrown) ? 'turn ended by a delivery failure' : 'turn failed after its answer was handed over',
+            );
         } else {
           logger.error({ ...ids, err: thrown, subscriptionId: turn.ticket.subscription.id }, 'turn failed');
           try {

@@ -1,4 +1,5 @@
 import type { UsageKind } from '../domain/billing-rules';
+import type { HistoryExchange } from '../domain/conversation-history';
 import type { QuotaHold } from '../domain/turn-envelope';
 import type { Clock } from '../domain/clock';
 import type { UsageQueue } from '../queue/usage-queue';
@@ -24,6 +25,7 @@ export interface Store {
   operations: OperationRepo;
   metering: MeteringRepo;
   alerts: AlertRepo;
+  history: ConversationHistoryRepo;
   /**
    * The usage outbox (written with each usage event) read as a queue: what the metering worker consumes directly,
    * or what the relay moves to Service Bus. `maxDeliveries` = Infinity for the relay, whose failures are the bus's.
@@ -373,4 +375,32 @@ export interface AlertRepo {
   /** The problem is gone; false when it was not raised. */
   clear(key: string, at: Date): Promise<boolean>;
   active(): Promise<SystemAlert[]>;
+}
+
+/** A conversation's stored history and its version (0: none stored), for an optimistic write. */
+export interface StoredHistory {
+  exchanges: HistoryExchange[];
+  version: number;
+}
+
+/**
+ * Conversation history shared by every instance (src/domain/conversation-history.ts), keyed by `historyKeyOf`. One
+ * row per conversation: a turn reads it once and writes it once. A write names the version it read, so two turns of
+ * one conversation at the same moment cannot lose each other's exchange: the second is told `conflict` and merges.
+ */
+export interface ConversationHistoryRepo {
+  /** The history of a conversation at `now`: empty (with the row's version) once it has expired. */
+  load(key: string, now: Date): Promise<StoredHistory>;
+  /**
+   * Writes the history if the stored version is still `expectedVersion` (0: no row), and bumps it; `conflict`
+   * otherwise (another turn wrote, the conversation was reset, or the sweep removed it): nothing is written.
+   */
+  save(
+    input: { key: string; tenantId: string; exchanges: readonly HistoryExchange[]; expiresAt: Date; at: Date; expectedVersion: number },
+    options?: WriteOptions,
+  ): Promise<'saved' | 'conflict'>;
+  /** Forgets a conversation's history (`new chat`). False when there was none. */
+  clear(key: string): Promise<boolean>;
+  /** Deletes every history expired at `now`; returns how many. */
+  deleteExpired(now: Date): Promise<number>;
 }

@@ -60,7 +60,40 @@ export interface ConnectorCall {
   method: string;
   path: string;
   authorization: string | undefined;
-  activity: { type?: string; text?: string; attachments?: unknown[]; replyToId?: string };
+  activity: {
+    type?: string;
+    id?: string;
+    text?: string;
+    attachments?: unknown[];
+    replyToId?: string;
+    channelData?: {
+      streamType?: string;
+      streamSequence?: number;
+      streamId?: string;
+      feedbackLoopEnabled?: boolean;
+      feedbackLoop?: { type?: string };
+    };
+    entities?: { type?: string; streamType?: string; streamSequence?: number; streamId?: string; additionalType?: string[] }[];
+  };
+}
+
+/** A stream activity of teams-ai's StreamingResponse, as the connector received it. */
+export interface StreamStep {
+  type: string | undefined;
+  streamType: string | undefined;
+  sequence: number | undefined;
+  streamId: string | undefined;
+  text: string | undefined;
+}
+
+/** The calls that belong to a stream (a `streaminfo` entity), in the order they were POSTed. */
+export function streamSteps(calls: readonly ConnectorCall[]): StreamStep[] {
+  return calls
+    .filter((c) => c.activity.entities?.some((e) => e.type === 'streaminfo'))
+    .map((c) => {
+      const info = c.activity.entities!.find((e) => e.type === 'streaminfo')!;
+      return { type: c.activity.type, streamType: info.streamType, sequence: info.streamSequence, streamId: info.streamId, text: c.activity.text };
+    });
 }
 
 /**
@@ -71,13 +104,20 @@ export interface ConnectorCall {
 export async function startStubConnector() {
   let answer: StubAnswer = 'ok';
   let messageAnswer: StubAnswer | undefined;
+  let previewAnswer: StubAnswer | undefined;
   const calls: ConnectorCall[] = [];
   let counter = 0;
   const server = http.createServer(async (req, res) => {
     const raw = await readBody(req);
     const activity = raw ? JSON.parse(raw) : {};
     calls.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, activity });
-    const how = activity.type === 'message' && messageAnswer !== undefined ? messageAnswer : answer;
+    const isPreview = activity.type === 'typing' && activity.channelData?.streamType !== undefined;
+    const how =
+      activity.type === 'message' && messageAnswer !== undefined
+        ? messageAnswer
+        : isPreview && previewAnswer !== undefined
+          ? previewAnswer
+          : answer;
     if (how === 'silent') return; // Never answers: the client's timeout must end the call.
     if (how !== 'ok') {
       res.writeHead(how.status, { 'content-type': 'application/json' });
@@ -94,10 +134,14 @@ export async function startStubConnector() {
     calls,
     /** Message activities (answers, apologies, cards) received, whatever the stub answered. */
     messages: () => calls.filter((c) => c.activity.type === 'message'),
-    /** How every call is answered; `forMessages` overrides it for message activities (typing still succeeds). */
-    set(next: StubAnswer, forMessages?: StubAnswer) {
+    /**
+     * How every call is answered; `forMessages` overrides it for message activities (typing still succeeds),
+     * `forPreviews` for the typing activities of a stream (its partial texts).
+     */
+    set(next: StubAnswer, forMessages?: StubAnswer, forPreviews?: StubAnswer) {
       answer = next;
       messageAnswer = forMessages;
+      previewAnswer = forPreviews;
     },
     close: () => close(server),
   };

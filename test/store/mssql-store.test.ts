@@ -28,6 +28,7 @@ import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
+import { describeHistoryContract } from './history-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
 const SQLITE_MIGRATIONS = path.resolve(__dirname, '../../src/store/sqlite/migrations');
@@ -530,6 +531,17 @@ async function dropSchema(store: MssqlStore): Promise<void> {
 }
 
 if (CONNECTION_STRING) {
+  describeHistoryContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return {
+      store,
+      cleanup: async () => {
+        await dropSchema(store);
+        await store.close();
+      },
+    };
+  });
+
   describeStoreContract('Azure SQL', async () => {
     const store = await openIsolated();
     return {

@@ -5,6 +5,8 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
+import { describeHistoryContract } from './history-contract';
+import { historyKeyOf } from '../../src/domain/conversation-history';
 
 describeStoreContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'store.sqlite'));
@@ -15,7 +17,27 @@ describeStoreContract('embedded SQLite (a real file)', async () => {
   };
 });
 
+describeHistoryContract('embedded SQLite (a real file)', async () => {
+  const store = openSqliteStore(path.join(tempDir(), 'history.sqlite'));
+  return { store, cleanup: () => store.close() };
+});
+
 describe('SQLite store specifics', () => {
+  it('a reset commits a history write still waiting in the group commit first: the write cannot bring it back', async () => {
+    const store = openSqliteStore(path.join(tempDir(), 'history-reset.sqlite'));
+    const key = historyKeyOf({ tenantId: 'tenant-a', conversationId: 'conv-1' });
+    const at = new Date('2026-03-10T10:00:00.000Z');
+    const exchanges = [{ user: 'q', assistant: 'a', tokens: 2, at }];
+    const written = store.history.save(
+      { key, tenantId: 'tenant-a', exchanges, expiresAt: new Date('2026-03-11T10:00:00.000Z'), at, expectedVersion: 0 },
+      { background: true },
+    );
+    expect(await store.history.clear(key)).toBe(true);
+    expect(await written).toBe('saved');
+    expect(await store.history.load(key, at)).toEqual({ exchanges: [], version: 0 });
+    await store.close();
+  });
+
   it('applies migrations once, and a reopened file keeps its data', async () => {
     const file = path.join(tempDir(), 'reopen.sqlite');
     const first = openSqliteStore(file);

@@ -73,6 +73,8 @@ describe('normal delivery through the Bot Connector (auth on)', () => {
         TURN_DEADLINE_MS: '3000',
         CONNECTOR_TIMEOUT_MS: '400',
         BOT_TOKEN_TIMEOUT_MS: '400',
+        // One message per answer, as in group chats: streamed answers have their own tests (test/bot/streaming.test.ts).
+        STREAMING: 'false',
         ...env,
       },
       { logger: createLogger('info', sink) },

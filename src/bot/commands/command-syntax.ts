@@ -8,18 +8,25 @@
  */
 export const TENANT_COMMAND_NAMES = ['help', 'usage', 'stats', 'plan', 'seats', 'admins'] as const;
 export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue'] as const;
+/** Commands about the conversation itself, for everyone: `new chat` forgets its history (src/bot/history/). */
+export const CONVERSATION_COMMAND_NAMES = ['new-chat'] as const;
 
 export type CommandName = (typeof TENANT_COMMAND_NAMES)[number];
 export type OperatorCommandName = (typeof OPERATOR_COMMAND_NAMES)[number];
+export type ConversationCommandName = (typeof CONVERSATION_COMMAND_NAMES)[number];
 
 interface Syntax {
   /** The words that start the command (greetings are help: the Store expects `hi` and `hello` to answer). */
   words: readonly string[];
   /** What may follow the word without a slash; absent = nothing may. */
   args?: RegExp;
+  /** Words that are the command only with arguments (`new chat`: "new" alone is an ordinary message). */
+  needArgs?: readonly string[];
 }
 
-const SYNTAX: Record<CommandName | OperatorCommandName, Syntax> = {
+type AnyCommandName = CommandName | OperatorCommandName | ConversationCommandName;
+
+const SYNTAX: Record<AnyCommandName, Syntax> = {
   help: { words: ['help', 'hi', 'hello', 'aide', 'bonjour', 'salut'] },
   usage: { words: ['usage'] },
   stats: { words: ['stats'] },
@@ -29,10 +36,16 @@ const SYNTAX: Record<CommandName | OperatorCommandName, Syntax> = {
   metering: { words: ['metering'], args: /^(resend|resolve)\s+#?\d+(\s[\s\S]*)?$/i },
   subscriptions: { words: ['subscriptions'] },
   revenue: { words: ['revenue'] },
+  // `new chat`, `reset`; French `nouvelle conversation`, `nouvelle discussion`, `nouveau chat`, `recommencer`.
+  'new-chat': {
+    words: ['new', 'reset', 'nouvelle', 'nouveau', 'recommencer'],
+    args: /^(chat|conversation|discussion)[!.?]*$/i,
+    needArgs: ['new', 'nouvelle', 'nouveau'],
+  },
 };
 
-const BY_WORD = new Map<string, CommandName | OperatorCommandName>(
-  (Object.keys(SYNTAX) as (CommandName | OperatorCommandName)[]).flatMap((name) =>
+const BY_WORD = new Map<string, AnyCommandName>(
+  (Object.keys(SYNTAX) as AnyCommandName[]).flatMap((name) =>
     SYNTAX[name].words.map((w) => [w, name] as const),
   ),
 );
@@ -48,6 +61,7 @@ const NO_ARGS = /^[!.?]*$/;
 export type ParsedCommand =
   | { kind: 'tenant'; name: CommandName; action: string | undefined; rest: string }
   | { kind: 'operator'; name: OperatorCommandName; action: string | undefined; rest: string }
+  | { kind: 'conversation'; name: ConversationCommandName }
   /** A `/word` we do not know (only with a slash: without one it is an ordinary message). */
   | { kind: 'unknown'; word: string };
 
@@ -61,6 +75,8 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   if (!name) return slash ? { kind: 'unknown', word } : undefined;
   const syntax = SYNTAX[name];
   if (!slash && args && !syntax.args?.test(args)) return undefined;
+  if (!args && syntax.needArgs?.includes(word)) return slash ? { kind: 'unknown', word } : undefined;
+  if ((CONVERSATION_COMMAND_NAMES as readonly string[]).includes(name)) return { kind: 'conversation', name: name as ConversationCommandName };
   const [action, ...rest] = args ? args.split(/\s+/) : [];
   const parsed = { action: action?.toLowerCase(), rest: rest.join(' ').trim() };
   return (OPERATOR_COMMAND_NAMES as readonly string[]).includes(name)
@@ -75,5 +91,7 @@ export function isCommandText(text: string): boolean {
 /** The words after the command word: `seats assign Jane Doe` → `{ action: 'assign', rest: 'Jane Doe' }`. */
 export function commandArgs(text: string): { action: string | undefined; rest: string } {
   const parsed = parseCommand(text);
-  return parsed && parsed.kind !== 'unknown' ? { action: parsed.action, rest: parsed.rest } : { action: undefined, rest: '' };
+  return parsed && (parsed.kind === 'tenant' || parsed.kind === 'operator')
+    ? { action: parsed.action, rest: parsed.rest }
+    : { action: undefined, rest: '' };
 }

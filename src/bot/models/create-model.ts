@@ -9,11 +9,15 @@ import { OpenAIChatModel } from './openai-chat-model';
 
 const DEFAULTS = { defaultMaxTokens: DEFAULT_MAX_TOKENS, defaultTemperature: 0.3 };
 
-/** The model the configuration asks for. Azure OpenAI without a key uses an Entra token (managed identity). */
+/**
+ * The model the configuration asks for. Azure OpenAI without a key uses an Entra token (managed identity).
+ * `streaming`: stream answers where Teams shows streams (the offline demo model never streams).
+ */
 export async function createModel(
   config: Config['model'],
   logger: Logger,
   azure: AzureIdentitySettings = {},
+  { streaming = false }: { streaming?: boolean } = {},
 ): Promise<PromptCompletionModel> {
   const common = { timeout: config.timeoutMs, maxRetries: config.maxRetries };
   switch (config.kind) {
@@ -23,7 +27,7 @@ export async function createModel(
     case 'openai':
       return new OpenAIChatModel(
         new OpenAI({ apiKey: config.apiKey, ...(config.baseUrl ? { baseURL: config.baseUrl } : {}), ...common }),
-        { model: config.model, logger, ...DEFAULTS },
+        { model: config.model, logger, streaming, ...DEFAULTS },
       );
     case 'azure-openai': {
       const auth = config.apiKey ? { apiKey: config.apiKey } : { azureADTokenProvider: await entraTokenProvider(azure) };
@@ -34,7 +38,7 @@ export async function createModel(
         ...auth,
         ...common,
       });
-      return new OpenAIChatModel(client, { model: config.deployment, logger, ...DEFAULTS });
+      return new OpenAIChatModel(client, { model: config.deployment, logger, streaming, ...DEFAULTS });
     }
   }
 }

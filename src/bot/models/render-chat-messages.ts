@@ -1,5 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Memory, Message, PromptFunctions, PromptTemplate, Tokenizer } from '@microsoft/teams-ai';
+import { historyMessages } from '../../domain/conversation-history';
+import { turnHistoryOf } from '../history/conversation-memory';
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 export interface ChatMessage {
@@ -22,7 +24,8 @@ export function messageText(message: Message<unknown> | undefined): string {
 /**
  * Renders the prompt template (system prompt + history + input) into plain chat messages, within `budget` tokens
  * (see completionBudget: the template's, or less when the turn's token ceiling binds). Returns `tooLong` when even
- * the required sections do not fit.
+ * the required sections do not fit. The conversation's history comes from the store (src/bot/history/), read here,
+ * once per turn, only when the template includes history and history is on: teams-ai keeps no state across turns.
  */
 export async function renderChatMessages(
   context: TurnContext,
@@ -32,6 +35,7 @@ export async function renderChatMessages(
   template: PromptTemplate,
   budget: number,
 ): Promise<{ tooLong: true; length: number } | { tooLong: false; messages: ChatMessage[]; input: Message<string> | undefined }> {
+  await loadHistory(context, memory, template);
   const rendered = await template.prompt.renderAsMessages(context, memory, functions, tokenizer, budget);
   if (rendered.tooLong) return { tooLong: true, length: rendered.length };
   const messages: ChatMessage[] = rendered.output
@@ -39,4 +43,17 @@ export async function renderChatMessages(
     .map((m) => ({ role: m.role as ChatRole, content: messageText(m) }));
   const lastUser = [...rendered.output].reverse().find((m) => m.role === 'user');
   return { tooLong: false, messages, input: lastUser ? { role: 'user', content: messageText(lastUser) } : undefined };
+}
+
+/**
+ * Puts the stored history where the template's history section reads it: `conversation.<prompt>_history`, the
+ * variable teams-ai's ActionPlanner also appends the turn's exchange to. Set once per turn (a second completion of
+ * the turn sees what the first one added).
+ */
+async function loadHistory(context: TurnContext, memory: Memory, template: PromptTemplate): Promise<void> {
+  const history = turnHistoryOf(context);
+  if (!history || !template.config.completion.include_history) return;
+  const variable = `conversation.${template.name}_history`;
+  if (memory.hasValue(variable)) return;
+  memory.setValue(variable, historyMessages((await history.load()).exchanges));
 }

@@ -7,6 +7,7 @@ import landingErrors from './landingErrors';
 import operatorCards from './operatorCards';
 import refusal from './refusal';
 import turn from './turn';
+import conversation from './conversation';
 
 /** The English catalog, the reference every language follows: one namespace per file of this folder. */
 export const en = {
@@ -19,4 +20,5 @@ export const en = {
   turn,
   landing,
   landingErrors,
+  conversation,
 };

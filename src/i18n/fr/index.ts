@@ -9,6 +9,7 @@ import landingErrors from './landingErrors';
 import operatorCards from './operatorCards';
 import refusal from './refusal';
 import turn from './turn';
+import conversation from './conversation';
 
 /** The French catalog: exactly the English one's keys (the compiler refuses a missing or extra one). */
 export const fr: SameShape<typeof en> = {
@@ -21,4 +22,5 @@ export const fr: SameShape<typeof en> = {
   turn,
   landing,
   landingErrors,
+  conversation,
 };

@@ -1,6 +1,9 @@
 import type { Storage, StoreItems } from 'botbuilder';
 
 /**
+ * The bare baseline of `bench:turns`: what a plain teams-ai bot keeps its turn state (conversation history) in.
+ * (The product keeps history in the store instead: src/bot/history/.)
+ *
  * In-memory turn state (conversation history) for teams-ai, bounded: least recently used conversations are
  * forgotten past `maxItems`, so a long-running bot does not grow without end. History stays in memory only
  * (message text is personal data). Last write wins: two concurrent turns of one conversation never fail on an
