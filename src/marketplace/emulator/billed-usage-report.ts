@@ -130,8 +130,9 @@ export function billedUsagePage(
     return badArgument('reconStatus', `The reconStatus must be one of ${RECON_STATUSES.join(', ')}.`);
   let offset = 0;
   if (query.continuationToken !== undefined && query.continuationToken !== '') {
-    const parsed = Number(Buffer.from(String(query.continuationToken), 'base64url').toString('utf8'));
-    if (!Number.isSafeInteger(parsed) || parsed < 0) return badArgument('continuationToken', 'The continuationToken is not valid.');
+    const decoded = Buffer.from(String(query.continuationToken), 'base64url').toString('utf8');
+    const parsed = /^\d{1,15}$/.test(decoded) ? Number(decoded) : NaN;
+    if (!Number.isSafeInteger(parsed)) return badArgument('continuationToken', 'The continuationToken is not valid.');
     offset = parsed;
   }
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
