@@ -131,6 +131,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       clock,
       operatorIds: config.operatorIds,
       attentionAttempts: config.worker.maxAttempts,
+      billedVsSentHourUtc: config.billedVsSent.hourUtc,
     }),
     productName: config.productName,
     logger,

@@ -9,6 +9,7 @@ import { parseCommand } from './commands/command-syntax';
 import type { OperatorCommands } from './commands/operator-commands';
 import type { TenantCommands } from './commands/tenant-commands';
 import { sendReply } from './send-reply';
+import { localeOf } from '../i18n/locale';
 
 export interface BotApplicationDeps {
   adapter: TeamsAdapter;
@@ -43,7 +44,8 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     const text = context.activity.text;
     const command = parseCommand(text)!;
     const identity = identityOf(context.activity);
-    if (command.kind === 'operator') return sendReply(context, await deps.operatorCommands.run(command.name, identity, text));
+    if (command.kind === 'operator')
+      return sendReply(context, await deps.operatorCommands.run(command.name, identity, text, localeOf(context.activity.locale)));
     const name = command.kind === 'tenant' ? command.name : 'unknown';
     const mentions =
       command.kind === 'tenant' && /^(assign|revoke|add|remove)$/.test(command.action ?? '')

@@ -5,6 +5,9 @@ import { roundMoney } from '../../domain/usage-report';
 import { meteringOverview } from '../../marketplace/metering-overview';
 import type { Store } from '../../store/store';
 import { meteringCard, revenueCard, subscriptionsCard } from '../cards/operator-cards';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locale';
+import { translator } from '../../i18n/translator';
+import { billedVsSentReply } from './billed-command';
 import type { OperatorCommandName } from './command-syntax';
 import type { Reply } from './tenant-commands';
 
@@ -24,6 +27,8 @@ export class OperatorCommands {
       operatorIds: readonly string[];
       /** Retrying hours show in the attention list after this many failed calls. */
       attentionAttempts?: number;
+      /** The hour (UTC) the daily billed-vs-sent run is due, for the `billed` card (default 6). */
+      billedVsSentHourUtc?: number;
     },
   ) {}
 
@@ -31,7 +36,7 @@ export class OperatorCommands {
     return !!identity.userId && this.deps.operatorIds.includes(identity.userId);
   }
 
-  async run(name: OperatorCommandName, identity: TurnIdentity, text = ''): Promise<Reply> {
+  async run(name: OperatorCommandName, identity: TurnIdentity, text = '', locale: Locale = DEFAULT_LOCALE): Promise<Reply> {
     if (!this.isOperator(identity))
       return { text: `Sorry, "${name}" is for the publisher's operators only. Type "help" to see what you can do.` };
     const now = this.deps.clock.now();
@@ -45,6 +50,8 @@ export class OperatorCommands {
         return { card: subscriptionsCard(await this.deps.store.subscriptions.list()) };
       case 'revenue':
         return { card: revenueCard(await this.revenue(now)) };
+      case 'billed':
+        return billedVsSentReply(this.deps.store, translator(locale), this.deps.billedVsSentHourUtc ?? 6);
     }
   }
 
