@@ -43,12 +43,7 @@ export interface LedgerDay {
  * looked at again by the next runs.
  */
 export type ComparisonOutcome =
-  | 'Match'
-  | 'Pending'
-  | 'QuantityMismatch'
-  | 'Rejected'
-  | 'MissingAtMarketplace'
-  | 'MissingInLedger';
+  'Match' | 'Pending' | 'QuantityMismatch' | 'Rejected' | 'MissingAtMarketplace' | 'MissingInLedger';
 
 export const COMPARISON_OUTCOMES: readonly ComparisonOutcome[] = [
   'Match',
@@ -197,7 +192,9 @@ export function addDays(day: string, n: number): string {
 
 /** A `YYYY-MM-DD` that is a real calendar day. */
 export function isDay(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && dayOf(startOfDay(value)) === value;
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && dayOf(startOfDay(value)) === value
+  );
 }
 
 /**

@@ -446,7 +446,13 @@ export interface BilledVsSentRepo {
    * One transaction: the comparisons of `days` replace those stored for them (so a second run for a day changes
    * nothing but the run id and time), the run is Done with its counts, and the lease is freed.
    */
-  finishRun(input: { runId: number; owner: string; now: Date; days: readonly string[]; comparisons: readonly Comparison[] }): Promise<void>;
+  finishRun(input: {
+    runId: number;
+    owner: string;
+    now: Date;
+    days: readonly string[];
+    comparisons: readonly Comparison[];
+  }): Promise<void>;
   /** The run failed (stored comparisons are kept); the lease is freed. */
   failRun(input: { runId: number; owner: string; now: Date; error: string }): Promise<void>;
   /**

@@ -122,7 +122,9 @@ export class BilledVsSentJob {
    * Compares now: `days` (`YYYY-MM-DD`), or the configured window before today. `npm run billed-vs-sent` and tests;
    * the schedule passes `notDoneSince` so that only one run a day happens across instances. Never throws.
    */
-  async run(options: { trigger?: BilledVsSentRun['trigger']; days?: readonly string[]; notDoneSince?: Date } = {}): Promise<BilledVsSentOutcome> {
+  async run(
+    options: { trigger?: BilledVsSentRun['trigger']; days?: readonly string[]; notDoneSince?: Date } = {},
+  ): Promise<BilledVsSentOutcome> {
     if (this.running) return { ran: false, reason: 'busy' };
     this.running = true;
     try {
@@ -174,7 +176,10 @@ export class BilledVsSentJob {
       const renewed = await store.billedVsSent.renewLease(this.owner, clock.now(), new Date(clock.now().getTime() + leaseMs));
       if (!renewed) logger.warn({ runId }, 'billed vs sent: the lease ran out during the run; its results are written anyway');
       if (answer.unreadable > 0)
-        logger.warn({ runId, unreadable: answer.unreadable }, 'billed vs sent: rows of the Marketplace answer could not be compared');
+        logger.warn(
+          { runId, unreadable: answer.unreadable },
+          'billed vs sent: rows of the Marketplace answer could not be compared',
+        );
       const ledger = this.ledgerDays(await store.billedVsSent.ledger(firstDay, lastDay));
       const comparisons = compareBilledWithLedger(days, answer.rows, ledger);
       const finished = clock.now();
@@ -204,7 +209,9 @@ export class BilledVsSentJob {
       logger.warn({ runId, correlationId, err: error }, 'billed vs sent run failed; the next run compares these days again');
       await store.billedVsSent
         .failRun({ runId, owner: this.owner, now: clock.now(), error })
-        .catch((failed: unknown) => logger.warn({ runId, err: coerceError(failed).message }, 'billed vs sent: could not record the failure'));
+        .catch((failed: unknown) =>
+          logger.warn({ runId, err: coerceError(failed).message }, 'billed vs sent: could not record the failure'),
+        );
       const summary: BilledVsSentSummary = {
         runId,
         trigger,
@@ -232,7 +239,15 @@ export class BilledVsSentJob {
       if (seen) {
         seen.quantity += t.quantity;
         seen.hours += t.hours;
-      } else byKey.set(key, { day: t.day, subscriptionId: t.subscriptionId, dimension, planId: t.planId, quantity: t.quantity, hours: t.hours });
+      } else
+        byKey.set(key, {
+          day: t.day,
+          subscriptionId: t.subscriptionId,
+          dimension,
+          planId: t.planId,
+          quantity: t.quantity,
+          hours: t.hours,
+        });
     }
     return [...byKey.values()];
   }
@@ -268,7 +283,10 @@ export class BilledVsSentJob {
     try {
       await callback?.(summary);
     } catch (thrown) {
-      this.deps.logger.warn({ runId: summary.runId, err: coerceError(thrown).message }, 'billed vs sent: the result callback failed');
+      this.deps.logger.warn(
+        { runId: summary.runId, err: coerceError(thrown).message },
+        'billed vs sent: the result callback failed',
+      );
     }
   }
 }

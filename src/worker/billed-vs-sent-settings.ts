@@ -54,6 +54,10 @@ export function loadBilledVsSentSettings(r: Reader, problems: ConfigProblems, en
     problems.add('BILLED_VS_SENT_RETENTION_DAYS', `more than BILLED_VS_SENT_DAYS (${settings.windowDays})`);
   // Billing proof is what this job is for: production keeps at least a year of it.
   if (env === 'production' && settings.retentionDays < 366)
-    problems.add('BILLED_VS_SENT_RETENTION_DAYS', 'at least 366 in production (a year of billing proof)', r.raw('BILLED_VS_SENT_RETENTION_DAYS'));
+    problems.add(
+      'BILLED_VS_SENT_RETENTION_DAYS',
+      'at least 366 in production (a year of billing proof)',
+      r.raw('BILLED_VS_SENT_RETENTION_DAYS'),
+    );
   return settings;
 }

@@ -39,30 +39,58 @@ describe('billed vs sent: comparing the Marketplace with the ledger', () => {
     ['submitted another quantity', [theirs({ submittedQuantity: 6, processedQuantity: 6 })], [ours({})], 'QuantityMismatch'],
     ['the Marketplace says Mismatch itself', [theirs({ reconStatus: 'Mismatch' })], [ours({})], 'QuantityMismatch'],
     ['not processed yet, our quantity', [theirs({ reconStatus: 'Submitted', processedQuantity: 0 })], [ours({})], 'Pending'],
-    ['not processed yet, another quantity', [theirs({ reconStatus: 'Submitted', submittedQuantity: 4, processedQuantity: 0 })], [ours({})], 'QuantityMismatch'],
+    [
+      'not processed yet, another quantity',
+      [theirs({ reconStatus: 'Submitted', submittedQuantity: 4, processedQuantity: 0 })],
+      [ours({})],
+      'QuantityMismatch',
+    ],
     ['rejected', [theirs({ reconStatus: 'Rejected', processedQuantity: 0 })], [ours({})], 'Rejected'],
     ['test traffic is not billed', [theirs({ reconStatus: 'TestHeaders' })], [ours({})], 'Rejected'],
     ['nothing at the Marketplace', [], [ours({})], 'MissingAtMarketplace'],
     ['nothing in the ledger', [theirs({})], [], 'MissingInLedger'],
-    ['a quantity off by float noise', [theirs({ submittedQuantity: 0.1 + 0.2, processedQuantity: 0.1 + 0.2 })], [ours({ quantity: 0.3 })], 'Match'],
+    [
+      'a quantity off by float noise',
+      [theirs({ submittedQuantity: 0.1 + 0.2, processedQuantity: 0.1 + 0.2 })],
+      [ours({ quantity: 0.3 })],
+      'Match',
+    ],
   ])('%s', (_what, billed, ledger, expected) => {
     expect(judge(billed, ledger)).toEqual([expected]);
   });
 
   it('sums several rows of one key, and any rejected part makes the key Rejected', () => {
-    expect(judge([theirs({ submittedQuantity: 2, processedQuantity: 2 }), theirs({ submittedQuantity: 3, processedQuantity: 3 })], [ours({})])).toEqual(['Match']);
+    expect(
+      judge(
+        [theirs({ submittedQuantity: 2, processedQuantity: 2 }), theirs({ submittedQuantity: 3, processedQuantity: 3 })],
+        [ours({})],
+      ),
+    ).toEqual(['Match']);
     const [split] = compareBilledWithLedger(
       ['2026-03-10'],
-      [theirs({ submittedQuantity: 3, processedQuantity: 3 }), theirs({ submittedQuantity: 2, processedQuantity: 0, reconStatus: 'Rejected', submittedCount: 1 })],
+      [
+        theirs({ submittedQuantity: 3, processedQuantity: 3 }),
+        theirs({ submittedQuantity: 2, processedQuantity: 0, reconStatus: 'Rejected', submittedCount: 1 }),
+      ],
       [ours({})],
     );
-    expect(split).toMatchObject({ outcome: 'Rejected', submittedQuantity: 5, processedQuantity: 3, submittedCount: 3, reconStatus: 'Accepted,Rejected' });
+    expect(split).toMatchObject({
+      outcome: 'Rejected',
+      submittedQuantity: 5,
+      processedQuantity: 3,
+      submittedCount: 3,
+      reconStatus: 'Accepted,Rejected',
+    });
   });
 
   it('keeps plans, dimensions and days apart, ignores days not asked for, and sorts', () => {
     const out = compareBilledWithLedger(
       ['2026-03-09', '2026-03-10'],
-      [theirs({ planId: 'enterprise' }), theirs({ day: '2026-03-11' }), theirs({ day: '2026-03-09', dimension: 'premium_messages' })],
+      [
+        theirs({ planId: 'enterprise' }),
+        theirs({ day: '2026-03-11' }),
+        theirs({ day: '2026-03-09', dimension: 'premium_messages' }),
+      ],
       [ours({}), ours({ day: '2026-03-08' })],
     );
     expect(out.map((c) => `${c.day} ${c.dimension} ${c.planId} ${c.outcome}`)).toEqual([

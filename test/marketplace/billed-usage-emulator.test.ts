@@ -84,7 +84,10 @@ describe('emulator GET /usageEvents over HTTP', () => {
     business = await activate('business', 'tenant-b');
     enterprise = await activate('enterprise', 'tenant-e');
     clock.set('2026-03-09T23:30:00.000Z');
-    await send([event(business, 'business', 'messages', '2026-03-09T21:00:00Z', 2), event(business, 'business', 'messages', '2026-03-09T22:00:00Z', 3)]);
+    await send([
+      event(business, 'business', 'messages', '2026-03-09T21:00:00Z', 2),
+      event(business, 'business', 'messages', '2026-03-09T22:00:00Z', 3),
+    ]);
     clock.set('2026-03-10T09:30:00.000Z');
     await send([
       event(business, 'business', 'messages', '2026-03-10T08:00:00Z', 4),
@@ -123,14 +126,25 @@ describe('emulator GET /usageEvents over HTTP', () => {
     expect(await count('usageStartDate=2026-03-09&offerId=another-offer')).toBe(0);
     expect(await count('usageStartDate=2026-03-09&reconStatus=Accepted')).toBe(4);
     expect(await count('usageStartDate=2026-03-09&reconStatus=Rejected')).toBe(0);
-    emulator.billedUsage.inject({ usageDate: '2026-03-10', resourceId: enterprise, dimension: 'premium_messages' }, { kind: 'status', reconStatus: 'Rejected' });
+    emulator.billedUsage.inject(
+      { usageDate: '2026-03-10', resourceId: enterprise, dimension: 'premium_messages' },
+      { kind: 'status', reconStatus: 'Rejected' },
+    );
     expect((await get('usageStartDate=2026-03-09&reconStatus=Rejected')).body).toEqual([
-      expect.objectContaining({ usageResourceId: enterprise, reconStatus: 'Rejected', submittedQuantity: 6, processedQuantity: 0 }),
+      expect.objectContaining({
+        usageResourceId: enterprise,
+        reconStatus: 'Rejected',
+        submittedQuantity: 6,
+        processedQuantity: 0,
+      }),
     ]);
   });
 
   it('refuses bad arguments with 400 and the Marketplace error body, and calls without a token with 401', async () => {
-    expect(await get('')).toEqual({ status: 400, body: expect.objectContaining({ code: 'BadArgument', target: 'usageStartDate' }) });
+    expect(await get('')).toEqual({
+      status: 400,
+      body: expect.objectContaining({ code: 'BadArgument', target: 'usageStartDate' }),
+    });
     expect((await get('usageStartDate=yesterday')).status).toBe(400);
     expect((await get('usageStartDate=2026-03-10&usageEndDate=2026-03-09')).body).toMatchObject({ target: 'usageEndDate' });
     expect((await get('usageStartDate=2026-03-10&reconStatus=Billed')).body).toMatchObject({ target: 'reconStatus' });
@@ -140,7 +154,10 @@ describe('emulator GET /usageEvents over HTTP', () => {
 
   it('pages a long answer with @nextLink, and the client follows it to the end', async () => {
     emulator.billedUsage.pageSize = 3;
-    const first = (await get('usageStartDate=2026-03-09&usageEndDate=2026-03-10')).body as { value: unknown[]; '@nextLink': string };
+    const first = (await get('usageStartDate=2026-03-09&usageEndDate=2026-03-10')).body as {
+      value: unknown[];
+      '@nextLink': string;
+    };
     expect(first.value).toHaveLength(3);
     expect(first['@nextLink']).toMatch(/continuationToken=/);
     const next = await fetch(first['@nextLink'], { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -157,7 +174,10 @@ describe('emulator GET /usageEvents over HTTP', () => {
       maxRetries: 0,
       logger: silentLogger,
     });
-    const answer = await new BilledUsageClient(http).listBilledUsage({ usageStartDate: '2026-03-09', usageEndDate: '2026-03-10' });
+    const answer = await new BilledUsageClient(http).listBilledUsage({
+      usageStartDate: '2026-03-09',
+      usageEndDate: '2026-03-10',
+    });
     expect(answer.pages).toBe(4);
     expect(answer.unreadable).toBe(0);
     expect(answer.rows.map((r) => `${r.day} ${r.planId} ${r.dimension} ${r.submittedQuantity}`).sort()).toEqual([
@@ -185,16 +205,44 @@ describe('emulator GET /usageEvents over HTTP', () => {
   });
 
   it('lets a developer inject a changed quantity, a dropped row and an extra row over HTTP, and forget them', async () => {
-    const ok = await control('changes', { usageDate: '2026-03-10', resourceId: business, dimension: 'messages', change: 'quantity', processedQuantity: 1 });
+    const ok = await control('changes', {
+      usageDate: '2026-03-10',
+      resourceId: business,
+      dimension: 'messages',
+      change: 'quantity',
+      processedQuantity: 1,
+    });
     expect(ok.status).toBe(200);
-    expect((await control('changes', { usageDate: '2026-03-10', resourceId: enterprise, dimension: 'premium_messages', change: 'drop' })).status).toBe(200);
-    expect((await control('rows', { usageDate: '2026-03-10', usageResourceId: 'ghost', dimension: 'messages', planId: 'business', quantity: 9 })).status).toBe(200);
+    expect(
+      (
+        await control('changes', {
+          usageDate: '2026-03-10',
+          resourceId: enterprise,
+          dimension: 'premium_messages',
+          change: 'drop',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await control('rows', {
+          usageDate: '2026-03-10',
+          usageResourceId: 'ghost',
+          dimension: 'messages',
+          planId: 'business',
+          quantity: 9,
+        })
+      ).status,
+    ).toBe(200);
     const rows = (await get('usageStartDate=2026-03-10')).body as Record<string, unknown>[];
-    expect(rows.map((r) => `${String(r.usageResourceId) === business ? 'business' : String(r.usageResourceId)} ${String(r.dimension)} ${String(r.submittedQuantity)}/${String(r.processedQuantity)}`).sort()).toEqual([
-      'business messages 4/1',
-      'business premium_messages 1/1',
-      'ghost messages 9/9',
-    ]);
+    expect(
+      rows
+        .map(
+          (r) =>
+            `${String(r.usageResourceId) === business ? 'business' : String(r.usageResourceId)} ${String(r.dimension)} ${String(r.submittedQuantity)}/${String(r.processedQuantity)}`,
+        )
+        .sort(),
+    ).toEqual(['business messages 4/1', 'business premium_messages 1/1', 'ghost messages 9/9']);
     for (const bad of [
       {},
       { usageDate: 'soon', resourceId: business, dimension: 'messages', change: 'drop' },

@@ -21,20 +21,21 @@ export function describeBilledVsSentContract(
     const T = (iso: string) => new Date(iso);
     const now = T('2026-03-12T06:00:00.000Z');
     const lease = (at: Date, minutes = 10) => new Date(at.getTime() + minutes * 60_000);
-    const comparison = (fields: Partial<Comparison>): Comparison => ({
-      day: '2026-03-10',
-      subscriptionId: 'sub-a',
-      dimension: 'messages',
-      planId: 'business',
-      outcome: 'Match',
-      ledgerQuantity: 5,
-      ledgerHours: 2,
-      submittedQuantity: 5,
-      processedQuantity: 5,
-      submittedCount: 2,
-      reconStatus: 'Accepted',
-      ...fields,
-    });
+    const comparison = (fields: { [K in keyof Comparison]?: Comparison[K] | undefined }): Comparison =>
+      dropUndefined({
+        day: '2026-03-10',
+        subscriptionId: 'sub-a',
+        dimension: 'messages',
+        planId: 'business',
+        outcome: 'Match',
+        ledgerQuantity: 5,
+        ledgerHours: 2,
+        submittedQuantity: 5,
+        processedQuantity: 5,
+        submittedCount: 2,
+        reconStatus: 'Accepted',
+        ...fields,
+      }) as Comparison;
     const start = (owner: string, at = now, extra: { notDoneSince?: Date } = {}) =>
       store.billedVsSent.startRun({
         owner,
@@ -87,7 +88,14 @@ export function describeBilledVsSentContract(
         comparisons: [
           comparison({ day: '2026-03-09' }),
           comparison({ outcome: 'QuantityMismatch', processedQuantity: 4 }),
-          comparison({ subscriptionId: 'sub-b', outcome: 'MissingAtMarketplace', submittedQuantity: undefined, processedQuantity: undefined, submittedCount: undefined, reconStatus: undefined }),
+          comparison({
+            subscriptionId: 'sub-b',
+            outcome: 'MissingAtMarketplace',
+            submittedQuantity: undefined,
+            processedQuantity: undefined,
+            submittedCount: undefined,
+            reconStatus: undefined,
+          }),
         ],
       });
       const later = lease(now, 60);
@@ -97,7 +105,10 @@ export function describeBilledVsSentContract(
         owner: 'a',
         now: later,
         days: ['2026-03-10', '2026-03-11'],
-        comparisons: [comparison({}), comparison({ day: '2026-03-11', outcome: 'Rejected', reconStatus: 'Rejected', processedQuantity: 0 })],
+        comparisons: [
+          comparison({}),
+          comparison({ day: '2026-03-11', outcome: 'Rejected', reconStatus: 'Rejected', processedQuantity: 0 }),
+        ],
       });
       const rows = await store.billedVsSent.rows();
       expect(rows.map((r) => [r.day, r.subscriptionId, r.outcome, r.runId])).toEqual([
@@ -128,7 +139,13 @@ export function describeBilledVsSentContract(
         comparisons: [
           comparison({ day: '2026-03-09' }),
           comparison({ day: '2026-03-10', outcome: 'Pending', reconStatus: 'Submitted' }),
-          comparison({ day: '2026-03-10', subscriptionId: 'sub-b', outcome: 'MissingInLedger', ledgerQuantity: undefined, ledgerHours: undefined }),
+          comparison({
+            day: '2026-03-10',
+            subscriptionId: 'sub-b',
+            outcome: 'MissingInLedger',
+            ledgerQuantity: undefined,
+            ledgerHours: undefined,
+          }),
           comparison({ day: '2026-03-11', subscriptionId: 'sub-b', outcome: 'QuantityMismatch', processedQuantity: 2 }),
         ],
       });
@@ -158,8 +175,17 @@ export function describeBilledVsSentContract(
       const ok = await start('a');
       await store.billedVsSent.finishRun({ runId: ok!, owner: 'a', now, days: ['2026-03-10'], comparisons: [comparison({})] });
       const bad = await start('a', lease(now, 60));
-      await store.billedVsSent.failRun({ runId: bad!, owner: 'a', now: lease(now, 61), error: 'Marketplace GET /usageEvents failed: HTTP 503' });
-      expect(await store.billedVsSent.latestRun()).toMatchObject({ id: bad, status: 'Failed', error: 'Marketplace GET /usageEvents failed: HTTP 503' });
+      await store.billedVsSent.failRun({
+        runId: bad!,
+        owner: 'a',
+        now: lease(now, 61),
+        error: 'Marketplace GET /usageEvents failed: HTTP 503',
+      });
+      expect(await store.billedVsSent.latestRun()).toMatchObject({
+        id: bad,
+        status: 'Failed',
+        error: 'Marketplace GET /usageEvents failed: HTTP 503',
+      });
       expect(await store.billedVsSent.rows()).toHaveLength(1);
       // The lease is free again.
       expect(await start('b', lease(now, 62))).toBeTypeOf('number');
@@ -199,11 +225,37 @@ export function describeBilledVsSentContract(
         claimed.find((r) => r.subscriptionId === subscriptionId && r.hourStart.toISOString() === iso)!;
       await store.metering.settle(
         [
-          { id: byKey('sub-l', '2026-03-10T22:00:00.000Z').id, correlationId: 'c', status: 'Accepted', usageEventId: 'e1', acceptedQuantity: 3 },
-          { id: byKey('sub-l', '2026-03-10T23:00:00.000Z').id, correlationId: 'c', status: 'Conflict', usageEventId: 'e2', acceptedQuantity: 6, errorMessage: 'holds 6' },
-          { id: byKey('sub-l', '2026-03-11T00:00:00.000Z').id, correlationId: 'c', status: 'Accepted', usageEventId: 'e3', acceptedQuantity: 7 },
+          {
+            id: byKey('sub-l', '2026-03-10T22:00:00.000Z').id,
+            correlationId: 'c',
+            status: 'Accepted',
+            usageEventId: 'e1',
+            acceptedQuantity: 3,
+          },
+          {
+            id: byKey('sub-l', '2026-03-10T23:00:00.000Z').id,
+            correlationId: 'c',
+            status: 'Conflict',
+            usageEventId: 'e2',
+            acceptedQuantity: 6,
+            errorMessage: 'holds 6',
+          },
+          {
+            id: byKey('sub-l', '2026-03-11T00:00:00.000Z').id,
+            correlationId: 'c',
+            status: 'Accepted',
+            usageEventId: 'e3',
+            acceptedQuantity: 7,
+          },
           // Still retrying: not billed yet, not in the ledger.
-          { id: byKey('sub-r', '2026-03-10T22:00:00.000Z').id, correlationId: 'c', status: 'Retry', nextAttemptAt: consumeAt, errorCode: 'HTTP 503', errorMessage: 'down' },
+          {
+            id: byKey('sub-r', '2026-03-10T22:00:00.000Z').id,
+            correlationId: 'c',
+            status: 'Retry',
+            nextAttemptAt: consumeAt,
+            errorCode: 'HTTP 503',
+            errorMessage: 'down',
+          },
         ],
         consumeAt,
       );
@@ -217,4 +269,9 @@ export function describeBilledVsSentContract(
       expect(await store.billedVsSent.ledger('2026-03-12', '2026-03-12')).toEqual([]);
     });
   });
+}
+
+/** Test helpers take `undefined` for "absent"; the types say absent. */
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -4,29 +4,40 @@ import { translator } from '../../src/i18n/translator';
 import { renderBilledVsSent } from '../../src/web/console/billed-vs-sent-section';
 import { billedVsSentFilterFromQuery } from '../../src/web/console/billed-vs-sent-query';
 
-const row = (fields: Partial<BilledVsSentRow>): BilledVsSentRow => ({
-  day: '2026-03-10',
-  subscriptionId: 'sub-a',
-  dimension: 'messages',
-  planId: 'business',
-  outcome: 'Match',
-  ledgerQuantity: 1234,
-  ledgerHours: 2,
-  submittedQuantity: 1234,
-  processedQuantity: 1234,
-  reconStatus: 'Accepted',
-  runId: 1,
-  comparedAt: new Date('2026-03-11T06:00:00Z'),
-  ...fields,
-});
+const row = (fields: { [K in keyof BilledVsSentRow]?: BilledVsSentRow[K] | undefined }): BilledVsSentRow =>
+  dropUndefined({
+    day: '2026-03-10',
+    subscriptionId: 'sub-a',
+    dimension: 'messages',
+    planId: 'business',
+    outcome: 'Match',
+    ledgerQuantity: 1234,
+    ledgerHours: 2,
+    submittedQuantity: 1234,
+    processedQuantity: 1234,
+    reconStatus: 'Accepted',
+    runId: 1,
+    comparedAt: new Date('2026-03-11T06:00:00Z'),
+    ...fields,
+  }) as BilledVsSentRow;
 
 describe('console section: billed vs sent', () => {
   it('renders the counts and a table, problems marked, every value escaped', () => {
     const page = renderBilledVsSent(
       [
         row({}),
-        row({ subscriptionId: '<script>alert(1)</script>', dimension: '"><img src=x>', outcome: 'QuantityMismatch', processedQuantity: 1000 }),
-        row({ outcome: 'MissingInLedger', ledgerQuantity: undefined, ledgerHours: undefined, reconStatus: "Accepted' onload='x" }),
+        row({
+          subscriptionId: '<script>alert(1)</script>',
+          dimension: '"><img src=x>',
+          outcome: 'QuantityMismatch',
+          processedQuantity: 1000,
+        }),
+        row({
+          outcome: 'MissingInLedger',
+          ledgerQuantity: undefined,
+          ledgerHours: undefined,
+          reconStatus: "Accepted' onload='x",
+        }),
       ],
       translator('en'),
     );
@@ -57,7 +68,9 @@ describe('console section: billed vs sent', () => {
   });
 
   it('reads the filter from a query string, naming the first bad parameter', () => {
-    expect(billedVsSentFilterFromQuery({ from: '2026-03-01', to: '2026-03-31', problems: '1', subscription: 'sub-a', page: '3' }, 50)).toEqual({
+    expect(
+      billedVsSentFilterFromQuery({ from: '2026-03-01', to: '2026-03-31', problems: '1', subscription: 'sub-a', page: '3' }, 50),
+    ).toEqual({
       filter: { fromDay: '2026-03-01', toDay: '2026-03-31', onlyProblems: true, subscriptionId: 'sub-a', limit: 50, offset: 100 },
     });
     expect(billedVsSentFilterFromQuery({})).toEqual({ filter: { limit: 100 } });
@@ -69,3 +82,8 @@ describe('console section: billed vs sent', () => {
     expect(billedVsSentFilterFromQuery({ subscription: 'x'.repeat(129) })).toEqual({ invalid: 'subscription' });
   });
 });
+
+/** Test helpers take `undefined` for "absent"; the types say absent. */
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

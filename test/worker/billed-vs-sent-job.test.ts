@@ -98,8 +98,18 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     });
     expect((await outcomes()).sort()).toEqual(['a messages Match', 'b messages Match', 'b premium_messages Match']);
     const aRow = (await h.store.billedVsSent.rows({ subscriptionId: a.id }))[0]!;
-    expect(aRow).toMatchObject({ day: '2026-03-10', ledgerQuantity: 3, ledgerHours: 2, submittedQuantity: 3, processedQuantity: 3, submittedCount: 2, reconStatus: 'Accepted' });
-    expect(events).toEqual([expect.objectContaining({ status: 'Done', matches: 3, problems: 0, firstDay: '2026-03-09', lastDay: '2026-03-10' })]);
+    expect(aRow).toMatchObject({
+      day: '2026-03-10',
+      ledgerQuantity: 3,
+      ledgerHours: 2,
+      submittedQuantity: 3,
+      processedQuantity: 3,
+      submittedCount: 2,
+      reconStatus: 'Accepted',
+    });
+    expect(events).toEqual([
+      expect.objectContaining({ status: 'Done', matches: 3, problems: 0, firstDay: '2026-03-09', lastDay: '2026-03-10' }),
+    ]);
     expect(matched).toHaveLength(1);
     expect(mismatches).toEqual([]);
   });
@@ -109,7 +119,13 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     const changed = await fetch(`${h.emulatorUrl}/billed-usage/changes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ usageDate: '2026-03-10', resourceId: a.id, dimension: 'messages', change: 'quantity', processedQuantity: 2 }),
+      body: JSON.stringify({
+        usageDate: '2026-03-10',
+        resourceId: a.id,
+        dimension: 'messages',
+        change: 'quantity',
+        processedQuantity: 2,
+      }),
     });
     expect(changed.status).toBe(200);
     // …and the same control from a test.
@@ -138,7 +154,12 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     const problems = await h.store.billedVsSent.rows({ onlyProblems: true });
     const show = (v: number | undefined) => (v === undefined ? '-' : String(v));
     expect(
-      problems.map((r) => `${r.day} ${r.subscriptionId} ${r.dimension} ${r.outcome} ours=${show(r.ledgerQuantity)} theirs=${show(r.processedQuantity)}`).sort(),
+      problems
+        .map(
+          (r) =>
+            `${r.day} ${r.subscriptionId} ${r.dimension} ${r.outcome} ours=${show(r.ledgerQuantity)} theirs=${show(r.processedQuantity)}`,
+        )
+        .sort(),
     ).toEqual(
       [
         `2026-03-10 ${a.id} messages QuantityMismatch ours=3 theirs=2`,
@@ -147,7 +168,13 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
         '2026-03-09 someone-else messages MissingInLedger ours=- theirs=4',
       ].sort(),
     );
-    expect(events.at(-1)).toMatchObject({ quantityMismatches: 1, rejected: 1, missingAtMarketplace: 1, missingInLedger: 1, problems: 4 });
+    expect(events.at(-1)).toMatchObject({
+      quantityMismatches: 1,
+      rejected: 1,
+      missingAtMarketplace: 1,
+      missingInLedger: 1,
+      problems: 4,
+    });
     expect(mismatches).toHaveLength(1);
     expect(mismatches[0]!.mismatches.map((m) => m.outcome).sort()).toEqual([
       'MissingAtMarketplace',
@@ -160,7 +187,8 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
   it('is idempotent: a second run for the same days stores the same comparisons', async () => {
     h.emulator.billedUsage.inject({ usageDate: '2026-03-10', resourceId: a.id, dimension: 'messages' }, { kind: 'drop' });
     await job().run();
-    const strip = (rows: Awaited<ReturnType<typeof h.store.billedVsSent.rows>>) => rows.map(({ runId: _r, comparedAt: _c, ...rest }) => rest);
+    const strip = (rows: Awaited<ReturnType<typeof h.store.billedVsSent.rows>>) =>
+      rows.map(({ runId: _r, comparedAt: _c, ...rest }) => rest);
     const first = strip(await h.store.billedVsSent.rows());
     clock.set(at('08:00', '2026-03-11'));
     await job().run();
@@ -183,7 +211,11 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
   it('handles days without usage: compared, nothing stored, no problem', async () => {
     clock.set(at('07:00', '2026-03-20'));
     const outcome = await job({ windowDays: 3 }).run();
-    expect(outcome.ran && outcome.summary).toMatchObject({ status: 'Done', days: ['2026-03-17', '2026-03-18', '2026-03-19'], problems: 0 });
+    expect(outcome.ran && outcome.summary).toMatchObject({
+      status: 'Done',
+      days: ['2026-03-17', '2026-03-18', '2026-03-19'],
+      problems: 0,
+    });
     expect(await h.store.billedVsSent.rows()).toEqual([]);
   });
 

@@ -16,10 +16,12 @@ export default {
     Failed: 'en échec',
   },
   card: {
-    noRun: 'Aucune comparaison pour l’instant. Le worker de facturation compare chaque jour à partir de {hour} h UTC ; « npm run billed-vs-sent » en lance une tout de suite.',
+    noRun:
+      'Aucune comparaison pour l’instant. Le worker de facturation compare chaque jour à partir de {hour} h UTC ; « npm run billed-vs-sent » en lance une tout de suite.',
     lastRun: 'Dernière exécution le {when} UTC ({status}), jours du {firstDay} au {lastDay}',
     failed: 'Elle a échoué : {error}. La prochaine exécution compare à nouveau ces jours.',
-    allMatch: 'Aucun écart : chaque ligne déclarée par la Marketplace figure dans notre registre avec la même quantité, et réciproquement.',
+    allMatch:
+      'Aucun écart : chaque ligne déclarée par la Marketplace figure dans notre registre avec la même quantité, et réciproquement.',
     problems: '{count, plural, one {# ligne à examiner} other {# lignes à examiner}}',
     row: '{subscription} · {dimension} · offre {plan}',
     quantities: 'chez nous {ours}, Marketplace {theirs} ({status})',

@@ -111,7 +111,8 @@ export function parseChange(body: Record<string, unknown>): { target: BilledUsag
     return 'usageDate (a date), resourceId and dimension are required.';
   const planId = text('planId');
   const target: BilledUsageTarget = { usageDate, resourceId, dimension, ...(planId ? { planId } : {}) };
-  const number = (key: string) => (typeof body[key] === 'number' && Number.isFinite(body[key]) && (body[key] as number) >= 0 ? (body[key] as number) : undefined);
+  const number = (key: string) =>
+    typeof body[key] === 'number' && Number.isFinite(body[key]) && (body[key] as number) >= 0 ? (body[key] as number) : undefined;
   switch (text('change')) {
     case 'drop':
       return { target, change: { kind: 'drop' } };

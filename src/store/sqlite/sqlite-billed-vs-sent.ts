@@ -30,7 +30,9 @@ export function sqliteBilledVsSent(db: Database.Database, batcher: WriteBatcher)
   const insertRun = db.prepare(`INSERT INTO billed_vs_sent_runs (run_trigger, status, owner, started_at, first_day, last_day)
     VALUES (@trigger, 'Running', @owner, @now, @firstDay, @lastDay)`);
   const renew = db.prepare(`UPDATE billed_vs_sent_lease SET lease_until = @leaseUntil WHERE job = '${JOB}' AND owner = @owner`);
-  const release = db.prepare(`UPDATE billed_vs_sent_lease SET owner = NULL, lease_until = 0 WHERE job = '${JOB}' AND owner = @owner`);
+  const release = db.prepare(
+    `UPDATE billed_vs_sent_lease SET owner = NULL, lease_until = 0 WHERE job = '${JOB}' AND owner = @owner`,
+  );
   const deleteDay = db.prepare('DELETE FROM billed_vs_sent_rows WHERE usage_day = ?');
   const insertRow = db.prepare(`INSERT INTO billed_vs_sent_rows (usage_day, subscription_id, dimension, plan_id, outcome,
       ledger_quantity, ledger_hours, submitted_quantity, processed_quantity, submitted_count, recon_status, run_id, compared_at)
@@ -40,7 +42,9 @@ export function sqliteBilledVsSent(db: Database.Database, batcher: WriteBatcher)
       pending = @Pending, quantity_mismatches = @QuantityMismatch, rejected = @Rejected,
       missing_at_marketplace = @MissingAtMarketplace, missing_in_ledger = @MissingInLedger, error = NULL
     WHERE id = @runId`);
-  const failed = db.prepare(`UPDATE billed_vs_sent_runs SET status = 'Failed', finished_at = @now, error = @error WHERE id = @runId`);
+  const failed = db.prepare(
+    `UPDATE billed_vs_sent_runs SET status = 'Failed', finished_at = @now, error = @error WHERE id = @runId`,
+  );
   // Hours the Marketplace told us it holds, with the quantity it holds: Accepted, and Conflict or Resolved ones.
   const ledger = db.prepare(`SELECT strftime('%Y-%m-%d', hour_start / 1000, 'unixepoch') AS day, subscription_id, dimension,
       plan_id, SUM(accepted_quantity) AS quantity, COUNT(*) AS hours

@@ -41,7 +41,8 @@ export function billedVsSentFilterFromQuery(
   if (problems !== undefined && !['1', 'true', '0', 'false'].includes(problems)) return { invalid: 'problems' };
   if (problems === '1' || problems === 'true') filter.onlyProblems = true;
   const subscription = text('subscription');
-  if (subscription !== undefined && (subscription.length > 128 || /[\u0000-\u001f]/.test(subscription))) return { invalid: 'subscription' };
+  if (subscription !== undefined && (subscription.length > 128 || /[\u0000-\u001f]/.test(subscription)))
+    return { invalid: 'subscription' };
   if (subscription) filter.subscriptionId = subscription;
   const outcome = text('outcome');
   if (outcome !== undefined && !(COMPARISON_OUTCOMES as readonly string[]).includes(outcome)) return { invalid: 'outcome' };

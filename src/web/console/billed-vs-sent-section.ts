@@ -34,7 +34,9 @@ ${
 <thead><tr><th scope="col">${t.t('billedVsSent.section.day')}</th><th scope="col">${t.t('billedVsSent.section.subscription')}</th><th scope="col">${t.t('billedVsSent.section.dimension')}</th><th scope="col">${t.t('billedVsSent.section.plan')}</th><th scope="col">${t.t('billedVsSent.section.outcome')}</th><th scope="col" class="number">${t.t('billedVsSent.section.ours')}</th><th scope="col" class="number">${t.t('billedVsSent.section.submitted')}</th><th scope="col" class="number">${t.t('billedVsSent.section.processed')}</th><th scope="col">${t.t('billedVsSent.section.reconStatus')}</th></tr></thead>
 <tbody>
 ${rows.map(
-  (r) => html`<tr data-outcome="${r.outcome}"${isProblem(r.outcome) ? html` class="problem"` : ''}><td><time datetime="${r.day}">${t.date(r.day)}</time></td><td>${r.subscriptionId}</td><td>${r.dimension}</td><td>${r.planId}</td><td>${outcome(r.outcome)}</td><td class="number">${quantity(r.ledgerQuantity)}${
+  (
+    r,
+  ) => html`<tr data-outcome="${r.outcome}"${isProblem(r.outcome) ? html` class="problem"` : ''}><td><time datetime="${r.day}">${t.date(r.day)}</time></td><td>${r.subscriptionId}</td><td>${r.dimension}</td><td>${r.planId}</td><td>${outcome(r.outcome)}</td><td class="number">${quantity(r.ledgerQuantity)}${
     r.ledgerHours !== undefined ? html` <small>(${t.t('billedVsSent.section.hours', { count: r.ledgerHours })})</small>` : ''
   }</td><td class="number">${quantity(r.submittedQuantity)}</td><td class="number">${quantity(r.processedQuantity)}</td><td>${r.reconStatus ?? '—'}</td></tr>
 `,
