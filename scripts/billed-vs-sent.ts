@@ -24,7 +24,8 @@ export function daysFromArgs(args: readonly string[]): string[] | undefined | st
     i++;
   }
   if (from || to) {
-    if (!from || !to || !isDay(from) || !isDay(to) || to < from) return '--from and --to must both be days (YYYY-MM-DD), --to not before --from';
+    if (!from || !to || !isDay(from) || !isDay(to) || to < from)
+      return '--from and --to must both be days (YYYY-MM-DD), --to not before --from';
     for (let d = from; d <= to && days.length <= 366; d = addDays(d, 1)) days.push(d);
   }
   if (days.some((d) => !isDay(d))) return 'every --day must be a day (YYYY-MM-DD)';

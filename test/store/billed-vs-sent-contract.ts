@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/store';
  */
 export function describeBilledVsSentContract(
   name: string,
-  open: () => Promise<{ store: Store; cleanup(): Promise<void> }>,
+  open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>,
 ): void {
   describe(`Billed vs sent store contract: ${name}`, () => {
     let store: Store;

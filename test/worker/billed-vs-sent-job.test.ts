@@ -31,7 +31,7 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     meteringResult: () => undefined,
     billedVsSent: (props) => void events.push(props),
     dependency: () => undefined,
-    flush: async () => undefined,
+    flush: () => Promise.resolve(),
   };
 
   const job = (settings: Partial<BilledVsSentSettings> = {}, owner?: string) =>
@@ -41,11 +41,11 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
         new MarketplaceHttp({
           baseUrl: `${h.emulatorUrl}/api`,
           apiVersion: '2018-08-31',
-          tokens: { getToken: async () => 'emulator-access-token' },
+          tokens: { getToken: () => Promise.resolve('emulator-access-token') },
           timeoutMs: 2000,
           maxRetries: 1,
           logger: silentLogger,
-          sleep: async () => undefined,
+          sleep: () => Promise.resolve(),
         }),
       ),
       catalog: loadPlanCatalog(undefined),
@@ -188,7 +188,12 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     h.emulator.billedUsage.inject({ usageDate: '2026-03-10', resourceId: a.id, dimension: 'messages' }, { kind: 'drop' });
     await job().run();
     const strip = (rows: Awaited<ReturnType<typeof h.store.billedVsSent.rows>>) =>
-      rows.map(({ runId: _r, comparedAt: _c, ...rest }) => rest);
+      rows.map((r) => {
+        const copy: Partial<typeof r> = { ...r };
+        delete copy.runId;
+        delete copy.comparedAt;
+        return copy;
+      });
     const first = strip(await h.store.billedVsSent.rows());
     clock.set(at('08:00', '2026-03-11'));
     await job().run();
@@ -227,7 +232,8 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     clock.set(at('07:00', '2026-03-12'));
     h.emulator.configure({ outage: { status: 503, code: 'ServiceUnavailable', message: 'down' } });
     const failed = await j.runIfDue();
-    expect(failed.ran && failed.summary).toMatchObject({ status: 'Failed', error: expect.stringContaining('503') });
+    expect(failed.ran && failed.summary).toMatchObject({ status: 'Failed' });
+    expect(failed.ran && failed.summary.error).toContain('HTTP 503');
     expect(events.at(-1)).toMatchObject({ status: 'Failed' });
     expect(await h.store.billedVsSent.latestRun()).toMatchObject({ status: 'Failed', trigger: 'schedule' });
     // What the last good run found is still there.
@@ -250,7 +256,8 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     clock.set(at('06:01', '2026-03-11'));
     const [x, y] = await Promise.all([one.runIfDue(), two.runIfDue()]);
     expect([x.ran, y.ran].sort()).toEqual([false, true]);
-    expect([x, y].find((o) => !o.ran)).toMatchObject({ reason: expect.stringMatching(/^(busy|done)$/) });
+    const loser = [x, y].find((o) => !o.ran);
+    expect(['busy', 'done']).toContain(loser && !loser.ran ? loser.reason : undefined);
     expect(await two.runIfDue()).toEqual({ ran: false, reason: 'done' });
     expect(await one.runIfDue()).toEqual({ ran: false, reason: 'done' });
     expect(await h.store.billedVsSent.runs(10)).toHaveLength(1);

@@ -130,7 +130,8 @@ export function billedUsagePage(
     return badArgument('reconStatus', `The reconStatus must be one of ${RECON_STATUSES.join(', ')}.`);
   let offset = 0;
   if (query.continuationToken !== undefined && query.continuationToken !== '') {
-    const decoded = Buffer.from(String(query.continuationToken), 'base64url').toString('utf8');
+    const token = typeof query.continuationToken === 'string' ? query.continuationToken : '';
+    const decoded = Buffer.from(token, 'base64url').toString('utf8');
     const parsed = /^\d{1,15}$/.test(decoded) ? Number(decoded) : NaN;
     if (!Number.isSafeInteger(parsed)) return badArgument('continuationToken', 'The continuationToken is not valid.');
     offset = parsed;

@@ -54,17 +54,19 @@ export function mountBilledUsage(server: Server, emu: MarketplaceEmulator, prefi
   const logger = emu.options.logger;
   server.post(
     `${prefix}/billed-usage/changes`,
-    safeRoute(logger, async (req, res) => {
-      const body = objectBody(req);
-      const parsed = parseChange(body);
-      if (typeof parsed === 'string') return void res.json(400, { error: 'BadRequest', message: parsed });
-      emu.billedUsage.inject(parsed.target, parsed.change);
-      res.json(200, parsed);
+    safeRoute(logger, (req, res) => {
+      const parsed = parseChange(objectBody(req));
+      if (typeof parsed === 'string') res.json(400, { error: 'BadRequest', message: parsed });
+      else {
+        emu.billedUsage.inject(parsed.target, parsed.change);
+        res.json(200, parsed);
+      }
+      return Promise.resolve();
     }),
   );
   server.post(
     `${prefix}/billed-usage/rows`,
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       const body = objectBody(req);
       const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : undefined);
       const quantity = typeof body.quantity === 'number' && body.quantity > 0 ? body.quantity : undefined;
@@ -72,11 +74,13 @@ export function mountBilledUsage(server: Server, emu: MarketplaceEmulator, prefi
       const resourceId = text('usageResourceId');
       const dimension = text('dimension');
       const planId = text('planId');
-      if (!usageDate || Number.isNaN(Date.parse(usageDate)) || !resourceId || !dimension || !planId || quantity === undefined)
-        return void res.json(400, {
+      if (!usageDate || Number.isNaN(Date.parse(usageDate)) || !resourceId || !dimension || !planId || quantity === undefined) {
+        res.json(400, {
           error: 'BadRequest',
           message: 'usageDate (a date), usageResourceId, dimension, planId and quantity (> 0) are required.',
         });
+        return Promise.resolve();
+      }
       const row = {
         usageDate,
         usageResourceId: resourceId,
@@ -90,13 +94,15 @@ export function mountBilledUsage(server: Server, emu: MarketplaceEmulator, prefi
       };
       emu.billedUsage.addRow(row);
       res.json(200, row);
+      return Promise.resolve();
     }),
   );
   server.del(
     `${prefix}/billed-usage/changes`,
-    safeRoute(logger, async (_req, res) => {
+    safeRoute(logger, (_req, res) => {
       emu.billedUsage.clear();
       res.json(200, { cleared: true });
+      return Promise.resolve();
     }),
   );
 }

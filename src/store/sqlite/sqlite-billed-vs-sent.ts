@@ -19,6 +19,9 @@ const JOB = 'billed-vs-sent';
 /** `notDoneSince` absent: a time no run starts at or after. */
 const NEVER = 8.64e15;
 
+/** A synchronous read as the port's promise (a throw becomes a rejection). */
+const read = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => resolve(work()));
+
 /** Billed vs sent in the embedded store (see BilledVsSentRepo); every write in the single writer. */
 export function sqliteBilledVsSent(db: Database.Database, batcher: WriteBatcher): BilledVsSentRepo {
   const takeLease = db.prepare(`UPDATE billed_vs_sent_lease SET owner = @owner, lease_until = @leaseUntil
@@ -111,34 +114,36 @@ export function sqliteBilledVsSent(db: Database.Database, batcher: WriteBatcher)
       });
     },
 
-    async ledger(fromDay, toDay) {
+    ledger(fromDay, toDay) {
       const from = startOfDay(fromDay).getTime();
       const to = startOfDay(toDay).getTime() + DAY;
-      return (ledger.all(from, to) as LedgerRow[]).map(toLedgerDayTotal);
+      return read(() => (ledger.all(from, to) as LedgerRow[]).map(toLedgerDayTotal));
     },
 
-    async latestRun() {
-      const row = latest.get(1) as RunRow | undefined;
-      return row ? toBilledVsSentRun(row) : undefined;
+    latestRun() {
+      return read(() => {
+        const row = latest.get(1) as RunRow | undefined;
+        return row ? toBilledVsSentRun(row) : undefined;
+      });
     },
 
-    async runs(limit) {
-      return (latest.all(Math.max(1, Math.floor(limit))) as RunRow[]).map(toBilledVsSentRun);
+    runs(limit) {
+      return read(() => (latest.all(Math.max(1, Math.floor(limit))) as RunRow[]).map(toBilledVsSentRun));
     },
 
-    async rows(filter = {}) {
+    rows(filter = {}) {
       const { where, params } = filterConditions(filter);
       const { limit, offset } = pageOf(filter);
       const sql = `SELECT * FROM billed_vs_sent_rows ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY usage_day DESC, subscription_id, dimension, plan_id LIMIT @limit OFFSET @offset`;
-      return (db.prepare(sql).all({ ...params, limit, offset }) as ComparisonRow[]).map(toBilledVsSentRow);
+      return read(() => (db.prepare(sql).all({ ...params, limit, offset }) as ComparisonRow[]).map(toBilledVsSentRow));
     },
 
-    async counts(filter = {}) {
+    counts(filter = {}) {
       const { where, params } = filterConditions(filter);
       const sql = `SELECT outcome, COUNT(*) AS n FROM billed_vs_sent_rows ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         GROUP BY outcome`;
-      return countsOf(db.prepare(sql).all(params) as { outcome: string; n: number }[]);
+      return read(() => countsOf(db.prepare(sql).all(params) as { outcome: string; n: number }[]));
     },
 
     async prune(beforeDay) {
