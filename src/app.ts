@@ -140,6 +140,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       clock,
       operatorIds: config.operatorIds,
       attentionAttempts: config.worker.maxAttempts,
+      billedVsSentHourUtc: config.billedVsSent.hourUtc,
     }),
     logger,
   });

@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
+import { loadBilledVsSentSettings, type BilledVsSentSettings } from './worker/billed-vs-sent-settings';
 import type { LogFormat } from './logger';
 import { loadConversationSettings, type ConversationSettings } from './bot/conversation-settings';
 
@@ -212,6 +213,8 @@ export interface Config {
   applicationInsightsConnectionString?: string;
   /** When the Marketplace client secret expires (warned about ahead, in logs and /healthz). */
   marketplaceSecretExpiresAt?: Date;
+  /** The daily billed-vs-sent job (src/worker/billed-vs-sent-settings.ts). */
+  billedVsSent: BilledVsSentSettings;
   worker: {
     /** `in-process`: the metering worker runs in this process; `off`: it runs as its own process (`npm run worker`). */
     mode: 'in-process' | 'off';
@@ -501,6 +504,7 @@ export function loadConfig(env: Env): Readonly<Config> {
       holdRetryMs: r.int('METERING_HOLD_RETRY_MINUTES', 30, 1, 24 * 60) * 60_000,
       queueLockMs: r.int('USAGE_QUEUE_LOCK_SECONDS', 60, 1, 3600) * 1000,
     },
+    billedVsSent: loadBilledVsSentSettings(r, problems, nodeEnv),
     emulator: undefined as unknown as Config['emulator'],
     landing: undefined as unknown as Config['landing'],
     licensing: undefined as unknown as Config['licensing'],

@@ -145,6 +145,9 @@ export function azureMonitorTelemetry(options: AzureMonitorTelemetryOptions = {}
     meteringResult(props) {
       customEvent('MeteringResult', { ...props, hourStart: props.hourStart.toISOString() });
     },
+    billedVsSent(props) {
+      customEvent('BilledVsSentRun', { ...props });
+    },
     dependency(props) {
       const end = Date.now();
       const sql = props.target === 'sql';

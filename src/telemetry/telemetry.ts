@@ -41,6 +41,24 @@ export interface MeteringResultProps {
   attempts: number;
 }
 
+/** One run of the billed-vs-sent job: its keys counted per outcome (Application Insights measurements). */
+export interface BilledVsSentRunProps {
+  runId: number;
+  trigger: 'schedule' | 'manual';
+  status: 'Done' | 'Failed';
+  firstDay: string;
+  lastDay: string;
+  matches: number;
+  pending: number;
+  quantityMismatches: number;
+  rejected: number;
+  missingAtMarketplace: number;
+  missingInLedger: number;
+  /** Keys an operator must look at (the four kinds of problem together). */
+  problems: number;
+  durationMs: number;
+}
+
 export interface DependencyProps {
   /** `marketplace` and `model` calls are also collected per HTTP attempt by the Azure Monitor distro. */
   target: 'marketplace' | 'model' | 'sql' | (string & {});
@@ -55,6 +73,8 @@ export interface Telemetry {
   subscriptionEvent(name: SubscriptionEventName | (string & {}), props: TelemetryProps): void;
   usageRecorded(props: UsageRecordedProps): void;
   meteringResult(props: MeteringResultProps): void;
+  /** A billed-vs-sent run ended (event `BilledVsSentRun`). */
+  billedVsSent(props: BilledVsSentRunProps): void;
   dependency(props: DependencyProps): void;
   /** Sends what is buffered (graceful shutdown). */
   flush(): Promise<void>;
@@ -76,6 +96,10 @@ export function logTelemetry(logger: Logger): Telemetry {
     },
     meteringResult(props) {
       log.info({ ...props, hourStart: props.hourStart.toISOString(), event: 'MeteringResult' });
+    },
+    billedVsSent(props) {
+      // Mismatches are billing problems: a warning, so that log alerts can fire on them.
+      log[props.problems > 0 || props.status === 'Failed' ? 'warn' : 'info']({ ...props, event: 'BilledVsSentRun' });
     },
     dependency(props) {
       log.debug({ ...props, event: 'Dependency' });

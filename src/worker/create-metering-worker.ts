@@ -6,6 +6,7 @@ import { loadPlanCatalog } from '../plan-catalog-source';
 import { FulfillmentClient } from '../marketplace/fulfillment-client';
 import { openMarketplaceHttp } from '../marketplace/open-marketplace-http';
 import { MeteringClient } from '../marketplace/metering-client';
+import { BilledUsageClient } from '../marketplace/billed-usage-client';
 import { toDomainSubscription } from '../marketplace/subscription-mapping';
 import { openUsageQueue } from '../queue/open-queue';
 import type { OutboxRelay } from '../queue/outbox-relay';
@@ -13,6 +14,7 @@ import type { UsageQueue } from '../queue/usage-queue';
 import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
+import { BilledVsSentJob, type BilledVsSentJobDeps } from './billed-vs-sent-job';
 import { MeteringWorker } from './metering-worker';
 
 const CALL_BUDGET_MS = MINUTE;
@@ -24,8 +26,17 @@ const CALL_BUDGET_MS = MINUTE;
  */
 export async function createMeteringWorker(
   config: Readonly<Config>,
-  deps: { clock: Clock; logger: Logger; store?: Store; queue?: UsageQueue; telemetry?: Telemetry; catalog?: PlanCatalog },
-): Promise<{ worker: MeteringWorker; relay?: OutboxRelay; close(): Promise<void> }> {
+  deps: {
+    clock: Clock;
+    logger: Logger;
+    store?: Store;
+    queue?: UsageQueue;
+    telemetry?: Telemetry;
+    catalog?: PlanCatalog;
+    /** The seams of the billed-vs-sent job (operator alerts). */
+    billedVsSent?: Pick<BilledVsSentJobDeps, 'onMismatch' | 'onMatched'>;
+  },
+): Promise<{ worker: MeteringWorker; billedVsSent: BilledVsSentJob; relay?: OutboxRelay; close(): Promise<void> }> {
   const store = deps.store ?? (await openStore(config, deps.logger));
   const opened = deps.queue
     ? { queue: deps.queue }
@@ -33,11 +44,23 @@ export async function createMeteringWorker(
   const queue = opened.queue;
   const http = await openMarketplaceHttp(config.marketplace, deps.logger, azureIdentityOf(config));
   const fulfillment = new FulfillmentClient(http);
+  const catalog = deps.catalog ?? loadPlanCatalog(config.planCatalogFile);
+  // Daily, on the worker's passes, one run at a time across instances (src/worker/billed-vs-sent-job.ts).
+  const billedVsSent = new BilledVsSentJob({
+    store,
+    api: new BilledUsageClient(http),
+    catalog,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'billed-vs-sent' }),
+    settings: config.billedVsSent,
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
+    ...deps.billedVsSent,
+  });
   const worker = new MeteringWorker({
     queue,
     store,
     metering: new MeteringClient(http),
-    catalog: deps.catalog ?? loadPlanCatalog(config.planCatalogFile),
+    catalog,
     clock: deps.clock,
     logger: deps.logger,
     config: config.worker,
@@ -55,6 +78,7 @@ export async function createMeteringWorker(
         // The claimed report's attempts are those before this call.
         attempts: report.attempts + (settlement.attempted === false ? 0 : 1),
       }),
+    dailyJobs: [billedVsSent],
     refreshSubscription: async (subscriptionId) => {
       const existing = await store.subscriptions.get(subscriptionId);
       await store.subscriptions.upsert(
@@ -64,6 +88,7 @@ export async function createMeteringWorker(
   });
   return {
     worker,
+    billedVsSent,
     ...('relay' in opened && opened.relay ? { relay: opened.relay } : {}),
     async close() {
       if (!deps.queue) await queue.close();

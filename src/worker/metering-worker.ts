@@ -77,6 +77,8 @@ export class MeteringWorker {
       leaseMs?: number;
       /** The HTTP layer starts no retry later than this after the claim (default 1 min). */
       callBudgetMs?: number;
+      /** Jobs asked on every pass whether they are due (the daily billed-vs-sent comparison); they never throw. */
+      dailyJobs?: readonly { runIfDue(): Promise<unknown> }[];
     },
   ) {}
 
@@ -356,6 +358,7 @@ export class MeteringWorker {
           await this.flush({ flushAll: false });
           failures = 0;
           await this.pruneNowAndThen();
+          for (const job of this.deps.dailyJobs ?? []) await job.runIfDue();
         } catch (thrown) {
           failures += 1;
           this.deps.logger.error({ err: thrown, failures }, 'metering pass failed');

@@ -528,9 +528,10 @@ describe('Metering API', () => {
         usageResourceId: business,
         dimension: 'messages',
         planId: 'business',
-        offerId: 'offer',
+        offerId: 'teams-ai-assistant',
         submittedQuantity: 5,
         processedQuantity: 5,
+        submittedCount: 2,
         reconStatus: 'Accepted',
       },
     ]);

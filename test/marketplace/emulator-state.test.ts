@@ -1,3 +1,4 @@
+import { billedUsagePage, BilledUsageControls, type BilledUsageQuery } from '../../src/marketplace/emulator/billed-usage-report';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../src/domain/clock';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
@@ -425,20 +426,27 @@ describe('metering rules', () => {
   });
 
   it('reports accepted usage per day, resource, dimension and plan', () => {
+    const usageEvents = (query: BilledUsageQuery) =>
+      billedUsagePage(state.acceptedUsage(), query, {
+        now: clock.now(),
+        offerOf: (id) => state.subscription(id)?.offerId ?? 'offer',
+        controls: new BilledUsageControls(),
+      });
     state.submitUsage(event({ effectiveStartTime: '2026-03-09T23:00:00Z', quantity: 1 }));
     state.submitUsage(event({ effectiveStartTime: '2026-03-10T08:00:00Z', quantity: 2 }));
     state.submitUsage(event({ effectiveStartTime: '2026-03-10T09:00:00Z', quantity: 3 }));
     state.submitUsage(event({ effectiveStartTime: '2026-03-10T09:00:00Z', quantity: 4, dimension: 'premium_messages' }));
-    const report = state.usageReport({ usageStartDate: '2026-03-09' });
+    const report = usageEvents({ usageStartDate: '2026-03-09' });
     expect('rows' in report && report.rows).toEqual([
       {
         usageDate: '2026-03-09T00:00:00.000Z',
         usageResourceId: business,
         dimension: 'messages',
         planId: 'business',
-        offerId: 'offer',
+        offerId: 'teams-ai-assistant',
         submittedQuantity: 1,
         processedQuantity: 1,
+        submittedCount: 1,
         reconStatus: 'Accepted',
       },
       {
@@ -446,9 +454,10 @@ describe('metering rules', () => {
         usageResourceId: business,
         dimension: 'messages',
         planId: 'business',
-        offerId: 'offer',
+        offerId: 'teams-ai-assistant',
         submittedQuantity: 5,
         processedQuantity: 5,
+        submittedCount: 2,
         reconStatus: 'Accepted',
       },
       {
@@ -456,15 +465,16 @@ describe('metering rules', () => {
         usageResourceId: business,
         dimension: 'premium_messages',
         planId: 'business',
-        offerId: 'offer',
+        offerId: 'teams-ai-assistant',
         submittedQuantity: 4,
         processedQuantity: 4,
+        submittedCount: 1,
         reconStatus: 'Accepted',
       },
     ]);
-    const filtered = state.usageReport({ usageStartDate: '2026-03-10', usageEndDate: '2026-03-10', dimension: 'messages' });
-    expect('rows' in filtered && filtered.rows.map((r) => r.submittedQuantity)).toEqual([5]);
-    expect(state.usageReport({ usageStartDate: '2026-03-01', offerId: 'another-offer' })).toEqual({ rows: [] });
-    expect(state.usageReport({})).toMatchObject({ error: { code: 'BadArgument', target: 'usageStartDate' } });
+    const filtered = usageEvents({ usageStartDate: '2026-03-10', usageEndDate: '2026-03-10', dimension: 'messages' });
+    expect('rows' in filtered && filtered.rows.map((r: { submittedQuantity: number }) => r.submittedQuantity)).toEqual([5]);
+    expect(usageEvents({ usageStartDate: '2026-03-01', offerId: 'another-offer' })).toEqual({ rows: [] });
+    expect(usageEvents({})).toMatchObject({ error: { code: 'BadArgument', target: 'usageStartDate' } });
   });
 });

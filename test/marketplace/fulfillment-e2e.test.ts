@@ -46,6 +46,7 @@ describe('fulfillment end to end with the Marketplace emulator', () => {
     subscriptionEvent: (name) => void events.push(name),
     usageRecorded: () => void events.push('UsageRecorded'),
     meteringResult: () => undefined,
+    billedVsSent: () => undefined,
     dependency: () => undefined,
     flush: async () => undefined,
   };

@@ -29,6 +29,7 @@ import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
+import { describeBilledVsSentContract } from './billed-vs-sent-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
 const SQLITE_MIGRATIONS = path.resolve(__dirname, '../../src/store/sqlite/migrations');
@@ -548,6 +549,17 @@ if (CONNECTION_STRING) {
       store,
       count: async (table) =>
         (await store.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${store.db.s}.${table}`)).rows[0]!.n,
+      cleanup: async () => {
+        await dropSchema(store);
+        await store.close();
+      },
+    };
+  });
+
+  describeBilledVsSentContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return {
+      store,
       cleanup: async () => {
         await dropSchema(store);
         await store.close();

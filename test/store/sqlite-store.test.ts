@@ -7,6 +7,7 @@ import { tempDir } from '../helpers/temp-dir';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
 import { historyKeyOf } from '../../src/domain/conversation-history';
+import { describeBilledVsSentContract } from './billed-vs-sent-contract';
 
 describeStoreContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'store.sqlite'));
@@ -19,6 +20,11 @@ describeStoreContract('embedded SQLite (a real file)', async () => {
 
 describeHistoryContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'history.sqlite'));
+  return { store, cleanup: () => store.close() };
+});
+
+describeBilledVsSentContract('embedded SQLite (a real file)', async () => {
+  const store = openSqliteStore(path.join(tempDir(), 'billed.sqlite'));
   return { store, cleanup: () => store.close() };
 });
 

@@ -234,6 +234,7 @@ describe('metering worker against the Marketplace emulator', () => {
         dependency: () => undefined,
         flush: async () => undefined,
         meteringResult: (r) => void results.push(r),
+        billedVsSent: () => undefined,
       },
     });
     const s = await h.subscribe('business', 'tenant-a');

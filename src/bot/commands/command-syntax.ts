@@ -7,7 +7,7 @@
  * Anchored regexes only, never the `g`/`y` flags (they make `test()` stateful).
  */
 export const TENANT_COMMAND_NAMES = ['help', 'usage', 'stats', 'plan', 'seats', 'admins'] as const;
-export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue'] as const;
+export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue', 'billed'] as const;
 /** Commands about the conversation itself, for everyone: `new chat` forgets its history (src/bot/history/). */
 export const CONVERSATION_COMMAND_NAMES = ['new-chat'] as const;
 
@@ -42,6 +42,7 @@ const SYNTAX: Record<AnyCommandName, Syntax> = {
     args: /^(chat|conversation|discussion)[!.?]*$/i,
     needArgs: ['new', 'nouvelle', 'nouveau'],
   },
+  billed: { words: ['billed'] },
 };
 
 const BY_WORD = new Map<string, AnyCommandName>(

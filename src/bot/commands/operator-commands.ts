@@ -6,6 +6,7 @@ import { roundMoney } from '../../domain/usage-report';
 import { meteringOverview } from '../../marketplace/metering-overview';
 import type { Store } from '../../store/store';
 import { meteringCard, revenueCard, subscriptionsCard } from '../cards/operator-cards';
+import { billedVsSentReply } from './billed-command';
 import type { OperatorCommandName } from './command-syntax';
 import type { Reply } from './tenant-commands';
 
@@ -25,6 +26,8 @@ export class OperatorCommands {
       operatorIds: readonly string[];
       /** Retrying hours show in the attention list after this many failed calls. */
       attentionAttempts?: number;
+      /** The hour (UTC) the daily billed-vs-sent run is due, for the `billed` card (default 6). */
+      billedVsSentHourUtc?: number;
     },
   ) {}
 
@@ -46,6 +49,8 @@ export class OperatorCommands {
         return { card: subscriptionsCard(tr, await this.deps.store.subscriptions.list()) };
       case 'revenue':
         return { card: revenueCard(tr, await this.revenue(now)) };
+      case 'billed':
+        return billedVsSentReply(this.deps.store, tr, this.deps.billedVsSentHourUtc ?? 6);
     }
   }
 

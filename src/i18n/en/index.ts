@@ -1,5 +1,6 @@
 import adminCards from './adminCards';
 import commands from './commands';
+import billedVsSent from './billed-vs-sent';
 import common from './common';
 import help from './help';
 import landing from './landing';
@@ -21,4 +22,5 @@ export const en = {
   landing,
   landingErrors,
   conversation,
+  billedVsSent,
 };

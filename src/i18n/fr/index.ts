@@ -2,6 +2,7 @@ import type { SameShape } from '../catalog';
 import type { en } from '../en';
 import adminCards from './adminCards';
 import commands from './commands';
+import billedVsSent from './billed-vs-sent';
 import common from './common';
 import help from './help';
 import landing from './landing';
@@ -23,4 +24,5 @@ export const fr: SameShape<typeof en> = {
   landing,
   landingErrors,
   conversation,
+  billedVsSent,
 };

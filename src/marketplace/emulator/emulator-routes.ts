@@ -11,6 +11,7 @@ import { mountIdentityProvider } from './identity-provider-routes';
 import { CUSTOMER_ACTIONS, type CustomerAction, type MarketplaceError } from './emulator-state';
 import { mountGraphEmulator } from './graph-routes';
 import { MAX_BATCH_SIZE } from './metering-rules';
+import { mountBilledUsage } from './billed-usage-routes';
 
 /**
  * The emulator over HTTP, mounted on an existing restify server (the bot's in development, its own standalone):
@@ -141,13 +142,7 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
       return { status: 200, body: { count: result.length, result } };
     }),
   );
-  server.get(
-    `${prefix}/api/usageEvents`,
-    api('usageEvents', (req) => {
-      const report = emu.state.usageReport(req.query ?? {});
-      return 'error' in report ? { status: 400, body: report.error } : { status: 200, body: report.rows };
-    }),
-  );
+  mountBilledUsage(server, emu, prefix, api);
 
   mountGraphEmulator(server, emu.licences, prefix);
 

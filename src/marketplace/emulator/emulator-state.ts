@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors';
 import { addMonthsClamped } from '../../domain/periods';
 import { TERM_MONTHS } from '../../domain/partner-center-rules';
 import { isPlanVisibleTo, type MeteringDimension, type Plan } from '../../domain/plans';
-import { hourStartOf, judgeUsageEvent, usageKey, usageReport, type UsageQuery, type UsageVerdict } from './metering-rules';
+import { hourStartOf, judgeUsageEvent, usageKey, type UsageVerdict } from './metering-rules';
 import type { LicenceRecord } from './emulator-licences';
 
 /**
@@ -595,10 +595,6 @@ export class EmulatorState {
       this.onChange();
     }
     return verdict;
-  }
-
-  usageReport(query: UsageQuery) {
-    return usageReport(this.usage, query, { now: this.clock.now(), offerId: this.offerId });
   }
 
   acceptedUsage(): AcceptedUsageRecord[] {

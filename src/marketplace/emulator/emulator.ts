@@ -5,6 +5,7 @@ import type { FaultConfig } from '../../config';
 import type { Clock } from '../../domain/clock';
 import type { UsageRightState } from '../../domain/licence';
 import type { MeteringDimension, Plan } from '../../domain/plans';
+import { BilledUsageControls } from './billed-usage-report';
 import { EmulatorLicences } from './emulator-licences';
 import type { Logger } from '../../logger';
 import {
@@ -156,6 +157,8 @@ export interface Emulator {
   usageSubmissions(): UsageSubmission[];
   /** The emulator playing Entra for sign-in (`${baseUrl}/idp/organizations`): users, tenants, defects. */
   readonly identityProvider: EmulatorIdentityProvider;
+  /** What `GET /usageEvents` reports beyond what was accepted: injected differences, extra rows, page size. */
+  readonly billedUsage: BilledUsageControls;
   /** Flushes the state file, stops timers, drops requests held by the timeout fault. */
   close(): Promise<void>;
 }
@@ -180,6 +183,7 @@ export class MarketplaceEmulator implements Emulator {
   readonly licences = new EmulatorLicences(() => this.scheduleSave());
   readonly dice: FaultDice;
   readonly signer: WebhookSigner = createWebhookSigner();
+  readonly billedUsage = new BilledUsageControls();
   private readonly counts: Record<string, number> = {};
   private readonly submissions: UsageSubmission[] = [];
   /** Sockets of requests the timeout fault keeps unanswered: close() destroys them. */

@@ -5,6 +5,7 @@ import type { Store } from '../store';
 import { mssqlAdmins } from './mssql-admins';
 import { mssqlAlerts } from './mssql-alerts';
 import { mssqlHistory } from './mssql-history';
+import { mssqlBilledVsSent } from './mssql-billed-vs-sent';
 import { buildConnectionConfig, type MssqlStoreConfig } from './mssql-connection';
 import { MssqlDatabase } from './mssql-database';
 import { mssqlMetering } from './mssql-metering';
@@ -79,6 +80,7 @@ export async function openMssqlStore(
     metering: mssqlMetering(db),
     alerts: mssqlAlerts(db),
     history: mssqlHistory(db),
+    billedVsSent: mssqlBilledVsSent(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

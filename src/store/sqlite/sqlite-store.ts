@@ -4,6 +4,7 @@ import { SqliteOutboxQueue } from './sqlite-outbox-queue';
 import { sqliteAdmins } from './sqlite-admins';
 import { sqliteAlerts } from './sqlite-alerts';
 import { sqliteHistory } from './sqlite-history';
+import { sqliteBilledVsSent } from './sqlite-billed-vs-sent';
 import { sqliteMetering } from './sqlite-metering';
 import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
@@ -47,6 +48,7 @@ export function openSqliteStore(file: string): SqliteStore {
     metering: sqliteMetering(db, batcher),
     alerts: sqliteAlerts(db, batcher),
     history: sqliteHistory(db, batcher),
+    billedVsSent: sqliteBilledVsSent(db, batcher),
     outboxQueue: (options) => new SqliteOutboxQueue(db, options),
   };
 }
