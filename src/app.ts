@@ -13,7 +13,7 @@ import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
 import { azureIdentityOf, EMULATOR_PREFIX, type Config } from './config';
 import { mirrorDevSubscription, seedDevSubscription } from './dev-seed';
-import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
+import { DAY, HOUR, MINUTE, systemClock, type Clock } from './domain/clock';
 import { AppError, coerceError } from './domain/errors';
 import type { PlanCatalog } from './domain/plans';
 import { createLogger, type Logger } from './logger';
@@ -41,6 +41,17 @@ import { addWebhookRoutes } from './web/webhook-route';
 import { openUsageQueue } from './queue/open-queue';
 import { createMeteringWorker } from './worker/create-metering-worker';
 import type { MeteringWorker } from './worker/metering-worker';
+import { AlertDispatcher } from './alerts/alert-dispatcher';
+import { alertingTelemetry } from './alerts/alerting-telemetry';
+import { OperatorAlerts } from './alerts/operator-alerts';
+import { RefusalBurstDetector, watchRefusals } from './alerts/refusal-burst';
+import { secretExpiryAlert } from './alerts/secret-expiry-alerts';
+import { BotProactiveMessenger } from './bot/proactive/bot-proactive-messenger';
+import { conversationCapture } from './bot/proactive/conversation-capture';
+import { ProactiveCommands } from './bot/proactive/proactive-commands';
+import type { ProactiveMessenger } from './bot/proactive/proactive-messenger';
+import { TenantNotifier } from './notices/tenant-notifier';
+import { MARKETPLACE_SECRET } from './secrets/secret-expiry';
 
 export interface AppOptions {
   clock?: Clock;
@@ -57,6 +68,8 @@ export interface AppOptions {
   startWorker?: boolean;
   /** Application Insights when configured (src/bootstrap.ts); structured log lines otherwise. */
   telemetry?: Telemetry;
+  /** Runs the hourly sweep of subscriptions and trials ending soon (default true; tests call `notifier.sweep()`). */
+  startNotices?: boolean;
 }
 
 export interface RunningApp {
@@ -73,6 +86,14 @@ export interface RunningApp {
   reconcile(): ReturnType<typeof reconcileSubscriptions>;
   /** The metering worker when it runs in this process. */
   worker?: MeteringWorker;
+  /** Messages sent outside a turn (operator alerts, tenant notices, support answers). */
+  messenger: ProactiveMessenger;
+  /** Where triggers raise operator alerts (the seam for billing.mismatch and content reports). */
+  alerts: OperatorAlerts;
+  /** Delivers stored alerts (Teams, signed webhook); `kick()` sends what is due now. */
+  alertDispatcher: AlertDispatcher;
+  /** Tenant admin notices; `sweep()` checks subscriptions and trials ending soon. */
+  notifier: TenantNotifier;
   logger: Logger;
   /** Resolves once the turns in flight are answered and their usage is committed (which follows the reply). */
   settled(): Promise<void>;
@@ -105,8 +126,59 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     licences: new GraphUsageRights({ config: config.licensing, clock, logger: logger.child({ component: 'licences' }) }),
     productName: config.productName,
   });
-  const recorder = new UsageRecorder({ store, storeMessageText: config.storeMessageText, logger, telemetry });
-  const bookkeeping = new TurnBookkeeping({ gate, recorder, logger });
+  const adapter = createTeamsAdapter(config.bot, config.delivery, logger, azureIdentityOf(config));
+  // Messages outside a turn (issue 13): operator alerts and tenant notices, through the same adapter and credentials.
+  const messenger = new BotProactiveMessenger({
+    adapter,
+    botAppId: config.bot.appId,
+    store,
+    logger: logger.child({ component: 'proactive' }),
+  });
+  const alertDispatcher = new AlertDispatcher({
+    store,
+    messenger,
+    settings: config.alerts,
+    clock,
+    logger: logger.child({ component: 'alerts' }),
+  });
+  const alerts = new OperatorAlerts({
+    store,
+    clock,
+    logger: logger.child({ component: 'alerts' }),
+    webhook: !!config.alerts.webhook,
+    onRecorded: () => void alertDispatcher.kick(),
+  });
+  const notifier = new TenantNotifier({
+    store,
+    messenger,
+    clock,
+    logger: logger.child({ component: 'notices' }),
+    productName: config.productName,
+    links: config.links,
+  });
+  // Lifecycle changes (webhook, activation, reconciliation) raise operator alerts and, for a suspension, notices.
+  const observed = alertingTelemetry(telemetry, alerts, notifier);
+  const recorder = new UsageRecorder({
+    store,
+    storeMessageText: config.storeMessageText,
+    logger,
+    telemetry,
+    onRecorded: (turn) => void notifier.usageRecorded(turn),
+  });
+  const bookkeeping = new TurnBookkeeping({
+    gate,
+    recorder,
+    logger,
+    onRefused: (identity, refusal) => {
+      if (refusal.kind === 'no-seat' && !refusal.revoked && identity.tenantId)
+        void notifier.seatsFull({
+          tenantId: identity.tenantId,
+          subscriptionId: refusal.subscription.id,
+          seats: refusal.seats,
+          ...(identity.userName ? { userName: identity.userName } : {}),
+        });
+    },
+  });
   const commands = new TenantCommands({
     store,
     catalog,
@@ -115,9 +187,11 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     productName: config.productName,
     links: config.links,
     operatorIds: config.operatorIds,
+    onSeatChanged: (change) => void notifier.seatChanged(change),
   });
   const inFlight = new InFlight();
-  const adapter = createTeamsAdapter(config.bot, config.delivery, logger, azureIdentityOf(config));
+  // Outermost: the conversation reference is kept after every message turn, refused ones included.
+  adapter.use(conversationCapture({ store, logger, now: () => clock.now() }));
   adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight }));
   const bot = createBotApplication({
     adapter,
@@ -131,6 +205,13 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       clock,
       operatorIds: config.operatorIds,
       attentionAttempts: config.worker.maxAttempts,
+    }),
+    proactiveCommands: new ProactiveCommands({
+      store,
+      clock,
+      operatorIds: config.operatorIds,
+      isAdmin: async (tenantId, userId) => commands.isAdmin(tenantId, userId, await gate.tenantSubscriptions(tenantId)),
+      webhookConfigured: !!config.alerts.webhook,
     }),
     productName: config.productName,
     logger,
@@ -175,6 +256,10 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message!);
       else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message!);
     }
+    const now = clock.now();
+    if (config.marketplace.auth.kind === 'client-secret')
+      void alerts.raise(secretExpiryAlert(MARKETPLACE_SECRET, config.marketplaceSecretExpiresAt, now));
+    void alerts.raise(secretExpiryAlert(LANDING_SSO_SECRET, config.landing.sso?.secretExpiresAt, now));
   };
   warnSecretExpiry();
   const expiryWarner = setInterval(warnSecretExpiry, DAY);
@@ -185,8 +270,18 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const fulfillment =
     options.fulfillment ?? new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger, azureIdentityOf(config)));
   const onTenantChanged = (tenantId: string) => gate.invalidate(tenantId);
-  const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry });
-  addWebhookRoutes(server, { verify: createWebhookVerifier(config.marketplace.webhook, clock), processor, logger });
+  const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry: observed });
+  const refusals = new RefusalBurstDetector({
+    alerts,
+    clock,
+    threshold: config.alerts.refusalBurst,
+    windowMs: config.alerts.refusalWindowMs,
+  });
+  addWebhookRoutes(server, {
+    verify: watchRefusals(createWebhookVerifier(config.marketplace.webhook, clock), refusals),
+    processor,
+    logger,
+  });
   const activation = new PurchaseActivation({
     store,
     fulfillment,
@@ -195,7 +290,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     logger,
     onTenantChanged,
     waitMs: config.landing.activationWaitMs,
-    telemetry,
+    telemetry: observed,
   });
   const sso = config.landing.sso;
   const signIn =
@@ -213,7 +308,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         })
       : undefined);
   addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
-  const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry, catalog });
+  const reconcile = () =>
+    reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry: observed, catalog });
 
   let emulator: Emulator | undefined;
   if (config.emulator.enabled) {
@@ -286,9 +382,16 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       queue: usageQueue.queue,
       telemetry,
       catalog,
+      alerts,
     }));
     if (options.startWorker ?? true) worker.start();
   }
+
+  // Alerts recorded by any process sharing the store (a worker process too) are delivered from here; notices of
+  // subscriptions and trials ending soon are checked hourly.
+  alertDispatcher.start();
+  void alertDispatcher.kick();
+  if (options.startNotices ?? true) notifier.startSweeping(HOUR);
 
   const url = await listen(server, config.port, config.host);
   logger.info(
@@ -308,12 +411,17 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     ...(emulator ? { emulator } : {}),
     reconcile,
     ...(worker ? { worker } : {}),
+    messenger,
+    alerts,
+    alertDispatcher,
+    notifier,
     logger,
     settled: () => inFlight.idle(),
     close() {
       closing ??= (async () => {
         inFlight.accepting = false;
         clearInterval(expiryWarner);
+        notifier.stop();
         clearInterval(sweeper);
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();
@@ -333,6 +441,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         // The relay and the worker finish what they are doing (a batch in flight is settled) before anything closes.
         await usageQueue.relay?.stop();
         await worker?.stop();
+        await alertDispatcher.stop();
         await usageQueue.queue.close();
         await telemetry.flush();
         if (ownStore) await store.close();

@@ -8,6 +8,9 @@ import { welcomeCard } from './cards/help-card';
 import { parseCommand } from './commands/command-syntax';
 import type { OperatorCommands } from './commands/operator-commands';
 import type { TenantCommands } from './commands/tenant-commands';
+import { localeOf } from '../i18n/locale';
+import { storedConversation } from './proactive/conversation-capture';
+import type { ProactiveCommands } from './proactive/proactive-commands';
 import { sendReply } from './send-reply';
 
 export interface BotApplicationDeps {
@@ -17,6 +20,8 @@ export interface BotApplicationDeps {
   storage: Storage;
   commands: TenantCommands;
   operatorCommands: OperatorCommands;
+  /** `notifications` and `alerts` (issue 13); without it they answer as unknown commands. */
+  proactiveCommands?: ProactiveCommands;
   productName: string;
   logger: Logger;
 }
@@ -44,6 +49,20 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     const command = parseCommand(text)!;
     const identity = identityOf(context.activity);
     if (command.kind === 'operator') return sendReply(context, await deps.operatorCommands.run(command.name, identity, text));
+    if (command.kind === 'proactive' && deps.proactiveCommands) {
+      const activity = context.activity;
+      return sendReply(
+        context,
+        await deps.proactiveCommands.run(command.name, {
+          identity,
+          action: command.action,
+          rest: command.rest,
+          locale: localeOf(activity.locale),
+          client: clientKindOf(activity),
+          conversation: (key) => storedConversation(key, activity, new Date()),
+        }),
+      );
+    }
     const name = command.kind === 'tenant' ? command.name : 'unknown';
     const mentions =
       command.kind === 'tenant' && /^(assign|revoke|add|remove)$/.test(command.action ?? '')

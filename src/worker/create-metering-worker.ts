@@ -14,6 +14,8 @@ import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
 import { MeteringWorker } from './metering-worker';
+import { OperatorAlerts } from '../alerts/operator-alerts';
+import { MARKETPLACE_AUTH_PROBLEM, marketplaceAuthAlert, meteringAlert } from '../domain/alert-triggers';
 
 const CALL_BUDGET_MS = MINUTE;
 
@@ -24,7 +26,16 @@ const CALL_BUDGET_MS = MINUTE;
  */
 export async function createMeteringWorker(
   config: Readonly<Config>,
-  deps: { clock: Clock; logger: Logger; store?: Store; queue?: UsageQueue; telemetry?: Telemetry; catalog?: PlanCatalog },
+  deps: {
+    clock: Clock;
+    logger: Logger;
+    store?: Store;
+    queue?: UsageQueue;
+    telemetry?: Telemetry;
+    catalog?: PlanCatalog;
+    /** The bot's operator alerts; a worker process records its own in the shared store (the bot delivers them). */
+    alerts?: OperatorAlerts;
+  },
 ): Promise<{ worker: MeteringWorker; relay?: OutboxRelay; close(): Promise<void> }> {
   const store = deps.store ?? (await openStore(config, deps.logger));
   const opened = deps.queue
@@ -33,6 +44,8 @@ export async function createMeteringWorker(
   const queue = opened.queue;
   const http = await openMarketplaceHttp(config.marketplace, deps.logger, azureIdentityOf(config));
   const fulfillment = new FulfillmentClient(http);
+  const alerts =
+    deps.alerts ?? new OperatorAlerts({ store, clock: deps.clock, logger: deps.logger, webhook: !!config.alerts.webhook });
   const worker = new MeteringWorker({
     queue,
     store,
@@ -45,8 +58,8 @@ export async function createMeteringWorker(
     // timeout, so another worker never takes an hour whose call may still be under way.
     callBudgetMs: CALL_BUDGET_MS,
     leaseMs: Math.max(2 * MINUTE, CALL_BUDGET_MS + config.marketplace.requestTimeoutMs + 30 * SECOND),
-    onSettled: (report, settlement) =>
-      deps.telemetry?.meteringResult({
+    onSettled: (report, settlement) => {
+      const result = {
         subscriptionId: report.subscriptionId,
         dimension: report.dimension,
         hourStart: report.hourStart,
@@ -54,7 +67,16 @@ export async function createMeteringWorker(
         quantity: report.quantity,
         // The claimed report's attempts are those before this call.
         attempts: report.attempts + (settlement.attempted === false ? 0 : 1),
-      }),
+      };
+      deps.telemetry?.meteringResult(result);
+      // Conflict, refused, held, carried: one operator alert per hour and status.
+      alerts.raiseLater(meteringAlert(result));
+    },
+    onAlert: ({ key, raised, message }) => {
+      if (key !== 'metering.auth') return;
+      if (raised) alerts.raiseLater(marketplaceAuthAlert({ detail: message ?? '' }));
+      else void alerts.resolve(MARKETPLACE_AUTH_PROBLEM);
+    },
     refreshSubscription: async (subscriptionId) => {
       const existing = await store.subscriptions.get(subscriptionId);
       await store.subscriptions.upsert(

@@ -28,6 +28,7 @@ import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
+import { describeOutreachContract } from './outreach-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
 const SQLITE_MIGRATIONS = path.resolve(__dirname, '../../src/store/sqlite/migrations');
@@ -541,6 +542,11 @@ if (CONNECTION_STRING) {
         await store.close();
       },
     };
+  });
+
+  describeOutreachContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return { store, cleanup: async () => (await dropSchema(store), await store.close()) };
   });
 
   const LOCK_MS = 5 * 60_000;

@@ -8,9 +8,12 @@
  */
 export const TENANT_COMMAND_NAMES = ['help', 'usage', 'stats', 'plan', 'seats', 'admins'] as const;
 export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue'] as const;
+/** Commands about proactive messages (src/bot/proactive/proactive-commands.ts), which check roles themselves. */
+export const PROACTIVE_COMMAND_NAMES = ['notifications', 'alerts'] as const;
 
 export type CommandName = (typeof TENANT_COMMAND_NAMES)[number];
 export type OperatorCommandName = (typeof OPERATOR_COMMAND_NAMES)[number];
+export type ProactiveCommandName = (typeof PROACTIVE_COMMAND_NAMES)[number];
 
 interface Syntax {
   /** The words that start the command (greetings are help: the Store expects `hi` and `hello` to answer). */
@@ -19,7 +22,7 @@ interface Syntax {
   args?: RegExp;
 }
 
-const SYNTAX: Record<CommandName | OperatorCommandName, Syntax> = {
+const SYNTAX: Record<CommandName | OperatorCommandName | ProactiveCommandName, Syntax> = {
   help: { words: ['help', 'hi', 'hello', 'aide', 'bonjour', 'salut'] },
   usage: { words: ['usage'] },
   stats: { words: ['stats'] },
@@ -29,10 +32,12 @@ const SYNTAX: Record<CommandName | OperatorCommandName, Syntax> = {
   metering: { words: ['metering'], args: /^(resend|resolve)\s+#?\d+(\s[\s\S]*)?$/i },
   subscriptions: { words: ['subscriptions'] },
   revenue: { words: ['revenue'] },
+  notifications: { words: ['notifications'], args: /^(on|off)\s+[\w-]+$/i },
+  alerts: { words: ['alerts'], args: /^(here|off)$/i },
 };
 
-const BY_WORD = new Map<string, CommandName | OperatorCommandName>(
-  (Object.keys(SYNTAX) as (CommandName | OperatorCommandName)[]).flatMap((name) =>
+const BY_WORD = new Map<string, CommandName | OperatorCommandName | ProactiveCommandName>(
+  (Object.keys(SYNTAX) as (CommandName | OperatorCommandName | ProactiveCommandName)[]).flatMap((name) =>
     SYNTAX[name].words.map((w) => [w, name] as const),
   ),
 );
@@ -48,6 +53,7 @@ const NO_ARGS = /^[!.?]*$/;
 export type ParsedCommand =
   | { kind: 'tenant'; name: CommandName; action: string | undefined; rest: string }
   | { kind: 'operator'; name: OperatorCommandName; action: string | undefined; rest: string }
+  | { kind: 'proactive'; name: ProactiveCommandName; action: string | undefined; rest: string }
   /** A `/word` we do not know (only with a slash: without one it is an ordinary message). */
   | { kind: 'unknown'; word: string };
 
@@ -63,6 +69,8 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   if (!slash && args && !syntax.args?.test(args)) return undefined;
   const [action, ...rest] = args ? args.split(/\s+/) : [];
   const parsed = { action: action?.toLowerCase(), rest: rest.join(' ').trim() };
+  if ((PROACTIVE_COMMAND_NAMES as readonly string[]).includes(name))
+    return { kind: 'proactive', name: name as ProactiveCommandName, ...parsed };
   return (OPERATOR_COMMAND_NAMES as readonly string[]).includes(name)
     ? { kind: 'operator', name: name as OperatorCommandName, ...parsed }
     : { kind: 'tenant', name: name as CommandName, ...parsed };

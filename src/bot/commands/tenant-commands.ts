@@ -67,6 +67,8 @@ export class TenantCommands {
       productName: string;
       links: Config['links'];
       operatorIds?: readonly string[];
+      /** An admin gave a user a seat or took it back (the user is told: src/notices/tenant-notifier.ts). */
+      onSeatChanged?: (change: { tenantId: string; userId: string; change: 'given' | 'lost' }) => void;
     },
   ) {}
 
@@ -251,6 +253,7 @@ export class TenantCommands {
       });
       if (result === 'full')
         return { text: `All ${capacity} seats are taken. Revoke a seat first, or add seats to the subscription.` };
+      if (result === 'assigned') this.deps.onSeatChanged?.({ tenantId: ctx.tenantId, userId: target.userId, change: 'given' });
       return { text: result === 'already' ? `${name} already has a seat.` : `${name} now has a seat.` };
     }
     const revoked = await this.deps.store.seats.revoke({
@@ -259,6 +262,7 @@ export class TenantCommands {
       by: ctx.userId,
       at,
     });
+    if (revoked) this.deps.onSeatChanged?.({ tenantId: ctx.tenantId, userId: target.userId, change: 'lost' });
     return { text: revoked ? `${name} no longer has a seat. Only an admin can give it back.` : `${name} had no seat.` };
   }
 

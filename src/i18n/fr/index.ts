@@ -1,8 +1,12 @@
 import type { SameShape } from '../catalog';
 import type { en } from '../en';
+import alerts from './alerts';
 import common from './common';
+import notices from './notices';
 
 /** The French catalog: exactly the English one's keys (the compiler refuses a missing or extra one). */
 export const fr: SameShape<typeof en> = {
   common,
+  alerts,
+  notices,
 };

@@ -3,6 +3,7 @@ import type { Store } from '../store';
 import { OutboxQueue } from '../../queue/outbox-queue';
 import { sqliteAdmins } from './sqlite-admins';
 import { sqliteAlerts } from './sqlite-alerts';
+import { sqliteAlertEvents, sqliteConversations, sqliteNotices } from './sqlite-outreach';
 import { sqliteMetering } from './sqlite-metering';
 import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
@@ -45,6 +46,9 @@ export function openSqliteStore(file: string): SqliteStore {
     operations: sqliteOperations(db, batcher, subscriptions.upsertSync),
     metering: sqliteMetering(db, batcher),
     alerts: sqliteAlerts(db, batcher),
+    conversations: sqliteConversations(db, batcher),
+    alertEvents: sqliteAlertEvents(db, batcher),
+    notices: sqliteNotices(db, batcher),
     outboxQueue: (options) => new OutboxQueue(db, options),
   };
 }
