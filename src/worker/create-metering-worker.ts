@@ -15,7 +15,7 @@ import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
 import { MeteringWorker } from './metering-worker';
 import { OperatorAlerts } from '../alerts/operator-alerts';
-import { MARKETPLACE_AUTH_PROBLEM, marketplaceAuthAlert, meteringAlert } from '../domain/alert-triggers';
+import { meteringAlertHooks } from '../alerts/metering-alert-hooks';
 
 const CALL_BUDGET_MS = MINUTE;
 
@@ -44,8 +44,9 @@ export async function createMeteringWorker(
   const queue = opened.queue;
   const http = await openMarketplaceHttp(config.marketplace, deps.logger, azureIdentityOf(config));
   const fulfillment = new FulfillmentClient(http);
-  const alerts =
-    deps.alerts ?? new OperatorAlerts({ store, clock: deps.clock, logger: deps.logger, webhook: !!config.alerts.webhook });
+  const alerting = meteringAlertHooks(
+    deps.alerts ?? new OperatorAlerts({ store, clock: deps.clock, logger: deps.logger, webhook: !!config.alerts.webhook }),
+  );
   const worker = new MeteringWorker({
     queue,
     store,
@@ -69,14 +70,9 @@ export async function createMeteringWorker(
         attempts: report.attempts + (settlement.attempted === false ? 0 : 1),
       };
       deps.telemetry?.meteringResult(result);
-      // Conflict, refused, held, carried: one operator alert per hour and status.
-      alerts.raiseLater(meteringAlert(result));
+      alerting.settled(result);
     },
-    onAlert: ({ key, raised, message }) => {
-      if (key !== 'metering.auth') return;
-      if (raised) alerts.raiseLater(marketplaceAuthAlert({ detail: message ?? '' }));
-      else void alerts.resolve(MARKETPLACE_AUTH_PROBLEM);
-    },
+    onAlert: alerting.onAlert,
     refreshSubscription: async (subscriptionId) => {
       const existing = await store.subscriptions.get(subscriptionId);
       await store.subscriptions.upsert(
