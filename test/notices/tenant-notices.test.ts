@@ -176,4 +176,36 @@ describe('tenant admin notices', () => {
     expect(shown(toAdmin('conv-trial')[0]!)).toContain('Votre essai gratuit de AI Assistant se termine dans 3 jours (le 12 mars 2026)');
     expect(shown(toAdmin('conv-ending')[0]!)).toContain('it ends in 5 days (March 14, 2026)');
   });
+
+  it('keeps each user’s conversation without a store write on every turn: only when new or changed', async () => {
+    const saves: string[] = [];
+    const save = app.store.conversations.save.bind(app.store.conversations);
+    app.store.conversations.save = async (c) => {
+      saves.push(`${c.key}|${c.locale}|${c.client}`);
+      return save(c);
+    };
+    for (let i = 0; i < 5; i += 1) await say({ userId: 'chatty', text: `question ${i}`, conversationId: 'conv-chatty' });
+    expect(saves).toEqual(['user:tenant-a:chatty|en|desktop']);
+    await say({ userId: 'chatty', text: 'une question', conversationId: 'conv-chatty', locale: 'fr-FR' });
+    await say({ userId: 'chatty', text: 'encore une', conversationId: 'conv-chatty', locale: 'fr-FR' });
+    await say({ userId: 'chatty', text: 'depuis mon téléphone', conversationId: 'conv-chatty', locale: 'fr-FR', platform: 'ios' });
+    // Group chats and channels are not a user's personal chat.
+    await say({ userId: 'chatty', text: 'in a group', conversationId: 'conv-group', conversationType: 'groupChat' });
+    expect(saves).toEqual(['user:tenant-a:chatty|en|desktop', 'user:tenant-a:chatty|fr|desktop', 'user:tenant-a:chatty|fr|mobile']);
+    expect(await app.store.conversations.get('user:tenant-a:chatty')).toMatchObject({
+      locale: 'fr',
+      client: 'mobile',
+      address: { conversationId: 'conv-chatty', serviceUrl: connector.serviceUrl, userChannelId: '29:chatty', conversationType: 'personal' },
+    });
+  });
+
+  it('tells admins when the subscription is suspended, once per suspension (the webhook's Suspend operation)', async () => {
+    await say({ userId: ADMIN, text: 'plan', conversationId: 'conv-admin-susp', locale: 'fr-FR' });
+    app.notifier.suspended({ tenantId: 'tenant-a', subscriptionId: subscription.id, since: 'op-1' });
+    app.notifier.suspended({ tenantId: 'tenant-a', subscriptionId: subscription.id, since: 'op-1' });
+    await waitFor(() => toAdmin('conv-admin-susp').length >= 1, 5000, 'the suspension notice');
+    expect(noticeRows(`suspended:${subscription.id}:op-1`)).toBe(1);
+    expect(shown(toAdmin('conv-admin-susp')[0]!)).toContain('Votre abonnement est suspendu');
+    expect(shown(toAdmin('conv-admin-susp')[0]!)).toContain('Gérer l’abonnement dans le navigateur');
+  });
 });

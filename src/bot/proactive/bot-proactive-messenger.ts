@@ -47,20 +47,28 @@ export class BotProactiveMessenger implements ProactiveMessenger {
       ? MessageFactory.attachment(CardFactory.adaptiveCard(built.card), built.text)
       : MessageFactory.text(built.text ?? '');
     activity.locale = LANGUAGE_TAGS[stored.locale];
-    try {
-      await this.deps.adapter.continueConversationAsync(this.deps.botAppId, referenceOf(stored), async (context) => {
-        await context.sendActivity(activity);
+    // The failure is caught inside the logic: thrown from it, the adapter's turn error handler would swallow it.
+    let failure: unknown;
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, referenceOf(stored), async (context) => {
+      // A proactive message replies to nothing (botbuilder would point it at the continuation event's id).
+      context.onSendActivities(async (_ctx, activities, next) => {
+        for (const a of activities) delete a.replyToId;
+        return next();
       });
-      return 'sent';
-    } catch (thrown) {
-      const status = statusOf(thrown);
-      if (status === 403 || status === 404) {
-        this.deps.logger.warn({ conversation: key.split(':')[0], status }, 'proactive message: the bot can no longer reach this chat');
-        await this.deps.store.conversations.remove(key);
-        return 'no-conversation';
+      try {
+        await context.sendActivity(activity);
+      } catch (thrown) {
+        failure = thrown ?? new Error('send failed');
       }
-      throw coerceError(thrown);
+    });
+    if (failure === undefined) return 'sent';
+    const status = statusOf(failure);
+    if (status === 403 || status === 404) {
+      this.deps.logger.warn({ conversation: key.split(':')[0], status }, 'proactive message: the bot can no longer reach this chat');
+      await this.deps.store.conversations.remove(key);
+      return 'no-conversation';
     }
+    throw coerceError(failure);
   }
 }
 
