@@ -199,7 +199,7 @@ describe('tenant admin notices', () => {
     });
   });
 
-  it('tells admins when the subscription is suspended, once per suspension (the webhook's Suspend operation)', async () => {
+  it('tells admins when the subscription is suspended, once per suspension (the webhook’s Suspend operation)', async () => {
     await say({ userId: ADMIN, text: 'plan', conversationId: 'conv-admin-susp', locale: 'fr-FR' });
     app.notifier.suspended({ tenantId: 'tenant-a', subscriptionId: subscription.id, since: 'op-1' });
     app.notifier.suspended({ tenantId: 'tenant-a', subscriptionId: subscription.id, since: 'op-1' });
