@@ -44,7 +44,7 @@ export class AlertDispatcher {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => this.kick(), this.deps.settings.pollMs);
+    this.timer ??= setInterval(() => void this.kick(), this.deps.settings.pollMs);
     this.timer.unref();
   }
 

@@ -112,9 +112,7 @@ describe('operator alert triggers and their deduplication', () => {
 
   it('webhook refusals: a burst of refused tokens alerts once; a quiet window ends it, so the next burst alerts again', async () => {
     const detector = new RefusalBurstDetector({ alerts, clock, threshold: 3, windowMs: 5 * 60_000 });
-    const refuse = async () => {
-      throw Object.assign(new Error('bad token'), { reason: 'signature' });
-    };
+    const refuse = () => Promise.reject<never>(Object.assign(new Error('bad token'), { reason: 'signature' }));
     const verify = watchRefusals(refuse, detector);
     for (let i = 0; i < 2; i += 1) await expect(verify('Bearer x')).rejects.toThrow('bad token');
     expect(recorded).toBe(0);
@@ -177,7 +175,7 @@ describe('operator alert triggers and their deduplication', () => {
   });
 
   it('every event type validates against docs/alert-events.schema.json; malformed events do not', () => {
-    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../docs/alert-events.schema.json'), 'utf8'));
+    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../docs/alert-events.schema.json'), 'utf8')) as object;
     const ajv = new Ajv({
       allErrors: true,
       formats: { 'date-time': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, date: /^\d{4}-\d\d-\d\d$/ },
@@ -195,7 +193,6 @@ describe('operator alert triggers and their deduplication', () => {
     expect(validate({ ...good, type: 'metering.unknown' })).toBe(false);
     expect(validate({ ...good, id: 'not-a-uuid' })).toBe(false);
     expect(validate({ ...good, data: { ...good.data, quantity: undefined } })).toBe(false);
-    const { subscriptionId: _dropped, ...withoutSubscription } = good;
-    expect(validate(withoutSubscription)).toBe(false);
+    expect(validate({ ...good, subscriptionId: undefined })).toBe(false);
   });
 });

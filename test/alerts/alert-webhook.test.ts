@@ -27,7 +27,8 @@ function readmeVerifier(): Verify {
   const block = /<!-- alert-verifier:start -->\s*```js\n([\s\S]*?)```\s*<!-- alert-verifier:end -->/.exec(readme);
   if (!block) throw new Error('README has no alert verifier sample');
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the README's sample is the code under test
-  return new Function('require', `${block[1]}\nreturn verifyAlert;`)(createRequire(__filename)) as Verify;
+  const load = new Function('require', `${block[1]}\nreturn verifyAlert;`) as (require: NodeJS.Require) => Verify;
+  return load(createRequire(__filename));
 }
 
 interface Received {
@@ -71,7 +72,10 @@ describe('signed alert webhook', () => {
   let clock: FakeClock;
   let dispatcher: AlertDispatcher;
   let alerts: OperatorAlerts;
-  const noChat: ProactiveMessenger = { toUser: async () => 'no-conversation', toConversation: async () => 'no-conversation' };
+  const noChat: ProactiveMessenger = {
+    toUser: () => Promise.resolve('no-conversation'),
+    toConversation: () => Promise.resolve('no-conversation'),
+  };
   const settings = (maxAttempts = 8, timeoutMs = 2000): AlertSettings => ({
     webhook: { url, secret: SECRET, timeoutMs, maxAttempts },
     pollMs: 60_000,
@@ -104,7 +108,7 @@ describe('signed alert webhook', () => {
     const [request] = received;
     expect(verify(SECRET, request!.headers, request!.body)).toBe(true);
     expect(verifySignature({ secret: SECRET, body: request!.body, timestamp: request!.headers['x-alert-timestamp'], signature: request!.headers['x-alert-signature'], nowSeconds: Date.now() / 1000 })).toEqual({ ok: true });
-    const payload = JSON.parse(request!.body);
+    const payload = JSON.parse(request!.body) as { id: string };
     expect(payload).toMatchObject({ specVersion: '1', type: 'subscription.suspended', subscriptionId: 'sub-1', tenantId: 'tenant-a', data: { operationId: 'op-1' } });
     expect(request!.headers['x-alert-id']).toBe(payload.id);
     expect(request!.headers['x-alert-type']).toBe('subscription.suspended');

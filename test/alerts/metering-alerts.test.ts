@@ -17,15 +17,15 @@ describe('operator alerts raised by the metering worker', () => {
 
   beforeEach(async () => {
     clock = new FakeClock(at('00:30'));
-    let target: OperatorAlerts | undefined;
+    const ref: { target?: OperatorAlerts } = {};
     const hooks = {
       onSettled: (r: { subscriptionId: string; dimension: string; hourStart: Date; quantity: number; attempts: number }, s: { status: string }) =>
-        target && meteringAlertHooks(target).settled({ ...r, status: s.status, attempts: r.attempts + 1 }),
-      onAlert: (change: Parameters<ReturnType<typeof meteringAlertHooks>['onAlert']>[0]) => target && meteringAlertHooks(target).onAlert(change),
+        ref.target && meteringAlertHooks(ref.target).settled({ ...r, status: s.status, attempts: r.attempts + 1 }),
+      onAlert: (change: Parameters<ReturnType<typeof meteringAlertHooks>['onAlert']>[0]) => ref.target && meteringAlertHooks(ref.target).onAlert(change),
     };
     h = await startMeteringHarness(clock, { hooks });
     alerts = new OperatorAlerts({ store: h.store, clock, logger: silentLogger, webhook: false });
-    target = alerts;
+    ref.target = alerts;
   });
   afterEach(() => h.close());
 

@@ -1,4 +1,4 @@
-import { ActivityTypes, type Activity, type Middleware, type TurnContext } from 'botbuilder';
+import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import type { ClientKind } from '../../domain/client-kind';
 import { coerceError } from '../../domain/errors';
 import { localeOf, type Locale } from '../../i18n/locale';
@@ -54,7 +54,7 @@ export function conversationCapture(deps: { store: Store; logger: Logger; now: (
     written.set(key, print);
   };
   const capture = async (activity: Activity) => {
-    if (activity.type !== ActivityTypes.Message || activity.conversation?.conversationType !== 'personal') return;
+    if (activity.type !== 'message' || activity.conversation?.conversationType !== 'personal') return;
     const { tenantId, userId } = identityOf(activity);
     if (!tenantId || !userId) return;
     const key = conversationKeys.user(tenantId, userId);

@@ -1,4 +1,4 @@
-import { isNoticeKind, type NoticeKind } from '../../domain/tenant-notices';
+import { isNoticeKind } from '../../domain/tenant-notices';
 import { alertEventFromJson, alertEventJson, conversationFromRow } from '../alert-event-rows';
 import type {
   AlertChannel,
@@ -229,7 +229,7 @@ export function mssqlNotices(db: MssqlDatabase): NoticeRepo {
         `SELECT kind FROM ${s}.notification_preferences WHERE tenant_id = @tenant AND enabled = 0 ORDER BY kind`,
         { tenant: param.text(tenantId) },
       );
-      return rows.map((r) => r.kind).filter(isNoticeKind) as NoticeKind[];
+      return rows.map((r) => r.kind).filter(isNoticeKind);
     },
     async setEnabled({ tenantId, kind, enabled, by, at }) {
       await db.query(

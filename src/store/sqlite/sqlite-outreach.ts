@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { NoticeKind } from '../../domain/tenant-notices';
 import { isNoticeKind } from '../../domain/tenant-notices';
 import { alertEventFromJson, alertEventJson, conversationFromRow } from '../alert-event-rows';
 import type {
@@ -55,9 +54,9 @@ export function sqliteConversations(db: Database.Database, batcher: WriteBatcher
     async save(c) {
       await batcher.run(() => save.run(c.key, JSON.stringify(c.address), c.locale, c.client, c.updatedAt.getTime()));
     },
-    async get(key) {
+    get(key) {
       const row = get.get(key) as ConversationRow | undefined;
-      return row ? conversationFromRow({ ...row, updatedAt: new Date(row.updated_at) }) : undefined;
+      return Promise.resolve(row ? conversationFromRow({ ...row, updatedAt: new Date(row.updated_at) }) : undefined);
     },
     async remove(key) {
       return batcher.run(() => remove.run(key).changes > 0);
@@ -133,16 +132,18 @@ export function sqliteAlertEvents(db: Database.Database, batcher: WriteBatcher):
         log.run(a.eventId, a.channel, before + counted, a.outcome, a.at.getTime(), a.httpStatus ?? null, a.durationMs ?? null, a.detail ?? null);
       });
     },
-    async recent(limit) {
+    recent(limit) {
       const rows = recent.all(limit) as { id: string; event: string; repeat_count: number | null; current_event: string | null }[];
-      return rows.map((r) => ({
-        event: alertEventFromJson(r.event),
-        repeats: r.current_event === r.id ? (r.repeat_count ?? 0) : 0,
-        deliveries: (deliveriesOf.all(r.id) as DeliveryRow[]).map(deliveryState),
-      }));
+      return Promise.resolve(
+        rows.map((r) => ({
+          event: alertEventFromJson(r.event),
+          repeats: r.current_event === r.id ? (r.repeat_count ?? 0) : 0,
+          deliveries: (deliveriesOf.all(r.id) as DeliveryRow[]).map(deliveryState),
+        })),
+      );
     },
-    async log(eventId) {
-      return (logOf.all(eventId) as LogRow[]).map((r) => ({
+    log(eventId) {
+      const rows = (logOf.all(eventId) as LogRow[]).map((r) => ({
         eventId: r.event_id,
         channel: r.channel,
         attempt: r.attempt,
@@ -152,6 +153,7 @@ export function sqliteAlertEvents(db: Database.Database, batcher: WriteBatcher):
         ...(r.duration_ms !== null ? { durationMs: r.duration_ms } : {}),
         ...(r.detail !== null ? { detail: r.detail } : {}),
       }));
+      return Promise.resolve(rows);
     },
   };
 }
@@ -181,8 +183,8 @@ export function sqliteNotices(db: Database.Database, batcher: WriteBatcher): Not
     async claim({ tenantId, key, kind, at }) {
       return batcher.run(() => claim.run(tenantId, key, kind, at.getTime()).changes === 1);
     },
-    async disabledKinds(tenantId) {
-      return (disabled.all(tenantId) as { kind: string }[]).map((r) => r.kind).filter(isNoticeKind) as NoticeKind[];
+    disabledKinds(tenantId) {
+      return Promise.resolve((disabled.all(tenantId) as { kind: string }[]).map((r) => r.kind).filter(isNoticeKind));
     },
     async setEnabled({ tenantId, kind, enabled, by, at }) {
       await batcher.run(() => set.run(tenantId, kind, enabled ? 1 : 0, by, at.getTime()));
