@@ -46,6 +46,7 @@ import { alertingTelemetry } from './alerts/alerting-telemetry';
 import { OperatorAlerts } from './alerts/operator-alerts';
 import { RefusalBurstDetector, watchRefusals } from './alerts/refusal-burst';
 import { secretExpiryAlert } from './alerts/secret-expiry-alerts';
+import { pruneOutreach } from './alerts/outreach-retention';
 import { BotProactiveMessenger } from './bot/proactive/bot-proactive-messenger';
 import { conversationCapture } from './bot/proactive/conversation-capture';
 import { ProactiveCommands } from './bot/proactive/proactive-commands';
@@ -392,6 +393,12 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   alertDispatcher.start();
   void alertDispatcher.kick();
   if (options.startNotices ?? true) notifier.startSweeping(HOUR);
+  const pruneQuietly = () =>
+    void pruneOutreach(store, clock.now()).catch((thrown) =>
+      logger.warn({ err: coerceError(thrown).message }, 'could not prune old alerts and notices'),
+    );
+  const pruner = setInterval(pruneQuietly, DAY);
+  pruner.unref();
 
   const url = await listen(server, config.port, config.host);
   logger.info(
@@ -422,6 +429,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         inFlight.accepting = false;
         clearInterval(expiryWarner);
         notifier.stop();
+        clearInterval(pruner);
         clearInterval(sweeper);
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();

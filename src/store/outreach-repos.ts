@@ -109,6 +109,11 @@ export interface AlertEventRepo {
   recent(limit: number): Promise<StoredAlert[]>;
   /** Every attempt of one event, in order. */
   log(eventId: string): Promise<DeliveryLogEntry[]>;
+  /**
+   * Retention: forgets events that occurred before `before` (with their deliveries and log) once none of their
+   * deliveries is still pending. Problem rows stay, so an old problem in the same state still does not alert again.
+   */
+  prune(before: Date): Promise<number>;
 }
 
 export interface NoticeRepo {
@@ -120,4 +125,6 @@ export interface NoticeRepo {
   /** The kinds this tenant's admins turned off. */
   disabledKinds(tenantId: string): Promise<NoticeKind[]>;
   setEnabled(input: { tenantId: string; kind: NoticeKind; enabled: boolean; by: string; at: Date }): Promise<void>;
+  /** Retention: forgets notices claimed before `before` (their keys name periods and term ends long past). */
+  prune(before: Date): Promise<number>;
 }

@@ -157,6 +157,23 @@ export function describeOutreachContract(name: string, open: () => Promise<Outre
       expect(await store.notices.claim({ tenantId: 'tenant-a', key: 'quota:s:2026-03-01:messages:100', kind: 'quota', at: T0 })).toBe(true);
     });
 
+    it('prunes settled alert events and old notices, keeping pending deliveries and problem states', async () => {
+      const settled = alertEvent({ problem: 'p:settled', state: 's' });
+      const pending = alertEvent({ problem: 'p:pending', state: 's' });
+      await store.alertEvents.record(settled, ['teams']);
+      await store.alertEvents.record(pending, ['teams']);
+      await store.alertEvents.settle({ eventId: settled.id, channel: 'teams', outcome: 'delivered', at: T0 });
+      await store.notices.claim({ tenantId: 'tenant-a', key: 'old', kind: 'quota', at: T0 });
+      const later = new Date(T0.getTime() + 1000);
+      expect(await store.alertEvents.prune(later)).toBe(1);
+      expect((await store.alertEvents.recent(10)).map((a) => a.event.id)).toEqual([pending.id]);
+      expect(await store.alertEvents.log(settled.id)).toEqual([]);
+      // The problem's state is kept: the same state still does not alert again.
+      expect(await store.alertEvents.record(alertEvent({ problem: 'p:settled', state: 's' }), ['teams'])).toBe('duplicate');
+      expect(await store.notices.prune(later)).toBe(1);
+      expect(await store.notices.claim({ tenantId: 'tenant-a', key: 'old', kind: 'quota', at: later })).toBe(true);
+    });
+
     it('keeps notification preferences per tenant', async () => {
       expect(await store.notices.disabledKinds('tenant-a')).toEqual([]);
       await store.notices.setEnabled({ tenantId: 'tenant-a', kind: 'quota', enabled: false, by: 'admin', at: T0 });

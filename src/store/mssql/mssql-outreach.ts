@@ -104,14 +104,22 @@ export function mssqlAlertEvents(db: MssqlDatabase): AlertEventRepo {
       return (rowsAffected[0] ?? 0) > 0;
     },
     async claimDue({ now, leaseUntil, limit }) {
-      // READPAST: two instances claiming at once take different rows instead of waiting for each other.
+      // READPAST: two instances claiming at once take different rows instead of waiting for each other. OUTPUT
+      // allows no subquery, so the claimed keys go through a table variable and are joined to their events after.
       const { rows } = await db.query<{ event_id: string; channel: AlertChannel; attempts: number; event: string }>(
-        `WITH due AS (
+        `DECLARE @claimed TABLE (
+          event_id nvarchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+          channel nvarchar(16) COLLATE Latin1_General_100_BIN2 NOT NULL,
+          attempts int NOT NULL,
+          due_at datetime2(3) NULL);
+        WITH due AS (
           SELECT TOP (@limit) d.* FROM ${s}.alert_deliveries AS d WITH (UPDLOCK, READPAST, ROWLOCK)
           WHERE d.status = 'pending' AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.event_id)
         UPDATE due SET next_attempt_at = @lease
-        OUTPUT inserted.event_id, inserted.channel, inserted.attempts,
-          (SELECT e.event FROM ${s}.alert_events AS e WHERE e.id = inserted.event_id) AS event;`,
+        OUTPUT inserted.event_id, inserted.channel, inserted.attempts, deleted.next_attempt_at INTO @claimed;
+        SELECT c.event_id, c.channel, c.attempts, e.event FROM @claimed AS c
+        JOIN ${s}.alert_events AS e ON e.id = c.event_id
+        ORDER BY c.due_at, c.event_id;`,
         { limit: param.int(limit), now: param.time(now), lease: param.time(leaseUntil) },
       );
       return rows.map((r) => ({ event: alertEventFromJson(r.event), channel: r.channel, attempts: r.attempts }));
@@ -193,6 +201,17 @@ export function mssqlAlertEvents(db: MssqlDatabase): AlertEventRepo {
         ...(r.detail !== null ? { detail: r.detail } : {}),
       }));
     },
+    prune(before) {
+      return db.transaction(async (tx) => {
+        const old = `SELECT e.id FROM ${s}.alert_events AS e WHERE e.occurred_at < @before
+          AND NOT EXISTS (SELECT 1 FROM ${s}.alert_deliveries AS d WHERE d.event_id = e.id AND d.status = 'pending')`;
+        const params = { before: param.time(before) };
+        await tx.query(`DELETE FROM ${s}.alert_delivery_log WHERE event_id IN (${old})`, params);
+        await tx.query(`DELETE FROM ${s}.alert_deliveries WHERE event_id IN (${old})`, params);
+        const { rowsAffected } = await tx.query(`DELETE FROM ${s}.alert_events WHERE id IN (${old})`, params);
+        return rowsAffected[0] ?? 0;
+      });
+    },
   };
 }
 
@@ -239,6 +258,10 @@ export function mssqlNotices(db: MssqlDatabase): NoticeRepo {
         WHEN NOT MATCHED THEN INSERT (tenant_id, kind, enabled, updated_by, updated_at) VALUES (@tenant, @kind, @enabled, @by, @at);`,
         { tenant: param.text(tenantId), kind: param.text(kind), enabled: param.bit(enabled), by: param.text(by), at: param.time(at) },
       );
+    },
+    async prune(before) {
+      const { rowsAffected } = await db.query(`DELETE FROM ${s}.tenant_notices WHERE sent_at < @before`, { before: param.time(before) });
+      return rowsAffected[0] ?? 0;
     },
   };
 }

@@ -89,6 +89,11 @@ export function sqliteAlertEvents(db: Database.Database, batcher: WriteBatcher):
     LEFT JOIN alert_problems p ON p.problem = e.problem ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?`);
   const deliveriesOf = db.prepare('SELECT * FROM alert_deliveries WHERE event_id = ? ORDER BY channel');
   const logOf = db.prepare('SELECT * FROM alert_delivery_log WHERE event_id = ? ORDER BY id');
+  const old = `SELECT e.id FROM alert_events e WHERE e.occurred_at < ?
+    AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.event_id = e.id AND d.status = 'pending')`;
+  const pruneLog = db.prepare(`DELETE FROM alert_delivery_log WHERE event_id IN (${old})`);
+  const pruneDeliveries = db.prepare(`DELETE FROM alert_deliveries WHERE event_id IN (${old})`);
+  const pruneEvents = db.prepare(`DELETE FROM alert_events WHERE id IN (${old})`);
 
   return {
     async record(event, channels) {
@@ -155,6 +160,14 @@ export function sqliteAlertEvents(db: Database.Database, batcher: WriteBatcher):
       }));
       return Promise.resolve(rows);
     },
+    async prune(before) {
+      return batcher.run(() => {
+        const at = before.getTime();
+        pruneLog.run(at);
+        pruneDeliveries.run(at);
+        return pruneEvents.run(at).changes;
+      });
+    },
   };
 }
 
@@ -175,6 +188,7 @@ function deliveryState(r: DeliveryRow): AlertDeliveryState {
 export function sqliteNotices(db: Database.Database, batcher: WriteBatcher): NoticeRepo {
   const claim = db.prepare(`INSERT INTO tenant_notices (tenant_id, notice_key, kind, sent_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (tenant_id, notice_key) DO NOTHING`);
+  const pruneNotices = db.prepare('DELETE FROM tenant_notices WHERE sent_at < ?');
   const disabled = db.prepare('SELECT kind FROM notification_preferences WHERE tenant_id = ? AND enabled = 0 ORDER BY kind');
   const set = db.prepare(`INSERT INTO notification_preferences (tenant_id, kind, enabled, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (tenant_id, kind) DO UPDATE SET enabled = excluded.enabled, updated_by = excluded.updated_by,
@@ -188,6 +202,9 @@ export function sqliteNotices(db: Database.Database, batcher: WriteBatcher): Not
     },
     async setEnabled({ tenantId, kind, enabled, by, at }) {
       await batcher.run(() => set.run(tenantId, kind, enabled ? 1 : 0, by, at.getTime()));
+    },
+    async prune(before) {
+      return batcher.run(() => pruneNotices.run(before.getTime()).changes);
     },
   };
 }
