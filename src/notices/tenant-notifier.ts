@@ -46,8 +46,12 @@ export type NoticeOutcome = 'sent' | 'off' | 'already' | 'no-recipient';
  * line send one notice; a kind the tenant turned off is neither claimed nor sent. Sending never fails the caller:
  * problems are logged.
  */
+/** Notice keys this process claimed or found claimed, so repeats (a user refused again and again) skip the store. */
+const KNOWN_KEYS_LIMIT = 10_000;
+
 export class TenantNotifier implements LifecycleListener {
   private sweeper: NodeJS.Timeout | undefined;
+  private readonly knownKeys = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -168,8 +172,13 @@ export class TenantNotifier implements LifecycleListener {
   ): Promise<NoticeOutcome> {
     const log = this.deps.logger.child({ tenantId, subscriptionId, notice: kind });
     try {
+      const memo = `${tenantId}|${key}`;
+      if (this.knownKeys.has(memo)) return 'already';
       if ((await this.deps.store.notices.disabledKinds(tenantId)).includes(kind)) return 'off';
-      if (!(await this.deps.store.notices.claim({ tenantId, key, kind, at: this.deps.clock.now() }))) return 'already';
+      const claimed = await this.deps.store.notices.claim({ tenantId, key, kind, at: this.deps.clock.now() });
+      if (this.knownKeys.size >= KNOWN_KEYS_LIMIT) this.knownKeys.clear();
+      this.knownKeys.add(memo);
+      if (!claimed) return 'already';
       const recipients = await this.adminsOf(tenantId, known ?? (await this.deps.store.subscriptions.get(subscriptionId)));
       let sent = 0;
       for (const userId of recipients) {

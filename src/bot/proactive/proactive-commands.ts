@@ -82,7 +82,7 @@ export class ProactiveCommands {
     if (turn.action === 'here') {
       const conversation = turn.conversation(key);
       if (!conversation) return { text: t.t('alerts.here.badArgs') };
-      await this.deps.store.conversations.save(conversation);
+      await this.deps.store.conversations.save({ ...conversation, updatedAt: this.deps.clock.now() });
       return { text: t.t('alerts.here.captured') };
     }
     if (turn.action === 'off') {
