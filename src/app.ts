@@ -13,7 +13,7 @@ import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
 import { azureIdentityOf, EMULATOR_PREFIX, type Config } from './config';
 import { mirrorDevSubscription, seedDevSubscription } from './dev-seed';
-import { DAY, HOUR, MINUTE, systemClock, type Clock } from './domain/clock';
+import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
 import { AppError, coerceError } from './domain/errors';
 import type { PlanCatalog } from './domain/plans';
 import { createLogger, type Logger } from './logger';
@@ -41,18 +41,14 @@ import { addWebhookRoutes } from './web/webhook-route';
 import { openUsageQueue } from './queue/open-queue';
 import { createMeteringWorker } from './worker/create-metering-worker';
 import type { MeteringWorker } from './worker/metering-worker';
-import { AlertDispatcher } from './alerts/alert-dispatcher';
-import { alertingTelemetry } from './alerts/alerting-telemetry';
-import { OperatorAlerts } from './alerts/operator-alerts';
-import { RefusalBurstDetector, watchRefusals } from './alerts/refusal-burst';
-import { secretExpiryAlert } from './alerts/secret-expiry-alerts';
-import { pruneOutreach } from './alerts/outreach-retention';
-import { BotProactiveMessenger } from './bot/proactive/bot-proactive-messenger';
+import type { AlertDispatcher } from './alerts/alert-dispatcher';
+import type { OperatorAlerts } from './alerts/operator-alerts';
+import { watchRefusals } from './alerts/refusal-burst';
 import { conversationCapture } from './bot/proactive/conversation-capture';
 import { ProactiveCommands } from './bot/proactive/proactive-commands';
 import type { ProactiveMessenger } from './bot/proactive/proactive-messenger';
-import { TenantNotifier } from './notices/tenant-notifier';
-import { MARKETPLACE_SECRET } from './secrets/secret-expiry';
+import { createOutreach } from './proactive-outreach';
+import type { TenantNotifier } from './notices/tenant-notifier';
 
 export interface AppOptions {
   clock?: Clock;
@@ -129,36 +125,9 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   });
   const adapter = createTeamsAdapter(config.bot, config.delivery, logger, azureIdentityOf(config));
   // Messages outside a turn (issue 13): operator alerts and tenant notices, through the same adapter and credentials.
-  const messenger = new BotProactiveMessenger({
-    adapter,
-    botAppId: config.bot.appId,
-    store,
-    logger: logger.child({ component: 'proactive' }),
-  });
-  const alertDispatcher = new AlertDispatcher({
-    store,
-    messenger,
-    settings: config.alerts,
-    clock,
-    logger: logger.child({ component: 'alerts' }),
-  });
-  const alerts = new OperatorAlerts({
-    store,
-    clock,
-    logger: logger.child({ component: 'alerts' }),
-    webhook: !!config.alerts.webhook,
-    onRecorded: () => void alertDispatcher.kick(),
-  });
-  const notifier = new TenantNotifier({
-    store,
-    messenger,
-    clock,
-    logger: logger.child({ component: 'notices' }),
-    productName: config.productName,
-    links: config.links,
-  });
-  // Lifecycle changes (webhook, activation, reconciliation) raise operator alerts and, for a suspension, notices.
-  const observed = alertingTelemetry(telemetry, alerts, notifier);
+  const outreach = createOutreach({ config, store, adapter, clock, logger, telemetry });
+  const { messenger, alerts, alertDispatcher, notifier } = outreach;
+  const observed = outreach.telemetry;
   const recorder = new UsageRecorder({
     store,
     storeMessageText: config.storeMessageText,
@@ -170,15 +139,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     gate,
     recorder,
     logger,
-    onRefused: (identity, refusal) => {
-      if (refusal.kind === 'no-seat' && !refusal.revoked && identity.tenantId)
-        void notifier.seatsFull({
-          tenantId: identity.tenantId,
-          subscriptionId: refusal.subscription.id,
-          seats: refusal.seats,
-          ...(identity.userName ? { userName: identity.userName } : {}),
-        });
-    },
+    onRefused: (identity, refusal) => outreach.onRefused(identity, refusal),
   });
   const commands = new TenantCommands({
     store,
@@ -257,10 +218,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message!);
       else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message!);
     }
-    const now = clock.now();
-    if (config.marketplace.auth.kind === 'client-secret')
-      void alerts.raise(secretExpiryAlert(MARKETPLACE_SECRET, config.marketplaceSecretExpiresAt, now));
-    void alerts.raise(secretExpiryAlert(LANDING_SSO_SECRET, config.landing.sso?.secretExpiresAt, now));
+    outreach.checkSecrets();
   };
   warnSecretExpiry();
   const expiryWarner = setInterval(warnSecretExpiry, DAY);
@@ -272,14 +230,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     options.fulfillment ?? new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger, azureIdentityOf(config)));
   const onTenantChanged = (tenantId: string) => gate.invalidate(tenantId);
   const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry: observed });
-  const refusals = new RefusalBurstDetector({
-    alerts,
-    clock,
-    threshold: config.alerts.refusalBurst,
-    windowMs: config.alerts.refusalWindowMs,
-  });
   addWebhookRoutes(server, {
-    verify: watchRefusals(createWebhookVerifier(config.marketplace.webhook, clock), refusals),
+    verify: watchRefusals(createWebhookVerifier(config.marketplace.webhook, clock), outreach.refusals),
     processor,
     logger,
   });
@@ -388,17 +340,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     if (options.startWorker ?? true) worker.start();
   }
 
-  // Alerts recorded by any process sharing the store (a worker process too) are delivered from here; notices of
-  // subscriptions and trials ending soon are checked hourly.
-  alertDispatcher.start();
-  void alertDispatcher.kick();
-  if (options.startNotices ?? true) notifier.startSweeping(HOUR);
-  const pruneQuietly = () =>
-    void pruneOutreach(store, clock.now()).catch((thrown) =>
-      logger.warn({ err: coerceError(thrown).message }, 'could not prune old alerts and notices'),
-    );
-  const pruner = setInterval(pruneQuietly, DAY);
-  pruner.unref();
+  outreach.start({ sweepNotices: options.startNotices ?? true });
 
   const url = await listen(server, config.port, config.host);
   logger.info(
@@ -428,8 +370,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       closing ??= (async () => {
         inFlight.accepting = false;
         clearInterval(expiryWarner);
-        notifier.stop();
-        clearInterval(pruner);
+
         clearInterval(sweeper);
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();
@@ -449,7 +390,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         // The relay and the worker finish what they are doing (a batch in flight is settled) before anything closes.
         await usageQueue.relay?.stop();
         await worker?.stop();
-        await alertDispatcher.stop();
+        await outreach.stop();
         await usageQueue.queue.close();
         await telemetry.flush();
         if (ownStore) await store.close();
