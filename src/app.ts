@@ -43,6 +43,14 @@ import { addWebhookRoutes } from './web/webhook-route';
 import { openUsageQueue } from './queue/open-queue';
 import { createMeteringWorker } from './worker/create-metering-worker';
 import type { MeteringWorker } from './worker/metering-worker';
+import type { AlertDispatcher } from './alerts/alert-dispatcher';
+import type { OperatorAlerts } from './alerts/operator-alerts';
+import { watchRefusals } from './alerts/refusal-burst';
+import { conversationCapture } from './bot/proactive/conversation-capture';
+import { ProactiveCommands } from './bot/proactive/proactive-commands';
+import type { ProactiveMessenger } from './bot/proactive/proactive-messenger';
+import { createOutreach } from './proactive-outreach';
+import type { TenantNotifier } from './notices/tenant-notifier';
 
 export interface AppOptions {
   clock?: Clock;
@@ -59,6 +67,8 @@ export interface AppOptions {
   startWorker?: boolean;
   /** Application Insights when configured (src/bootstrap.ts); structured log lines otherwise. */
   telemetry?: Telemetry;
+  /** Runs the hourly sweep of subscriptions and trials ending soon (default true; tests call `notifier.sweep()`). */
+  startNotices?: boolean;
 }
 
 export interface RunningApp {
@@ -75,6 +85,14 @@ export interface RunningApp {
   reconcile(): ReturnType<typeof reconcileSubscriptions>;
   /** The metering worker when it runs in this process. */
   worker?: MeteringWorker;
+  /** Messages sent outside a turn (operator alerts, tenant notices, support answers). */
+  messenger: ProactiveMessenger;
+  /** Where triggers raise operator alerts (the seam for billing.mismatch and content reports). */
+  alerts: OperatorAlerts;
+  /** Delivers stored alerts (Teams, signed webhook); `kick()` sends what is due now. */
+  alertDispatcher: AlertDispatcher;
+  /** Tenant admin notices; `sweep()` checks subscriptions and trials ending soon. */
+  notifier: TenantNotifier;
   logger: Logger;
   /** Resolves once the turns in flight are answered and their usage is committed (which follows the reply). */
   settled(): Promise<void>;
@@ -106,8 +124,24 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     maxTurnTokens: maxTurnTokens(config.promptsDir),
     licences: new GraphUsageRights({ config: config.licensing, clock, logger: logger.child({ component: 'licences' }) }),
   });
-  const recorder = new UsageRecorder({ store, storeMessageText: config.storeMessageText, logger, telemetry });
-  const bookkeeping = new TurnBookkeeping({ gate, recorder, logger });
+  const adapter = createTeamsAdapter(config.bot, config.delivery, logger, azureIdentityOf(config));
+  // Messages outside a turn (issue 13): operator alerts and tenant notices, through the same adapter and credentials.
+  const outreach = createOutreach({ config, store, adapter, clock, logger, telemetry });
+  const { messenger, alerts, alertDispatcher, notifier } = outreach;
+  const observed = outreach.telemetry;
+  const recorder = new UsageRecorder({
+    store,
+    storeMessageText: config.storeMessageText,
+    logger,
+    telemetry,
+    onRecorded: (turn) => void notifier.usageRecorded(turn),
+  });
+  const bookkeeping = new TurnBookkeeping({
+    gate,
+    recorder,
+    logger,
+    onRefused: (identity, refusal) => outreach.onRefused(identity, refusal),
+  });
   const commands = new TenantCommands({
     store,
     catalog,
@@ -117,12 +151,14 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     links: config.links,
     modelProvider: modelProviderOf(config.model),
     operatorIds: config.operatorIds,
+    onSeatChanged: (change) => void notifier.seatChanged(change),
   });
   const inFlight = new InFlight();
   // Conversation history in the store, shared by every instance; none at all when the operator turned it off.
   const historyLimits = config.conversation.history;
   const history = historyLimits ? new ConversationMemory({ store, limits: historyLimits, clock, logger }) : undefined;
-  const adapter = createTeamsAdapter(config.bot, config.delivery, logger, azureIdentityOf(config));
+  // Outermost: the conversation reference is kept after every message turn, refused ones included.
+  adapter.use(conversationCapture({ store, logger, now: () => clock.now() }));
   adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight, ...(history ? { history } : {}) }));
   const bot = createBotApplication({
     adapter,
@@ -141,6 +177,13 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       operatorIds: config.operatorIds,
       attentionAttempts: config.worker.maxAttempts,
       billedVsSentHourUtc: config.billedVsSent.hourUtc,
+    }),
+    proactiveCommands: new ProactiveCommands({
+      store,
+      clock,
+      operatorIds: config.operatorIds,
+      isAdmin: async (tenantId, userId) => commands.isAdmin(tenantId, userId, await gate.tenantSubscriptions(tenantId)),
+      webhookConfigured: !!config.alerts.webhook,
     }),
     logger,
   });
@@ -184,6 +227,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message!);
       else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message!);
     }
+    outreach.checkSecrets();
   };
   warnSecretExpiry();
   const expiryWarner = setInterval(warnSecretExpiry, DAY);
@@ -194,8 +238,12 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const fulfillment =
     options.fulfillment ?? new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger, azureIdentityOf(config)));
   const onTenantChanged = (tenantId: string) => gate.invalidate(tenantId);
-  const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry });
-  addWebhookRoutes(server, { verify: createWebhookVerifier(config.marketplace.webhook, clock), processor, logger });
+  const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry: observed });
+  addWebhookRoutes(server, {
+    verify: watchRefusals(createWebhookVerifier(config.marketplace.webhook, clock), outreach.refusals),
+    processor,
+    logger,
+  });
   const activation = new PurchaseActivation({
     store,
     fulfillment,
@@ -204,7 +252,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     logger,
     onTenantChanged,
     waitMs: config.landing.activationWaitMs,
-    telemetry,
+    telemetry: observed,
   });
   const sso = config.landing.sso;
   const signIn =
@@ -222,7 +270,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         })
       : undefined);
   addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
-  const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry, catalog });
+  const reconcile = () =>
+    reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry: observed, catalog });
 
   let emulator: Emulator | undefined;
   if (config.emulator.enabled) {
@@ -302,9 +351,12 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       queue: usageQueue.queue,
       telemetry,
       catalog,
+      alerts,
     }));
     if (options.startWorker ?? true) worker.start();
   }
+
+  outreach.start({ sweepNotices: options.startNotices ?? true });
 
   const url = await listen(server, config.port, config.host);
   logger.info(
@@ -324,12 +376,17 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     ...(emulator ? { emulator } : {}),
     reconcile,
     ...(worker ? { worker } : {}),
+    messenger,
+    alerts,
+    alertDispatcher,
+    notifier,
     logger,
     settled: () => inFlight.idle(),
     close() {
       closing ??= (async () => {
         inFlight.accepting = false;
         clearInterval(expiryWarner);
+
         clearInterval(sweeper);
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();
@@ -349,6 +406,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         // The relay and the worker finish what they are doing (a batch in flight is settled) before anything closes.
         await usageQueue.relay?.stop();
         await worker?.stop();
+        await outreach.stop();
         await usageQueue.queue.close();
         await telemetry.flush();
         if (ownStore) await store.close();

@@ -1,5 +1,6 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
+import { loadAlertSettings, type AlertSettings } from './alerts/alert-settings';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
 import { loadBilledVsSentSettings, type BilledVsSentSettings } from './worker/billed-vs-sent-settings';
 import type { LogFormat } from './logger';
@@ -140,6 +141,8 @@ export interface Config {
     landingPageUrl: string;
     manageSubscriptionUrl: string;
   };
+  /** Operator alerts: the signed webhook, delivery and burst settings (src/alerts/alert-settings.ts). */
+  alerts: AlertSettings;
   /** Entra object ids of the publisher's operators (operator commands). */
   operatorIds: readonly string[];
   /** Seeds a subscription for the Agents Playground's default tenant. Dev only. */
@@ -508,6 +511,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     emulator: undefined as unknown as Config['emulator'],
     landing: undefined as unknown as Config['landing'],
     licensing: undefined as unknown as Config['licensing'],
+    alerts: loadAlertSettings(r, problems),
   };
 
   if (production) {

@@ -7,6 +7,8 @@ import { parseCommand } from './commands/command-syntax';
 import type { ConversationCommands } from './commands/conversation-commands';
 import type { OperatorCommands } from './commands/operator-commands';
 import type { TenantCommands } from './commands/tenant-commands';
+import { storedConversation } from './proactive/conversation-capture';
+import type { ProactiveCommands } from './proactive/proactive-commands';
 import { sendReply } from './send-reply';
 
 export interface BotApplicationDeps {
@@ -16,6 +18,8 @@ export interface BotApplicationDeps {
   commands: TenantCommands;
   operatorCommands: OperatorCommands;
   conversationCommands: ConversationCommands;
+  /** `notifications` and `alerts` (issue 13); without it they answer as unknown commands. */
+  proactiveCommands?: ProactiveCommands;
   logger: Logger;
 }
 
@@ -49,6 +53,20 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
       return sendReply(context, await deps.operatorCommands.run(command.name, identity, text, audience.tr));
     if (command.kind === 'conversation') {
       return sendReply(context, await deps.conversationCommands.run(command.name, identity, audience.tr.locale));
+    }
+    if (command.kind === 'proactive' && deps.proactiveCommands) {
+      const activity = context.activity;
+      return sendReply(
+        context,
+        await deps.proactiveCommands.run(command.name, {
+          identity,
+          action: command.action,
+          rest: command.rest,
+          locale: audience.tr.locale,
+          client: audience.client,
+          conversation: (key) => storedConversation(key, activity, new Date()),
+        }),
+      );
     }
     const name = command.kind === 'tenant' ? command.name : 'unknown';
     const mentions =

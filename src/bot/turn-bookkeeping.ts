@@ -31,12 +31,21 @@ export interface OpenTurn {
  * or the claim's release. The adapter middleware only maps it to and from botbuilder.
  */
 export class TurnBookkeeping {
-  constructor(private readonly deps: { gate: SubscriptionGate; recorder: UsageRecorder; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      gate: SubscriptionGate;
+      recorder: UsageRecorder;
+      logger: Logger;
+      /** Each refused turn (tenant admin notices: seats full); must not throw. */
+      onRefused?: (identity: TurnIdentity, refusal: Refusal) => void;
+    },
+  ) {}
 
   async begin(identity: TurnIdentity, input: TurnInput): Promise<TurnStart> {
     const admission = await this.deps.gate.admit(identity, input);
     if (admission.admitted) return { kind: 'admitted', turn: this.open(admission.ticket) };
     if ('duplicate' in admission) return { kind: 'duplicate' };
+    this.deps.onRefused?.(identity, admission.refusal);
     return { kind: 'refused', refusal: admission.refusal };
   }
 

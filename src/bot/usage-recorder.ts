@@ -20,8 +20,30 @@ export interface TurnResult {
  * turn held on hard-capped dimensions: settleTurn), then, in one transaction, the claim settled, the usage event, the
  * counters and the queue message, idempotent on (tenant, activity).
  */
+/** A recorded turn against its period's allowance (tenant admin notices at 80 % and 100 %). */
+export interface RecordedTurn {
+  tenantId: string;
+  subscriptionId: string;
+  periodStart: Date;
+  periodEnd: Date;
+  dimension: string;
+  usedBefore: number;
+  quantity: number;
+  included: number | null;
+  overage: boolean;
+}
+
 export class UsageRecorder {
-  constructor(private readonly deps: { store: Store; storeMessageText: boolean; logger: Logger; telemetry?: Telemetry }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      storeMessageText: boolean;
+      logger: Logger;
+      telemetry?: Telemetry;
+      /** Each turn recorded (not called for a duplicate); must not throw. */
+      onRecorded?: (turn: RecordedTurn) => void;
+    },
+  ) {}
 
   async record(ticket: TurnTicket, result: TurnResult, options: WriteOptions = {}): Promise<RecordOutcome> {
     const { plan, subscription, identity } = ticket;
@@ -67,12 +89,14 @@ export class UsageRecorder {
       occurredAt: ticket.startedAt,
       periodStart: ticket.period.start,
     };
+    const included = includedUnits(plan, billed.dimension, subscription.quantity);
+    // A trial is never billed for usage (src/domain/trial.ts): its units count against the allowance only.
+    const overage = hasOverage(plan, billed.dimension) && !subscription.isFreeTrial;
     const outcome = await this.deps.store.usage.record(
       {
         event,
-        included: includedUnits(plan, billed.dimension, subscription.quantity),
-        // A trial is never billed for usage (src/domain/trial.ts): its units count against the allowance only.
-        overage: hasOverage(plan, billed.dimension) && !subscription.isFreeTrial,
+        included,
+        overage,
         reserved: true,
         ...(identity.userName ? { userName: identity.userName } : {}),
       },
@@ -95,6 +119,17 @@ export class UsageRecorder {
       );
     }
     if (outcome.status === 'recorded') {
+      this.deps.onRecorded?.({
+        tenantId: identity.tenantId,
+        subscriptionId: subscription.id,
+        periodStart: ticket.period.start,
+        periodEnd: ticket.period.end,
+        dimension: billed.dimension,
+        usedBefore: outcome.usedBefore,
+        quantity: billed.quantity,
+        included,
+        overage,
+      });
       this.deps.telemetry?.usageRecorded({
         tenantId: identity.tenantId,
         subscriptionId: subscription.id,

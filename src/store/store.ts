@@ -7,6 +7,7 @@ import type { UsageQueue } from '../queue/usage-queue';
 import type { Plan } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
 import type { UsageEvent, UsageMessage } from '../domain/usage';
+import type { AlertEventRepo, ConversationRepo, NoticeRepo } from './outreach-repos';
 
 /**
  * The storage port. The embedded SQLite store and the Azure SQL store implement it and pass the same contract
@@ -28,6 +29,10 @@ export interface Store {
   alerts: AlertRepo;
   history: ConversationHistoryRepo;
   billedVsSent: BilledVsSentRepo;
+  /** Proactive messages (issue 13): conversation references, operator alert events, tenant notices. */
+  conversations: ConversationRepo;
+  alertEvents: AlertEventRepo;
+  notices: NoticeRepo;
   /**
    * The usage outbox (written with each usage event) read as a queue: what the metering worker consumes directly,
    * or what the relay moves to Service Bus. `maxDeliveries` = Infinity for the relay, whose failures are the bus's.

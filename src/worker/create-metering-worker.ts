@@ -15,7 +15,10 @@ import { openStore } from '../store/open-store';
 import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
 import { BilledVsSentJob, type BilledVsSentJobDeps } from './billed-vs-sent-job';
+import { billedVsSentAlert } from '../domain/alert-triggers';
 import { MeteringWorker } from './metering-worker';
+import { OperatorAlerts } from '../alerts/operator-alerts';
+import { meteringAlertHooks } from '../alerts/metering-alert-hooks';
 
 const CALL_BUDGET_MS = MINUTE;
 
@@ -33,7 +36,9 @@ export async function createMeteringWorker(
     queue?: UsageQueue;
     telemetry?: Telemetry;
     catalog?: PlanCatalog;
-    /** The seams of the billed-vs-sent job (operator alerts). */
+    /** The bot's operator alerts; a worker process records its own in the shared store (the bot delivers them). */
+    alerts?: OperatorAlerts;
+    /** More seams of the billed-vs-sent job (tests), after its own alerts. */
     billedVsSent?: Pick<BilledVsSentJobDeps, 'onMismatch' | 'onMatched'>;
   },
 ): Promise<{ worker: MeteringWorker; billedVsSent: BilledVsSentJob; relay?: OutboxRelay; close(): Promise<void> }> {
@@ -45,7 +50,11 @@ export async function createMeteringWorker(
   const http = await openMarketplaceHttp(config.marketplace, deps.logger, azureIdentityOf(config));
   const fulfillment = new FulfillmentClient(http);
   const catalog = deps.catalog ?? loadPlanCatalog(config.planCatalogFile);
-  // Daily, on the worker's passes, one run at a time across instances (src/worker/billed-vs-sent-job.ts).
+  const operatorAlerts =
+    deps.alerts ?? new OperatorAlerts({ store, clock: deps.clock, logger: deps.logger, webhook: !!config.alerts.webhook });
+  const alerting = meteringAlertHooks(operatorAlerts);
+  // Daily, on the worker's passes, one run at a time across instances (src/worker/billed-vs-sent-job.ts); each key
+  // that disagrees is a `billing.mismatch` alert (one per key and figures).
   const billedVsSent = new BilledVsSentJob({
     store,
     api: new BilledUsageClient(http),
@@ -54,7 +63,11 @@ export async function createMeteringWorker(
     logger: deps.logger.child({ component: 'billed-vs-sent' }),
     settings: config.billedVsSent,
     ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
-    ...deps.billedVsSent,
+    onMismatch: async (summary) => {
+      for (const row of summary.mismatches) await operatorAlerts.raise(billedVsSentAlert(row));
+      await deps.billedVsSent?.onMismatch?.(summary);
+    },
+    ...(deps.billedVsSent?.onMatched ? { onMatched: deps.billedVsSent.onMatched } : {}),
   });
   const worker = new MeteringWorker({
     queue,
@@ -68,8 +81,8 @@ export async function createMeteringWorker(
     // timeout, so another worker never takes an hour whose call may still be under way.
     callBudgetMs: CALL_BUDGET_MS,
     leaseMs: Math.max(2 * MINUTE, CALL_BUDGET_MS + config.marketplace.requestTimeoutMs + 30 * SECOND),
-    onSettled: (report, settlement) =>
-      deps.telemetry?.meteringResult({
+    onSettled: (report, settlement) => {
+      const result = {
         subscriptionId: report.subscriptionId,
         dimension: report.dimension,
         hourStart: report.hourStart,
@@ -77,7 +90,11 @@ export async function createMeteringWorker(
         quantity: report.quantity,
         // The claimed report's attempts are those before this call.
         attempts: report.attempts + (settlement.attempted === false ? 0 : 1),
-      }),
+      };
+      deps.telemetry?.meteringResult(result);
+      alerting.settled(result);
+    },
+    onAlert: alerting.onAlert,
     dailyJobs: [billedVsSent],
     refreshSubscription: async (subscriptionId) => {
       const existing = await store.subscriptions.get(subscriptionId);

@@ -71,6 +71,8 @@ export class MeteringWorker {
       config: Config['worker'];
       /** Refreshes a subscription from the Fulfillment API (its usage was refused as not active). */
       refreshSubscription?: (subscriptionId: string) => Promise<void>;
+      /** A call-level alert raised (`raised: true`) or cleared by an answered call (operator alerts). */
+      onAlert?: (change: { key: MeteringAlertKey; raised: boolean; message?: string }) => void;
       /** One report settled (telemetry). */
       onSettled?: (report: MeteringReport, settlement: MeteringSettlement) => void;
       /** How long a claim is ours (default 2 min); must outlast `callBudgetMs` plus one call's timeout. */
@@ -315,6 +317,7 @@ export class MeteringWorker {
   private async raise(key: MeteringAlertKey, message: string, now: Date): Promise<void> {
     if (!this.alerting.has(key)) this.deps.logger.error({ alert: key, err: message }, 'metering alert raised');
     this.alerting.add(key);
+    this.deps.onAlert?.({ key, raised: true, message });
     // An alert must never keep the hours of the call from being settled: its write failing is only logged.
     await this.deps.store.alerts
       .raise(key, message, now)
@@ -332,7 +335,10 @@ export class MeteringWorker {
         this.deps.logger.warn({ alert: key, err: thrown }, 'could not clear a metering alert');
         continue;
       }
-      if (this.alerting.delete(key) || cleared) this.deps.logger.info({ alert: key }, 'metering alert cleared');
+      if (this.alerting.delete(key) || cleared) {
+        this.deps.logger.info({ alert: key }, 'metering alert cleared');
+        this.deps.onAlert?.({ key, raised: false });
+      }
     }
   }
 

@@ -47,7 +47,13 @@ export interface MeteringHarness {
 /** The metering pipeline on real boundaries: a SQLite file, the outbox queue, the real Metering client and the emulator over HTTP. */
 export async function startMeteringHarness(
   clock: FakeClock,
-  options: { faults?: Partial<FaultConfig>; clientTimeoutMs?: number; file?: string } = {},
+  options: {
+    faults?: Partial<FaultConfig>;
+    clientTimeoutMs?: number;
+    file?: string;
+    /** The worker's alert and settlement hooks (operator alerts tests). */
+    hooks?: Pick<ConstructorParameters<typeof MeteringWorker>[0], 'onAlert' | 'onSettled'>;
+  } = {},
 ): Promise<MeteringHarness> {
   const store = openSqliteStore(options.file ?? path.join(tempDir(), 'metering.sqlite'));
   const catalog = loadPlanCatalog(undefined);
@@ -85,6 +91,7 @@ export async function startMeteringHarness(
     clock,
     logger: silentLogger,
     config: WORKER_CONFIG,
+    ...options.hooks,
     refreshSubscription: async (id) => {
       await store.subscriptions.upsert(
         toDomainSubscription(await fulfillment.getSubscription(id), await store.subscriptions.get(id), clock.now()),

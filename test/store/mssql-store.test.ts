@@ -30,6 +30,7 @@ import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-co
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
 import { describeBilledVsSentContract } from './billed-vs-sent-contract';
+import { describeOutreachContract } from './outreach-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
 const SQLITE_MIGRATIONS = path.resolve(__dirname, '../../src/store/sqlite/migrations');
@@ -565,6 +566,11 @@ if (CONNECTION_STRING) {
         await store.close();
       },
     };
+  });
+
+  describeOutreachContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return { store, cleanup: async () => (await dropSchema(store), await store.close()) };
   });
 
   const LOCK_MS = 5 * 60_000;

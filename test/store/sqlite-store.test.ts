@@ -8,6 +8,7 @@ import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
 import { historyKeyOf } from '../../src/domain/conversation-history';
 import { describeBilledVsSentContract } from './billed-vs-sent-contract';
+import { describeOutreachContract } from './outreach-contract';
 
 describeStoreContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'store.sqlite'));
@@ -25,6 +26,11 @@ describeHistoryContract('embedded SQLite (a real file)', async () => {
 
 describeBilledVsSentContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'billed.sqlite'));
+  return { store, cleanup: () => store.close() };
+});
+
+describeOutreachContract('embedded SQLite (a real file)', async () => {
+  const store = openSqliteStore(path.join(tempDir(), 'outreach.sqlite'));
   return { store, cleanup: () => store.close() };
 });
 

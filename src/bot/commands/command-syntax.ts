@@ -10,10 +10,13 @@ export const TENANT_COMMAND_NAMES = ['help', 'usage', 'stats', 'plan', 'seats', 
 export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue', 'billed'] as const;
 /** Commands about the conversation itself, for everyone: `new chat` forgets its history (src/bot/history/). */
 export const CONVERSATION_COMMAND_NAMES = ['new-chat'] as const;
+/** Commands about proactive messages (src/bot/proactive/proactive-commands.ts), which check roles themselves. */
+export const PROACTIVE_COMMAND_NAMES = ['notifications', 'alerts'] as const;
 
 export type CommandName = (typeof TENANT_COMMAND_NAMES)[number];
 export type OperatorCommandName = (typeof OPERATOR_COMMAND_NAMES)[number];
 export type ConversationCommandName = (typeof CONVERSATION_COMMAND_NAMES)[number];
+export type ProactiveCommandName = (typeof PROACTIVE_COMMAND_NAMES)[number];
 
 interface Syntax {
   /** The words that start the command (greetings are help: the Store expects `hi` and `hello` to answer). */
@@ -24,7 +27,7 @@ interface Syntax {
   needArgs?: readonly string[];
 }
 
-type AnyCommandName = CommandName | OperatorCommandName | ConversationCommandName;
+type AnyCommandName = CommandName | OperatorCommandName | ConversationCommandName | ProactiveCommandName;
 
 const SYNTAX: Record<AnyCommandName, Syntax> = {
   help: { words: ['help', 'hi', 'hello', 'aide', 'bonjour', 'salut'] },
@@ -43,6 +46,8 @@ const SYNTAX: Record<AnyCommandName, Syntax> = {
     needArgs: ['new', 'nouvelle', 'nouveau'],
   },
   billed: { words: ['billed'] },
+  notifications: { words: ['notifications'], args: /^(on|off)\s+[\w-]+$/i },
+  alerts: { words: ['alerts'], args: /^(here|off)$/i },
 };
 
 const BY_WORD = new Map<string, AnyCommandName>(
@@ -63,6 +68,7 @@ export type ParsedCommand =
   | { kind: 'tenant'; name: CommandName; action: string | undefined; rest: string }
   | { kind: 'operator'; name: OperatorCommandName; action: string | undefined; rest: string }
   | { kind: 'conversation'; name: ConversationCommandName }
+  | { kind: 'proactive'; name: ProactiveCommandName; action: string | undefined; rest: string }
   /** A `/word` we do not know (only with a slash: without one it is an ordinary message). */
   | { kind: 'unknown'; word: string };
 
@@ -80,6 +86,8 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   if ((CONVERSATION_COMMAND_NAMES as readonly string[]).includes(name)) return { kind: 'conversation', name: name as ConversationCommandName };
   const [action, ...rest] = args ? args.split(/\s+/) : [];
   const parsed = { action: action?.toLowerCase(), rest: rest.join(' ').trim() };
+  if ((PROACTIVE_COMMAND_NAMES as readonly string[]).includes(name))
+    return { kind: 'proactive', name: name as ProactiveCommandName, ...parsed };
   return (OPERATOR_COMMAND_NAMES as readonly string[]).includes(name)
     ? { kind: 'operator', name: name as OperatorCommandName, ...parsed }
     : { kind: 'tenant', name: name as CommandName, ...parsed };

@@ -71,6 +71,8 @@ export class TenantCommands {
       /** Who generates the answers: the help and welcome cards say so. */
       modelProvider: ModelProvider;
       operatorIds?: readonly string[];
+      /** An admin gave a user a seat or took it back (the user is told: src/notices/tenant-notifier.ts). */
+      onSeatChanged?: (change: { tenantId: string; userId: string; change: 'given' | 'lost' }) => void;
     },
   ) {}
 
@@ -250,6 +252,7 @@ export class TenantCommands {
         at,
       });
       if (result === 'full') return { text: tr.t('commands.seats.full', { capacity }) };
+      if (result === 'assigned') this.deps.onSeatChanged?.({ tenantId: ctx.tenantId, userId: target.userId, change: 'given' });
       return { text: tr.t(result === 'already' ? 'commands.seats.already' : 'commands.seats.assigned', { name }) };
     }
     const revoked = await this.deps.store.seats.revoke({
@@ -258,6 +261,7 @@ export class TenantCommands {
       by: ctx.userId,
       at,
     });
+    if (revoked) this.deps.onSeatChanged?.({ tenantId: ctx.tenantId, userId: target.userId, change: 'lost' });
     return { text: tr.t(revoked ? 'commands.seats.revoked' : 'commands.seats.hadNone', { name }) };
   }
 

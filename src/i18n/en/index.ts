@@ -9,6 +9,8 @@ import operatorCards from './operatorCards';
 import refusal from './refusal';
 import turn from './turn';
 import conversation from './conversation';
+import alerts from './alerts';
+import notices from './notices';
 
 /** The English catalog, the reference every language follows: one namespace per file of this folder. */
 export const en = {
@@ -23,4 +25,6 @@ export const en = {
   landingErrors,
   conversation,
   billedVsSent,
+  alerts,
+  notices,
 };

@@ -11,6 +11,8 @@ import operatorCards from './operatorCards';
 import refusal from './refusal';
 import turn from './turn';
 import conversation from './conversation';
+import alerts from './alerts';
+import notices from './notices';
 
 /** The French catalog: exactly the English one's keys (the compiler refuses a missing or extra one). */
 export const fr: SameShape<typeof en> = {
@@ -25,4 +27,6 @@ export const fr: SameShape<typeof en> = {
   landingErrors,
   conversation,
   billedVsSent,
+  alerts,
+  notices,
 };

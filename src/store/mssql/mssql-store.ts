@@ -6,6 +6,7 @@ import { mssqlAdmins } from './mssql-admins';
 import { mssqlAlerts } from './mssql-alerts';
 import { mssqlHistory } from './mssql-history';
 import { mssqlBilledVsSent } from './mssql-billed-vs-sent';
+import { mssqlAlertEvents, mssqlConversations, mssqlNotices } from './mssql-outreach';
 import { buildConnectionConfig, type MssqlStoreConfig } from './mssql-connection';
 import { MssqlDatabase } from './mssql-database';
 import { mssqlMetering } from './mssql-metering';
@@ -81,6 +82,9 @@ export async function openMssqlStore(
     alerts: mssqlAlerts(db),
     history: mssqlHistory(db),
     billedVsSent: mssqlBilledVsSent(db),
+    conversations: mssqlConversations(db),
+    alertEvents: mssqlAlertEvents(db),
+    notices: mssqlNotices(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

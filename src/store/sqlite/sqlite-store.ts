@@ -5,6 +5,7 @@ import { sqliteAdmins } from './sqlite-admins';
 import { sqliteAlerts } from './sqlite-alerts';
 import { sqliteHistory } from './sqlite-history';
 import { sqliteBilledVsSent } from './sqlite-billed-vs-sent';
+import { sqliteAlertEvents, sqliteConversations, sqliteNotices } from './sqlite-outreach';
 import { sqliteMetering } from './sqlite-metering';
 import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
@@ -49,6 +50,9 @@ export function openSqliteStore(file: string): SqliteStore {
     alerts: sqliteAlerts(db, batcher),
     history: sqliteHistory(db, batcher),
     billedVsSent: sqliteBilledVsSent(db, batcher),
+    conversations: sqliteConversations(db, batcher),
+    alertEvents: sqliteAlertEvents(db, batcher),
+    notices: sqliteNotices(db, batcher),
     outboxQueue: (options) => new SqliteOutboxQueue(db, options),
   };
 }

@@ -1,0 +1,42 @@
+/** Operator alerts in Teams and the operator's `alerts` command (src/alerts/). */
+export default {
+  operatorsOnly: 'Sorry, "alerts" is for the publisher’s operators only. Type "help" to see what you can do.',
+  title: {
+    meteringConflict: 'Metering conflict',
+    meteringRefused: 'Metered usage refused',
+    meteringHeld: 'Metered usage held',
+    meteringCarried: 'Metered units carried',
+    marketplaceAuthFailed: 'Marketplace authentication failing',
+    billingMismatch: 'Billed and sent usage differ',
+    webhookRefusalsBurst: 'Burst of refused webhook calls',
+    reconciliationDriftRepaired: 'Reconciliation repaired drift',
+    secretExpiring: 'Secret expiring',
+    subscriptionCreated: 'New subscription',
+    subscriptionSuspended: 'Subscription suspended',
+    subscriptionReinstated: 'Subscription reinstated',
+    subscriptionCancelled: 'Subscription cancelled',
+    feedbackContentReport: 'AI answer reported',
+  },
+  severity: { info: 'Info', warning: 'Warning', critical: 'Critical' },
+  fact: {
+    event: 'Event',
+    subscription: 'Subscription',
+    tenant: 'Tenant',
+    when: 'When',
+  },
+  here: {
+    captured: 'Operator alerts will be posted in this chat from now on. Type "alerts" to see the latest ones.',
+    off: 'This chat no longer receives operator alerts (the signed webhook, if set, still does).',
+    notCaptured: 'No chat receives operator alerts. Type "alerts here" in the chat or channel that should.',
+    badArgs: 'Type "alerts" to see the latest alerts, "alerts here" to receive them in this chat, or "alerts off" to stop.',
+  },
+  list: {
+    title: 'Latest operator alerts',
+    empty: 'No alert so far.',
+    receivedHere: 'Teams alerts go to the chat where "alerts here" was typed last.',
+    webhookOn: 'The signed webhook is set.',
+    webhookOff: 'No webhook is set (ALERT_WEBHOOK_URL).',
+    delivery: '{channel}: {status, select, pending {pending} delivered {delivered} failed {failed} skipped {not set up} other {{status}}}',
+    repeats: '{count, plural, one {raised again once} other {raised again # times}}',
+  },
+};

@@ -1,0 +1,42 @@
+/** Alertes opérateur dans Teams et commande `alerts` des opérateurs (src/alerts/). */
+export default {
+  operatorsOnly: 'Désolé, « alerts » est réservé aux opérateurs de l’éditeur. Tapez « help » pour voir ce que vous pouvez faire.',
+  title: {
+    meteringConflict: 'Conflit de mesure',
+    meteringRefused: 'Consommation mesurée refusée',
+    meteringHeld: 'Consommation mesurée en attente',
+    meteringCarried: 'Unités mesurées reportées',
+    marketplaceAuthFailed: 'Échec d’authentification auprès de la Marketplace',
+    billingMismatch: 'Écart entre facturé et envoyé',
+    webhookRefusalsBurst: 'Rafale d’appels webhook refusés',
+    reconciliationDriftRepaired: 'Écart corrigé par la réconciliation',
+    secretExpiring: 'Secret bientôt expiré',
+    subscriptionCreated: 'Nouvel abonnement',
+    subscriptionSuspended: 'Abonnement suspendu',
+    subscriptionReinstated: 'Abonnement rétabli',
+    subscriptionCancelled: 'Abonnement résilié',
+    feedbackContentReport: 'Réponse de l’IA signalée',
+  },
+  severity: { info: 'Information', warning: 'Avertissement', critical: 'Critique' },
+  fact: {
+    event: 'Événement',
+    subscription: 'Abonnement',
+    tenant: 'Locataire',
+    when: 'Date',
+  },
+  here: {
+    captured: 'Les alertes opérateur seront désormais publiées dans cette conversation. Tapez « alerts » pour voir les dernières.',
+    off: 'Cette conversation ne reçoit plus les alertes opérateur (le webhook signé, s’il est configuré, les reçoit toujours).',
+    notCaptured: 'Aucune conversation ne reçoit les alertes opérateur. Tapez « alerts here » dans la conversation ou le canal voulu.',
+    badArgs: 'Tapez « alerts » pour voir les dernières alertes, « alerts here » pour les recevoir ici ou « alerts off » pour les arrêter.',
+  },
+  list: {
+    title: 'Dernières alertes opérateur',
+    empty: 'Aucune alerte pour l’instant.',
+    receivedHere: 'Les alertes Teams vont dans la dernière conversation où « alerts here » a été tapé.',
+    webhookOn: 'Le webhook signé est configuré.',
+    webhookOff: 'Aucun webhook n’est configuré (ALERT_WEBHOOK_URL).',
+    delivery: '{channel} : {status, select, pending {en attente} delivered {remise} failed {échec} skipped {non configuré} other {{status}}}',
+    repeats: '{count, plural, one {signalée à nouveau une fois} other {signalée à nouveau # fois}}',
+  },
+};
