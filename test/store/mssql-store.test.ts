@@ -28,6 +28,7 @@ import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
+import { describeTicketContract } from './tickets-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
 const SQLITE_MIGRATIONS = path.resolve(__dirname, '../../src/store/sqlite/migrations');
@@ -530,6 +531,10 @@ async function dropSchema(store: MssqlStore): Promise<void> {
 }
 
 if (CONNECTION_STRING) {
+  describeTicketContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return { store, cleanup: async () => (await dropSchema(store), await store.close()) };
+  });
   describeStoreContract('Azure SQL', async () => {
     const store = await openIsolated();
     return {

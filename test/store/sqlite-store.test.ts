@@ -5,6 +5,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
+import { describeTicketContract } from './tickets-contract';
 
 describeStoreContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'store.sqlite'));
@@ -13,6 +14,11 @@ describeStoreContract('embedded SQLite (a real file)', async () => {
     count: async (table) => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
     cleanup: () => store.close(),
   };
+});
+
+describeTicketContract('embedded SQLite (a real file)', async () => {
+  const store = openSqliteStore(path.join(tempDir(), 'tickets.sqlite'));
+  return { store, cleanup: () => store.close() };
 });
 
 describe('SQLite store specifics', () => {

@@ -13,6 +13,7 @@ import { mssqlOperations } from './mssql-operations';
 import { mssqlPlans } from './mssql-plans';
 import { mssqlSeats } from './mssql-seats';
 import { mssqlSubscriptions } from './mssql-subscriptions';
+import { mssqlTickets } from './mssql-tickets';
 import { mssqlUsage } from './mssql-usage';
 import { mssqlUsers } from './mssql-users';
 
@@ -77,6 +78,7 @@ export async function openMssqlStore(
     operations: mssqlOperations(db, subscriptions),
     metering: mssqlMetering(db),
     alerts: mssqlAlerts(db),
+    tickets: mssqlTickets(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

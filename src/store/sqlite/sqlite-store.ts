@@ -9,6 +9,7 @@ import { openDatabase } from './sqlite-database';
 import { sqlitePlans } from './sqlite-plans';
 import { sqliteSeats } from './sqlite-seats';
 import { sqliteSubscriptions } from './sqlite-subscriptions';
+import { sqliteTickets } from './sqlite-tickets';
 import { sqliteUsage } from './sqlite-usage';
 import { sqliteUsers } from './sqlite-users';
 import { WriteBatcher } from './write-batcher';
@@ -45,6 +46,7 @@ export function openSqliteStore(file: string): SqliteStore {
     operations: sqliteOperations(db, batcher, subscriptions.upsertSync),
     metering: sqliteMetering(db, batcher),
     alerts: sqliteAlerts(db, batcher),
+    tickets: sqliteTickets(db, batcher),
     outboxQueue: (options) => new OutboxQueue(db, options),
   };
 }
