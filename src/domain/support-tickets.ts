@@ -147,3 +147,11 @@ function spread<K extends 'FirstAnswerMs' | 'ResolutionMs'>(suffix: K, values: n
   const average = Math.round(values.reduce((s, v) => s + v, 0) / values.length);
   return { [`median${suffix}`]: median, [`average${suffix}`]: average } as Partial<TicketStatistics>;
 }
+
+/** Who may see and add to a ticket in Teams: the user who opened it and their tenant's admins; never another tenant. */
+export function canSeeTicket(
+  ticket: Pick<Ticket, 'tenantId' | 'openedBy'>,
+  viewer: { tenantId: string; userId: string; isAdmin: boolean },
+): boolean {
+  return ticket.tenantId === viewer.tenantId && (viewer.isAdmin || ticket.openedBy === viewer.userId);
+}

@@ -8,9 +8,15 @@
  */
 export const TENANT_COMMAND_NAMES = ['help', 'usage', 'stats', 'plan', 'seats', 'admins'] as const;
 export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue'] as const;
+/**
+ * Support tickets (src/bot/commands/support-commands.ts): `support`, `tickets` and `ticket` for everyone in every
+ * subscription state, `desk` for operators; `statement` (operators) links to a usage statement.
+ */
+export const SUPPORT_COMMAND_NAMES = ['support', 'tickets', 'ticket', 'desk', 'statement'] as const;
 
 export type CommandName = (typeof TENANT_COMMAND_NAMES)[number];
 export type OperatorCommandName = (typeof OPERATOR_COMMAND_NAMES)[number];
+export type SupportCommandName = (typeof SUPPORT_COMMAND_NAMES)[number];
 
 interface Syntax {
   /** The words that start the command (greetings are help: the Store expects `hi` and `hello` to answer). */
@@ -19,7 +25,7 @@ interface Syntax {
   args?: RegExp;
 }
 
-const SYNTAX: Record<CommandName | OperatorCommandName, Syntax> = {
+const SYNTAX: Record<CommandName | OperatorCommandName | SupportCommandName, Syntax> = {
   help: { words: ['help', 'hi', 'hello', 'aide', 'bonjour', 'salut'] },
   usage: { words: ['usage'] },
   stats: { words: ['stats'] },
@@ -29,10 +35,16 @@ const SYNTAX: Record<CommandName | OperatorCommandName, Syntax> = {
   metering: { words: ['metering'], args: /^(resend|resolve)\s+#?\d+(\s[\s\S]*)?$/i },
   subscriptions: { words: ['subscriptions'] },
   revenue: { words: ['revenue'] },
+  // `support` takes any text: it is the ticket's request.
+  support: { words: ['support'], args: /^[\s\S]+$/ },
+  tickets: { words: ['tickets'] },
+  ticket: { words: ['ticket'], args: /^#?\d{1,9}(\s[\s\S]*)?$/ },
+  desk: { words: ['desk'], args: /^(all|mine|stats|#?\d{1,9}(\s+(assign|answer|close)(\s[\s\S]*)?)?)$/i },
+  statement: { words: ['statement'], args: /^\S+(\s+\d{4}-\d{2}-\d{2})?$/ },
 };
 
-const BY_WORD = new Map<string, CommandName | OperatorCommandName>(
-  (Object.keys(SYNTAX) as (CommandName | OperatorCommandName)[]).flatMap((name) =>
+const BY_WORD = new Map<string, CommandName | OperatorCommandName | SupportCommandName>(
+  (Object.keys(SYNTAX) as (CommandName | OperatorCommandName | SupportCommandName)[]).flatMap((name) =>
     SYNTAX[name].words.map((w) => [w, name] as const),
   ),
 );
@@ -48,6 +60,7 @@ const NO_ARGS = /^[!.?]*$/;
 export type ParsedCommand =
   | { kind: 'tenant'; name: CommandName; action: string | undefined; rest: string }
   | { kind: 'operator'; name: OperatorCommandName; action: string | undefined; rest: string }
+  | { kind: 'support'; name: SupportCommandName; action: string | undefined; rest: string }
   /** A `/word` we do not know (only with a slash: without one it is an ordinary message). */
   | { kind: 'unknown'; word: string };
 
@@ -63,6 +76,8 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   if (!slash && args && !syntax.args?.test(args)) return undefined;
   const [action, ...rest] = args ? args.split(/\s+/) : [];
   const parsed = { action: action?.toLowerCase(), rest: rest.join(' ').trim() };
+  if ((SUPPORT_COMMAND_NAMES as readonly string[]).includes(name))
+    return { kind: 'support', name: name as SupportCommandName, ...parsed };
   return (OPERATOR_COMMAND_NAMES as readonly string[]).includes(name)
     ? { kind: 'operator', name: name as OperatorCommandName, ...parsed }
     : { kind: 'tenant', name: name as CommandName, ...parsed };

@@ -1,6 +1,8 @@
 import common from './common';
+import support from './support';
 
 /** The English catalog, the reference every language follows: one namespace per file of this folder. */
 export const en = {
   common,
+  support,
 };
