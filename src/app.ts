@@ -3,6 +3,14 @@ import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { createBotApplication } from './bot/bot-application';
 import { BoundedMemoryStorage } from './bot/bounded-memory-storage';
 import { OperatorCommands } from './bot/commands/operator-commands';
+import { StatementCommand } from './bot/commands/statement-command';
+import { SupportCommands } from './bot/commands/support-commands';
+import { ticketNotices } from './bot/cards/support-cards';
+import type { ProactiveMessenger } from './bot/proactive/proactive-messenger';
+import { unwiredMessenger } from './bot/proactive/unwired-messenger';
+import { statementLinkKey, StatementLinks } from './statements/statement-links';
+import { addStatementRoutes } from './statements/statement-routes';
+import { SupportDesk } from './support/support-desk';
 import { TenantCommands } from './bot/commands/tenant-commands';
 import { maxTurnTokens } from './bot/models/completion-budget';
 import { createModel } from './bot/models/create-model';
@@ -57,6 +65,8 @@ export interface AppOptions {
   startWorker?: boolean;
   /** Application Insights when configured (src/bootstrap.ts); structured log lines otherwise. */
   telemetry?: Telemetry;
+  /** Sends messages outside a turn (support answers). Default: none wired, answers are recorded as not delivered. */
+  proactive?: ProactiveMessenger;
 }
 
 export interface RunningApp {
@@ -73,6 +83,8 @@ export interface RunningApp {
   reconcile(): ReturnType<typeof reconcileSubscriptions>;
   /** The metering worker when it runs in this process. */
   worker?: MeteringWorker;
+  /** Support tickets: what the operators' console uses, and `deleteTenantData` for the tenant deletion command. */
+  support: SupportDesk;
   logger: Logger;
   /** Resolves once the turns in flight are answered and their usage is committed (which follows the reply). */
   settled(): Promise<void>;
@@ -105,6 +117,21 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     licences: new GraphUsageRights({ config: config.licensing, clock, logger: logger.child({ component: 'licences' }) }),
     productName: config.productName,
   });
+  // Usage statements: signed short-lived links (the usage card, the operators' `statement`) and their pages.
+  const statementKey = statementLinkKey(config.landing.sessionSecret);
+  const statementLinks = new StatementLinks({
+    publicUrl: config.publicUrl,
+    key: statementKey,
+    lifetimeMs: config.statements.linkLifetimeMs,
+    now: () => clock.now(),
+  });
+  const support = new SupportDesk({
+    store,
+    clock,
+    messenger: options.proactive ?? unwiredMessenger,
+    notices: ticketNotices,
+    logger: logger.child({ component: 'support' }),
+  });
   const recorder = new UsageRecorder({ store, storeMessageText: config.storeMessageText, logger, telemetry });
   const bookkeeping = new TurnBookkeeping({ gate, recorder, logger });
   const commands = new TenantCommands({
@@ -115,6 +142,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     productName: config.productName,
     links: config.links,
     operatorIds: config.operatorIds,
+    statementLinks,
   });
   const inFlight = new InFlight();
   const adapter = createTeamsAdapter(config.bot, config.delivery, logger, azureIdentityOf(config));
@@ -131,6 +159,20 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       clock,
       operatorIds: config.operatorIds,
       attentionAttempts: config.worker.maxAttempts,
+    }),
+    support: new SupportCommands({
+      desk: support,
+      clock,
+      operatorIds: config.operatorIds,
+      isTenantAdmin: async (tenantId, userId) => commands.isAdmin(tenantId, userId, await gate.tenantSubscriptions(tenantId)),
+      tenantSubscriptions: (tenantId) => gate.tenantSubscriptions(tenantId),
+    }),
+    statement: new StatementCommand({
+      store,
+      clock,
+      links: statementLinks,
+      linkLifetimeMs: config.statements.linkLifetimeMs,
+      operatorIds: config.operatorIds,
     }),
     productName: config.productName,
     logger,
@@ -180,6 +222,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const expiryWarner = setInterval(warnSecretExpiry, DAY);
   expiryWarner.unref();
   addAdminApiRoutes(server, { token: config.adminApiToken, store, catalog, clock, logger });
+  addStatementRoutes(server, { store, catalog, clock, key: statementKey, productName: config.productName, logger });
 
   // Marketplace: fulfillment client, webhook, landing page, reconciliation.
   const fulfillment =
@@ -308,6 +351,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     ...(emulator ? { emulator } : {}),
     reconcile,
     ...(worker ? { worker } : {}),
+    support,
     logger,
     settled: () => inFlight.idle(),
     close() {

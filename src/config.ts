@@ -2,6 +2,7 @@ import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
 import type { LogFormat } from './logger';
+import { loadStatementSettings, type StatementSettings } from './statements/statement-settings';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -247,6 +248,8 @@ export interface Config {
     /** How long Activate waits for the subscription to read `Subscribed`. */
     activationWaitMs: number;
   };
+  /** Usage statements (src/statements/statement-settings.ts). */
+  statements: StatementSettings;
 }
 
 export interface LandingSsoConfig {
@@ -500,6 +503,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     emulator: undefined as unknown as Config['emulator'],
     landing: undefined as unknown as Config['landing'],
     licensing: undefined as unknown as Config['licensing'],
+    statements: loadStatementSettings(r, problems, nodeEnv),
   };
 
   if (production) {

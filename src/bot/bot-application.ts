@@ -7,6 +7,9 @@ import { clientKindOf, identityOf } from './activity-facts';
 import { welcomeCard } from './cards/help-card';
 import { parseCommand } from './commands/command-syntax';
 import type { OperatorCommands } from './commands/operator-commands';
+import type { StatementCommand } from './commands/statement-command';
+import { parseSupportSubmit, type SupportCommands } from './commands/support-commands';
+import { localeOf } from '../i18n/locale';
 import type { TenantCommands } from './commands/tenant-commands';
 import { sendReply } from './send-reply';
 
@@ -17,6 +20,10 @@ export interface BotApplicationDeps {
   storage: Storage;
   commands: TenantCommands;
   operatorCommands: OperatorCommands;
+  /** Support tickets (`support`, `tickets`, `ticket`, `desk`) and their card forms. */
+  support: SupportCommands;
+  /** The operators' `statement`. */
+  statement: StatementCommand;
   productName: string;
   logger: Logger;
 }
@@ -44,13 +51,30 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     const command = parseCommand(text)!;
     const identity = identityOf(context.activity);
     if (command.kind === 'operator') return sendReply(context, await deps.operatorCommands.run(command.name, identity, text));
+    const locale = localeOf(context.activity.locale);
+    if (command.kind === 'support')
+      return sendReply(
+        context,
+        command.name === 'statement'
+          ? await deps.statement.run(identity, text, locale)
+          : await deps.support.run(command.name, identity, text, locale),
+      );
     const name = command.kind === 'tenant' ? command.name : 'unknown';
     const mentions =
       command.kind === 'tenant' && /^(assign|revoke|add|remove)$/.test(command.action ?? '')
         ? await mentionedUsers(context, deps.logger)
         : [];
-    await sendReply(context, await deps.commands.run(name, identity, text, mentions, clientKindOf(context.activity)));
+    await sendReply(context, await deps.commands.run(name, identity, text, mentions, clientKindOf(context.activity), locale));
   });
+  // The forms of support cards (Action.Submit posts their inputs as a message without text): never gated, as commands.
+  app.message(
+    async (context) => context.activity.type === ActivityTypes.Message && parseSupportSubmit(context.activity.value) !== undefined,
+    async (context) => {
+      const submit = parseSupportSubmit(context.activity.value)!;
+      const reply = await deps.support.submit(submit, identityOf(context.activity), localeOf(context.activity.locale));
+      await sendReply(context, reply);
+    },
+  );
   app.message(
     async (context) => context.activity.type === ActivityTypes.Message && !context.activity.text?.trim(),
     async (context) => {

@@ -15,6 +15,9 @@ import { COMMAND_HINTS } from '../cards/command-hints';
 import { helpCard, helpStateOf } from '../cards/help-card';
 import type { SubscriptionGate } from '../subscription-gate';
 import { commandArgs, type CommandName } from './command-syntax';
+import type { Locale } from '../../i18n/locale';
+import type { StatementLinks } from '../../statements/statement-links';
+import { withStatementButton } from './statement-command';
 
 /** What a command answers: a card, a sentence, or both; or several cards (one per subscription), in order. */
 export interface Reply {
@@ -67,6 +70,8 @@ export class TenantCommands {
       productName: string;
       links: Config['links'];
       operatorIds?: readonly string[];
+      /** Signed links to usage statements: the `usage` card then links to its period's statement. */
+      statementLinks?: StatementLinks;
     },
   ) {}
 
@@ -85,6 +90,7 @@ export class TenantCommands {
     text: string,
     mentions: readonly KnownUser[] = [],
     client: ClientKind = 'desktop',
+    locale: Locale = 'en',
   ): Promise<Reply> {
     if (name === 'unknown') {
       const word = text.trim().split(/\s+/)[0]?.replace(/^\//, '') ?? '';
@@ -101,7 +107,7 @@ export class TenantCommands {
     }
     switch (name) {
       case 'usage':
-        return this.eachShown(ctx.shown, (s, offerName) => this.usage(s, client, offerName));
+        return this.eachShown(ctx.shown, (s, offerName) => this.usage(s, client, offerName, locale));
       case 'stats':
         return this.eachShown(ctx.shown, (s, offerName) => this.stats(s, offerName));
       case 'plan':
@@ -171,7 +177,7 @@ export class TenantCommands {
       : stop(`Your plan (${subscription.planId}) is not in the catalog. Please contact support.`);
   }
 
-  private async usage(subscription: Subscription, client: ClientKind, offerName?: string): Promise<Reply> {
+  private async usage(subscription: Subscription, client: ClientKind, offerName?: string, locale: Locale = 'en'): Promise<Reply> {
     const found = this.planOf(subscription);
     if (!found.ok) return found.reply;
     const plan = found.value;
@@ -181,7 +187,9 @@ export class TenantCommands {
     const used = Object.fromEntries(counters.map((c) => [c.dimension, c.used]));
     const summary = summarizeUsage(plan, subscription, used, period, now);
     const trialDays = trialDaysLeft(subscription, now);
-    return { card: usageCard(summary, plan, subscription, this.deps.links, client, trialDays, offerName) };
+    const card = usageCard(summary, plan, subscription, this.deps.links, client, trialDays, offerName);
+    const links = this.deps.statementLinks;
+    return { card: links ? withStatementButton(card, links.url(subscription.id, period.start, { lang: locale }), locale) : card };
   }
 
   private async stats(subscription: Subscription, offerName?: string): Promise<Reply> {
