@@ -16,7 +16,7 @@ import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 
 const H = 3_600_000;
-const catalog = parseCatalog(DEFAULT_PLAN_CATALOG);
+const catalog = parseCatalog(DEFAULT_PLAN_CATALOG, 'default');
 const PERIOD = '2026-03-01T00:00:00.000Z';
 
 describe('usage statements (figures from the real store and metering ledger)', () => {
