@@ -55,8 +55,8 @@ function statementLinkCard(t: Translator, name: string, period: string, url: str
 }
 
 /**
- * The `usage` card's button to the statement of the period it shows: a link, not purchase UI, so phones get it
- * too; its label says a browser opens. Added to the card the usage command built (one line there).
+ * The `usage` card's button to the statement of the period it shows; its label says a browser opens. Added to the
+ * card the usage command built (one line there), on desktop and web only: phone cards carry no browser buttons.
  */
 export function withStatementButton(card: AdaptiveCard, url: string, locale: Locale): AdaptiveCard {
   return { ...card, actions: [...(card.actions ?? []), openUrl(translator(locale).t('statement.button'), url)] };

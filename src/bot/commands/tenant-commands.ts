@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import type { ClientKind } from '../../domain/client-kind';
+import { showsPurchaseUi, type ClientKind } from '../../domain/client-kind';
 import type { Clock } from '../../domain/clock';
 import { trialDaysLeft } from '../../domain/trial';
 import { M365_LICENSES_URL } from '../cards/refusal-card';
@@ -188,7 +188,8 @@ export class TenantCommands {
     const summary = summarizeUsage(plan, subscription, used, period, now);
     const trialDays = trialDaysLeft(subscription, now);
     const card = usageCard(summary, plan, subscription, this.deps.links, client, trialDays, offerName);
-    const links = this.deps.statementLinks;
+    // Phones get no browser buttons at all on admin cards (a statement shows prices): the admin opens it on desktop.
+    const links = showsPurchaseUi(client) ? this.deps.statementLinks : undefined;
     return { card: links ? withStatementButton(card, links.url(subscription.id, period.start, { lang: locale }), locale) : card };
   }
 
