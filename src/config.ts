@@ -503,7 +503,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     emulator: undefined as unknown as Config['emulator'],
     landing: undefined as unknown as Config['landing'],
     licensing: undefined as unknown as Config['licensing'],
-    statements: loadStatementSettings(r, problems, nodeEnv),
+    statements: loadStatementSettings(r),
   };
 
   if (production) {

@@ -1,5 +1,4 @@
-import type { ConfigProblems, Reader } from '../config-reader';
-import type { Environment } from '../config';
+import type { Reader } from '../config-reader';
 
 export interface StatementSettings {
   /**
@@ -13,7 +12,7 @@ export const DEFAULT_STATEMENT_LINK_MINUTES = 60;
 const MAX_STATEMENT_LINK_MINUTES = 24 * 60;
 
 /** Usage statement settings (README "Usage statements"). */
-export function loadStatementSettings(r: Reader, _problems: ConfigProblems, _env: Environment): StatementSettings {
+export function loadStatementSettings(r: Reader): StatementSettings {
   // The reader records an out-of-range value as a problem (the start fails naming the variable).
   const minutes = r.int('STATEMENT_LINK_MINUTES', DEFAULT_STATEMENT_LINK_MINUTES, 1, MAX_STATEMENT_LINK_MINUTES);
   return { linkLifetimeMs: minutes * 60_000 };

@@ -12,18 +12,18 @@ import { startTestApp } from '../helpers/test-app';
 class RecordingMessenger implements ProactiveMessenger {
   sent: { tenantId: string; userId: string; message: MessageFor }[] = [];
   outcome: ProactiveOutcome = 'sent';
-  async toUser(tenantId: string, userId: string, message: MessageFor): Promise<ProactiveOutcome> {
+  toUser(tenantId: string, userId: string, message: MessageFor): Promise<ProactiveOutcome> {
     this.sent.push({ tenantId, userId, message });
-    return this.outcome;
+    return Promise.resolve(this.outcome);
   }
-  async toConversation(): Promise<ProactiveOutcome> {
-    return 'no-conversation';
+  toConversation(): Promise<ProactiveOutcome> {
+    return Promise.resolve('no-conversation');
   }
 }
 
 const OPERATOR = 'operator-1';
 const cardText = (reply: { card?: unknown; text?: string }) =>
-  replyText({ type: 'message', ...(reply.text ? { text: reply.text } : {}), ...(reply.card ? { attachments: [{ contentType: 'x', content: reply.card as never }] } : {}) });
+  replyText({ type: 'message', ...(reply.text ? { text: reply.text } : {}), ...(reply.card ? { attachments: [{ contentType: 'x', content: reply.card }] } : {}) });
 
 describe('support tickets across Teams and the operator side', () => {
   let app: RunningApp;
@@ -42,7 +42,7 @@ describe('support tickets across Teams and the operator side', () => {
     messenger = new RecordingMessenger();
     logs = '';
     const sink = new Writable({
-      write(chunk, _encoding, done) {
+      write(chunk: Buffer, _encoding, done) {
         logs += chunk.toString();
         done();
       },

@@ -5,6 +5,6 @@ import type { ProactiveMessenger } from './proactive-messenger';
  * (`no-conversation`), so callers record "not delivered" rather than pretending.
  */
 export const unwiredMessenger: ProactiveMessenger = {
-  toUser: async () => 'no-conversation',
-  toConversation: async () => 'no-conversation',
+  toUser: () => Promise.resolve('no-conversation'),
+  toConversation: () => Promise.resolve('no-conversation'),
 };

@@ -56,22 +56,21 @@ export function sqliteTickets(db: Database.Database, batcher: WriteBatcher): Tic
         return ticketAt(n)!;
       });
     },
-    async get(n) {
-      return ticketAt(n);
+    get(n) {
+      return Promise.resolve(ticketAt(n));
     },
-    async detail(n) {
+    detail(n) {
       const ticket = ticketAt(n);
-      if (!ticket) return undefined;
-      return { ticket, messages: (messagesOf.all(n) as TicketMessageRow[]).map(toTicketMessage) };
+      return Promise.resolve(ticket && { ticket, messages: (messagesOf.all(n) as TicketMessageRow[]).map(toTicketMessage) });
     },
-    async list(filter = {}) {
+    list(filter = {}) {
       const { clause, values } = ticketWhere(filter);
       const { limit, offset } = pageOf(filter);
       const rows = db
         .prepare(`SELECT * FROM support_tickets ${clause} ORDER BY updated_at DESC, ticket_number DESC LIMIT @limit OFFSET @offset`)
         .all({ ...values, limit, offset }) as TicketRow[];
       const { total } = db.prepare(`SELECT COUNT(*) AS total FROM support_tickets ${clause}`).get(values) as { total: number };
-      return { tickets: rows.map(toTicket), total };
+      return Promise.resolve({ tickets: rows.map(toTicket), total });
     },
     async addMessage(m) {
       return batcher.run(() => {
@@ -103,18 +102,20 @@ export function sqliteTickets(db: Database.Database, batcher: WriteBatcher): Tic
         return ticketAt(n);
       });
     },
-    async statistics(from, to) {
+    statistics(from, to) {
       const rows = createdIn.all(from.getTime(), to.getTime()) as Pick<
         TicketRow,
         'created_at' | 'first_answered_at' | 'closed_at' | 'status'
       >[];
-      return ticketStatistics(
-        rows.map((r) => ({
-          createdAt: new Date(r.created_at),
-          status: r.status === 'closed' ? 'closed' : 'open',
-          ...(r.first_answered_at !== null ? { firstAnsweredAt: new Date(r.first_answered_at) } : {}),
-          ...(r.closed_at !== null ? { closedAt: new Date(r.closed_at) } : {}),
-        })),
+      return Promise.resolve(
+        ticketStatistics(
+          rows.map((r) => ({
+            createdAt: new Date(r.created_at),
+            status: r.status === 'closed' ? 'closed' : 'open',
+            ...(r.first_answered_at !== null ? { firstAnsweredAt: new Date(r.first_answered_at) } : {}),
+            ...(r.closed_at !== null ? { closedAt: new Date(r.closed_at) } : {}),
+          })),
+        ),
       );
     },
     async deleteTenantData(tenantId) {
