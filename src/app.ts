@@ -5,6 +5,12 @@ import { modelProviderOf } from './bot/models/model-provider';
 import { ConversationCommands } from './bot/commands/conversation-commands';
 import { OperatorCommands } from './bot/commands/operator-commands';
 import { ConversationMemory } from './bot/history/conversation-memory';
+import { StatementCommand } from './bot/commands/statement-command';
+import { SupportCommands } from './bot/commands/support-commands';
+import { ticketNotices } from './bot/cards/support-cards';
+import { statementLinkKey, StatementLinks } from './statements/statement-links';
+import { addStatementRoutes } from './statements/statement-routes';
+import { SupportDesk } from './support/support-desk';
 import { TenantCommands } from './bot/commands/tenant-commands';
 import { maxTurnTokens } from './bot/models/completion-budget';
 import { createModel } from './bot/models/create-model';
@@ -69,6 +75,8 @@ export interface AppOptions {
   telemetry?: Telemetry;
   /** Runs the hourly sweep of subscriptions and trials ending soon (default true; tests call `notifier.sweep()`). */
   startNotices?: boolean;
+  /** Sends messages outside a turn (support answers). Default: none wired, answers are recorded as not delivered. */
+  proactive?: ProactiveMessenger;
 }
 
 export interface RunningApp {
@@ -93,6 +101,8 @@ export interface RunningApp {
   alertDispatcher: AlertDispatcher;
   /** Tenant admin notices; `sweep()` checks subscriptions and trials ending soon. */
   notifier: TenantNotifier;
+  /** Support tickets: what the operators' console uses, and `deleteTenantData` for the tenant deletion command. */
+  support: SupportDesk;
   logger: Logger;
   /** Resolves once the turns in flight are answered and their usage is committed (which follows the reply). */
   settled(): Promise<void>;
@@ -142,6 +152,21 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     logger,
     onRefused: (identity, refusal) => outreach.onRefused(identity, refusal),
   });
+  // Usage statements: signed short-lived links (the usage card, the operators' `statement`) and their pages.
+  const statementKey = statementLinkKey(config.landing.sessionSecret);
+  const statementLinks = new StatementLinks({
+    publicUrl: config.publicUrl,
+    key: statementKey,
+    lifetimeMs: config.statements.linkLifetimeMs,
+    now: () => clock.now(),
+  });
+  const support = new SupportDesk({
+    store,
+    clock,
+    messenger: options.proactive ?? messenger,
+    notices: ticketNotices,
+    logger: logger.child({ component: 'support' }),
+  });
   const commands = new TenantCommands({
     store,
     catalog,
@@ -152,6 +177,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     modelProvider: modelProviderOf(config.model),
     operatorIds: config.operatorIds,
     onSeatChanged: (change) => void notifier.seatChanged(change),
+    statementLinks,
   });
   const inFlight = new InFlight();
   // Conversation history in the store, shared by every instance; none at all when the operator turned it off.
@@ -184,6 +210,20 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       operatorIds: config.operatorIds,
       isAdmin: async (tenantId, userId) => commands.isAdmin(tenantId, userId, await gate.tenantSubscriptions(tenantId)),
       webhookConfigured: !!config.alerts.webhook,
+    }),
+    support: new SupportCommands({
+      desk: support,
+      clock,
+      operatorIds: config.operatorIds,
+      isTenantAdmin: async (tenantId, userId) => commands.isAdmin(tenantId, userId, await gate.tenantSubscriptions(tenantId)),
+      tenantSubscriptions: (tenantId) => gate.tenantSubscriptions(tenantId),
+    }),
+    statement: new StatementCommand({
+      store,
+      clock,
+      links: statementLinks,
+      linkLifetimeMs: config.statements.linkLifetimeMs,
+      operatorIds: config.operatorIds,
     }),
     logger,
   });
@@ -233,6 +273,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const expiryWarner = setInterval(warnSecretExpiry, DAY);
   expiryWarner.unref();
   addAdminApiRoutes(server, { token: config.adminApiToken, store, catalog, clock, logger });
+  addStatementRoutes(server, { store, catalog, clock, key: statementKey, productName: config.productName, logger });
 
   // Marketplace: fulfillment client, webhook, landing page, reconciliation.
   const fulfillment =
@@ -380,6 +421,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     alerts,
     alertDispatcher,
     notifier,
+    support,
     logger,
     settled: () => inFlight.idle(),
     close() {

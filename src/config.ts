@@ -5,6 +5,7 @@ import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
 import { loadBilledVsSentSettings, type BilledVsSentSettings } from './worker/billed-vs-sent-settings';
 import type { LogFormat } from './logger';
 import { loadConversationSettings, type ConversationSettings } from './bot/conversation-settings';
+import { loadStatementSettings, type StatementSettings } from './statements/statement-settings';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -256,6 +257,8 @@ export interface Config {
     /** How long Activate waits for the subscription to read `Subscribed`. */
     activationWaitMs: number;
   };
+  /** Usage statements (src/statements/statement-settings.ts). */
+  statements: StatementSettings;
 }
 
 export interface LandingSsoConfig {
@@ -512,6 +515,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     landing: undefined as unknown as Config['landing'],
     licensing: undefined as unknown as Config['licensing'],
     alerts: loadAlertSettings(r, problems),
+    statements: loadStatementSettings(r),
   };
 
   if (production) {

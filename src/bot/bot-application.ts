@@ -6,6 +6,9 @@ import { audienceOf, identityOf } from './activity-facts';
 import { parseCommand } from './commands/command-syntax';
 import type { ConversationCommands } from './commands/conversation-commands';
 import type { OperatorCommands } from './commands/operator-commands';
+import type { StatementCommand } from './commands/statement-command';
+import { parseSupportSubmit, type SupportCommands } from './commands/support-commands';
+import { localeOf } from '../i18n/locale';
 import type { TenantCommands } from './commands/tenant-commands';
 import { storedConversation } from './proactive/conversation-capture';
 import type { ProactiveCommands } from './proactive/proactive-commands';
@@ -20,6 +23,10 @@ export interface BotApplicationDeps {
   conversationCommands: ConversationCommands;
   /** `notifications` and `alerts` (issue 13); without it they answer as unknown commands. */
   proactiveCommands?: ProactiveCommands;
+  /** Support tickets (`support`, `tickets`, `ticket`, `desk`) and their card forms. */
+  support: SupportCommands;
+  /** The operators' `statement`. */
+  statement: StatementCommand;
   logger: Logger;
 }
 
@@ -68,6 +75,13 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
         }),
       );
     }
+    if (command.kind === 'support')
+      return sendReply(
+        context,
+        command.name === 'statement'
+          ? await deps.statement.run(identity, text, audience.tr.locale)
+          : await deps.support.run(command.name, identity, text, audience.tr.locale),
+      );
     const name = command.kind === 'tenant' ? command.name : 'unknown';
     const mentions =
       command.kind === 'tenant' && /^(assign|revoke|add|remove)$/.test(command.action ?? '')
@@ -75,6 +89,15 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
         : [];
     await sendReply(context, await deps.commands.run(name, identity, text, mentions, audience));
   });
+  // The forms of support cards (Action.Submit posts their inputs as a message without text): never gated, as commands.
+  app.message(
+    async (context) => context.activity.type === ActivityTypes.Message && parseSupportSubmit(context.activity.value) !== undefined,
+    async (context) => {
+      const submit = parseSupportSubmit(context.activity.value)!;
+      const reply = await deps.support.submit(submit, identityOf(context.activity), localeOf(context.activity.locale));
+      await sendReply(context, reply);
+    },
+  );
   app.message(
     async (context) => context.activity.type === ActivityTypes.Message && !context.activity.text?.trim(),
     async (context) => {

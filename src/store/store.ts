@@ -8,6 +8,7 @@ import type { Plan } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
 import type { UsageEvent, UsageMessage } from '../domain/usage';
 import type { AlertEventRepo, ConversationRepo, NoticeRepo } from './outreach-repos';
+import type { TicketRepo } from './ticket-repo';
 
 /**
  * The storage port. The embedded SQLite store and the Azure SQL store implement it and pass the same contract
@@ -33,6 +34,8 @@ export interface Store {
   conversations: ConversationRepo;
   alertEvents: AlertEventRepo;
   notices: NoticeRepo;
+  /** Support tickets and their messages (issue 13). */
+  tickets: TicketRepo;
   /**
    * The usage outbox (written with each usage event) read as a queue: what the metering worker consumes directly,
    * or what the relay moves to Service Bus. `maxDeliveries` = Infinity for the relay, whose failures are the bus's.

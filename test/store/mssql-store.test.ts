@@ -31,6 +31,7 @@ import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
 import { describeBilledVsSentContract } from './billed-vs-sent-contract';
 import { describeOutreachContract } from './outreach-contract';
+import { describeTicketContract } from './tickets-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
 const SQLITE_MIGRATIONS = path.resolve(__dirname, '../../src/store/sqlite/migrations');
@@ -544,6 +545,10 @@ if (CONNECTION_STRING) {
     };
   });
 
+  describeTicketContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return { store, cleanup: async () => (await dropSchema(store), await store.close()) };
+  });
   describeStoreContract('Azure SQL', async () => {
     const store = await openIsolated();
     return {

@@ -9,6 +9,7 @@ import { describeHistoryContract } from './history-contract';
 import { historyKeyOf } from '../../src/domain/conversation-history';
 import { describeBilledVsSentContract } from './billed-vs-sent-contract';
 import { describeOutreachContract } from './outreach-contract';
+import { describeTicketContract } from './tickets-contract';
 
 describeStoreContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'store.sqlite'));
@@ -31,6 +32,11 @@ describeBilledVsSentContract('embedded SQLite (a real file)', async () => {
 
 describeOutreachContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'outreach.sqlite'));
+  return { store, cleanup: () => store.close() };
+});
+
+describeTicketContract('embedded SQLite (a real file)', async () => {
+  const store = openSqliteStore(path.join(tempDir(), 'tickets.sqlite'));
   return { store, cleanup: () => store.close() };
 });
 

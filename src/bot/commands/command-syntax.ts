@@ -12,11 +12,17 @@ export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue', '
 export const CONVERSATION_COMMAND_NAMES = ['new-chat'] as const;
 /** Commands about proactive messages (src/bot/proactive/proactive-commands.ts), which check roles themselves. */
 export const PROACTIVE_COMMAND_NAMES = ['notifications', 'alerts'] as const;
+/**
+ * Support tickets (src/bot/commands/support-commands.ts): `support`, `tickets` and `ticket` for everyone in every
+ * subscription state, `desk` for operators; `statement` (operators) links to a usage statement.
+ */
+export const SUPPORT_COMMAND_NAMES = ['support', 'tickets', 'ticket', 'desk', 'statement'] as const;
 
 export type CommandName = (typeof TENANT_COMMAND_NAMES)[number];
 export type OperatorCommandName = (typeof OPERATOR_COMMAND_NAMES)[number];
 export type ConversationCommandName = (typeof CONVERSATION_COMMAND_NAMES)[number];
 export type ProactiveCommandName = (typeof PROACTIVE_COMMAND_NAMES)[number];
+export type SupportCommandName = (typeof SUPPORT_COMMAND_NAMES)[number];
 
 interface Syntax {
   /** The words that start the command (greetings are help: the Store expects `hi` and `hello` to answer). */
@@ -27,7 +33,7 @@ interface Syntax {
   needArgs?: readonly string[];
 }
 
-type AnyCommandName = CommandName | OperatorCommandName | ConversationCommandName | ProactiveCommandName;
+type AnyCommandName = CommandName | OperatorCommandName | ConversationCommandName | ProactiveCommandName | SupportCommandName;
 
 const SYNTAX: Record<AnyCommandName, Syntax> = {
   help: { words: ['help', 'hi', 'hello', 'aide', 'bonjour', 'salut'] },
@@ -48,6 +54,12 @@ const SYNTAX: Record<AnyCommandName, Syntax> = {
   billed: { words: ['billed'] },
   notifications: { words: ['notifications'], args: /^(on|off)\s+[\w-]+$/i },
   alerts: { words: ['alerts'], args: /^(here|off)$/i },
+  // `support` takes any text: it is the ticket's request.
+  support: { words: ['support'], args: /^[\s\S]+$/ },
+  tickets: { words: ['tickets'] },
+  ticket: { words: ['ticket'], args: /^#?\d{1,9}(\s[\s\S]*)?$/ },
+  desk: { words: ['desk'], args: /^(all|mine|stats|#?\d{1,9}(\s+(assign|answer|close)(\s[\s\S]*)?)?)$/i },
+  statement: { words: ['statement'], args: /^\S+(\s+\d{4}-\d{2}-\d{2})?$/ },
 };
 
 const BY_WORD = new Map<string, AnyCommandName>(
@@ -69,6 +81,7 @@ export type ParsedCommand =
   | { kind: 'operator'; name: OperatorCommandName; action: string | undefined; rest: string }
   | { kind: 'conversation'; name: ConversationCommandName }
   | { kind: 'proactive'; name: ProactiveCommandName; action: string | undefined; rest: string }
+  | { kind: 'support'; name: SupportCommandName; action: string | undefined; rest: string }
   /** A `/word` we do not know (only with a slash: without one it is an ordinary message). */
   | { kind: 'unknown'; word: string };
 
@@ -88,6 +101,8 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   const parsed = { action: action?.toLowerCase(), rest: rest.join(' ').trim() };
   if ((PROACTIVE_COMMAND_NAMES as readonly string[]).includes(name))
     return { kind: 'proactive', name: name as ProactiveCommandName, ...parsed };
+  if ((SUPPORT_COMMAND_NAMES as readonly string[]).includes(name))
+    return { kind: 'support', name: name as SupportCommandName, ...parsed };
   return (OPERATOR_COMMAND_NAMES as readonly string[]).includes(name)
     ? { kind: 'operator', name: name as OperatorCommandName, ...parsed }
     : { kind: 'tenant', name: name as CommandName, ...parsed };

@@ -1,4 +1,5 @@
 import type { Config } from '../../config';
+import { showsPurchaseUi } from '../../domain/client-kind';
 import type { Clock } from '../../domain/clock';
 import { trialDaysLeft } from '../../domain/trial';
 import { M365_LICENSES_URL } from '../cards/refusal-card';
@@ -16,6 +17,8 @@ import { helpCard, helpStateOf, welcomeCard, type HelpState } from '../cards/hel
 import type { ModelProvider } from '../models/model-provider';
 import type { SubscriptionGate } from '../subscription-gate';
 import { commandArgs, type CommandName } from './command-syntax';
+import type { StatementLinks } from '../../statements/statement-links';
+import { withStatementButton } from './statement-command';
 
 /** What a command answers: a card, a sentence, or both; or several cards (one per subscription), in order. */
 export interface Reply {
@@ -73,6 +76,8 @@ export class TenantCommands {
       operatorIds?: readonly string[];
       /** An admin gave a user a seat or took it back (the user is told: src/notices/tenant-notifier.ts). */
       onSeatChanged?: (change: { tenantId: string; userId: string; change: 'given' | 'lost' }) => void;
+      /** Signed links to usage statements: the `usage` card then links to its period's statement. */
+      statementLinks?: StatementLinks;
     },
   ) {}
 
@@ -191,7 +196,12 @@ export class TenantCommands {
     const used = Object.fromEntries(counters.map((c) => [c.dimension, c.used]));
     const summary = summarizeUsage(plan, subscription, used, period, now);
     const trialDays = trialDaysLeft(subscription, now);
-    return { card: usageCard(tr, summary, plan, subscription, this.deps.links, client, trialDays, offerName) };
+    const card = usageCard(tr, summary, plan, subscription, this.deps.links, client, trialDays, offerName);
+    // Phones get no browser buttons at all on admin cards (a statement shows prices): the admin opens it on desktop.
+    const links = showsPurchaseUi(client) ? this.deps.statementLinks : undefined;
+    return {
+      card: links ? withStatementButton(card, links.url(subscription.id, period.start, { lang: tr.locale }), tr.locale) : card,
+    };
   }
 
   private async stats(tr: Translator, subscription: Subscription, offerName?: string): Promise<Reply> {

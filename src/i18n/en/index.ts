@@ -11,6 +11,8 @@ import turn from './turn';
 import conversation from './conversation';
 import alerts from './alerts';
 import notices from './notices';
+import statement from './statement';
+import support from './support';
 
 /** The English catalog, the reference every language follows: one namespace per file of this folder. */
 export const en = {
@@ -27,4 +29,6 @@ export const en = {
   billedVsSent,
   alerts,
   notices,
+  statement,
+  support,
 };

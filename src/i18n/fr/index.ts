@@ -13,6 +13,8 @@ import turn from './turn';
 import conversation from './conversation';
 import alerts from './alerts';
 import notices from './notices';
+import statement from './statement';
+import support from './support';
 
 /** The French catalog: exactly the English one's keys (the compiler refuses a missing or extra one). */
 export const fr: SameShape<typeof en> = {
@@ -29,4 +31,6 @@ export const fr: SameShape<typeof en> = {
   billedVsSent,
   alerts,
   notices,
+  statement,
+  support,
 };

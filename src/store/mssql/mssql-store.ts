@@ -16,6 +16,7 @@ import { mssqlOperations } from './mssql-operations';
 import { mssqlPlans } from './mssql-plans';
 import { mssqlSeats } from './mssql-seats';
 import { mssqlSubscriptions } from './mssql-subscriptions';
+import { mssqlTickets } from './mssql-tickets';
 import { mssqlUsage } from './mssql-usage';
 import { mssqlUsers } from './mssql-users';
 
@@ -85,6 +86,7 @@ export async function openMssqlStore(
     conversations: mssqlConversations(db),
     alertEvents: mssqlAlertEvents(db),
     notices: mssqlNotices(db),
+    tickets: mssqlTickets(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

@@ -12,6 +12,7 @@ import { openDatabase } from './sqlite-database';
 import { sqlitePlans } from './sqlite-plans';
 import { sqliteSeats } from './sqlite-seats';
 import { sqliteSubscriptions } from './sqlite-subscriptions';
+import { sqliteTickets } from './sqlite-tickets';
 import { sqliteUsage } from './sqlite-usage';
 import { sqliteUsers } from './sqlite-users';
 import { WriteBatcher } from './write-batcher';
@@ -53,6 +54,7 @@ export function openSqliteStore(file: string): SqliteStore {
     conversations: sqliteConversations(db, batcher),
     alertEvents: sqliteAlertEvents(db, batcher),
     notices: sqliteNotices(db, batcher),
+    tickets: sqliteTickets(db, batcher),
     outboxQueue: (options) => new SqliteOutboxQueue(db, options),
   };
 }

@@ -1,0 +1,83 @@
+import type { SameShape } from '../catalog';
+import type en from '../en/support';
+
+/** Tickets de support (issue 13) : le formulaire, les réponses à `support`, `tickets` et `ticket`, le guichet des opérateurs. */
+const support: SameShape<typeof en> = {
+  form: {
+    title: 'Contacter le support',
+    intro: 'Dites-nous ce qui ne va pas. Nous vous répondons ici, dans cette conversation.',
+    subject: 'Objet',
+    details: 'Que s’est-il passé ?',
+    category: 'Catégorie',
+    priority: 'Priorité',
+    submit: 'Envoyer au support',
+  },
+  category: { technical: 'Technique', billing: 'Facturation', account: 'Compte' },
+  priority: { low: 'Basse', normal: 'Normale', high: 'Haute' },
+  status: { open: 'En attente du support', answered: 'Répondu', closed: 'Fermé' },
+  opened:
+    'Le ticket n° {number} est ouvert : « {subject} ». Nous vous répondrons ici, dans cette conversation. Pour ajouter quelque chose, tapez « ticket {number} » suivi de votre message.',
+  replyAdded: 'Votre message a été ajouté au ticket n° {number}.',
+  replyReopened: 'Votre message a été ajouté au ticket n° {number}, qui est de nouveau ouvert.',
+  notFound: 'Il n’y a pas de ticket n° {number} que vous puissiez voir. Tapez « tickets » pour lister les vôtres.',
+  empty: 'Dites-nous en quoi nous pouvons vous aider : « support » suivi de votre message, ou « support » seul pour un formulaire.',
+  emptyReply: 'Ajoutez votre message après le numéro du ticket : « ticket {number} » suivi de votre message.',
+  tooLong: 'Ce message est trop long ({max, number} caractères au plus). Merci de le raccourcir.',
+  badForm: 'Ce formulaire n’a pas pu être lu. Tapez « support » pour en obtenir un nouveau.',
+  noIdentity: 'Je n’ai pas pu identifier votre organisation ou votre compte : je ne peux ni ouvrir ni afficher de ticket ici.',
+  list: {
+    titleTenant: 'Les tickets de support de votre organisation',
+    titleOwn: 'Vos tickets de support',
+    none: 'Aucun ticket de support pour l’instant. Tapez « support » suivi de votre message pour en ouvrir un.',
+    row: 'N° {number} · {subject}',
+    rowValue: '{status} · {date}',
+    more: '{count, plural, one {# autre ticket non affiché.} other {# autres tickets non affichés.}}',
+    hint: 'Tapez « ticket » et un numéro pour voir un ticket et ses réponses.',
+  },
+  detail: {
+    title: 'Ticket n° {number} : {subject}',
+    meta: '{category} · priorité {priority} · {status} · ouvert le {date} par {name}',
+    fromUser: '{name}, {date}',
+    fromSupport: 'Support, {date}',
+    replyHint: 'Pour répondre, tapez « ticket {number} » suivi de votre message.',
+  },
+  answer: {
+    title: 'Le support a répondu à votre ticket n° {number}',
+    subject: 'Objet : {subject}',
+    replyPlaceholder: 'Votre réponse',
+    replySubmit: 'Répondre',
+    replyHint: 'Ou tapez « ticket {number} » suivi de votre message.',
+  },
+  closedNotice:
+    'Le support a fermé le ticket n° {number} (« {subject} »). Si vous avez encore besoin d’aide, tapez « ticket {number} » suivi de votre message : il sera rouvert.',
+  desk: {
+    notOperator: 'Désolé, « desk » est réservé aux opérateurs de l’éditeur. Tapez « aide » pour voir ce que vous pouvez faire.',
+    title: 'Guichet du support : {count, plural, one {# ticket} other {# tickets}}',
+    titleAll: 'Guichet du support : tous les tickets ({count, number})',
+    titleMine: 'Guichet du support : vos tickets ({count, number})',
+    none: 'Aucun ticket ici.',
+    row: 'N° {number} · {priority} · {category} · {subject}',
+    rowValue: '{status} · locataire {tenant} · mis à jour le {date}{assignee, select, none {} other { · {assignee}}}',
+    hint: 'Tapez « desk » et un numéro pour lire un ticket ; « desk 12 assign », « desk 12 answer » suivi de votre réponse, « desk 12 close » ; « desk all », « desk mine », « desk stats ».',
+    detailMeta: 'Locataire {tenant} · abonnement {subscription} · {category} · priorité {priority} · {status} · attribué à {assignee}',
+    nobody: 'personne',
+    noSubscription: 'aucun',
+    assigned: 'Le ticket n° {number} est maintenant attribué à {assignee}.',
+    answerSent: 'Réponse enregistrée sur le ticket n° {number} et remise dans la conversation de l’utilisateur.',
+    answerNoConversation:
+      'Réponse enregistrée sur le ticket n° {number}, mais non remise : le bot n’a pas de conversation avec cet utilisateur. Il la verra avec « ticket {number} ».',
+    answerFailed: 'Réponse enregistrée sur le ticket n° {number}, mais sa remise a échoué. L’utilisateur la verra avec « ticket {number} ».',
+    closed: 'Le ticket n° {number} est fermé.',
+    alreadyClosed: 'Le ticket n° {number} était déjà fermé.',
+    notFound: 'Il n’y a pas de ticket n° {number}.',
+    emptyAnswer: 'Écrivez la réponse après « desk {number} answer ».',
+    statsTitle: 'Statistiques du support, {days, number} derniers jours',
+    statsOpened: 'Ouverts',
+    statsUnresolved: 'Non fermés',
+    statsFirstAnswer: 'Délai de première réponse (médiane / moyenne)',
+    statsResolution: 'Délai de résolution (médiane / moyenne)',
+    statsNone: '—',
+    duration: '{hours, number} h {minutes, number} min',
+  },
+};
+export default support;
