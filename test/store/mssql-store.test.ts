@@ -27,6 +27,7 @@ import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
+import { describeFeedbackContract } from './feedback-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
@@ -536,6 +537,17 @@ if (CONNECTION_STRING) {
       store,
       count: async (table) =>
         (await store.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${store.db.s}.${table}`)).rows[0]!.n,
+      cleanup: async () => {
+        await dropSchema(store);
+        await store.close();
+      },
+    };
+  });
+
+  describeFeedbackContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return {
+      store,
       cleanup: async () => {
         await dropSchema(store);
         await store.close();

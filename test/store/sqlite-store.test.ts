@@ -4,6 +4,7 @@ import { loadMigrations } from '../../src/store/sqlite/migrate';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
+import { describeFeedbackContract } from './feedback-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 
 describeStoreContract('embedded SQLite (a real file)', async () => {
@@ -13,6 +14,11 @@ describeStoreContract('embedded SQLite (a real file)', async () => {
     count: async (table) => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
     cleanup: () => store.close(),
   };
+});
+
+describeFeedbackContract('embedded SQLite (a real file)', async () => {
+  const store = openSqliteStore(path.join(tempDir(), 'feedback.sqlite'));
+  return { store, cleanup: () => store.close() };
 });
 
 describe('SQLite store specifics', () => {
