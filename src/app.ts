@@ -1,6 +1,10 @@
 import type { Server } from 'restify';
 import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { createBotApplication } from './bot/bot-application';
+import { answerCapture } from './bot/feedback/answer-capture';
+import { FeedbackRecorder, type ContentReportListener } from './bot/feedback/feedback-recorder';
+import { RecentAnswers } from './bot/feedback/recent-answers';
+import { createTurnModerator } from './bot/moderation/create-moderator';
 import { BoundedMemoryStorage } from './bot/bounded-memory-storage';
 import { OperatorCommands } from './bot/commands/operator-commands';
 import { TenantCommands } from './bot/commands/tenant-commands';
@@ -13,7 +17,7 @@ import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
 import { azureIdentityOf, EMULATOR_PREFIX, type Config } from './config';
 import { mirrorDevSubscription, seedDevSubscription } from './dev-seed';
-import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
+import { DAY, HOUR, MINUTE, systemClock, type Clock } from './domain/clock';
 import { AppError, coerceError } from './domain/errors';
 import type { PlanCatalog } from './domain/plans';
 import { createLogger, type Logger } from './logger';
@@ -57,6 +61,11 @@ export interface AppOptions {
   startWorker?: boolean;
   /** Application Insights when configured (src/bootstrap.ts); structured log lines otherwise. */
   telemetry?: Telemetry;
+  /**
+   * Called once for each new content report (a 👎 with a comment on an AI answer), after it is stored: the seam for
+   * operator alerts. Runs after the invoke is answered; what it throws is logged.
+   */
+  onContentReport?: ContentReportListener;
 }
 
 export interface RunningApp {
@@ -119,6 +128,18 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const inFlight = new InFlight();
   const adapter = createTeamsAdapter(config.bot, config.delivery, logger, azureIdentityOf(config));
   adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight }));
+  // The text of answers, for the feedback on them, only when the operator stores message text.
+  const recentAnswers = config.storeMessageText ? new RecentAnswers() : undefined;
+  if (recentAnswers) adapter.use(answerCapture(recentAnswers));
+  const feedback = new FeedbackRecorder({
+    store,
+    clock,
+    logger: logger.child({ component: 'feedback' }),
+    storeMessageText: config.storeMessageText,
+    ...(recentAnswers ? { recentAnswers } : {}),
+    ...(options.onContentReport ? { onContentReport: options.onContentReport } : {}),
+  });
+  const moderator = createTurnModerator(config.moderation, logger.child({ component: 'moderation' }));
   const bot = createBotApplication({
     adapter,
     model: options.model ?? (await createModel(config.model, logger, azureIdentityOf(config))),
@@ -131,9 +152,12 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       clock,
       operatorIds: config.operatorIds,
       attentionAttempts: config.worker.maxAttempts,
+      feedbackRetention: config.feedback,
     }),
     productName: config.productName,
     logger,
+    feedback,
+    ...(moderator ? { moderator } : {}),
   });
 
   const server = createHttpServer({ maxBodyBytes: config.maxBodyBytes, logger });
@@ -264,6 +288,23 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const sweeper = setInterval(sweep, MINUTE);
   sweeper.unref();
 
+  // Feedback retention: the rated answers' text, then the feedback itself, go when their time is up.
+  const purgeFeedback = async () => {
+    const now = clock.now().getTime();
+    try {
+      const purged = await store.feedback.purge({
+        textBefore: new Date(now - config.feedback.textRetentionMs),
+        rowsBefore: new Date(now - config.feedback.retentionMs),
+      });
+      if (purged.deleted || purged.textCleared) logger.info(purged, 'feedback past its retention purged');
+    } catch (thrown) {
+      logger.error({ err: coerceError(thrown).message }, 'feedback purge failed');
+    }
+  };
+  await purgeFeedback();
+  const feedbackPurger = setInterval(purgeFeedback, HOUR);
+  feedbackPurger.unref();
+
   // Webhooks can be missed: repair drift from the Fulfillment API now and then.
   const reconcileQuietly = () =>
     reconcile().catch((thrown) => logger.error({ err: coerceError(thrown).message }, 'reconciliation failed'));
@@ -315,6 +356,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         inFlight.accepting = false;
         clearInterval(expiryWarner);
         clearInterval(sweeper);
+        clearInterval(feedbackPurger);
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();
         // Stop accepting connections, let the turns in flight finish and their usage be written, then drop idle

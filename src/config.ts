@@ -2,6 +2,8 @@ import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
 import type { LogFormat } from './logger';
+import { loadFeedbackSettings, type FeedbackSettings } from './bot/feedback/feedback-settings';
+import { loadModerationSettings, type ModerationSettings } from './bot/moderation/moderation-settings';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -129,6 +131,10 @@ export interface Config {
   };
   /** Message and response text are personal data: stored only when the operator opts in. */
   storeMessageText: boolean;
+  /** Retention of 👍/👎 feedback and content reports (src/bot/feedback/feedback-settings.ts). */
+  feedback: FeedbackSettings;
+  /** Moderation of input and output, off unless configured (src/bot/moderation/moderation-settings.ts). */
+  moderation: ModerationSettings;
   /** Name the bot uses for itself in cards and pages. */
   productName: string;
   links: {
@@ -473,6 +479,8 @@ export function loadConfig(env: Env): Readonly<Config> {
       maxInputChars: r.int('MAX_INPUT_CHARS', 8000, 100, 100_000),
     },
     storeMessageText: r.bool('STORE_MESSAGE_TEXT', false),
+    feedback: loadFeedbackSettings(r, problems),
+    moderation: loadModerationSettings(r, problems),
     productName: r.str('APP_DISPLAY_NAME', 'AI Assistant')!,
     links: {
       offerListingUrl: r.url('OFFER_LISTING_URL', 'https://appsource.microsoft.com/')!,

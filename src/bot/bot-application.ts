@@ -3,7 +3,13 @@ import { ActionPlanner, Application, PromptManager, TeamsAdapter, type PromptCom
 import { coerceError } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { KnownUser } from '../store/store';
+import { localeOf } from '../i18n/locale';
 import { clientKindOf, identityOf } from './activity-facts';
+import { AI_ANSWER_OPTIONS } from './feedback/ai-answer';
+import { isFeedbackInvoke, isOtherSubmitAction } from './feedback/feedback-invoke';
+import type { FeedbackRecorder } from './feedback/feedback-recorder';
+import { registerModerationReplies } from './moderation/moderation-replies';
+import type { TurnModerator } from './moderation/turn-moderator';
 import { welcomeCard } from './cards/help-card';
 import { parseCommand } from './commands/command-syntax';
 import type { OperatorCommands } from './commands/operator-commands';
@@ -19,6 +25,10 @@ export interface BotApplicationDeps {
   operatorCommands: OperatorCommands;
   productName: string;
   logger: Logger;
+  /** 👍/👎 on AI answers (Teams' feedback loop). */
+  feedback: FeedbackRecorder;
+  /** Input and output moderation; none when it is off. */
+  moderator?: TurnModerator;
 }
 
 /**
@@ -31,9 +41,13 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
   const app = new Application({
     adapter: deps.adapter,
     storage: deps.storage,
-    ai: { planner },
+    // Every AI answer carries the AI label and the 👍/👎 buttons (src/bot/feedback/ai-answer.ts).
+    ai: { planner, ...AI_ANSWER_OPTIONS, ...(deps.moderator ? { moderator: deps.moderator } : {}) },
     removeRecipientMention: true,
   });
+
+  if (deps.moderator) registerModerationReplies(app);
+  registerFeedback(app, deps.feedback, deps.logger);
 
   // One route for every command: a turn that goes to the AI pays one anchored regex test, not one per command.
   // teams-ai has already taken the bot's @mention out of the text.
@@ -43,7 +57,8 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     const text = context.activity.text;
     const command = parseCommand(text)!;
     const identity = identityOf(context.activity);
-    if (command.kind === 'operator') return sendReply(context, await deps.operatorCommands.run(command.name, identity, text));
+    if (command.kind === 'operator')
+      return sendReply(context, await deps.operatorCommands.run(command.name, identity, text, localeOf(context.activity.locale)));
     const name = command.kind === 'tenant' ? command.name : 'unknown';
     const mentions =
       command.kind === 'tenant' && /^(assign|revoke|add|remove)$/.test(command.action ?? '')
@@ -63,6 +78,35 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     await sendReply(context, { card: welcomeCard(deps.productName) });
   });
   return app;
+}
+
+/**
+ * Teams' feedback loop: the `message/submitAction` invoke with `actionName: "feedback"` (teams-ai's feedbackLoop
+ * route answers it 200). Any other submit action, or one whose value is not an object (which teams-ai's own
+ * selector would trip over), is answered 200 and ignored: a Teams client never sees an error for its feedback,
+ * and a store failure is logged, not turned into a 5xx.
+ */
+function registerFeedback(app: Application, feedback: FeedbackRecorder, logger: Logger): void {
+  app.addRoute(
+    async (context) => isOtherSubmitAction(context.activity),
+    async (context) => {
+      logger.info({ activityId: context.activity.id }, 'submit action ignored: not feedback');
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
+    },
+    true,
+  );
+  app.feedbackLoop(async (context, _state, data) => {
+    if (!isFeedbackInvoke(context.activity)) return;
+    const identity = identityOf(context.activity);
+    try {
+      await feedback.record({ identity, replyId: context.activity.replyToId, actionValue: data.actionValue });
+    } catch (thrown) {
+      logger.error(
+        { tenantId: identity.tenantId, replyId: context.activity.replyToId, err: coerceError(thrown).message },
+        'feedback could not be stored',
+      );
+    }
+  });
 }
 
 /**

@@ -7,7 +7,7 @@
  * Anchored regexes only, never the `g`/`y` flags (they make `test()` stateful).
  */
 export const TENANT_COMMAND_NAMES = ['help', 'usage', 'stats', 'plan', 'seats', 'admins'] as const;
-export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue'] as const;
+export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue', 'reports'] as const;
 
 export type CommandName = (typeof TENANT_COMMAND_NAMES)[number];
 export type OperatorCommandName = (typeof OPERATOR_COMMAND_NAMES)[number];
@@ -29,6 +29,7 @@ const SYNTAX: Record<CommandName | OperatorCommandName, Syntax> = {
   metering: { words: ['metering'], args: /^(resend|resolve)\s+#?\d+(\s[\s\S]*)?$/i },
   subscriptions: { words: ['subscriptions'] },
   revenue: { words: ['revenue'] },
+  reports: { words: ['reports'] },
 };
 
 const BY_WORD = new Map<string, CommandName | OperatorCommandName>(

@@ -1,18 +1,21 @@
+import { DEFAULT_FEEDBACK_SETTINGS, type FeedbackSettings } from '../feedback/feedback-settings';
 import type { Clock } from '../../domain/clock';
 import type { TurnIdentity } from '../../domain/identity';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locale';
 import type { PlanCatalog } from '../../domain/plans';
 import { roundMoney } from '../../domain/usage-report';
 import { meteringOverview } from '../../marketplace/metering-overview';
 import type { Store } from '../../store/store';
 import { meteringCard, revenueCard, subscriptionsCard } from '../cards/operator-cards';
 import type { OperatorCommandName } from './command-syntax';
+import { reportsReply } from './reports-command';
 import type { Reply } from './tenant-commands';
 
 /** `metering resend 12 [note]`, `metering resolve 12 checked with Microsoft support` (a leading `/` is accepted). */
 const METERING_ACTION = /^\/?metering\s+(resend|resolve)\s+#?(\d{1,15})(?:\s+([\s\S]{1,500}))?$/i;
 
 /**
- * The publisher's commands (`metering`, `subscriptions`, `revenue`), for the Entra object ids configured as
+ * The publisher's commands (`metering`, `subscriptions`, `revenue`, `reports`), for the Entra object ids configured as
  * operators only: they see every tenant, so nobody else may run them.
  */
 export class OperatorCommands {
@@ -24,6 +27,8 @@ export class OperatorCommands {
       operatorIds: readonly string[];
       /** Retrying hours show in the attention list after this many failed calls. */
       attentionAttempts?: number;
+      /** How long feedback and the text of rated answers are kept (said on the `reports` card). */
+      feedbackRetention?: FeedbackSettings;
     },
   ) {}
 
@@ -31,7 +36,7 @@ export class OperatorCommands {
     return !!identity.userId && this.deps.operatorIds.includes(identity.userId);
   }
 
-  async run(name: OperatorCommandName, identity: TurnIdentity, text = ''): Promise<Reply> {
+  async run(name: OperatorCommandName, identity: TurnIdentity, text = '', locale: Locale = DEFAULT_LOCALE): Promise<Reply> {
     if (!this.isOperator(identity))
       return { text: `Sorry, "${name}" is for the publisher's operators only. Type "help" to see what you can do.` };
     const now = this.deps.clock.now();
@@ -45,6 +50,8 @@ export class OperatorCommands {
         return { card: subscriptionsCard(await this.deps.store.subscriptions.list()) };
       case 'revenue':
         return { card: revenueCard(await this.revenue(now)) };
+      case 'reports':
+        return reportsReply(this.deps.store.feedback, this.deps.feedbackRetention ?? DEFAULT_FEEDBACK_SETTINGS, locale);
     }
   }
 
