@@ -9,8 +9,8 @@ export interface FeedbackStoreUnderTest {
 
 const AT = new Date('2026-03-10T10:00:00.000Z');
 
-function feedback(fields: Partial<FeedbackRecord> = {}): FeedbackRecord {
-  return {
+function feedback(fields: { [K in keyof FeedbackRecord]?: FeedbackRecord[K] | undefined } = {}): FeedbackRecord {
+  const record: FeedbackRecord = {
     tenantId: 'tenant-a',
     userId: 'user-1',
     replyId: 'reply-1',
@@ -20,8 +20,13 @@ function feedback(fields: Partial<FeedbackRecord> = {}): FeedbackRecord {
     comment: 'This answer is offensive.',
     isReport: true,
     createdAt: AT,
-    ...fields,
   };
+  // `comment: undefined` removes the default comment.
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) delete (record as unknown as Record<string, unknown>)[key];
+    else (record as unknown as Record<string, unknown>)[key] = value;
+  }
+  return record;
 }
 
 /** The feedback facet (👍/👎 and content reports), run against SQLite always and SQL Server when configured. */
