@@ -45,7 +45,7 @@ function commentOf(feedback: unknown): string | undefined {
   }
   if (typeof text !== 'string') return undefined;
   // Control characters (other than line breaks and tabs) have no place in a comment shown to operators.
-  // eslint-disable-next-line no-control-regex
+   
   const clean = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
   return clean ? Array.from(clean).slice(0, MAX_FEEDBACK_COMMENT_CHARS).join('') : undefined;
 }

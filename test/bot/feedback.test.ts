@@ -11,6 +11,13 @@ import { seedSubscription } from '../helpers/seed';
 import { startTestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
+/** What a test reads of a reply: its markers. */
+interface SentActivity {
+  type: string;
+  channelData?: { feedbackLoop?: unknown };
+  entities?: unknown[];
+}
+
 interface FeedbackRow {
   tenant_id: string;
   user_id: string;
@@ -37,12 +44,12 @@ describe('👍/👎 feedback on AI answers, through the real server', () => {
     await start();
     const res = await postActivity(app.url, messageActivity({ text: 'What is a haiku?' }));
     expect(res.replies).toHaveLength(1);
-    const answer = res.body.activities!.find((a) => a.type === 'message') as Record<string, any>;
+    const answer = res.body.activities!.find((a) => a.type === 'message') as SentActivity;
     expect(answer.channelData).toMatchObject({ feedbackLoop: { type: 'default' } });
     expect(answer.entities).toContainEqual(expect.objectContaining({ additionalType: ['AIGeneratedContent'] }));
     // A command's card is not an AI answer: no buttons to rate it.
     const help = await postActivity(app.url, messageActivity({ text: 'help' }));
-    const card = help.body.activities!.find((a) => a.type === 'message') as Record<string, any>;
+    const card = help.body.activities!.find((a) => a.type === 'message') as SentActivity;
     expect(card.channelData?.feedbackLoop).toBeUndefined();
   });
 
@@ -123,9 +130,7 @@ describe('👍/👎 feedback on AI answers, through the real server', () => {
 
   it('answers 200 even when the store cannot take the feedback (logged, not a 5xx)', async () => {
     await start();
-    app.store.feedback.record = async () => {
-      throw new Error('database is locked');
-    };
+    app.store.feedback.record = () => Promise.reject(new Error('database is locked'));
     const res = await postActivity(app.url, feedbackInvoke({ feedback: 'x' }));
     expect(res.status).toBe(200);
     expect(reports).toEqual([]);
@@ -186,7 +191,7 @@ describe('the `reports` operator command', () => {
     const card = async (userId: string, text: string, locale?: string) => {
       const res = await postActivity(app.url, { ...messageActivity({ userId, text }), ...(locale ? { locale } : {}) });
       const reply = res.body.activities!.find((a) => a.type === 'message')!;
-      return reply.attachments?.length ? cardToText(reply.attachments[0]!.content) : (reply.text ?? '');
+      return reply.attachments?.length ? cardToText(reply.attachments[0].content) : (reply.text ?? '');
     };
     const en = await card('operator-1', 'reports');
     expect(en).toContain('Content reports');
@@ -213,6 +218,6 @@ describe('the `reports` operator command', () => {
   it('says so when there is no report yet', async () => {
     app = await startTestApp({ OPERATOR_IDS: 'operator-1' });
     const res = await postActivity(app.url, messageActivity({ userId: 'operator-1', text: 'reports' }));
-    expect(cardToText(res.body.activities![0]!.attachments![0]!.content)).toContain('No content report yet.');
+    expect(cardToText(res.body.activities![0].attachments![0].content)).toContain('No content report yet.');
   });
 });

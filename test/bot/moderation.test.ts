@@ -66,8 +66,8 @@ describe('moderation of input and output, against a local moderation service', (
       ['/v1/moderations', 'How do I bake bread?'],
       ['/v1/moderations', SAFE_ANSWER],
     ]);
-    expect(moderation.requests[0]!.headers.authorization).toBe('Bearer mod-key');
-    expect(moderation.requests[0]!.body.model).toBe('omni-moderation-latest');
+    expect(moderation.requests[0].headers.authorization).toBe('Bearer mod-key');
+    expect(moderation.requests[0].body.model).toBe('omni-moderation-latest');
     expect(await usage()).toEqual({ billed: 1, used: 1, held: 0 });
   });
 
@@ -80,7 +80,7 @@ describe('moderation of input and output, against a local moderation service', (
     expect(fr.text).toContain('le contrôle de sécurité du contenu l’a signalé');
     expect(model.requests).toHaveLength(0);
     // No AI label or feedback buttons on a refusal: it is not an AI answer.
-    const refusal = en.body.activities!.find((a) => a.type === 'message') as Record<string, any>;
+    const refusal = en.body.activities!.find((a) => a.type === 'message') as { entities?: unknown[] };
     expect(refusal.entities ?? []).not.toContainEqual(expect.objectContaining({ additionalType: ['AIGeneratedContent'] }));
     expect(await usage()).toEqual({ billed: 0, used: 0, held: 0 });
     // The quota is intact: the next clean message is answered and billed once.

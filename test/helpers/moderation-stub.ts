@@ -29,7 +29,8 @@ export async function startModerationStub(initial: ModerationStubBehaviour = {})
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
-    req.on('end', async () => {
+    req.on('end', () => void answer());
+    const answer = async () => {
       const body = raw ? (JSON.parse(raw) as ModerationRequest['body']) : {};
       requests.push({ url: req.url ?? '', headers: req.headers, body });
       const b = behaviour;
@@ -65,7 +66,7 @@ export async function startModerationStub(initial: ModerationStubBehaviour = {})
       } else {
         res.writeHead(404).end();
       }
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

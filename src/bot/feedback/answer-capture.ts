@@ -2,6 +2,8 @@ import { ActivityTypes, type Middleware, type ResourceResponse, type TurnContext
 import { isAiAnswer } from './ai-answer';
 import type { RecentAnswers } from './recent-answers';
 
+const MESSAGE: string = ActivityTypes.Message;
+
 /**
  * Adapter middleware, on only with `STORE_MESSAGE_TEXT=true`: remembers the text of each AI answer (a message with
  * the AI label) under the id the connector gave it, so that 👍/👎 on it can keep the text it rates. Answers of
@@ -10,12 +12,12 @@ import type { RecentAnswers } from './recent-answers';
 export function answerCapture(recent: RecentAnswers): Middleware {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-      if (context.activity.type === ActivityTypes.Message) {
+      if (context.activity.type === MESSAGE) {
         context.onSendActivities(async (_context, activities, sendNext): Promise<ResourceResponse[]> => {
           const sent = await sendNext();
           activities.forEach((activity, i) => {
             const id = sent[i]?.id;
-            if (activity.type === ActivityTypes.Message && id && activity.text && isAiAnswer(activity))
+            if (activity.type === MESSAGE && id && activity.text && isAiAnswer(activity))
               recent.remember(id, activity.text);
           });
           return sent;

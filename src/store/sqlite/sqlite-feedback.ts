@@ -45,7 +45,7 @@ export function sqliteFeedback(db: Database.Database, batcher: WriteBatcher): Fe
       );
       return changes > 0 ? 'recorded' : 'duplicate';
     },
-    async listReports(query = {}) {
+    listReports(query = {}) {
       const limit = reportPageSize(query);
       const where = ['is_report = 1'];
       const params: (string | number)[] = [];
@@ -67,7 +67,7 @@ export function sqliteFeedback(db: Database.Database, batcher: WriteBatcher): Fe
         .all(...params, limit + 1) as FeedbackRow[];
       const reports = rows.slice(0, limit).map(fromRow);
       const last = reports[reports.length - 1];
-      return rows.length > limit && last ? { reports, nextBefore: last.id } : { reports };
+      return Promise.resolve(rows.length > limit && last ? { reports, nextBefore: last.id } : { reports });
     },
     async purge({ textBefore, rowsBefore }) {
       return batcher.run(() => ({
