@@ -98,6 +98,23 @@ describe('moderation of input and output, against a local moderation service', (
     expect(await usage()).toEqual({ billed: 0, used: 0, held: 0 });
   });
 
+  it('keeps a withheld answer out of the conversation history: the next prompt does not carry it', async () => {
+    await openai();
+    const conversationId = 'conv-history';
+    model.set({ content: 'FLAG-ME: something awful' });
+    await postActivity(app.url, messageActivity({ conversationId, text: 'First question' }));
+    model.set({ content: SAFE_ANSWER });
+    const next = await postActivity(app.url, messageActivity({ conversationId, text: 'Second question' }));
+    expect(next.text).toContain(SAFE_ANSWER);
+    const prompt = JSON.stringify(model.requests[1]!.body.messages);
+    expect(prompt).toContain('Second question');
+    expect(prompt).not.toContain('something awful');
+    expect(prompt).not.toContain('First question');
+    // A third turn still has the clean exchange before it.
+    await postActivity(app.url, messageActivity({ conversationId, text: 'Third question' }));
+    expect(JSON.stringify(model.requests[2]!.body.messages)).toContain(SAFE_ANSWER);
+  });
+
   it('checks only the side it is told to (MODERATION_SCOPE=input)', async () => {
     await openai({ MODERATION_SCOPE: 'input' });
     model.set({ content: 'FLAG-ME but unchecked' });
