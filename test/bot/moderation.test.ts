@@ -66,8 +66,8 @@ describe('moderation of input and output, against a local moderation service', (
       ['/v1/moderations', 'How do I bake bread?'],
       ['/v1/moderations', SAFE_ANSWER],
     ]);
-    expect(moderation.requests[0].headers.authorization).toBe('Bearer mod-key');
-    expect(moderation.requests[0].body.model).toBe('omni-moderation-latest');
+    expect(moderation.requests.at(0)?.headers.authorization).toBe('Bearer mod-key');
+    expect(moderation.requests.at(0)?.body.model).toBe('omni-moderation-latest');
     expect(await usage()).toEqual({ billed: 1, used: 1, held: 0 });
   });
 
@@ -106,13 +106,13 @@ describe('moderation of input and output, against a local moderation service', (
     model.set({ content: SAFE_ANSWER });
     const next = await postActivity(app.url, messageActivity({ conversationId, text: 'Second question' }));
     expect(next.text).toContain(SAFE_ANSWER);
-    const prompt = JSON.stringify(model.requests[1]!.body.messages);
+    const prompt = JSON.stringify(model.requests.at(1)?.body.messages);
     expect(prompt).toContain('Second question');
     expect(prompt).not.toContain('something awful');
     expect(prompt).not.toContain('First question');
     // A third turn still has the clean exchange before it.
     await postActivity(app.url, messageActivity({ conversationId, text: 'Third question' }));
-    expect(JSON.stringify(model.requests[2]!.body.messages)).toContain(SAFE_ANSWER);
+    expect(JSON.stringify(model.requests.at(2)?.body.messages)).toContain(SAFE_ANSWER);
   });
 
   it('checks only the side it is told to (MODERATION_SCOPE=input)', async () => {

@@ -63,7 +63,7 @@ export function describeFeedbackContract(name: string, open: () => Promise<Feedb
         { ...feedback({ replyId: 'without-text' }), id: undefined },
         { ...feedback({ replyId: 'with-text', messageText: 'The answer that was rated.' }), id: undefined },
       ]);
-      expect(reports[0].createdAt).toEqual(AT);
+      expect(reports.at(0)?.createdAt).toEqual(AT);
     });
 
     it('lists only content reports, newest first, per tenant or subscription, a page at a time', async () => {
@@ -118,7 +118,7 @@ export function describeFeedbackContract(name: string, open: () => Promise<Feedb
         ['new', 'new text'],
         ['mid', undefined],
       ]);
-      expect(reports[1].comment).toBe('This answer is offensive.');
+      expect(reports.at(1)?.comment).toBe('This answer is offensive.');
     });
   });
 }
