@@ -56,6 +56,14 @@ function feedbackTextOf(value: unknown): string | undefined {
   return typeof text === 'string' ? text : undefined;
 }
 
+/**
+ * The key that makes a feedback one per user: the rated answer's id (`replyToId`), or the invoke's own id when the
+ * client sends none (the Agents Playground does not), so a redelivered invoke is still recognised.
+ */
+export function feedbackKey(replyId: string | undefined, invokeId: string): string {
+  return replyId ?? `invoke:${invokeId}`;
+}
+
 /** A 👎 with a comment is a content report: the publisher must be able to see and act on it (Teams Store rule). */
 export function isContentReport(input: FeedbackInput): boolean {
   return input.reaction === 'dislike' && !!input.comment;

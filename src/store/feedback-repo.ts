@@ -5,8 +5,13 @@ export interface FeedbackRecord {
   tenantId: string;
   /** The user's Entra object id (never `from.id`). */
   userId: string;
-  /** The id of the AI answer the feedback is about (the invoke's `replyToId`). */
-  replyId: string;
+  /**
+   * What makes this feedback one per user: the rated answer's id, or, when the client sends none (the Agents
+   * Playground), the invoke's own id, so that a redelivery is still recognised (`feedbackKey`, src/domain/feedback.ts).
+   */
+  key: string;
+  /** The id of the AI answer the feedback is about (the invoke's `replyToId`), when the client sent it. */
+  replyId?: string;
   /** The tenant's subscription when the feedback arrived, if it had one: reports can be listed per subscription. */
   subscriptionId?: string;
   conversationId?: string;
@@ -53,7 +58,7 @@ export function reportPageSize(query: ReportQuery): number {
 }
 
 /**
- * 👍/👎 feedback on AI answers and the content reports among them (a 👎 with a comment). One row per (tenant, answer,
+ * 👍/👎 feedback on AI answers and the content reports among them (a 👎 with a comment). One row per (tenant, key,
  * user): Teams may deliver the same invoke again, and the first one stands.
  */
 export interface FeedbackRepo {

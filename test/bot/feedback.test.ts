@@ -21,7 +21,8 @@ interface SentActivity {
 interface FeedbackRow {
   tenant_id: string;
   user_id: string;
-  reply_id: string;
+  feedback_key: string;
+  reply_id: string | null;
   subscription_id: string | null;
   reaction: string;
   comment: string | null;
@@ -89,6 +90,18 @@ describe('👍/👎 feedback on AI answers, through the real server', () => {
     expect(reports.map((r) => r.replyId)).toEqual(['a-1']);
   });
 
+  it('keeps the Agents Playground’s feedback, which names no answer (no replyToId), under the invoke’s own id', async () => {
+    await start();
+    // What the Playground posts: plain text, no replyToId.
+    const invoke = feedbackInvoke({ replyToId: null, feedback: 'Not what I asked' });
+    expect((await postActivity(app.url, invoke)).status).toBe(200);
+    expect((await postActivity(app.url, invoke)).status).toBe(200);
+    expect(rows().map((r) => [r.feedback_key, r.reply_id, r.comment, r.is_report])).toEqual([
+      [`invoke:${String(invoke.id)}`, null, 'Not what I asked', 1],
+    ]);
+    await waitFor(() => reports.length === 1, 2000, 'the content report listener');
+  });
+
   it('is idempotent: the same invoke delivered again is answered 200 and stored and reported once', async () => {
     await start();
     const invoke = feedbackInvoke({ feedback: teamsFeedback('Wrong dates.') });
@@ -113,7 +126,6 @@ describe('👍/👎 feedback on AI answers, through the real server', () => {
       ['unknown reaction', feedbackInvoke({ reaction: 'meh', feedback: 'x' })],
       ['feedback is a number', feedbackInvoke({ reaction: 'like', replyToId: 'num', feedback: 42 })],
       ['broken JSON', feedbackInvoke({ replyToId: 'json', feedback: '{"feedbackText": "unterminated' })],
-      ['no answer id', feedbackInvoke({ replyToId: null, feedback: 'x' })],
       ['no Entra user', feedbackInvoke({ userId: null, feedback: 'x' })],
     ];
     for (const [what, invoke] of cases) {

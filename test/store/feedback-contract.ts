@@ -13,6 +13,8 @@ function feedback(fields: { [K in keyof FeedbackRecord]?: FeedbackRecord[K] | un
   const record: FeedbackRecord = {
     tenantId: 'tenant-a',
     userId: 'user-1',
+    // As the bot keys it: the answer's id when the client sent one.
+    key: fields.key ?? fields.replyId ?? 'reply-1',
     replyId: 'reply-1',
     subscriptionId: 'sub-a',
     conversationId: 'conv-1',
@@ -53,6 +55,19 @@ export function describeFeedbackContract(name: string, open: () => Promise<Feedb
       expect(reports).toHaveLength(3);
       const first = reports.find((r) => r.userId === 'user-1' && r.replyId === 'reply-1');
       expect(first).toMatchObject({ reaction: 'dislike', comment: 'This answer is offensive.', isReport: true });
+    });
+
+    it('keeps feedback without an answer id (the Agents Playground sends none) under its own key', async () => {
+      const playground = feedback({ key: 'invoke:abc', replyId: undefined, comment: 'Rude' });
+      expect(await store.feedback.record(playground)).toBe('recorded');
+      expect(await store.feedback.record({ ...playground })).toBe('duplicate');
+      expect(await store.feedback.record(feedback({ key: 'invoke:def', replyId: undefined }))).toBe('recorded');
+      const { reports } = await store.feedback.listReports();
+      expect(reports.map((r) => ({ ...r, id: undefined }))).toEqual([
+        { ...feedback({ key: 'invoke:def', replyId: undefined }), id: undefined },
+        { ...playground, id: undefined },
+      ]);
+      expect(reports.every((r) => !('replyId' in r))).toBe(true);
     });
 
     it('keeps every field, and stores no message text unless given one', async () => {

@@ -31,9 +31,10 @@ export function reportsCard(view: ReportsView, t: Translator): AdaptiveCard {
         plainText(t.t('reports.comment', { comment: oneLine(r.comment ?? '') })),
         ...(r.messageText ? [plainText(t.t('reports.answer', { text: oneLine(preview(r.messageText)) }), true)] : []),
         note(
-          r.subscriptionId
-            ? t.t('reports.ids', { subscriptionId: r.subscriptionId, replyId: r.replyId })
-            : t.t('reports.idsNoSubscription', { replyId: r.replyId }),
+          [
+            r.subscriptionId ? t.t('reports.subscription', { subscriptionId: r.subscriptionId }) : t.t('reports.noSubscription'),
+            ...(r.replyId ? [t.t('reports.answerId', { replyId: r.replyId })] : []),
+          ].join(' · '),
         ),
       ],
     });

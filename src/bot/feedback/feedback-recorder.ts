@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/clock';
 import { pickTenantSubscription } from '../../domain/entitlement';
 import { coerceError } from '../../domain/errors';
-import { isContentReport, parseFeedback } from '../../domain/feedback';
+import { feedbackKey, isContentReport, parseFeedback } from '../../domain/feedback';
 import type { TurnIdentity } from '../../domain/identity';
 import type { Logger } from '../../logger';
 import type { FeedbackRecord } from '../../store/feedback-repo';
@@ -21,7 +21,7 @@ export type FeedbackOutcome =
   | 'recorded'
   /** This user already rated this answer: the first feedback stands. */
   | 'duplicate'
-  /** Not feedback we can keep (no reaction, no tenant, user or answer id): answered 200 all the same. */
+  /** Not feedback we can keep (no reaction, no tenant, user or invoke id): answered 200 all the same. */
   | 'ignored';
 
 /**
@@ -46,19 +46,17 @@ export class FeedbackRecorder {
     const { identity, replyId } = input;
     const ids = { tenantId: identity.tenantId, userId: identity.userId, replyId };
     const feedback = parseFeedback(input.actionValue);
-    if (!feedback || !identity.tenantId || !identity.userId || !replyId) {
-      this.deps.logger.info(
-        { ...ids, reason: !feedback ? 'no reaction' : 'no tenant, user or answer id' },
-        'feedback ignored',
-      );
+    if (!feedback || !identity.tenantId || !identity.userId || !identity.activityId) {
+      this.deps.logger.info({ ...ids, reason: !feedback ? 'no reaction' : 'no tenant, user or invoke id' }, 'feedback ignored');
       return 'ignored';
     }
     const subscription = pickTenantSubscription(await this.deps.store.subscriptions.listForTenant(identity.tenantId));
-    const messageText = this.deps.storeMessageText ? this.deps.recentAnswers?.textOf(replyId) : undefined;
+    const messageText = this.deps.storeMessageText && replyId ? this.deps.recentAnswers?.textOf(replyId) : undefined;
     const record: FeedbackRecord = {
       tenantId: identity.tenantId,
       userId: identity.userId,
-      replyId,
+      key: feedbackKey(replyId, identity.activityId),
+      ...(replyId ? { replyId } : {}),
       ...(subscription ? { subscriptionId: subscription.id } : {}),
       ...(identity.conversationId ? { conversationId: identity.conversationId } : {}),
       reaction: feedback.reaction,

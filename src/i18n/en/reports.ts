@@ -6,8 +6,9 @@ export default {
   heading: '{when} · tenant {tenantId}',
   comment: '👎 “{comment}”',
   answer: 'Answer rated: “{text}”',
-  ids: 'Subscription {subscriptionId} · answer id {replyId}',
-  idsNoSubscription: 'No subscription · answer id {replyId}',
+  subscription: 'Subscription {subscriptionId}',
+  noSubscription: 'No subscription',
+  answerId: 'answer id {replyId}',
   more: 'Older reports are kept too; the web console lists them all.',
   retention: 'Feedback is kept {days, plural, one {# day} other {# days}}; the text of rated answers (only with STORE_MESSAGE_TEXT) {textDays, plural, one {# day} other {# days}}.',
 };

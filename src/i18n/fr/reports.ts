@@ -9,8 +9,9 @@ const reports: SameShape<typeof en> = {
   heading: '{when} · locataire {tenantId}',
   comment: '👎 « {comment} »',
   answer: 'Réponse évaluée : « {text} »',
-  ids: 'Abonnement {subscriptionId} · id de la réponse {replyId}',
-  idsNoSubscription: 'Sans abonnement · id de la réponse {replyId}',
+  subscription: 'Abonnement {subscriptionId}',
+  noSubscription: 'Sans abonnement',
+  answerId: 'id de la réponse {replyId}',
   more: 'Les signalements plus anciens sont conservés eux aussi ; la console web les affiche tous.',
   retention: 'Les avis sont conservés {days, plural, one {# jour} other {# jours}} ; le texte des réponses évaluées (seulement avec STORE_MESSAGE_TEXT) {textDays, plural, one {# jour} other {# jours}}.',
 };

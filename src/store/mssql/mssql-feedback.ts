@@ -6,7 +6,8 @@ interface FeedbackRow {
   id: string | number;
   tenant_id: string;
   user_id: string;
-  reply_id: string;
+  feedback_key: string;
+  reply_id: string | null;
   subscription_id: string | null;
   conversation_id: string | null;
   reaction: string;
@@ -24,15 +25,16 @@ export function mssqlFeedback(db: MssqlDatabase): FeedbackRepo {
       try {
         // The unique constraint decides between two deliveries racing; NOT EXISTS spares the error in the usual case.
         const { rowsAffected } = await db.query(
-          `INSERT INTO ${s}.ai_feedback (tenant_id, user_id, reply_id, subscription_id, conversation_id, reaction, comment,
-            message_text, is_report, created_at)
-          SELECT @tenantId, @userId, @replyId, @subscriptionId, @conversationId, @reaction, @comment, @messageText,
+          `INSERT INTO ${s}.ai_feedback (tenant_id, user_id, feedback_key, reply_id, subscription_id, conversation_id,
+            reaction, comment, message_text, is_report, created_at)
+          SELECT @tenantId, @userId, @key, @replyId, @subscriptionId, @conversationId, @reaction, @comment, @messageText,
             @isReport, @createdAt
           WHERE NOT EXISTS (SELECT 1 FROM ${s}.ai_feedback
-            WHERE tenant_id = @tenantId AND reply_id = @replyId AND user_id = @userId);`,
+            WHERE tenant_id = @tenantId AND feedback_key = @key AND user_id = @userId);`,
           {
             tenantId: param.text(f.tenantId),
             userId: param.text(f.userId),
+            key: param.text(f.key),
             replyId: param.text(f.replyId),
             subscriptionId: param.text(f.subscriptionId),
             conversationId: param.text(f.conversationId),
@@ -93,7 +95,8 @@ function fromRow(r: FeedbackRow): StoredFeedback {
     id: Number(r.id),
     tenantId: r.tenant_id,
     userId: r.user_id,
-    replyId: r.reply_id,
+    key: r.feedback_key,
+    ...(r.reply_id !== null ? { replyId: r.reply_id } : {}),
     ...(r.subscription_id !== null ? { subscriptionId: r.subscription_id } : {}),
     ...(r.conversation_id !== null ? { conversationId: r.conversation_id } : {}),
     reaction: r.reaction as FeedbackReaction,

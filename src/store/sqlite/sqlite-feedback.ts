@@ -7,7 +7,8 @@ interface FeedbackRow {
   id: number;
   tenant_id: string;
   user_id: string;
-  reply_id: string;
+  feedback_key: string;
+  reply_id: string | null;
   subscription_id: string | null;
   conversation_id: string | null;
   reaction: string;
@@ -19,11 +20,11 @@ interface FeedbackRow {
 
 /** 👍/👎 feedback and content reports (see FeedbackRepo), one row per (tenant, answer, user). */
 export function sqliteFeedback(db: Database.Database, batcher: WriteBatcher): FeedbackRepo {
-  const insert = db.prepare(`INSERT INTO ai_feedback (tenant_id, user_id, reply_id, subscription_id, conversation_id,
-      reaction, comment, message_text, is_report, created_at)
-    VALUES (@tenantId, @userId, @replyId, @subscriptionId, @conversationId, @reaction, @comment, @messageText, @isReport,
-      @createdAt)
-    ON CONFLICT (tenant_id, reply_id, user_id) DO NOTHING`);
+  const insert = db.prepare(`INSERT INTO ai_feedback (tenant_id, user_id, feedback_key, reply_id, subscription_id,
+      conversation_id, reaction, comment, message_text, is_report, created_at)
+    VALUES (@tenantId, @userId, @key, @replyId, @subscriptionId, @conversationId, @reaction, @comment, @messageText,
+      @isReport, @createdAt)
+    ON CONFLICT (tenant_id, feedback_key, user_id) DO NOTHING`);
   const clearText = db.prepare('UPDATE ai_feedback SET message_text = NULL WHERE created_at < ? AND message_text IS NOT NULL');
   const deleteOld = db.prepare('DELETE FROM ai_feedback WHERE created_at < ?');
   return {
@@ -33,7 +34,8 @@ export function sqliteFeedback(db: Database.Database, batcher: WriteBatcher): Fe
           insert.run({
             tenantId: f.tenantId,
             userId: f.userId,
-            replyId: f.replyId,
+            key: f.key,
+            replyId: f.replyId ?? null,
             subscriptionId: f.subscriptionId ?? null,
             conversationId: f.conversationId ?? null,
             reaction: f.reaction,
@@ -83,7 +85,8 @@ function fromRow(r: FeedbackRow): StoredFeedback {
     id: r.id,
     tenantId: r.tenant_id,
     userId: r.user_id,
-    replyId: r.reply_id,
+    key: r.feedback_key,
+    ...(r.reply_id !== null ? { replyId: r.reply_id } : {}),
     ...(r.subscription_id !== null ? { subscriptionId: r.subscription_id } : {}),
     ...(r.conversation_id !== null ? { conversationId: r.conversation_id } : {}),
     reaction: r.reaction as FeedbackReaction,
