@@ -193,13 +193,14 @@ describe('moderation settings', () => {
     expect(() => loadConfig(testEnv({ MODERATION: 'azure-content-safety' }))).toThrow(
       /MODERATION_BASE_URL must be set[\s\S]*MODERATION_API_KEY must be set/,
     );
+    expect(() => loadConfig(testEnv({ MODERATION: 'openai' }))).toThrow(/MODERATION_API_KEY must be set \(or OPENAI_API_KEY\)/);
     expect(() => loadConfig(testEnv({ MODERATION: 'sometimes' }))).toThrow(/MODERATION must be one of off, openai, azure-content-safety/);
     expect(() => loadConfig(testEnv({ MODERATION: 'openai', MODERATION_ON_ERROR: 'maybe' }))).toThrow(
       /MODERATION_ON_ERROR must be one of refuse, allow/,
     );
     expect(() =>
       loadConfig({
-        ...testEnv({ MODERATION: 'openai', MODERATION_BASE_URL: 'http://moderation.example.com/v1' }),
+        ...testEnv({ MODERATION: 'openai', MODERATION_BASE_URL: 'http://moderation.example.com/v1', MODERATION_API_KEY: 'k' }),
         NODE_ENV: 'production',
       }),
     ).toThrow(/MODERATION_BASE_URL must be an https URL in production/);

@@ -41,6 +41,7 @@ export type ModerationSettings =
     });
 
 const KINDS = ['off', 'openai', 'azure-content-safety'] as const;
+const OPENAI_API = 'https://api.openai.com/v1';
 
 /**
  * Moderation settings (README "Feedback, content reports and moderation"). Off unless `MODERATION` names a
@@ -58,10 +59,14 @@ export function loadModerationSettings(r: Reader, problems: ConfigProblems): Mod
   if (kind === 'openai') {
     const modelBase = r.url('OPENAI_BASE_URL', undefined, { loopbackHttpOk: true });
     const key = apiKey ?? r.str('OPENAI_API_KEY');
+    const baseUrl = r.url('MODERATION_BASE_URL', modelBase ?? OPENAI_API, { loopbackHttpOk: true })!;
+    // OpenAI itself refuses calls without a key: every message would be refused (fail closed) or unchecked.
+    if (!key && baseUrl === OPENAI_API)
+      problems.add('MODERATION_API_KEY', 'set (or OPENAI_API_KEY) when MODERATION=openai uses api.openai.com');
     return {
       kind,
       ...common,
-      baseUrl: r.url('MODERATION_BASE_URL', modelBase ?? 'https://api.openai.com/v1', { loopbackHttpOk: true })!,
+      baseUrl,
       ...(key ? { apiKey: key } : {}),
       model: r.str('MODERATION_MODEL', 'omni-moderation-latest')!,
     };
