@@ -72,6 +72,7 @@ describe('👍/👎 feedback on AI answers, through the real server', () => {
     ]);
     await waitFor(() => reports.length === 1, 2000, 'the content report listener');
     expect(reports[0]).toMatchObject({ tenantId: 'tenant-a', replyId: 'answer-1', comment: 'It made up a law.' });
+    expect(reports[0]?.reportId).toMatch(/^[0-9a-f]{24}$/);
   });
 
   it('takes the Agents Playground way too (plain text), and a 👍 or a bare 👎 is feedback, not a report', async () => {

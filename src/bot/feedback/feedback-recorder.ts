@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../domain/clock';
 import { pickTenantSubscription } from '../../domain/entitlement';
 import { coerceError } from '../../domain/errors';
@@ -9,7 +10,14 @@ import type { Store } from '../../store/store';
 import type { RecentAnswers } from './recent-answers';
 
 /** A content report just stored: what an operator alert needs (the comment is the user's words: personal data). */
-export type ContentReport = FeedbackRecord & { comment: string };
+export type ContentReport = FeedbackRecord & {
+  comment: string;
+  /**
+   * A stable, opaque id of this report (a hash of tenant, user and key: no personal data), e.g. to deduplicate an
+   * alert about it.
+   */
+  reportId: string;
+};
 
 /**
  * Called once per new content report (never for a redelivered one), after it is stored. Runs after the invoke is
@@ -70,7 +78,8 @@ export class FeedbackRecorder {
       { ...ids, subscriptionId: record.subscriptionId, reaction: record.reaction, report: record.isReport, outcome },
       'feedback received',
     );
-    if (outcome === 'recorded' && record.isReport && record.comment !== undefined) this.announce({ ...record, comment: record.comment });
+    if (outcome === 'recorded' && record.isReport && record.comment !== undefined)
+      this.announce({ ...record, comment: record.comment, reportId: reportIdOf(record) });
     return outcome;
   }
 
@@ -89,4 +98,8 @@ export class FeedbackRecorder {
         );
     });
   }
+}
+
+function reportIdOf(record: FeedbackRecord): string {
+  return createHash('sha256').update(`${record.tenantId}\n${record.userId}\n${record.key}`).digest('hex').slice(0, 24);
 }
