@@ -3,6 +3,10 @@ import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { createBotApplication } from './bot/bot-application';
 import { modelProviderOf } from './bot/models/model-provider';
 import { ConversationCommands } from './bot/commands/conversation-commands';
+import { answerCapture } from './bot/feedback/answer-capture';
+import { FeedbackRecorder, type ContentReportListener } from './bot/feedback/feedback-recorder';
+import { RecentAnswers } from './bot/feedback/recent-answers';
+import { createTurnModerator } from './bot/moderation/create-moderator';
 import { OperatorCommands } from './bot/commands/operator-commands';
 import { ConversationMemory } from './bot/history/conversation-memory';
 import { StatementCommand } from './bot/commands/statement-command';
@@ -21,8 +25,9 @@ import { subscriptionMiddleware } from './bot/turn-middleware';
 import { UsageRecorder } from './bot/usage-recorder';
 import { azureIdentityOf, EMULATOR_PREFIX, type Config } from './config';
 import { mirrorDevSubscription, seedDevSubscription } from './dev-seed';
-import { DAY, MINUTE, systemClock, type Clock } from './domain/clock';
+import { DAY, HOUR, MINUTE, systemClock, type Clock } from './domain/clock';
 import { AppError } from './domain/errors';
+import { contentReportAlert } from './domain/alert-triggers';
 import type { PlanCatalog } from './domain/plans';
 import { createLogger, type Logger } from './logger';
 import { loadPlanCatalog } from './plan-catalog-source';
@@ -77,6 +82,11 @@ export interface AppOptions {
   startNotices?: boolean;
   /** Sends messages outside a turn (support answers). Default: none wired, answers are recorded as not delivered. */
   proactive?: ProactiveMessenger;
+  /**
+   * Called once for each new content report (a 👎 with a comment on an AI answer), after it is stored: the seam for
+   * operator alerts. Runs after the invoke is answered; what it throws is logged.
+   */
+  onContentReport?: ContentReportListener;
 }
 
 export interface RunningApp {
@@ -186,13 +196,36 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   // Outermost: the conversation reference is kept after every message turn, refused ones included.
   adapter.use(conversationCapture({ store, logger, now: () => clock.now() }));
   adapter.use(subscriptionMiddleware({ bookkeeping, config, logger, inFlight, ...(history ? { history } : {}) }));
+  // The text of answers, for the feedback on them, only when the operator stores message text.
+  const recentAnswers = config.storeMessageText ? new RecentAnswers() : undefined;
+  if (recentAnswers) adapter.use(answerCapture(recentAnswers));
+  const feedback = new FeedbackRecorder({
+    store,
+    clock,
+    logger: logger.child({ component: 'feedback' }),
+    storeMessageText: config.storeMessageText,
+    ...(recentAnswers ? { recentAnswers } : {}),
+    // Each new content report is an operator alert (never with the user's comment or the answer's text).
+    onContentReport: (report) => {
+      alerts.raiseLater(
+        contentReportAlert({
+          reportId: report.reportId,
+          tenantId: report.tenantId,
+          ...(report.subscriptionId ? { subscriptionId: report.subscriptionId } : {}),
+        }),
+      );
+      return options.onContentReport?.(report);
+    },
+  });
+  const moderator = createTurnModerator(config.moderation, logger.child({ component: 'moderation' }));
   const bot = createBotApplication({
     adapter,
-    // Streaming shows the answer before teams-ai's output moderation (which reviews the finished plan) could see it:
-    // with output moderation on, pass `streaming: false` here (or moderate each chunk in the model).
     model:
       options.model ??
-      (await createModel(config.model, logger, azureIdentityOf(config), { streaming: config.conversation.streaming })),
+      (await createModel(config.model, logger, azureIdentityOf(config), {
+        // Output moderation reviews the finished answer: a streamed one would be on screen before it.
+        streaming: config.conversation.streaming && !moderator?.checksOutput,
+      })),
     promptsDir: config.promptsDir,
     commands,
     conversationCommands: new ConversationCommands({ history }),
@@ -203,6 +236,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       operatorIds: config.operatorIds,
       attentionAttempts: config.worker.maxAttempts,
       billedVsSentHourUtc: config.billedVsSent.hourUtc,
+      feedbackRetention: config.feedback,
     }),
     proactiveCommands: new ProactiveCommands({
       store,
@@ -226,6 +260,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       operatorIds: config.operatorIds,
     }),
     logger,
+    feedback,
+    ...(moderator ? { moderator } : {}),
   });
 
   const server = createHttpServer({ maxBodyBytes: config.maxBodyBytes, logger });
@@ -371,6 +407,23 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const sweeper = setInterval(sweep, MINUTE);
   sweeper.unref();
 
+  // Feedback retention: the rated answers' text, then the feedback itself, go when their time is up.
+  const purgeFeedback = async () => {
+    const now = clock.now().getTime();
+    try {
+      const purged = await store.feedback.purge({
+        textBefore: new Date(now - config.feedback.textRetentionMs),
+        rowsBefore: new Date(now - config.feedback.retentionMs),
+      });
+      if (purged.deleted || purged.textCleared) logger.info(purged, 'feedback past its retention purged');
+    } catch (thrown) {
+      logger.error({ err: thrown }, 'feedback purge failed');
+    }
+  };
+  await purgeFeedback();
+  const feedbackPurger = setInterval(purgeFeedback, HOUR);
+  feedbackPurger.unref();
+
   // Webhooks can be missed: repair drift from the Fulfillment API now and then.
   const reconcileQuietly = () => reconcile().catch((thrown) => logger.error({ err: thrown }, 'reconciliation failed'));
   const reconciler =
@@ -430,6 +483,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         clearInterval(expiryWarner);
 
         clearInterval(sweeper);
+        clearInterval(feedbackPurger);
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();
         // Stop accepting connections, let the turns in flight finish and their usage be written, then drop idle

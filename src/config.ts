@@ -6,6 +6,8 @@ import { loadBilledVsSentSettings, type BilledVsSentSettings } from './worker/bi
 import type { LogFormat } from './logger';
 import { loadConversationSettings, type ConversationSettings } from './bot/conversation-settings';
 import { loadStatementSettings, type StatementSettings } from './statements/statement-settings';
+import { loadFeedbackSettings, type FeedbackSettings } from './bot/feedback/feedback-settings';
+import { loadModerationSettings, type ModerationSettings } from './bot/moderation/moderation-settings';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -135,6 +137,10 @@ export interface Config {
   storeMessageText: boolean;
   /** Streaming of answers and conversation history (src/bot/conversation-settings.ts). */
   conversation: ConversationSettings;
+  /** Retention of 👍/👎 feedback and content reports (src/bot/feedback/feedback-settings.ts). */
+  feedback: FeedbackSettings;
+  /** Moderation of input and output, off unless configured (src/bot/moderation/moderation-settings.ts). */
+  moderation: ModerationSettings;
   /** Name the bot uses for itself in cards and pages. */
   productName: string;
   links: {
@@ -486,6 +492,8 @@ export function loadConfig(env: Env): Readonly<Config> {
     },
     storeMessageText: r.bool('STORE_MESSAGE_TEXT', false),
     conversation: loadConversationSettings(r),
+    feedback: loadFeedbackSettings(r, problems),
+    moderation: loadModerationSettings(r, problems),
     productName: r.str('APP_DISPLAY_NAME', 'AI Assistant')!,
     links: {
       offerListingUrl: r.url('OFFER_LISTING_URL', 'https://appsource.microsoft.com/')!,

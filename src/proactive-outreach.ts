@@ -1,6 +1,5 @@
 import type { Config } from './config';
 import { DAY, HOUR, type Clock } from './domain/clock';
-import { coerceError } from './domain/errors';
 import type { Refusal } from './domain/entitlement';
 import type { TurnIdentity } from './domain/identity';
 import type { Logger } from './logger';
@@ -101,7 +100,7 @@ export function createOutreach(deps: {
       pruner = setInterval(
         () =>
           void pruneOutreach(store, clock.now()).catch((thrown) =>
-            logger.warn({ err: coerceError(thrown).message }, 'could not prune old alerts and notices'),
+            logger.warn({ err: thrown }, 'could not prune old alerts and notices'),
           ),
         DAY,
       );

@@ -67,7 +67,7 @@ export class AlertDispatcher {
           await this.runOnce();
         } while (this.again);
       } catch (thrown) {
-        this.deps.logger.error({ err: coerceError(thrown).message }, 'alert delivery pass failed');
+        this.deps.logger.error({ err: thrown }, 'alert delivery pass failed');
       } finally {
         this.running = undefined;
       }

@@ -1,4 +1,3 @@
-import { coerceError } from '../domain/errors';
 import type { Clock } from '../domain/clock';
 import { timeOrderedId } from '../domain/ids';
 import type { AlertEvent } from '../domain/alert-events';
@@ -49,7 +48,7 @@ export class OperatorAlerts {
       }
       return outcome;
     } catch (thrown) {
-      this.deps.logger.error({ alert: event.type, err: coerceError(thrown).message }, 'could not record an operator alert');
+      this.deps.logger.error({ alert: event.type, err: thrown }, 'could not record an operator alert');
       return 'error';
     }
   }
@@ -64,7 +63,7 @@ export class OperatorAlerts {
     try {
       await this.deps.store.alertEvents.resolve(problem, this.deps.clock.now());
     } catch (thrown) {
-      this.deps.logger.warn({ problem, err: coerceError(thrown).message }, 'could not resolve an operator alert');
+      this.deps.logger.warn({ problem, err: thrown }, 'could not resolve an operator alert');
     }
   }
 }

@@ -3,6 +3,11 @@ import { ActionPlanner, Application, PromptManager, TeamsAdapter, type PromptCom
 import type { Logger } from '../logger';
 import type { KnownUser } from '../store/store';
 import { audienceOf, identityOf } from './activity-facts';
+import { AI_ANSWER_OPTIONS } from './feedback/ai-answer';
+import { isFeedbackInvoke, isOtherSubmitAction } from './feedback/feedback-invoke';
+import type { FeedbackRecorder } from './feedback/feedback-recorder';
+import { registerModerationReplies } from './moderation/moderation-replies';
+import type { TurnModerator } from './moderation/turn-moderator';
 import { parseCommand } from './commands/command-syntax';
 import type { ConversationCommands } from './commands/conversation-commands';
 import type { OperatorCommands } from './commands/operator-commands';
@@ -28,6 +33,10 @@ export interface BotApplicationDeps {
   /** The operators' `statement`. */
   statement: StatementCommand;
   logger: Logger;
+  /** 👍/👎 on AI answers (Teams' feedback loop). */
+  feedback: FeedbackRecorder;
+  /** Input and output moderation; none when it is off. */
+  moderator?: TurnModerator;
 }
 
 /**
@@ -43,9 +52,13 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
   const planner = new ActionPlanner({ model: deps.model, prompts, defaultPrompt: 'chat' });
   const app = new Application({
     adapter: deps.adapter,
-    ai: { planner },
+    // Every AI answer carries the AI label and the 👍/👎 buttons (src/bot/feedback/ai-answer.ts).
+    ai: { planner, ...AI_ANSWER_OPTIONS, ...(deps.moderator ? { moderator: deps.moderator } : {}) },
     removeRecipientMention: true,
   });
+
+  if (deps.moderator) registerModerationReplies(app);
+  registerFeedback(app, deps.feedback, deps.logger);
 
   // One route for every command: a turn that goes to the AI pays one anchored regex test, not one per command.
   // teams-ai has already taken the bot's @mention out of the text.
@@ -110,6 +123,35 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     await sendReply(context, await deps.commands.welcome(identityOf(context.activity), audienceOf(context.activity)));
   });
   return app;
+}
+
+/**
+ * Teams' feedback loop: the `message/submitAction` invoke with `actionName: "feedback"` (teams-ai's feedbackLoop
+ * route answers it 200). Any other submit action, or one whose value is not an object (which teams-ai's own
+ * selector would trip over), is answered 200 and ignored: a Teams client never sees an error for its feedback,
+ * and a store failure is logged, not turned into a 5xx.
+ */
+function registerFeedback(app: Application, feedback: FeedbackRecorder, logger: Logger): void {
+  app.addRoute(
+    async (context) => isOtherSubmitAction(context.activity),
+    async (context) => {
+      logger.info({ activityId: context.activity.id }, 'submit action ignored: not feedback');
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
+    },
+    true,
+  );
+  app.feedbackLoop(async (context, _state, data) => {
+    if (!isFeedbackInvoke(context.activity)) return;
+    const identity = identityOf(context.activity);
+    try {
+      await feedback.record({ identity, replyId: context.activity.replyToId, actionValue: data.actionValue });
+    } catch (thrown) {
+      logger.error(
+        { tenantId: identity.tenantId, replyId: context.activity.replyToId, err: thrown },
+        'feedback could not be stored',
+      );
+    }
+  });
 }
 
 /**

@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'DeliveryUncertain'
   /** A reply the Bot Connector certainly did not deliver (4xx, no connection, no outbound token). */
   | 'DeliveryFailed'
+  /** Moderation withheld the model's answer (flagged, or not checked with MODERATION_ON_ERROR=refuse): not billed. */
+  | 'AnswerWithheld'
   | 'Internal';
 
 export class AppError extends Error {

@@ -1,5 +1,4 @@
 import type { Clock } from '../domain/clock';
-import { coerceError } from '../domain/errors';
 import {
   crossedThresholds,
   endingInDays,
@@ -136,7 +135,7 @@ export class TenantNotifier implements LifecycleListener {
   /** Runs the sweep now and then every `intervalMs`. */
   startSweeping(intervalMs: number): void {
     const run = () =>
-      void this.sweep().catch((thrown) => this.deps.logger.error({ err: coerceError(thrown).message }, 'notice sweep failed'));
+      void this.sweep().catch((thrown) => this.deps.logger.error({ err: thrown }, 'notice sweep failed'));
     run();
     this.sweeper = setInterval(run, intervalMs);
     this.sweeper.unref();
@@ -157,7 +156,7 @@ export class TenantNotifier implements LifecycleListener {
       );
       return outcome === 'sent' ? 'sent' : 'no-recipient';
     } catch (thrown) {
-      this.deps.logger.warn({ tenantId: input.tenantId, err: coerceError(thrown).message }, 'could not tell a user about their seat');
+      this.deps.logger.warn({ tenantId: input.tenantId, err: thrown }, 'could not tell a user about their seat');
       return 'no-recipient';
     }
   }
@@ -185,13 +184,13 @@ export class TenantNotifier implements LifecycleListener {
         try {
           if ((await this.deps.messenger.toUser(tenantId, userId, message)) === 'sent') sent += 1;
         } catch (thrown) {
-          log.warn({ err: coerceError(thrown).message }, 'could not send a notice to an admin');
+          log.warn({ err: thrown }, 'could not send a notice to an admin');
         }
       }
       log.info({ key, admins: recipients.length, sent }, sent ? 'tenant notice sent' : 'tenant notice: no admin reachable');
       return sent ? 'sent' : 'no-recipient';
     } catch (thrown) {
-      log.error({ err: coerceError(thrown).message }, 'tenant notice failed');
+      log.error({ err: thrown }, 'tenant notice failed');
       return 'no-recipient';
     }
   }

@@ -9,6 +9,7 @@ import type { Subscription } from '../domain/subscription';
 import type { UsageEvent, UsageMessage } from '../domain/usage';
 import type { AlertEventRepo, ConversationRepo, NoticeRepo } from './outreach-repos';
 import type { TicketRepo } from './ticket-repo';
+import type { FeedbackRepo } from './feedback-repo';
 
 /**
  * The storage port. The embedded SQLite store and the Azure SQL store implement it and pass the same contract
@@ -36,6 +37,8 @@ export interface Store {
   notices: NoticeRepo;
   /** Support tickets and their messages (issue 13). */
   tickets: TicketRepo;
+  /** 👍/👎 on AI answers and the content reports among them (src/store/feedback-repo.ts). */
+  feedback: FeedbackRepo;
   /**
    * The usage outbox (written with each usage event) read as a queue: what the metering worker consumes directly,
    * or what the relay moves to Service Bus. `maxDeliveries` = Infinity for the relay, whose failures are the bus's.

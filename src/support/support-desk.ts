@@ -1,5 +1,4 @@
 import type { Clock } from '../domain/clock';
-import { coerceError } from '../domain/errors';
 import {
   checkTicketText,
   type NewTicket,
@@ -146,7 +145,7 @@ export class SupportDesk {
       this.deps.logger.info({ ...ids, outcome }, 'support message to the user');
       return outcome;
     } catch (thrown) {
-      this.deps.logger.warn({ ...ids, err: coerceError(thrown).message }, 'support message to the user failed');
+      this.deps.logger.warn({ ...ids, err: thrown }, 'support message to the user failed');
       return 'failed';
     }
   }

@@ -102,7 +102,7 @@ export class BilledVsSentJob {
     try {
       latest = await store.billedVsSent.latestRun();
     } catch (thrown) {
-      this.deps.logger.warn({ err: coerceError(thrown).message }, 'billed vs sent: could not read the last run; trying later');
+      this.deps.logger.warn({ err: thrown }, 'billed vs sent: could not read the last run; trying later');
       return { ran: false, reason: 'not-due' };
     }
     if (latest && latest.startedAt >= scheduled) {
@@ -159,7 +159,7 @@ export class BilledVsSentJob {
         ...(options.notDoneSince ? { notDoneSince: options.notDoneSince } : {}),
       });
     } catch (thrown) {
-      logger.warn({ err: coerceError(thrown).message }, 'billed vs sent: could not take the lease; trying later');
+      logger.warn({ err: thrown }, 'billed vs sent: could not take the lease; trying later');
       return { ran: false, reason: 'busy' };
     }
     if (runId === undefined) return { ran: false, reason: 'busy' };
@@ -210,7 +210,7 @@ export class BilledVsSentJob {
       await store.billedVsSent
         .failRun({ runId, owner: this.owner, now: clock.now(), error })
         .catch((failed: unknown) =>
-          logger.warn({ runId, err: coerceError(failed).message }, 'billed vs sent: could not record the failure'),
+          logger.warn({ runId, err: failed }, 'billed vs sent: could not record the failure'),
         );
       const summary: BilledVsSentSummary = {
         runId,
@@ -256,7 +256,7 @@ export class BilledVsSentJob {
     try {
       await this.deps.store.billedVsSent.prune(addDays(dayOf(now), -this.deps.settings.retentionDays));
     } catch (thrown) {
-      this.deps.logger.warn({ err: coerceError(thrown).message }, 'billed vs sent: could not forget old comparisons');
+      this.deps.logger.warn({ err: thrown }, 'billed vs sent: could not forget old comparisons');
     }
   }
 
@@ -284,7 +284,7 @@ export class BilledVsSentJob {
       await callback?.(summary);
     } catch (thrown) {
       this.deps.logger.warn(
-        { runId: summary.runId, err: coerceError(thrown).message },
+        { runId: summary.runId, err: thrown },
         'billed vs sent: the result callback failed',
       );
     }

@@ -27,6 +27,7 @@ import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
+import { describeFeedbackContract } from './feedback-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
 import { describeBilledVsSentContract } from './billed-vs-sent-contract';
@@ -563,6 +564,17 @@ if (CONNECTION_STRING) {
   });
 
   describeBilledVsSentContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return {
+      store,
+      cleanup: async () => {
+        await dropSchema(store);
+        await store.close();
+      },
+    };
+  });
+
+  describeFeedbackContract('Azure SQL', async () => {
     const store = await openIsolated();
     return {
       store,

@@ -4,6 +4,7 @@ import { loadMigrations } from '../../src/store/sqlite/migrate';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
+import { describeFeedbackContract } from './feedback-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
 import { historyKeyOf } from '../../src/domain/conversation-history';
@@ -37,6 +38,11 @@ describeOutreachContract('embedded SQLite (a real file)', async () => {
 
 describeTicketContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'tickets.sqlite'));
+  return { store, cleanup: () => store.close() };
+});
+
+describeFeedbackContract('embedded SQLite (a real file)', async () => {
+  const store = openSqliteStore(path.join(tempDir(), 'feedback.sqlite'));
   return { store, cleanup: () => store.close() };
 });
 

@@ -7,7 +7,7 @@
  * Anchored regexes only, never the `g`/`y` flags (they make `test()` stateful).
  */
 export const TENANT_COMMAND_NAMES = ['help', 'usage', 'stats', 'plan', 'seats', 'admins'] as const;
-export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue', 'billed'] as const;
+export const OPERATOR_COMMAND_NAMES = ['metering', 'subscriptions', 'revenue', 'billed', 'reports'] as const;
 /** Commands about the conversation itself, for everyone: `new chat` forgets its history (src/bot/history/). */
 export const CONVERSATION_COMMAND_NAMES = ['new-chat'] as const;
 /** Commands about proactive messages (src/bot/proactive/proactive-commands.ts), which check roles themselves. */
@@ -60,6 +60,7 @@ const SYNTAX: Record<AnyCommandName, Syntax> = {
   ticket: { words: ['ticket'], args: /^#?\d{1,9}(\s[\s\S]*)?$/ },
   desk: { words: ['desk'], args: /^(all|mine|stats|#?\d{1,9}(\s+(assign|answer|close)(\s[\s\S]*)?)?)$/i },
   statement: { words: ['statement'], args: /^\S+(\s+\d{4}-\d{2}-\d{2})?$/ },
+  reports: { words: ['reports'] },
 };
 
 const BY_WORD = new Map<string, AnyCommandName>(

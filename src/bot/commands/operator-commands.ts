@@ -1,3 +1,4 @@
+import { DEFAULT_FEEDBACK_SETTINGS, type FeedbackSettings } from '../feedback/feedback-settings';
 import type { Clock } from '../../domain/clock';
 import type { TurnIdentity } from '../../domain/identity';
 import type { PlanCatalog } from '../../domain/plans';
@@ -8,13 +9,14 @@ import type { Store } from '../../store/store';
 import { meteringCard, revenueCard, subscriptionsCard } from '../cards/operator-cards';
 import { billedVsSentReply } from './billed-command';
 import type { OperatorCommandName } from './command-syntax';
+import { reportsReply } from './reports-command';
 import type { Reply } from './tenant-commands';
 
 /** `metering resend 12 [note]`, `metering resolve 12 checked with Microsoft support` (a leading `/` is accepted). */
 const METERING_ACTION = /^\/?metering\s+(resend|resolve)\s+#?(\d{1,15})(?:\s+([\s\S]{1,500}))?$/i;
 
 /**
- * The publisher's commands (`metering`, `subscriptions`, `revenue`), for the Entra object ids configured as
+ * The publisher's commands (`metering`, `subscriptions`, `revenue`, `reports`), for the Entra object ids configured as
  * operators only: they see every tenant, so nobody else may run them.
  */
 export class OperatorCommands {
@@ -28,6 +30,8 @@ export class OperatorCommands {
       attentionAttempts?: number;
       /** The hour (UTC) the daily billed-vs-sent run is due, for the `billed` card (default 6). */
       billedVsSentHourUtc?: number;
+      /** How long feedback and the text of rated answers are kept (said on the `reports` card). */
+      feedbackRetention?: FeedbackSettings;
     },
   ) {}
 
@@ -51,6 +55,8 @@ export class OperatorCommands {
         return { card: revenueCard(tr, await this.revenue(now)) };
       case 'billed':
         return billedVsSentReply(this.deps.store, tr, this.deps.billedVsSentHourUtc ?? 6);
+      case 'reports':
+        return reportsReply(this.deps.store.feedback, this.deps.feedbackRetention ?? DEFAULT_FEEDBACK_SETTINGS, tr.locale);
     }
   }
 

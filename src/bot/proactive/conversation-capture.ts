@@ -1,6 +1,5 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import type { ClientKind } from '../../domain/client-kind';
-import { coerceError } from '../../domain/errors';
 import { localeOf, type Locale } from '../../i18n/locale';
 import type { Logger } from '../../logger';
 import { conversationKeys, type ConversationAddress, type StoredConversation } from '../../store/outreach-repos';
@@ -72,7 +71,7 @@ export function conversationCapture(deps: { store: Store; logger: Logger; now: (
         await next();
       } finally {
         await capture(context.activity).catch((thrown) =>
-          deps.logger.warn({ err: coerceError(thrown).message }, 'could not keep a conversation reference'),
+          deps.logger.warn({ err: thrown }, 'could not keep a conversation reference'),
         );
       }
     },

@@ -13,6 +13,8 @@ import alerts from './alerts';
 import notices from './notices';
 import statement from './statement';
 import support from './support';
+import moderation from './moderation';
+import reports from './reports';
 
 /** The English catalog, the reference every language follows: one namespace per file of this folder. */
 export const en = {
@@ -31,4 +33,6 @@ export const en = {
   notices,
   statement,
   support,
+  moderation,
+  reports,
 };

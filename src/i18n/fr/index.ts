@@ -15,6 +15,8 @@ import alerts from './alerts';
 import notices from './notices';
 import statement from './statement';
 import support from './support';
+import moderation from './moderation';
+import reports from './reports';
 
 /** The French catalog: exactly the English one's keys (the compiler refuses a missing or extra one). */
 export const fr: SameShape<typeof en> = {
@@ -33,4 +35,6 @@ export const fr: SameShape<typeof en> = {
   notices,
   statement,
   support,
+  moderation,
+  reports,
 };

@@ -7,6 +7,7 @@ import { mssqlAlerts } from './mssql-alerts';
 import { mssqlHistory } from './mssql-history';
 import { mssqlBilledVsSent } from './mssql-billed-vs-sent';
 import { mssqlAlertEvents, mssqlConversations, mssqlNotices } from './mssql-outreach';
+import { mssqlFeedback } from './mssql-feedback';
 import { buildConnectionConfig, type MssqlStoreConfig } from './mssql-connection';
 import { MssqlDatabase } from './mssql-database';
 import { mssqlMetering } from './mssql-metering';
@@ -87,6 +88,7 @@ export async function openMssqlStore(
     alertEvents: mssqlAlertEvents(db),
     notices: mssqlNotices(db),
     tickets: mssqlTickets(db),
+    feedback: mssqlFeedback(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

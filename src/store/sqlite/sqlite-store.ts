@@ -6,6 +6,7 @@ import { sqliteAlerts } from './sqlite-alerts';
 import { sqliteHistory } from './sqlite-history';
 import { sqliteBilledVsSent } from './sqlite-billed-vs-sent';
 import { sqliteAlertEvents, sqliteConversations, sqliteNotices } from './sqlite-outreach';
+import { sqliteFeedback } from './sqlite-feedback';
 import { sqliteMetering } from './sqlite-metering';
 import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
@@ -55,6 +56,7 @@ export function openSqliteStore(file: string): SqliteStore {
     alertEvents: sqliteAlertEvents(db, batcher),
     notices: sqliteNotices(db, batcher),
     tickets: sqliteTickets(db, batcher),
+    feedback: sqliteFeedback(db, batcher),
     outboxQueue: (options) => new SqliteOutboxQueue(db, options),
   };
 }

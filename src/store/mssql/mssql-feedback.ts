@@ -1,0 +1,108 @@
+import type { FeedbackReaction } from '../../domain/feedback';
+import { reportPageSize, type FeedbackRepo, type StoredFeedback } from '../feedback-repo';
+import { isUniqueViolation, param, type MssqlDatabase, type SqlParam } from './mssql-database';
+
+interface FeedbackRow {
+  id: string | number;
+  tenant_id: string;
+  user_id: string;
+  feedback_key: string;
+  reply_id: string | null;
+  subscription_id: string | null;
+  conversation_id: string | null;
+  reaction: string;
+  comment: string | null;
+  message_text: string | null;
+  is_report: boolean;
+  created_at: Date;
+}
+
+/** 👍/👎 feedback and content reports (as sqlite-feedback.ts), one row per (tenant, answer, user). */
+export function mssqlFeedback(db: MssqlDatabase): FeedbackRepo {
+  const s = db.s;
+  return {
+    async record(f) {
+      try {
+        // The unique constraint decides between two deliveries racing; NOT EXISTS spares the error in the usual case.
+        const { rowsAffected } = await db.query(
+          `INSERT INTO ${s}.ai_feedback (tenant_id, user_id, feedback_key, reply_id, subscription_id, conversation_id,
+            reaction, comment, message_text, is_report, created_at)
+          SELECT @tenantId, @userId, @key, @replyId, @subscriptionId, @conversationId, @reaction, @comment, @messageText,
+            @isReport, @createdAt
+          WHERE NOT EXISTS (SELECT 1 FROM ${s}.ai_feedback
+            WHERE tenant_id = @tenantId AND feedback_key = @key AND user_id = @userId);`,
+          {
+            tenantId: param.text(f.tenantId),
+            userId: param.text(f.userId),
+            key: param.text(f.key),
+            replyId: param.text(f.replyId),
+            subscriptionId: param.text(f.subscriptionId),
+            conversationId: param.text(f.conversationId),
+            reaction: param.text(f.reaction),
+            comment: param.longText(f.comment),
+            messageText: param.longText(f.messageText),
+            isReport: param.bit(f.isReport),
+            createdAt: param.time(f.createdAt),
+          },
+        );
+        return (rowsAffected[0] ?? 0) > 0 ? 'recorded' : 'duplicate';
+      } catch (error) {
+        if (isUniqueViolation(error)) return 'duplicate';
+        throw error;
+      }
+    },
+    async listReports(query = {}) {
+      const limit = reportPageSize(query);
+      const where = ['is_report = 1'];
+      const params: Record<string, SqlParam> = { take: param.int(limit + 1) };
+      if (query.tenantId !== undefined) {
+        where.push('tenant_id = @tenantId');
+        params.tenantId = param.text(query.tenantId);
+      }
+      if (query.subscriptionId !== undefined) {
+        where.push('subscription_id = @subscriptionId');
+        params.subscriptionId = param.text(query.subscriptionId);
+      }
+      if (query.before !== undefined) {
+        where.push('id < @before');
+        params.before = param.bigint(query.before);
+      }
+      // One more than the page: whether there is a next page, without a count.
+      const { rows } = await db.query<FeedbackRow>(
+        `SELECT TOP (@take) * FROM ${s}.ai_feedback WHERE ${where.join(' AND ')} ORDER BY id DESC`,
+        params,
+      );
+      const reports = rows.slice(0, limit).map(fromRow);
+      const last = reports[reports.length - 1];
+      return rows.length > limit && last ? { reports, nextBefore: last.id } : { reports };
+    },
+    async purge({ textBefore, rowsBefore }) {
+      const deleted = await db.query(`DELETE FROM ${s}.ai_feedback WHERE created_at < @before`, {
+        before: param.time(rowsBefore),
+      });
+      const cleared = await db.query(
+        `UPDATE ${s}.ai_feedback SET message_text = NULL WHERE created_at < @before AND message_text IS NOT NULL`,
+        { before: param.time(textBefore) },
+      );
+      return { deleted: deleted.rowsAffected[0] ?? 0, textCleared: cleared.rowsAffected[0] ?? 0 };
+    },
+  };
+}
+
+function fromRow(r: FeedbackRow): StoredFeedback {
+  return {
+    // bigint comes back as a string from tedious.
+    id: Number(r.id),
+    tenantId: r.tenant_id,
+    userId: r.user_id,
+    key: r.feedback_key,
+    ...(r.reply_id !== null ? { replyId: r.reply_id } : {}),
+    ...(r.subscription_id !== null ? { subscriptionId: r.subscription_id } : {}),
+    ...(r.conversation_id !== null ? { conversationId: r.conversation_id } : {}),
+    reaction: r.reaction as FeedbackReaction,
+    ...(r.comment !== null ? { comment: r.comment } : {}),
+    ...(r.message_text !== null ? { messageText: r.message_text } : {}),
+    isReport: r.is_report,
+    createdAt: r.created_at,
+  };
+}
