@@ -31,6 +31,7 @@ import { WebhookProcessor } from './marketplace/webhook-processor';
 import { LANDING_SSO_SECRET, DEFAULT_SECRET_WARN_DAYS, secretExpiryStatus } from './secrets/secret-expiry';
 import { logTelemetry, type Telemetry } from './telemetry/telemetry';
 import { addAdminApiRoutes } from './web/admin-api-routes';
+import { addConsoleRoutes, type ConsoleDeps } from './web/console/console-routes';
 import { addHealthRoute } from './web/health-route';
 import { createHttpServer, listen } from './web/http-server';
 import { addLandingRoutes } from './web/landing/landing-routes';
@@ -57,6 +58,8 @@ export interface AppOptions {
   startWorker?: boolean;
   /** Application Insights when configured (src/bootstrap.ts); structured log lines otherwise. */
   telemetry?: Telemetry;
+  /** What other features plug into the publisher console (billed vs sent, subscription page sections). */
+  console?: Pick<ConsoleDeps, 'billedVsSent' | 'subscriptionSections'>;
 }
 
 export interface RunningApp {
@@ -186,7 +189,15 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     options.fulfillment ?? new FulfillmentClient(await openMarketplaceHttp(config.marketplace, logger, azureIdentityOf(config)));
   const onTenantChanged = (tenantId: string) => gate.invalidate(tenantId);
   const processor = new WebhookProcessor({ store, fulfillment, catalog, clock, logger, onTenantChanged, telemetry });
-  addWebhookRoutes(server, { verify: createWebhookVerifier(config.marketplace.webhook, clock), processor, logger });
+  addWebhookRoutes(server, {
+    verify: createWebhookVerifier(config.marketplace.webhook, clock),
+    processor,
+    logger,
+    onDelivery: (kind) =>
+      void store.console
+        .recordActivity(kind, clock.now())
+        .catch((thrown) => logger.warn({ err: coerceError(thrown).message }, 'could not count a webhook delivery')),
+  });
   const activation = new PurchaseActivation({
     store,
     fulfillment,
@@ -213,6 +224,16 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         })
       : undefined);
   addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
+  addConsoleRoutes(server, {
+    config,
+    store,
+    catalog,
+    clock,
+    logger: logger.child({ component: 'console' }),
+    ...(signIn ? { signIn } : {}),
+    ...(options.console ?? {}),
+    ...(config.emulator.enabled ? { emulatorUrl: EMULATOR_PREFIX } : {}),
+  });
   const reconcile = () => reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry, catalog });
 
   let emulator: Emulator | undefined;
@@ -243,7 +264,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         clientId: sso.clientId,
         ...(sso.clientSecret ? { clientSecret: sso.clientSecret } : {}),
         ...(sso.certificatePem ? { certificatePem: sso.certificatePem } : {}),
-        redirectUris: [`${config.publicUrl}/landing/auth`],
+        redirectUris: [`${config.publicUrl}/landing/auth`, `${config.publicUrl}/console/auth`],
       });
     mountEmulator(server, emulator, EMULATOR_PREFIX);
     if (config.devSeed) await mirrorDevSubscription({ store, emulator, logger });

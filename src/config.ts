@@ -1,3 +1,4 @@
+import { loadConsoleSettings, type ConsoleSettings } from './web/console/console-settings';
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
@@ -233,6 +234,8 @@ export interface Config {
   clockOffsetMs: number;
   /** The authentication overrides in effect (variable → value, no secrets): start-up warns about each. */
   authOverrides: Readonly<Partial<Record<(typeof AUTH_OVERRIDE_VARIABLES)[number], string>>>;
+  /** The publisher console (src/web/console/console-settings.ts). */
+  console: ConsoleSettings;
   landing: {
     /** The Teams app id, for the "Open in Teams" deep link. */
     teamsAppId: string;
@@ -499,6 +502,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     },
     emulator: undefined as unknown as Config['emulator'],
     landing: undefined as unknown as Config['landing'],
+    console: undefined as unknown as Config['console'],
     licensing: undefined as unknown as Config['licensing'],
   };
 
@@ -517,6 +521,7 @@ export function loadConfig(env: Env): Readonly<Config> {
   config.emulator = loadEmulator(r, problems, config, nodeEnv);
   config.marketplace = loadMarketplace(r, problems, config, nodeEnv);
   config.landing = loadLanding(r, problems, nodeEnv);
+  config.console = loadConsoleSettings(r, problems, nodeEnv);
   config.licensing = loadLicensing(r, config);
 
   problems.throwIfAny();

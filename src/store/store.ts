@@ -5,6 +5,7 @@ import type { UsageQueue } from '../queue/usage-queue';
 import type { Plan } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
 import type { UsageEvent, UsageMessage } from '../domain/usage';
+import type { ConsoleRepo } from './console-repo';
 
 /**
  * The storage port. The embedded SQLite store and the Azure SQL store implement it and pass the same contract
@@ -24,6 +25,8 @@ export interface Store {
   operations: OperationRepo;
   metering: MeteringRepo;
   alerts: AlertRepo;
+  /** The publisher console's aggregate queries (src/store/console-repo.ts). */
+  console: ConsoleRepo;
   /**
    * The usage outbox (written with each usage event) read as a queue: what the metering worker consumes directly,
    * or what the relay moves to Service Bus. `maxDeliveries` = Infinity for the relay, whose failures are the bus's.

@@ -27,6 +27,7 @@ import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
+import { describeConsoleContract } from './console-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
@@ -530,6 +531,19 @@ async function dropSchema(store: MssqlStore): Promise<void> {
 }
 
 if (CONNECTION_STRING) {
+  describeConsoleContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return {
+      store,
+      count: async (table) =>
+        (await store.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${store.db.s}.${table}`)).rows[0]!.n,
+      cleanup: async () => {
+        await dropSchema(store);
+        await store.close();
+      },
+    };
+  });
+
   describeStoreContract('Azure SQL', async () => {
     const store = await openIsolated();
     return {

@@ -4,10 +4,20 @@ import { loadMigrations } from '../../src/store/sqlite/migrate';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
+import { describeConsoleContract } from './console-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 
 describeStoreContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'store.sqlite'));
+  return {
+    store,
+    count: async (table) => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
+    cleanup: () => store.close(),
+  };
+});
+
+describeConsoleContract('embedded SQLite (a real file)', async () => {
+  const store = openSqliteStore(path.join(tempDir(), 'console.sqlite'));
   return {
     store,
     count: async (table) => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import type { Store } from '../store';
 import { mssqlAdmins } from './mssql-admins';
 import { mssqlAlerts } from './mssql-alerts';
+import { mssqlConsole } from './mssql-console';
 import { buildConnectionConfig, type MssqlStoreConfig } from './mssql-connection';
 import { MssqlDatabase } from './mssql-database';
 import { mssqlMetering } from './mssql-metering';
@@ -77,6 +78,7 @@ export async function openMssqlStore(
     operations: mssqlOperations(db, subscriptions),
     metering: mssqlMetering(db),
     alerts: mssqlAlerts(db),
+    console: mssqlConsole(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

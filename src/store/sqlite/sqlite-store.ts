@@ -3,6 +3,7 @@ import type { Store } from '../store';
 import { OutboxQueue } from '../../queue/outbox-queue';
 import { sqliteAdmins } from './sqlite-admins';
 import { sqliteAlerts } from './sqlite-alerts';
+import { sqliteConsole } from './sqlite-console';
 import { sqliteMetering } from './sqlite-metering';
 import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
@@ -45,6 +46,7 @@ export function openSqliteStore(file: string): SqliteStore {
     operations: sqliteOperations(db, batcher, subscriptions.upsertSync),
     metering: sqliteMetering(db, batcher),
     alerts: sqliteAlerts(db, batcher),
+    console: sqliteConsole(db, batcher),
     outboxQueue: (options) => new OutboxQueue(db, options),
   };
 }

@@ -1,0 +1,19 @@
+import type { Translator } from '../../i18n/translator';
+import { html, type Html } from '../html';
+import type { PageContext } from './console-http';
+import { consolePage } from './console-layout';
+
+/**
+ * The "Billed vs sent" page's content: what the Marketplace's `GET /usageEvents` says it billed, compared with the
+ * ledger (issue 12 part 5, built by its own branch). The console mounts the page and its navigation entry; the
+ * comparison plugs in here as a `BilledVsSentSource` passed to `addConsoleRoutes` (`billedVsSent`).
+ */
+export type BilledVsSentSource = (input: { t: Translator; now: Date; query: URLSearchParams }) => Promise<Html>;
+
+export async function billedPage(ctx: PageContext, source: BilledVsSentSource | undefined, query: URLSearchParams): Promise<Html> {
+  const { t } = ctx;
+  const body = source
+    ? await source({ t, now: ctx.now, query })
+    : html`<div class="notice info" role="status">${t.t('consoleShell.billedPlaceholder')}</div>`;
+  return consolePage(ctx, t.t('consoleShell.nav.billed'), body);
+}
