@@ -60,12 +60,12 @@ export function svgChart(options: ChartOptions): Html {
   const desc = points.map((p) => p.detail ?? `${p.label}: ${format(p.value)}`).join('; ');
 
   const grid = ticks.map(
-    (t) => html`<line class="grid" x1="${left}" x2="${width - right}" y1="${y(t)}" y2="${y(t)}"></line>
-<text class="tick" x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${format(t)}</text>`,
+    (t) => html`<line class="grid" x1="${left}" x2="${width - right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}"></line>
+<text class="tick" x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${format(t)}</text>`,
   );
   const labels = points.map((p, i) =>
     i % labelEvery === 0 || i === points.length - 1
-      ? html`<text class="tick" x="${left + slot * i + slot / 2}" y="${height - bottom + 16}" text-anchor="middle">${p.label}</text>`
+      ? html`<text class="tick" x="${(left + slot * i + slot / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${p.label}</text>`
       : '',
   );
   let marks: Html[];
