@@ -6,11 +6,10 @@ import type { RunningApp } from '../../src/app';
 import { PLAYGROUND_USER_ID } from '../../src/config';
 import type { EntraSignIn, SignInResult } from '../../src/web/entra-sign-in/entra-sign-in';
 import { newSignInAttempt } from '../../src/web/entra-sign-in/sign-in-attempt';
-import { seedMeteredHours, subscription } from '../helpers/console-seed';
+import { seedConsoleFleet } from '../helpers/console-seed';
 import { ConsoleClient, csrfOf } from '../helpers/console-client';
 import { FakeClock } from '../helpers/fake-clock';
 import { startTestApp } from '../helpers/test-app';
-import { usageEvent } from '../store/store-contract';
 
 const NOW = '2026-03-15T12:00:00.000Z';
 
@@ -40,63 +39,7 @@ describe('publisher console', () => {
       { DATA_DIR: dataDir, CONSOLE_DEV_SIGN_IN: 'true', OPERATOR_IDS: PLAYGROUND_USER_ID, CONSOLE_PAGE_SIZE: '5' },
       { clock, signIn: entra },
     );
-    const { store } = app;
-    const subs = [
-      subscription({ id: 'sub-a', tenantId: 'tenant-a', name: '<script>alert("x")</script> Corp', planId: 'business' }),
-      subscription({ id: 'sub-b', tenantId: 'tenant-b', name: 'Fabrikam', planId: 'enterprise', createdAt: new Date('2026-03-02T00:00:00Z') }),
-      subscription({
-        id: 'sub-c',
-        tenantId: 'tenant-c',
-        name: 'Northwind',
-        offerId: 'teams-ai-assistant-users',
-        planId: 'team-seat',
-        quantity: 10,
-        createdAt: new Date('2026-03-03T00:00:00Z'),
-      }),
-      subscription({ id: 'sub-d', tenantId: 'tenant-d', name: 'Adatum', planId: 'starter', status: 'Suspended', createdAt: new Date('2026-03-04T00:00:00Z') }),
-      subscription({ id: 'sub-e', tenantId: 'tenant-e', name: 'Tailspin', planId: 'business', status: 'Unsubscribed', createdAt: new Date('2026-01-04T00:00:00Z') }),
-      subscription({
-        id: 'sub-f',
-        tenantId: 'tenant-f',
-        name: 'Litware',
-        offerId: 'teams-ai-assistant-users',
-        planId: 'team-plus',
-        quantity: 5,
-        status: 'PendingFulfillmentStart',
-        createdAt: new Date('2026-03-05T00:00:00Z'),
-      }),
-    ];
-    for (const s of subs) await store.subscriptions.upsert(s);
-    await store.operations.apply({
-      record: { subscriptionId: 'sub-d', action: 'Suspend', source: 'webhook', status: 'Applied', fromStatus: 'Subscribed', toStatus: 'Suspended', createdAt: new Date('2026-03-06T00:00:00Z') },
-    });
-    await store.operations.apply({
-      record: { subscriptionId: 'sub-e', action: 'Unsubscribe', source: 'webhook', status: 'Applied', fromStatus: 'Subscribed', toStatus: 'Unsubscribed', createdAt: new Date('2026-03-07T00:00:00Z') },
-    });
-    await store.operations.apply({
-      record: { subscriptionId: 'sub-a', action: 'ChangePlan', source: 'webhook', status: 'Applied', fromStatus: 'Subscribed', toStatus: 'Subscribed', fromPlanId: 'starter', toPlanId: 'business', createdAt: new Date('2026-03-08T00:00:00Z') },
-    });
-    await store.admins.add({ tenantId: 'tenant-a', userId: 'admin-1', userName: 'Ada Admin', addedBy: 'landing', addedAt: new Date('2026-03-01T00:00:00Z') });
-    // Answered turns: 3 on 14 March, 2 on 10 March (sub-a, this period).
-    for (const at of ['2026-03-14T09:00:00Z', '2026-03-14T10:00:00Z', '2026-03-14T11:00:00Z', '2026-03-10T09:00:00Z', '2026-03-10T10:00:00Z'])
-      await app.store.usage.record({
-        event: { ...usageEvent('sub-a', { occurredAt: new Date(at), tenantId: 'tenant-a' }) },
-        included: 5000,
-        overage: true,
-      });
-    // Overage accepted: this month business 100 messages × 0.01 + 25 premium × 0.04 = 2.00; February enterprise
-    // 1,000 premium × 0.03 = 30.00.
-    await seedMeteredHours(store, [
-      { subscriptionId: 'sub-a', planId: 'business', hour: '2026-03-10T10:00:00Z', units: 100, outcome: 'Accepted' },
-      { subscriptionId: 'sub-a', planId: 'business', dimension: 'premium_messages', hour: '2026-03-10T11:00:00Z', units: 25, outcome: 'Accepted' },
-      { subscriptionId: 'sub-b', planId: 'enterprise', dimension: 'premium_messages', hour: '2026-02-05T10:00:00Z', units: 1000, outcome: 'Accepted' },
-    ]);
-    [{ id: failedId }] = (await seedMeteredHours(store, [
-      { subscriptionId: 'sub-a', planId: 'business', hour: '2026-03-14T10:00:00Z', units: 7, outcome: 'Failed' },
-    ])) as [{ id: number }];
-    [{ id: conflictId }] = (await seedMeteredHours(store, [
-      { subscriptionId: 'sub-b', planId: 'enterprise', dimension: 'premium_messages', hour: '2026-03-14T11:00:00Z', units: 3, outcome: 'Conflict' },
-    ])) as [{ id: number }];
+    ({ failedId, conflictId } = await seedConsoleFleet(app.store));
   }, 60_000);
 
   afterAll(async () => {
@@ -322,7 +265,7 @@ describe('publisher console', () => {
       expect(res.status).toBe(200);
       const page = await res.text();
       expect(page).toContain('href="/console"');
-      expect(page).toContain('the sqlite store answers');
+      expect(page).toContain('its SQLite database answers');
       expect(page).not.toContain('href="/emulator"');
       expect(page).not.toContain('Corp');
     });

@@ -6,6 +6,6 @@ export default {
   emulator: 'Marketplace emulator',
   emulatorHint: 'buy, suspend or change plans locally (development only)',
   healthJson: 'Health check (JSON)',
-  healthy: 'Running; the {store} store answers.',
-  unhealthy: 'The {store} store does not answer.',
+  healthy: 'Running; its {store} database answers.',
+  unhealthy: 'Its {store} database does not answer.',
 };

@@ -10,10 +10,10 @@ export default {
   noHours: 'No metered hour yet.',
   attention: 'Needs attention',
   attentionHint:
-    'Conflicts, failures, held hours and hours retrying for long. Re-send sends a failed hour on the worker’s next pass (carried into the current hour if it is too old by then); Resolve closes a failed or conflicting hour with your note.',
+    'Conflicts, failures, held hours and hours retrying for long. Re-send sends a failed hour on the worker’s next pass (carried into the current hour if it is too old by then); Mark resolved closes a failed or conflicting hour with your note.',
   nothingToDo: 'Nothing needs attention.',
   subscription: 'Subscription',
-  ledger: 'ledger',
+  ledger: 'View its ledger',
   hour: 'Hour (UTC)',
   dimension: 'Dimension',
   plan: 'Plan',

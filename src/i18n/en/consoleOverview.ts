@@ -30,4 +30,6 @@ export default {
   month: 'Month',
   gross: 'Billed',
   net: 'After the {fee, number}% fee',
+  total: 'Total, {months} months',
+  noOverage: 'No overage billed in the last {months} months.',
 };

@@ -38,6 +38,7 @@ export default {
   unlimited: 'Unlimited',
   overage: '{units, number} units of overage, {cost}',
   hardCap: 'Refused (hard cap)',
+  noOverage: 'None so far; {price} a unit beyond',
   unknownPlan: 'This subscription’s plan is not in the catalog: its allowance is unknown.',
   dailyTitle: '{dimension} per day',
   dimension: {

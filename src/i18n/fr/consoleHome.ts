@@ -5,6 +5,6 @@ export default {
   emulator: 'Émulateur de la Marketplace',
   emulatorHint: 'acheter, suspendre ou changer de plan en local (développement uniquement)',
   healthJson: 'État de santé (JSON)',
-  healthy: 'En service ; le stockage {store} répond.',
-  unhealthy: 'Le stockage {store} ne répond pas.',
+  healthy: 'En service ; sa base {store} répond.',
+  unhealthy: 'Sa base {store} ne répond pas.',
 };

@@ -12,7 +12,7 @@ export default {
     'Conflits, échecs, heures en attente et heures en nouvel essai depuis longtemps. « Renvoyer » envoie une heure en échec au prochain passage du worker (reportée sur l’heure courante si elle est trop ancienne) ; « Marquer résolue » clôt une heure en échec ou en conflit avec votre note.',
   nothingToDo: 'Rien à traiter.',
   subscription: 'Abonnement',
-  ledger: 'registre',
+  ledger: 'Voir son registre',
   hour: 'Heure (UTC)',
   dimension: 'Dimension',
   plan: 'Plan',

@@ -29,4 +29,6 @@ export default {
   month: 'Mois',
   gross: 'Facturé',
   net: 'Après commission de {fee, number} %',
+  total: 'Total sur {months} mois',
+  noOverage: 'Aucun dépassement facturé ces {months} derniers mois.',
 };

@@ -37,6 +37,7 @@ export default {
   unlimited: 'Illimité',
   overage: '{units, number} unités de dépassement, {cost}',
   hardCap: 'Refusé (plafond strict)',
+  noOverage: 'Aucun pour l’instant ; {price} l’unité au-delà',
   unknownPlan: 'Le plan de cet abonnement n’est pas dans le catalogue : son forfait est inconnu.',
   dailyTitle: '{dimension} par jour',
   dimension: {

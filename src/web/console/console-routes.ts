@@ -146,6 +146,7 @@ export function addConsoleRoutes(server: Server, deps: ConsoleDeps): void {
         subscriptionDetailPage(ctx, {
           subscription,
           ...(plan ? { plan, usage: summarizeUsage(plan, subscription, used, period, ctx.now) } : {}),
+          ...(catalog.offer(subscription.offerId) ? { offerName: catalog.offer(subscription.offerId)!.displayName } : {}),
           period,
           daily,
           operations,

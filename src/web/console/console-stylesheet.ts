@@ -77,4 +77,11 @@ svg.chart .dot { fill: #4338ca; }
 .signin .card { padding: 24px; }
 .signin form { margin-top: 12px; }
 .muted { color: var(--muted); }
+.card table + h2, .card p + h2 { margin-top: 18px; }
+.card .two { margin-top: 16px; }
+.card form.filters { margin-bottom: 12px; }
+table.narrow { max-width: 640px; }
+tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
+.card.alert { border-left: 4px solid var(--warn); }
+progress { width: 120px; height: 8px; vertical-align: middle; accent-color: var(--accent); }
 `;

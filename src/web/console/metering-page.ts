@@ -54,7 +54,7 @@ ${input.alerts.length
   : ''}
 <section class="card"><h2>${t.t('consoleMetering.byStatus')}</h2>
 ${statuses.length
-  ? html`<table><thead><tr><th>${t.t('consoleMetering.status')}</th><th class="num">${t.t('consoleMetering.hours')}</th><th class="num">${t.t('consoleMetering.units')}</th></tr></thead><tbody>
+  ? html`<table class="narrow"><thead><tr><th>${t.t('consoleMetering.status')}</th><th class="num">${t.t('consoleMetering.hours')}</th><th class="num">${t.t('consoleMetering.units')}</th></tr></thead><tbody>
 ${statuses.map((s) => html`<tr><td>${statusBadge(t, s)}</td><td class="num">${t.number(overview.byStatus[s]!.reports)}</td><td class="num">${t.number(overview.byStatus[s]!.quantity)}</td></tr>`)}
 </tbody></table>`
   : html`<p class="empty">${t.t('consoleMetering.noHours')}</p>`}

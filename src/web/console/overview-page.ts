@@ -23,9 +23,12 @@ export function overviewPage(ctx: PageContext, f: OverviewFigures, catalog: Plan
         f.overage.filter((o) => o.currency === currency && months.includes(o.month)).reduce((a, o) => a + o[field], 0),
       ),
     }));
-  const monthLabel = (month: string) => t.date(`${month}-01T00:00:00.000Z`, { month: 'short', year: '2-digit' });
+  const monthLabel = (month: string) => t.date(`${month}-01T00:00:00.000Z`, { month: 'short', year: 'numeric' });
+  const monthName = (month: string) => t.date(`${month}-01T00:00:00.000Z`, { month: 'long', year: 'numeric' });
   const dayLabel = (day: string) => t.date(`${day}T00:00:00.000Z`, { month: 'numeric', day: 'numeric' });
   const mainCurrency = currencies[0] ?? 'EUR';
+  // Months with overage only, newest first: thirteen rows of zeros would hide the ones that matter.
+  const billedMonths = [...f.overage].reverse().filter((o) => o.gross !== 0);
 
   const problems: Html[] = [
     ...f.alerts.map((a) => html`<li><strong>${a.key}</strong>: ${a.message}</li>`),
@@ -47,7 +50,7 @@ ${kpi(t.t('consoleOverview.overageThisMonth'), money(sum([thisMonth], 'gross')),
 ${kpi(t.t('consoleOverview.overage12'), money(sum(previous, 'gross')), t.t('consoleOverview.afterFee', { amount: money(sum(previous, 'net')), fee: f.feePercent }))}
 </section>
 
-<section class="card ${problems.length ? '' : 'ok'}">
+<section class="card${problems.length ? ' alert' : ''}">
 <h2>${t.t('consoleOverview.problems')}</h2>
 ${problems.length ? html`<ul>${problems}</ul>` : html`<p class="empty">${t.t('consoleOverview.noProblems')}</p>`}
 </section>
@@ -95,9 +98,12 @@ ${svgChart({
   integer: false,
   height: 200,
 })}
-<table><thead><tr><th>${t.t('consoleOverview.month')}</th><th class="num">${t.t('consoleOverview.gross')}</th><th class="num">${t.t('consoleOverview.net', { fee: f.feePercent })}</th></tr></thead><tbody>
-${[...f.overage].reverse().map((o) => html`<tr><td>${monthLabel(o.month)}</td><td class="num">${t.currency(o.gross, o.currency)}</td><td class="num">${t.currency(o.net, o.currency)}</td></tr>`)}
-</tbody></table>
+${billedMonths.length
+  ? html`<table class="narrow"><thead><tr><th>${t.t('consoleOverview.month')}</th><th class="num">${t.t('consoleOverview.gross')}</th><th class="num">${t.t('consoleOverview.net', { fee: f.feePercent })}</th></tr></thead><tbody>
+${billedMonths.map((o) => html`<tr><td>${monthName(o.month)}</td><td class="num">${t.currency(o.gross, o.currency)}</td><td class="num">${t.currency(o.net, o.currency)}</td></tr>`)}
+${sum(f.months, 'gross').map((g, i) => html`<tr class="total"><td>${t.t('consoleOverview.total', { months: f.months.length })}</td><td class="num">${t.currency(g.amount, g.currency)}</td><td class="num">${t.currency(sum(f.months, 'net')[i]!.amount, g.currency)}</td></tr>`)}
+</tbody></table>`
+  : html`<p class="empty">${t.t('consoleOverview.noOverage', { months: f.months.length })}</p>`}
 </section>`;
   return consolePage(ctx, t.t('consoleOverview.title'), body);
 }

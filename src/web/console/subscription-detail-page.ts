@@ -21,6 +21,7 @@ export type SubscriptionSection = (input: { subscription: Subscription; t: Trans
 export interface SubscriptionDetail {
   subscription: Subscription;
   plan?: Plan;
+  offerName?: string;
   period: BillingPeriod;
   usage?: UsageSummary;
   daily: DailyUsage[];
@@ -93,7 +94,7 @@ export function subscriptionDetailPage(ctx: PageContext, d: SubscriptionDetail):
 <p class="lede">${statusBadge(t, s.status)} <span class="mono">${s.id}</span></p>
 <div class="two">
 <section class="card"><h2>${t.t('consoleSubscriptions.facts')}</h2><dl class="facts">
-<dt>${t.t('consoleSubscriptions.offer')}</dt><dd>${s.offerId}</dd>
+<dt>${t.t('consoleSubscriptions.offer')}</dt><dd>${d.offerName ?? s.offerId}</dd>
 <dt>${t.t('consoleSubscriptions.plan')}</dt><dd>${d.plan ? `${d.plan.displayName} (${d.plan.id})` : s.planId}${d.plan ? html` · ${t.currency(d.plan.basePrice, d.plan.currency)}${d.plan.isPricePerSeat ? t.t('consoleSubscriptions.perSeatMonth') : t.t('consoleSubscriptions.perMonth')}` : ''}</dd>
 <dt>${t.t('consoleSubscriptions.seats')}</dt><dd>${s.quantity !== undefined ? t.number(s.quantity) : t.t('consoleSubscriptions.notPerSeat')}</dd>
 <dt>${t.t('consoleSubscriptions.beneficiary')}</dt><dd>${party(s.beneficiary)}</dd>
@@ -115,8 +116,8 @@ ${d.usage
   ? html`<table><thead><tr><th>${t.t('consoleMetering.dimension')}</th><th class="num">${t.t('consoleSubscriptions.used')}</th><th class="num">${t.t('consoleSubscriptions.included')}</th><th>${t.t('consoleSubscriptions.share')}</th><th>${t.t('consoleSubscriptions.beyond')}</th></tr></thead><tbody>
 ${d.usage.dimensions.map(
   (u) => html`<tr><td>${t.t(DIMENSION_KEYS[u.dimension])}</td><td class="num">${t.number(u.used)}</td><td class="num">${u.included === null ? t.t('consoleSubscriptions.unlimited') : t.number(u.included)}</td>
-<td>${u.included ? html`<progress max="${u.included}" value="${Math.min(u.used, u.included)}">${Math.round((u.used / u.included) * 100)}%</progress> ${t.number(Math.round((u.used / u.included) * 100))} %` : '—'}</td>
-<td>${u.mode === 'overage' ? t.t('consoleSubscriptions.overage', { units: u.overageUnits, cost: t.currency(u.overageCost, d.usage!.currency) }) : u.mode === 'hard-cap' ? t.t('consoleSubscriptions.hardCap') : '—'}</td></tr>`,
+<td>${u.included ? html`<progress max="${u.included}" value="${Math.min(u.used, u.included)}"></progress> ${t.number(u.used / u.included, { style: 'percent', maximumFractionDigits: 1 })}` : '—'}</td>
+<td>${u.mode === 'overage' ? (u.overageUnits ? t.t('consoleSubscriptions.overage', { units: u.overageUnits, cost: t.currency(u.overageCost, d.usage!.currency) }) : t.t('consoleSubscriptions.noOverage', { price: t.currency(d.plan?.dimensions[u.dimension].overagePrice ?? 0, d.usage!.currency) })) : u.mode === 'hard-cap' ? t.t('consoleSubscriptions.hardCap') : '—'}</td></tr>`,
 )}
 </tbody></table>
 <div class="two">${d.usage.dimensions.map(

@@ -54,8 +54,9 @@ export function svgChart(options: ChartOptions): Html {
   const top_ = ticks[ticks.length - 1] ?? 1;
   const y = (v: number) => top + plotH - (v / top_) * plotH;
   const slot = points.length ? plotW / points.length : plotW;
-  // Every n-th label, so that labels of about 6 characters never overlap.
-  const labelEvery = Math.max(1, Math.ceil(points.length / Math.max(1, Math.floor(plotW / 48))));
+  // Every n-th label, so that labels never overlap (about 6.5 units a character at the 11-unit font).
+  const labelWidth = 6.5 * Math.max(1, ...points.map((p) => p.label.length)) + 10;
+  const labelEvery = Math.max(1, Math.ceil(points.length / Math.max(1, Math.floor(plotW / labelWidth))));
   const id = `chart-${(chartCounter = (chartCounter + 1) % 1_000_000)}`;
   const desc = points.map((p) => p.detail ?? `${p.label}: ${format(p.value)}`).join('; ');
 
@@ -64,7 +65,7 @@ export function svgChart(options: ChartOptions): Html {
 <text class="tick" x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${format(t)}</text>`,
   );
   const labels = points.map((p, i) =>
-    i % labelEvery === 0 || i === points.length - 1
+    i % labelEvery === 0
       ? html`<text class="tick" x="${(left + slot * i + slot / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle">${p.label}</text>`
       : '',
   );
