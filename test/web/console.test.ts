@@ -295,3 +295,14 @@ describe('publisher console', () => {
     });
   });
 });
+
+describe('console settings', () => {
+  it('refuses the development sign-in in production, and it is off by default outside development', async () => {
+    const { loadConfig } = await import('../../src/config');
+    expect(() => loadConfig({ NODE_ENV: 'production', CONSOLE_DEV_SIGN_IN: 'true' })).toThrow(/CONSOLE_DEV_SIGN_IN must be off in production/);
+    const { testEnv } = await import('../helpers/test-app');
+    expect(loadConfig(testEnv()).console).toEqual({ devSignIn: false, operatorRole: 'Console.Operator', marketplaceFeePercent: 3, pageSize: 25 });
+    expect(loadConfig(testEnv({ NODE_ENV: 'development' })).console.devSignIn).toBe(true);
+    expect(() => loadConfig(testEnv({ MARKETPLACE_FEE_PERCENT: '120' }))).toThrow(/MARKETPLACE_FEE_PERCENT/);
+  });
+});

@@ -27,10 +27,16 @@ export interface ChartOptions {
 /** Round tick step: 1, 2 or 5 × 10^k, at least 1 for counts, giving about `target` ticks up to `max`. */
 export function niceTicks(max: number, target = 4, integer = true): number[] {
   if (!(max > 0)) return [0, 1];
-  const rough = max / target;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  let step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
-  if (integer) step = Math.max(1, Math.round(step));
+  const magnitude = 10 ** Math.floor(Math.log10(max / target));
+  // The round step whose number of intervals is closest to the target (fewer on a tie).
+  const candidates = [1, 2, 5, 10, 20].map((m) => m * magnitude).filter((c) => !integer || c >= 1);
+  const intervals = (c: number) => Math.ceil(max / c);
+  const step = (integer ? [1, ...candidates] : candidates).reduce((best, c) =>
+    Math.abs(intervals(c) - target) < Math.abs(intervals(best) - target) ||
+    (Math.abs(intervals(c) - target) === Math.abs(intervals(best) - target) && c > best)
+      ? c
+      : best,
+  );
   const ticks: number[] = [];
   for (let v = 0; v < max + step; v += step) ticks.push(Number(v.toFixed(6)));
   return ticks;
