@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
-import { PLAYGROUND_USER_ID } from '../../src/config';
+import { loadConfig, PLAYGROUND_USER_ID } from '../../src/config';
 import type { EntraSignIn, SignInResult } from '../../src/web/entra-sign-in/entra-sign-in';
 import { newSignInAttempt } from '../../src/web/entra-sign-in/sign-in-attempt';
 import { seedConsoleFleet } from '../helpers/console-seed';
 import { ConsoleClient, csrfOf } from '../helpers/console-client';
 import { FakeClock } from '../helpers/fake-clock';
-import { startTestApp } from '../helpers/test-app';
+import { startTestApp, testEnv } from '../helpers/test-app';
 
 const NOW = '2026-03-15T12:00:00.000Z';
 
@@ -298,9 +298,7 @@ describe('publisher console', () => {
 
 describe('console settings', () => {
   it('refuses the development sign-in in production, and it is off by default outside development', async () => {
-    const { loadConfig } = await import('../../src/config');
     expect(() => loadConfig({ NODE_ENV: 'production', CONSOLE_DEV_SIGN_IN: 'true' })).toThrow(/CONSOLE_DEV_SIGN_IN must be off in production/);
-    const { testEnv } = await import('../helpers/test-app');
     expect(loadConfig(testEnv()).console).toEqual({ devSignIn: false, operatorRole: 'Console.Operator', marketplaceFeePercent: 3, pageSize: 25 });
     expect(loadConfig(testEnv({ NODE_ENV: 'development' })).console.devSignIn).toBe(true);
     expect(() => loadConfig(testEnv({ MARKETPLACE_FEE_PERCENT: '120' }))).toThrow(/MARKETPLACE_FEE_PERCENT/);
