@@ -10,6 +10,7 @@ import { seedConsoleFleet } from '../helpers/console-seed';
 import { ConsoleClient, csrfOf } from '../helpers/console-client';
 import { FakeClock } from '../helpers/fake-clock';
 import { startTestApp, testEnv } from '../helpers/test-app';
+import { consoleCookieHeader } from '../../src/web/console/console-session';
 
 const NOW = '2026-03-15T12:00:00.000Z';
 
@@ -302,5 +303,11 @@ describe('console settings', () => {
     expect(loadConfig(testEnv()).console).toEqual({ devSignIn: false, operatorRole: 'Console.Operator', marketplaceFeePercent: 3, pageSize: 25 });
     expect(loadConfig(testEnv({ NODE_ENV: 'development' })).console.devSignIn).toBe(true);
     expect(() => loadConfig(testEnv({ MARKETPLACE_FEE_PERCENT: '120' }))).toThrow(/MARKETPLACE_FEE_PERCENT/);
+  });
+
+  it('marks the session cookie Secure over https only', () => {
+    expect(consoleCookieHeader('v', true)).toBe('console_session=v; Path=/console; HttpOnly; SameSite=Lax; Max-Age=7200; Secure');
+    expect(consoleCookieHeader('v', false)).not.toContain('Secure');
+    expect(consoleCookieHeader(undefined, true)).toContain('Max-Age=0');
   });
 });
