@@ -25,7 +25,7 @@ export const subscriptionId = (i: number) => `s${pad(i)}`;
 export const tenantId = (i: number) => `t${pad(i)}`;
 
 export function consoleDataFile(dir: string, spec: ConsoleDataSpec): string {
-  return path.join(dir, `console-${spec.subscriptions}s-${spec.events}e-${spec.days}d-${spec.now.toISOString().slice(0, 10)}-v1.sqlite`);
+  return path.join(dir, `console-${spec.subscriptions}s-${spec.events}e-${spec.days}d-${spec.now.toISOString().slice(0, 10)}-v2.sqlite`);
 }
 
 /** Builds the file unless it exists; returns whether it was built now. */

@@ -14,6 +14,7 @@ import { billedPage, type BilledVsSentSource } from './billed-page';
 import { addConsoleAuthRoutes } from './console-auth-routes';
 import { consoleHttp, formField, queryParam, type PageContext } from './console-http';
 import { CONSOLE_CSS } from './console-stylesheet';
+import { DailyTurns } from './daily-turns';
 import { addHomeRoute } from './home-route';
 import { ledgerPage, meteringPage, type MeteringNotice } from './metering-page';
 import { OPERATION_SOURCES, operationsPage } from './operations-page';
@@ -57,6 +58,7 @@ const LEDGER_PAGE = 100;
 export function addConsoleRoutes(server: Server, deps: ConsoleDeps): void {
   const { config, store, catalog, clock, logger } = deps;
   const settings = config.console;
+  const dailyTurns = new DailyTurns(store);
   const http = consoleHttp({
     productName: config.productName,
     publicUrl: config.publicUrl,
@@ -97,6 +99,7 @@ export function addConsoleRoutes(server: Server, deps: ConsoleDeps): void {
         now: ctx.now,
         feePercent: settings.marketplaceFeePercent,
         attentionAttempts: config.worker.maxAttempts,
+        dailyTurns,
       });
       http.send(res, 200, overviewPage(ctx, figures, catalog));
     }),

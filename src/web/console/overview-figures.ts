@@ -12,6 +12,7 @@ import {
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../domain/subscription';
 import type { LifecycleCounts, SubscriptionTally } from '../../store/console-repo';
 import type { MeteringStatus, Store, SystemAlert } from '../../store/store';
+import type { DailyTurns } from './daily-turns';
 
 /** Days of the answered-turns chart and of the "new / suspended / cancelled" counts. */
 export const OVERVIEW_DAYS = 30;
@@ -41,6 +42,7 @@ export async function overviewFigures(deps: {
   now: Date;
   feePercent: number;
   attentionAttempts: number;
+  dailyTurns: DailyTurns;
 }): Promise<OverviewFigures> {
   const { store, catalog, now } = deps;
   const today = Math.floor(now.getTime() / DAY) * DAY;
@@ -49,7 +51,7 @@ export async function overviewFigures(deps: {
   const [tallies, lifecycle, turns, accepted, metering, alerts] = await Promise.all([
     store.console.tallySubscriptions(),
     store.console.lifecycleSince(from),
-    store.console.turnsByDay(from, new Date(today + DAY)),
+    deps.dailyTurns.between(from, new Date(today + DAY), now),
     store.console.acceptedByMonth(new Date(`${months[0]}-01T00:00:00.000Z`)),
     store.metering.overview(1, deps.attentionAttempts),
     store.alerts.active(),

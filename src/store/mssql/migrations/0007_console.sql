@@ -15,3 +15,6 @@ CREATE TABLE $(schema).activity_tallies (
   CONSTRAINT pk_activity_tallies PRIMARY KEY (day, kind)
 );
 GO
+CREATE INDEX ix_metered_usage_reports_console ON $(schema).metered_usage_reports (status, hour_start)
+  INCLUDE (plan_id, dimension, accepted_quantity, quantity);
+GO
