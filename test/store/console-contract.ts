@@ -63,6 +63,8 @@ export function describeConsoleContract(name: string, open: () => Promise<StoreU
       expect(await ids({ offset: 0, limit: 2 })).toEqual({ total: 5, ids: ['sub-5', 'sub-2'] });
       expect(await ids({ offset: 2, limit: 2 })).toEqual({ total: 5, ids: ['sub-1', 'sub-3'] });
       expect(await ids({ offset: 4, limit: 2 })).toEqual({ total: 5, ids: ['sub-4'] });
+      // Past the last page: no rows, and still the number of matches (for the pager).
+      expect(await ids({ offset: 10, limit: 2 })).toEqual({ total: 5, ids: [] });
       expect(await ids({ text: 'TENANT-TWO', offset: 0, limit: 10 })).toEqual({ total: 1, ids: ['sub-2'] });
       expect(await ids({ text: 'contoso', offset: 0, limit: 10 })).toEqual({ total: 1, ids: ['sub-1'] });
       expect(await ids({ text: 'buyer@tenant-four.example', offset: 0, limit: 10 })).toEqual({ total: 1, ids: ['sub-4'] });

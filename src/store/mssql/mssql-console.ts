@@ -37,13 +37,18 @@ export function mssqlConsole(db: MssqlDatabase): ConsoleRepo {
       if (search.planId) (where.push('plan_id = @planId'), (params.planId = param.text(search.planId)));
       if (search.status) (where.push('status = @status'), (params.status = param.text(search.status)));
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const count = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${s}.subscriptions ${clause}`, params);
-      const { rows } = await db.query<SubscriptionRow>(
-        `SELECT * FROM ${s}.subscriptions ${clause} ORDER BY created_at DESC, id
+      // One pass over the matches gives the page and their number (as in SQLite).
+      const { rows } = await db.query<SubscriptionRow & { total_matches: number }>(
+        `SELECT *, COUNT(*) OVER () AS total_matches FROM ${s}.subscriptions ${clause} ORDER BY created_at DESC, id
         OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY`,
         { ...params, offset: param.int(search.offset), limit: param.int(search.limit) },
       );
-      return { total: Number(count.rows[0]?.n ?? 0), rows: rows.map(toSubscription) };
+      let total = rows[0] ? Number(rows[0].total_matches) : 0;
+      if (!rows[0] && search.offset > 0) {
+        const count = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${s}.subscriptions ${clause}`, params);
+        total = Number(count.rows[0]?.n ?? 0);
+      }
+      return { total, rows: rows.map(({ total_matches: _total, ...row }) => toSubscription(row)) };
     },
 
     async lifecycleSince(from) {

@@ -51,11 +51,15 @@ export function sqliteConsole(db: Database.Database, batcher: WriteBatcher): Con
       if (search.planId) (where.push('plan_id = @planId'), (params.planId = search.planId));
       if (search.status) (where.push('status = @status'), (params.status = search.status));
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (db.prepare(`SELECT COUNT(*) AS n FROM subscriptions ${clause}`).get(params) as { n: number }).n;
+      // One pass over the matches gives the page and their number (the text match is the costly part).
       const rows = db
-        .prepare(`SELECT * FROM subscriptions ${clause} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`)
-        .all({ ...params, limit: search.limit, offset: search.offset }) as SubscriptionRow[];
-      return { total, rows: rows.map(toSubscription) };
+        .prepare(`SELECT *, COUNT(*) OVER () AS total_matches FROM subscriptions ${clause}
+          ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: search.limit, offset: search.offset }) as (SubscriptionRow & { total_matches: number })[];
+      const total =
+        rows[0]?.total_matches ??
+        (search.offset > 0 ? (db.prepare(`SELECT COUNT(*) AS n FROM subscriptions ${clause}`).get(params) as { n: number }).n : 0);
+      return { total, rows: rows.map(({ total_matches: _total, ...row }) => toSubscription(row)) };
     },
 
     async lifecycleSince(from) {
