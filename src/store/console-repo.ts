@@ -20,7 +20,7 @@ export interface ConsoleRepo {
   acceptedByMonth(from: Date): Promise<AcceptedMonth[]>;
   /** Recorded subscription operations, newest first, one page, optionally of one source. */
   recentOperations(filter: OperationFilter): Promise<OperationPage>;
-  /** Operations per source and outcome recorded since `from`. */
+  /** Operations per source, action and outcome recorded since `from`. */
   operationCounts(from: Date): Promise<OperationCount[]>;
   /** Counts an event nothing else records (a refused or replayed webhook delivery, a reconciliation run). */
   recordActivity(kind: ActivityKind, at: Date): Promise<void>;
@@ -89,6 +89,7 @@ export interface OperationPage {
 
 export interface OperationCount {
   source: OperationSource;
+  action: string;
   status: OperationOutcome;
   count: number;
 }

@@ -137,9 +137,9 @@ export function describeConsoleContract(name: string, open: () => Promise<StoreU
       const webhooks = await store.console.recentOperations({ source: 'webhook', offset: 1, limit: 3 });
       expect({ total: webhooks.total, statuses: webhooks.rows.map((r) => r.status) }).toEqual({ total: 2, statuses: ['Applied'] });
       expect(await store.console.operationCounts(new Date('2026-03-02T00:00:00Z'))).toEqual([
-        { source: 'landing', status: 'Applied', count: 1 },
-        { source: 'reconcile', status: 'Applied', count: 1 },
-        { source: 'webhook', status: 'Rejected', count: 1 },
+        { source: 'landing', action: 'A', status: 'Applied', count: 1 },
+        { source: 'reconcile', action: 'A', status: 'Applied', count: 1 },
+        { source: 'webhook', action: 'A', status: 'Rejected', count: 1 },
       ]);
     });
 

@@ -233,13 +233,19 @@ describe('publisher console', () => {
     it('operations: webhook deliveries (refused ones counted), reconciliation runs, recorded operations', async () => {
       expect((await fetch(`${app.url}/api/webhook`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(401);
       await app.store.console.recordActivity('reconcile.run', clock.now());
+      for (const action of ['SignIn', 'Activate'])
+        await app.store.operations.apply({
+          record: { subscriptionId: 'sub-f', action, source: 'landing', status: 'Applied', createdAt: new Date('2026-03-12T00:00:00Z') },
+        });
       const client = await signedIn();
       const page = await (await client.get('/console/operations')).text();
       expect(page).toMatch(/Refused \(invalid token\)<\/td><td class="num">1</);
       expect(page).toMatch(/Runs<\/td><td class="num">1</);
       expect(page).toMatch(/Accepted \(token valid, operation recorded\)<\/td><td class="num">3</);
       expect(page).toContain('Unsubscribe');
-      const webhookOnly = await (await client.get('/console/operations?source=landing')).text();
+      expect(page).toMatch(/Activations<\/td><td class="num">1</);
+      expect(page).toMatch(/Sign-ins<\/td><td class="num">1</);
+      const webhookOnly = await (await client.get('/console/operations?source=reconcile')).text();
       expect(webhookOnly).toContain('No operation recorded.');
     });
 

@@ -15,6 +15,7 @@ export default {
   runsChart: 'Reconciliation runs per day',
   landing: 'Landing page',
   activations: 'Activations',
+  signIns: 'Sign-ins',
   landingRefused: 'Refused sign-ins or activations',
   recent: 'Recorded operations',
   sourceLabel: 'Source',

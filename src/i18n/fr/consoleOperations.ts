@@ -14,6 +14,7 @@ export default {
   runsChart: 'Exécutions de la réconciliation par jour',
   landing: 'Page d’atterrissage',
   activations: 'Activations',
+  signIns: 'Connexions',
   landingRefused: 'Connexions ou activations refusées',
   recent: 'Opérations enregistrées',
   sourceLabel: 'Origine',

@@ -102,12 +102,12 @@ export function mssqlConsole(db: MssqlDatabase): ConsoleRepo {
     },
 
     async operationCounts(from) {
-      const { rows } = await db.query<{ source: OperationSource; status: OperationOutcome; n: number }>(
-        `SELECT source, status, COUNT(*) AS n FROM ${s}.subscription_operations WHERE created_at >= @from
-        GROUP BY source, status ORDER BY source, status`,
+      const { rows } = await db.query<{ source: OperationSource; action: string; status: OperationOutcome; n: number }>(
+        `SELECT source, action, status, COUNT(*) AS n FROM ${s}.subscription_operations WHERE created_at >= @from
+        GROUP BY source, action, status ORDER BY source, action, status`,
         { from: param.time(from) },
       );
-      return rows.map((r) => ({ source: r.source, status: r.status, count: Number(r.n) }));
+      return rows.map((r) => ({ source: r.source, action: r.action, status: r.status, count: Number(r.n) }));
     },
 
     async recordActivity(kind, at) {

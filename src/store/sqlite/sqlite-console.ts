@@ -24,8 +24,8 @@ export function sqliteConsole(db: Database.Database, batcher: WriteBatcher): Con
       SUM(accepted_quantity) AS quantity
     FROM metered_usage_reports WHERE status = 'Accepted' AND hour_start >= ?
     GROUP BY month, plan_id, dimension ORDER BY month, plan_id, dimension`);
-  const opsCount = db.prepare(`SELECT source, status, COUNT(*) AS n FROM subscription_operations WHERE created_at >= ?
-    GROUP BY source, status ORDER BY source, status`);
+  const opsCount = db.prepare(`SELECT source, action, status, COUNT(*) AS n FROM subscription_operations
+    WHERE created_at >= ? GROUP BY source, action, status ORDER BY source, action, status`);
   const addActivity = db.prepare(`INSERT INTO activity_tallies (day, kind, count) VALUES (?, ?, 1)
     ON CONFLICT (day, kind) DO UPDATE SET count = count + 1`);
   const activity = db.prepare('SELECT day, kind, count FROM activity_tallies WHERE day >= ? ORDER BY day, kind');
@@ -92,8 +92,8 @@ export function sqliteConsole(db: Database.Database, batcher: WriteBatcher): Con
     },
 
     async operationCounts(from) {
-      const rows = opsCount.all(from.getTime()) as { source: OperationSource; status: OperationOutcome; n: number }[];
-      return rows.map((r) => ({ source: r.source, status: r.status, count: r.n }));
+      const rows = opsCount.all(from.getTime()) as { source: OperationSource; action: string; status: OperationOutcome; n: number }[];
+      return rows.map((r) => ({ source: r.source, action: r.action, status: r.status, count: r.n }));
     },
 
     async recordActivity(kind, at) {

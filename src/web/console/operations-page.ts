@@ -19,8 +19,10 @@ export function operationsPage(
   input: { counts: OperationCount[]; activity: ActivityDay[]; filter: OperationFilter; page: OperationPage; days: number; from: Date },
 ): Html {
   const { t } = ctx;
-  const count = (source: OperationSource, status?: string) =>
-    input.counts.filter((c) => c.source === source && (!status || c.status === status)).reduce((a, c) => a + c.count, 0);
+  const count = (source: OperationSource, status?: string, action?: string) =>
+    input.counts
+      .filter((c) => c.source === source && (!status || c.status === status) && (!action || c.action === action))
+      .reduce((a, c) => a + c.count, 0);
   const activity = (kind: ActivityDay['kind']) => input.activity.filter((a) => a.kind === kind).reduce((a, d) => a + d.count, 0);
   const runsByDay = new Map(input.activity.filter((a) => a.kind === 'reconcile.run').map((a) => [a.day, a.count]));
   const runPoints = [];
@@ -54,7 +56,8 @@ export function operationsPage(
 </tbody></table>
 ${svgChart({ title: t.t('consoleOperations.runsChart'), points: runPoints, format: (n) => t.number(n), height: 150, width: 520 })}
 <h2>${t.t('consoleOperations.landing')}</h2><table><tbody>
-<tr><td>${t.t('consoleOperations.activations')}</td><td class="num">${t.number(count('landing', 'Applied'))}</td></tr>
+<tr><td>${t.t('consoleOperations.activations')}</td><td class="num">${t.number(count('landing', 'Applied', 'Activate'))}</td></tr>
+<tr><td>${t.t('consoleOperations.signIns')}</td><td class="num">${t.number(count('landing', 'Applied', 'SignIn'))}</td></tr>
 <tr><td>${t.t('consoleOperations.landingRefused')}</td><td class="num">${t.number(count('landing', 'Rejected'))}</td></tr>
 </tbody></table></section>
 </div>
