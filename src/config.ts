@@ -1,8 +1,8 @@
-import { loadConsoleSettings, type ConsoleSettings } from './web/console/console-settings';
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
 import type { LogFormat } from './logger';
+import { loadConsoleSettings, type ConsoleSettings } from './web/console/console-settings';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process

@@ -91,5 +91,14 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('publisher console in a real browser',
     await page.goto(`${app.url}/`);
     await shot('9-home');
     expect(violations).toEqual([]);
+
+    // The same console in French (the browser's language).
+    const french = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const fr = await french.newPage();
+    await fr.context().addCookies(await page.context().cookies());
+    await fr.goto(`${app.url}/console/subscriptions/sub-a`);
+    await expect(fr.getByRole('heading', { name: 'Historique des statuts' }).isVisible()).resolves.toBe(true);
+    await fr.screenshot({ path: path.join(OUTPUT, 'console-10-subscription-fr.png'), fullPage: true });
+    await french.close();
   }, 60_000);
 });
