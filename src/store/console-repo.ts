@@ -16,8 +16,8 @@ export interface ConsoleRepo {
   lifecycleSince(from: Date): Promise<LifecycleCounts>;
   /** Answered (recorded) turns per UTC day in [from, to). Days without turns are absent. */
   turnsByDay(from: Date, to: Date): Promise<DayCount[]>;
-  /** Units the Marketplace accepted per UTC calendar month of their hour, plan of the hour and dimension, from `from`. */
-  acceptedByMonth(from: Date): Promise<AcceptedMonth[]>;
+  /** Units the Marketplace accepted per UTC calendar month of their hour, plan of the hour and dimension, in [from, to). */
+  acceptedByMonth(from: Date, to?: Date): Promise<AcceptedMonth[]>;
   /** Recorded subscription operations, newest first, one page, optionally of one source. */
   recentOperations(filter: OperationFilter): Promise<OperationPage>;
   /** Operations per source, action and outcome recorded since `from`. */

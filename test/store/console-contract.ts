@@ -116,6 +116,9 @@ export function describeConsoleContract(name: string, open: () => Promise<StoreU
         { month: '2026-03', planId: 'business', dimension: 'premium_messages', quantity: 2 },
       ]);
       expect(await store.console.acceptedByMonth(new Date('2026-03-01T00:00:00Z'))).toHaveLength(2);
+      expect(await store.console.acceptedByMonth(new Date('2026-02-01T00:00:00Z'), new Date('2026-03-01T00:00:00Z'))).toEqual([
+        { month: '2026-02', planId: 'business', dimension: 'messages', quantity: 5 },
+      ]);
     });
 
     it('lists recorded operations newest first, by source, with counts per source and outcome', async () => {

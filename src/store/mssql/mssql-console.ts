@@ -75,13 +75,14 @@ export function mssqlConsole(db: MssqlDatabase): ConsoleRepo {
       return rows.map((r) => ({ day: r.day, count: Number(r.n) }));
     },
 
-    async acceptedByMonth(from) {
+    async acceptedByMonth(from, to) {
       const { rows } = await db.query<{ month: string; plan_id: string; dimension: UsageKind; quantity: number }>(
         `SELECT CONVERT(char(7), hour_start, 126) AS month, plan_id, dimension, SUM(accepted_quantity) AS quantity
         FROM ${s}.metered_usage_reports WHERE status = N'Accepted' AND hour_start >= @from
+          AND (@to IS NULL OR hour_start < @to)
         GROUP BY CONVERT(char(7), hour_start, 126), plan_id, dimension
         ORDER BY month, plan_id, dimension`,
-        { from: param.time(from) },
+        { from: param.time(from), to: param.time(to) },
       );
       return rows.map((r) => ({ month: r.month, planId: r.plan_id, dimension: r.dimension, quantity: Number(r.quantity) }));
     },

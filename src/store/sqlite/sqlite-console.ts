@@ -22,7 +22,7 @@ export function sqliteConsole(db: Database.Database, batcher: WriteBatcher): Con
     WHERE occurred_at >= ? AND occurred_at < ? GROUP BY d ORDER BY d`);
   const accepted = db.prepare(`SELECT strftime('%Y-%m', hour_start / 1000, 'unixepoch') AS month, plan_id, dimension,
       SUM(accepted_quantity) AS quantity
-    FROM metered_usage_reports WHERE status = 'Accepted' AND hour_start >= ?
+    FROM metered_usage_reports WHERE status = 'Accepted' AND hour_start >= ? AND hour_start < ?
     GROUP BY month, plan_id, dimension ORDER BY month, plan_id, dimension`);
   const opsCount = db.prepare(`SELECT source, action, status, COUNT(*) AS n FROM subscription_operations
     WHERE created_at >= ? GROUP BY source, action, status ORDER BY source, action, status`);
@@ -76,8 +76,8 @@ export function sqliteConsole(db: Database.Database, batcher: WriteBatcher): Con
       return rows.map((r) => ({ day: isoDay(r.d), count: r.n }));
     },
 
-    async acceptedByMonth(from) {
-      const rows = accepted.all(from.getTime()) as { month: string; plan_id: string; dimension: UsageKind; quantity: number }[];
+    async acceptedByMonth(from, to) {
+      const rows = accepted.all(from.getTime(), to?.getTime() ?? Number.MAX_SAFE_INTEGER) as { month: string; plan_id: string; dimension: UsageKind; quantity: number }[];
       return rows.map((r) => ({ month: r.month, planId: r.plan_id, dimension: r.dimension, quantity: r.quantity }));
     },
 

@@ -14,6 +14,7 @@ import { billedPage, type BilledVsSentSource } from './billed-page';
 import { addConsoleAuthRoutes } from './console-auth-routes';
 import { consoleHttp, formField, queryParam, type PageContext } from './console-http';
 import { CONSOLE_CSS } from './console-stylesheet';
+import { AcceptedMonths } from './accepted-months';
 import { DailyTurns } from './daily-turns';
 import { addHomeRoute } from './home-route';
 import { ledgerPage, meteringPage, type MeteringNotice } from './metering-page';
@@ -59,6 +60,7 @@ export function addConsoleRoutes(server: Server, deps: ConsoleDeps): void {
   const { config, store, catalog, clock, logger } = deps;
   const settings = config.console;
   const dailyTurns = new DailyTurns(store);
+  const acceptedMonths = new AcceptedMonths(store);
   const http = consoleHttp({
     productName: config.productName,
     publicUrl: config.publicUrl,
@@ -100,6 +102,7 @@ export function addConsoleRoutes(server: Server, deps: ConsoleDeps): void {
         feePercent: settings.marketplaceFeePercent,
         attentionAttempts: config.worker.maxAttempts,
         dailyTurns,
+        acceptedMonths,
       });
       http.send(res, 200, overviewPage(ctx, figures, catalog));
     }),

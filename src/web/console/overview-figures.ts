@@ -12,6 +12,7 @@ import {
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../domain/subscription';
 import type { LifecycleCounts, SubscriptionTally } from '../../store/console-repo';
 import type { MeteringStatus, Store, SystemAlert } from '../../store/store';
+import type { AcceptedMonths } from './accepted-months';
 import type { DailyTurns } from './daily-turns';
 
 /** Days of the answered-turns chart and of the "new / suspended / cancelled" counts. */
@@ -43,6 +44,7 @@ export async function overviewFigures(deps: {
   feePercent: number;
   attentionAttempts: number;
   dailyTurns: DailyTurns;
+  acceptedMonths: AcceptedMonths;
 }): Promise<OverviewFigures> {
   const { store, catalog, now } = deps;
   const today = Math.floor(now.getTime() / DAY) * DAY;
@@ -52,7 +54,7 @@ export async function overviewFigures(deps: {
     store.console.tallySubscriptions(),
     store.console.lifecycleSince(from),
     deps.dailyTurns.between(from, new Date(today + DAY), now),
-    store.console.acceptedByMonth(new Date(`${months[0]}-01T00:00:00.000Z`)),
+    deps.acceptedMonths.of(months, now),
     store.metering.overview(1, deps.attentionAttempts),
     store.alerts.active(),
   ]);

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { AcceptedMonths } from '../../src/web/console/accepted-months';
 import { DailyTurns } from '../../src/web/console/daily-turns';
-import { subscription } from '../helpers/console-seed';
+import { seedMeteredHours, subscription } from '../helpers/console-seed';
 import { tempDir } from '../helpers/temp-dir';
 import { usageEvent } from '../store/store-contract';
 
-describe('answered turns per day of the overview', () => {
+describe('overview figures of days and months that are over', () => {
   it('reads the days that are over once, and today at every request', async () => {
     const store = openSqliteStore(path.join(tempDir(), 'turns.sqlite'));
     await store.subscriptions.upsert(subscription({ id: 'sub-a', tenantId: 'tenant-a' }));
@@ -41,6 +42,36 @@ describe('answered turns per day of the overview', () => {
     calls.length = 0;
     expect(await days.between(from, new Date('2026-03-17T00:00:00Z'), new Date('2026-03-16T00:30:00Z'))).toHaveLength(3);
     expect(calls).toEqual([['2026-03-15T00:00:00.000Z', '2026-03-17T00:00:00.000Z']]);
+    await store.close();
+  });
+
+  it('reads accepted overage of months over (and settled) once, and the current month at every request', async () => {
+    const store = openSqliteStore(path.join(tempDir(), 'months.sqlite'));
+    await store.subscriptions.upsert(subscription({ id: 'sub-a', tenantId: 'tenant-a' }));
+    await seedMeteredHours(store, [
+      { subscriptionId: 'sub-a', planId: 'business', hour: '2026-01-10T10:00:00Z', units: 4, outcome: 'Accepted' },
+      { subscriptionId: 'sub-a', planId: 'business', hour: '2026-02-27T10:00:00Z', units: 5, outcome: 'Accepted' },
+      { subscriptionId: 'sub-a', planId: 'business', hour: '2026-03-01T10:00:00Z', units: 6, outcome: 'Accepted' },
+    ]);
+    const calls: [string, string | undefined][] = [];
+    const acceptedByMonth = store.console.acceptedByMonth.bind(store.console);
+    store.console.acceptedByMonth = async (from, to) => {
+      calls.push([from.toISOString().slice(0, 10), to?.toISOString().slice(0, 10)]);
+      return acceptedByMonth(from, to);
+    };
+    const months = new AcceptedMonths(store);
+    const quantities = async (now: string) =>
+      (await months.of(['2026-01', '2026-02', '2026-03'], new Date(now))).map((m) => [m.month, m.quantity]);
+    // 2 March: February is not settled yet (its last hours may still be sent): read live with March.
+    expect(await quantities('2026-03-02T12:00:00Z')).toEqual([['2026-01', 4], ['2026-02', 5], ['2026-03', 6]]);
+    expect(calls).toEqual([['2026-01-01', '2026-02-01'], ['2026-02-01', undefined]]);
+    calls.length = 0;
+    await seedMeteredHours(store, [{ subscriptionId: 'sub-a', planId: 'business', hour: '2026-03-10T10:00:00Z', units: 1, outcome: 'Accepted' }]);
+    expect(await quantities('2026-03-15T12:00:00Z')).toEqual([['2026-01', 4], ['2026-02', 5], ['2026-03', 7]]);
+    expect(calls).toEqual([['2026-02-01', '2026-03-01'], ['2026-03-01', undefined]]);
+    calls.length = 0;
+    await quantities('2026-03-15T13:00:00Z');
+    expect(calls).toEqual([['2026-03-01', undefined]]);
     await store.close();
   });
 });
