@@ -35,5 +35,6 @@ export default {
   notResolvable: 'Hour #{id} is neither failed nor in conflict, so there is nothing to resolve.',
   noteMissing: 'Please say why in the note before marking an hour resolved.',
   resolvedBy: 'resolved by {by}: {note}',
+  resentBy: 're-sent by {by}',
   ledgerTitle: 'Metering ledger',
 };

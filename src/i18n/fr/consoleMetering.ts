@@ -34,5 +34,6 @@ export default {
   notResolvable: 'L’heure n° {id} n’est ni en échec ni en conflit : rien à résoudre.',
   noteMissing: 'Indiquez la raison dans la note avant de marquer une heure résolue.',
   resolvedBy: 'résolue par {by} : {note}',
+  resentBy: 'renvoyée par {by}',
   ledgerTitle: 'Registre de facturation',
 };

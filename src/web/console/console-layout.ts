@@ -35,7 +35,7 @@ export function consolePage(ctx: PageContext, title: string, body: Html): Html {
 <body>
 <header class="top"><div class="brand">${ctx.productName}<small>${t.t('consoleShell.title')}</small></div>
 <nav aria-label="${t.t('consoleShell.nav.label')}">${nav}</nav>
-<div class="who"><span>${user.name ?? user.upn ?? user.oid}</span>
+<div class="who"><span>${user.dev ? t.t('consoleShell.devUserName') : (user.name ?? user.upn ?? user.oid)}</span>
 <form method="post" action="/console/sign-out"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit">${t.t('consoleShell.signOut')}</button></form></div>
 </header>
 ${user.dev ? html`<div class="dev-banner" role="note">${t.t('consoleShell.devBanner')}</div>` : ''}

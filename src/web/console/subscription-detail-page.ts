@@ -71,7 +71,7 @@ export function hoursTable(t: Translator, hours: readonly MeteringReport[]): Htm
 ${hours.map(
   (h) => html`<tr><td class="num">${h.id}</td><td>${dateTime(t, h.hourStart)}</td><td>${t.t(DIMENSION_KEYS[h.dimension])}</td><td>${h.planId}</td><td>${statusBadge(t, h.status)}</td>
 <td class="num">${t.number(h.quantity)}</td><td class="num">${h.acceptedQuantity !== undefined ? t.number(h.acceptedQuantity) : '—'}</td>
-<td>${h.errorCode ? html`<span class="mono">${h.errorCode}</span> ` : ''}${h.resolvedBy ? t.t('consoleMetering.resolvedBy', { by: h.resolvedBy, note: h.resolutionNote ?? '' }) : ''}</td></tr>`,
+<td>${h.errorCode ? html`<span class="mono">${h.errorCode}</span> ` : ''}${h.resolvedBy ? (h.status === 'Resolved' ? t.t('consoleMetering.resolvedBy', { by: h.resolvedBy, note: h.resolutionNote ?? '' }) : t.t('consoleMetering.resentBy', { by: h.resolvedBy })) : ''}</td></tr>`,
 )}
 </tbody></table>`;
 }
