@@ -83,5 +83,10 @@ svg.chart .dot { fill: #4338ca; }
 table.narrow { max-width: 640px; }
 tr.total td { font-weight: 600; border-top: 2px solid var(--line); }
 .card.alert { border-left: 4px solid var(--warn); }
+/* The billed-vs-sent section (src/web/console/billed-vs-sent-section.ts of its branch) uses these names. */
+.billed-vs-sent td.number, .billed-vs-sent th.number { text-align: right; font-variant-numeric: tabular-nums; }
+.billed-vs-sent tr.problem td, .billed-vs-sent .summary.problem { color: var(--bad); }
+.billed-vs-sent dl.counts { display: flex; flex-wrap: wrap; gap: 8px 24px; }
+.billed-vs-sent dl.counts dd { margin: 0; font-weight: 600; }
 progress { width: 120px; height: 8px; vertical-align: middle; accent-color: var(--accent); }
 `;
