@@ -44,6 +44,7 @@ import { WebhookProcessor } from './marketplace/webhook-processor';
 import { LANDING_SSO_SECRET, DEFAULT_SECRET_WARN_DAYS, secretExpiryStatus } from './secrets/secret-expiry';
 import { logTelemetry, type Telemetry } from './telemetry/telemetry';
 import { addAdminApiRoutes } from './web/admin-api-routes';
+import { addConsoleRoutes, type ConsoleDeps } from './web/console/console-routes';
 import { addHealthRoute } from './web/health-route';
 import { createHttpServer, listen } from './web/http-server';
 import { addLandingRoutes } from './web/landing/landing-routes';
@@ -87,6 +88,8 @@ export interface AppOptions {
    * operator alerts. Runs after the invoke is answered; what it throws is logged.
    */
   onContentReport?: ContentReportListener;
+  /** What other features plug into the publisher console (billed vs sent, subscription page sections). */
+  console?: Pick<ConsoleDeps, 'billedVsSent' | 'subscriptionSections'>;
 }
 
 export interface RunningApp {
@@ -320,6 +323,10 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     verify: watchRefusals(createWebhookVerifier(config.marketplace.webhook, clock), outreach.refusals),
     processor,
     logger,
+    onDelivery: (kind) =>
+      void store.console
+        .recordActivity(kind, clock.now())
+        .catch((thrown) => logger.warn({ err: thrown }, 'could not count a webhook delivery')),
   });
   const activation = new PurchaseActivation({
     store,
@@ -347,6 +354,16 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         })
       : undefined);
   addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
+  addConsoleRoutes(server, {
+    config,
+    store,
+    catalog,
+    clock,
+    logger: logger.child({ component: 'console' }),
+    ...(signIn ? { signIn } : {}),
+    ...(options.console ?? {}),
+    ...(config.emulator.enabled ? { emulatorUrl: EMULATOR_PREFIX } : {}),
+  });
   const reconcile = () =>
     reconcileSubscriptions({ store, fulfillment, clock, logger, onTenantChanged, telemetry: observed, catalog });
 
@@ -378,7 +395,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         clientId: sso.clientId,
         ...(sso.clientSecret ? { clientSecret: sso.clientSecret } : {}),
         ...(sso.certificatePem ? { certificatePem: sso.certificatePem } : {}),
-        redirectUris: [`${config.publicUrl}/landing/auth`],
+        redirectUris: [`${config.publicUrl}/landing/auth`, `${config.publicUrl}/console/auth`],
       });
     mountEmulator(server, emulator, EMULATOR_PREFIX);
     if (config.devSeed) await mirrorDevSubscription({ store, emulator, logger });

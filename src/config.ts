@@ -8,6 +8,7 @@ import { loadConversationSettings, type ConversationSettings } from './bot/conve
 import { loadStatementSettings, type StatementSettings } from './statements/statement-settings';
 import { loadFeedbackSettings, type FeedbackSettings } from './bot/feedback/feedback-settings';
 import { loadModerationSettings, type ModerationSettings } from './bot/moderation/moderation-settings';
+import { loadConsoleSettings, type ConsoleSettings } from './web/console/console-settings';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -249,6 +250,8 @@ export interface Config {
   clockOffsetMs: number;
   /** The authentication overrides in effect (variable → value, no secrets): start-up warns about each. */
   authOverrides: Readonly<Partial<Record<(typeof AUTH_OVERRIDE_VARIABLES)[number], string>>>;
+  /** The publisher console (src/web/console/console-settings.ts). */
+  console: ConsoleSettings;
   landing: {
     /** The Teams app id, for the "Open in Teams" deep link. */
     teamsAppId: string;
@@ -521,6 +524,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     billedVsSent: loadBilledVsSentSettings(r, problems, nodeEnv),
     emulator: undefined as unknown as Config['emulator'],
     landing: undefined as unknown as Config['landing'],
+    console: undefined as unknown as Config['console'],
     licensing: undefined as unknown as Config['licensing'],
     alerts: loadAlertSettings(r, problems),
     statements: loadStatementSettings(r),
@@ -541,6 +545,7 @@ export function loadConfig(env: Env): Readonly<Config> {
   config.emulator = loadEmulator(r, problems, config, nodeEnv);
   config.marketplace = loadMarketplace(r, problems, config, nodeEnv);
   config.landing = loadLanding(r, problems, nodeEnv);
+  config.console = loadConsoleSettings(r, problems, nodeEnv);
   config.licensing = loadLicensing(r, config);
 
   problems.throwIfAny();

@@ -20,6 +20,8 @@ export interface SignedInUser {
   name?: string;
   /** `preferred_username`: usually the UPN or the email. Shown, never trusted for access. */
   upn?: string;
+  /** App roles assigned to the user in the tenant they signed in to (`roles`); the console's access reads them. */
+  roles?: string[];
 }
 
 export type LandingRole = 'purchaser' | 'purchaser-tenant' | 'beneficiary-tenant';

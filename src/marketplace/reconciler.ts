@@ -95,6 +95,8 @@ export async function reconcileSubscriptions(deps: {
     },
     'reconciliation done',
   );
+  // The console shows when reconciliation ran, also when it repaired nothing (repairs are recorded as operations).
+  await deps.store.console.recordActivity('reconcile.run', deps.clock.now());
   return summary;
 }
 

@@ -10,6 +10,7 @@ import type { UsageEvent, UsageMessage } from '../domain/usage';
 import type { AlertEventRepo, ConversationRepo, NoticeRepo } from './outreach-repos';
 import type { TicketRepo } from './ticket-repo';
 import type { FeedbackRepo } from './feedback-repo';
+import type { ConsoleRepo } from './console-repo';
 
 /**
  * The storage port. The embedded SQLite store and the Azure SQL store implement it and pass the same contract
@@ -39,6 +40,8 @@ export interface Store {
   tickets: TicketRepo;
   /** 👍/👎 on AI answers and the content reports among them (src/store/feedback-repo.ts). */
   feedback: FeedbackRepo;
+  /** The publisher console's aggregate queries (src/store/console-repo.ts). */
+  console: ConsoleRepo;
   /**
    * The usage outbox (written with each usage event) read as a queue: what the metering worker consumes directly,
    * or what the relay moves to Service Bus. `maxDeliveries` = Infinity for the relay, whose failures are the bus's.

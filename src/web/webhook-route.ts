@@ -20,7 +20,13 @@ export const WEBHOOK_PATHS = [
  */
 export function addWebhookRoutes(
   server: Server,
-  deps: { verify: (authorization: string | undefined) => Promise<WebhookCaller>; processor: WebhookProcessor; logger: Logger },
+  deps: {
+    verify: (authorization: string | undefined) => Promise<WebhookCaller>;
+    processor: WebhookProcessor;
+    logger: Logger;
+    /** Deliveries that leave no operation record (refused token, replayed operation), for the console's counts. */
+    onDelivery?: (kind: 'webhook.refused' | 'webhook.replayed') => void;
+  },
 ): void {
   const handler = safeRoute(deps.logger, async (req, res) => {
     try {
@@ -28,12 +34,14 @@ export function addWebhookRoutes(
     } catch (thrown) {
       if (thrown instanceof WebhookAuthError) {
         deps.logger.warn({ reason: thrown.reason, ip: req.socket?.remoteAddress, path: req.path() }, 'webhook refused');
+        deps.onDelivery?.('webhook.refused');
         return sendError(res, 401, 'Unauthorized', 'A valid Marketplace token is required.');
       }
       throw thrown;
     }
     // A failure answers 503 when retrying may help (the Marketplace retries anything but a 2xx), 500 otherwise.
     const result = await deps.processor.handle(req.body);
+    if (result.body.result === 'already-processed') deps.onDelivery?.('webhook.replayed');
     res.json(result.status, result.body);
   });
   for (const path of WEBHOOK_PATHS) server.post(path, handler);

@@ -28,6 +28,7 @@ import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
 import { describeFeedbackContract } from './feedback-contract';
+import { describeConsoleContract } from './console-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
 import { describeBilledVsSentContract } from './billed-vs-sent-contract';
@@ -539,6 +540,19 @@ if (CONNECTION_STRING) {
     const store = await openIsolated();
     return {
       store,
+      cleanup: async () => {
+        await dropSchema(store);
+        await store.close();
+      },
+    };
+  });
+
+  describeConsoleContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return {
+      store,
+      count: async (table) =>
+        (await store.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${store.db.s}.${table}`)).rows[0]!.n,
       cleanup: async () => {
         await dropSchema(store);
         await store.close();

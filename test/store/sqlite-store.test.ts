@@ -5,6 +5,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeFeedbackContract } from './feedback-contract';
+import { describeConsoleContract } from './console-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
 import { historyKeyOf } from '../../src/domain/conversation-history';
@@ -44,6 +45,15 @@ describeTicketContract('embedded SQLite (a real file)', async () => {
 describeFeedbackContract('embedded SQLite (a real file)', async () => {
   const store = openSqliteStore(path.join(tempDir(), 'feedback.sqlite'));
   return { store, cleanup: () => store.close() };
+});
+
+describeConsoleContract('embedded SQLite (a real file)', async () => {
+  const store = openSqliteStore(path.join(tempDir(), 'console.sqlite'));
+  return {
+    store,
+    count: async (table) => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n,
+    cleanup: () => store.close(),
+  };
 });
 
 describe('SQLite store specifics', () => {

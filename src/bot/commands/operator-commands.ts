@@ -3,6 +3,7 @@ import type { Clock } from '../../domain/clock';
 import type { TurnIdentity } from '../../domain/identity';
 import type { PlanCatalog } from '../../domain/plans';
 import type { Translator } from '../../i18n/translator';
+import { planMonthlyPrice } from '../../domain/revenue';
 import { roundMoney } from '../../domain/usage-report';
 import { meteringOverview } from '../../marketplace/metering-overview';
 import type { Store } from '../../store/store';
@@ -93,7 +94,7 @@ export class OperatorCommands {
       if (!plan) continue;
       const l = line(plan.currency);
       l.subscriptions += 1;
-      l.base = roundMoney(l.base + plan.basePrice * (plan.isPricePerSeat ? (s.quantity ?? 0) : 1));
+      l.base = roundMoney(l.base + planMonthlyPrice(plan, s.quantity));
     }
     for (const b of metering.billedThisPeriod) {
       const l = line(b.currency);

@@ -15,6 +15,12 @@ import statement from './statement';
 import support from './support';
 import moderation from './moderation';
 import reports from './reports';
+import consoleShell from './consoleShell';
+import consoleOverview from './consoleOverview';
+import consoleSubscriptions from './consoleSubscriptions';
+import consoleMetering from './consoleMetering';
+import consoleOperations from './consoleOperations';
+import consoleHome from './consoleHome';
 
 /** The English catalog, the reference every language follows: one namespace per file of this folder. */
 export const en = {
@@ -35,4 +41,10 @@ export const en = {
   support,
   moderation,
   reports,
+  consoleShell,
+  consoleOverview,
+  consoleSubscriptions,
+  consoleMetering,
+  consoleOperations,
+  consoleHome,
 };

@@ -17,6 +17,12 @@ import statement from './statement';
 import support from './support';
 import moderation from './moderation';
 import reports from './reports';
+import consoleShell from './consoleShell';
+import consoleOverview from './consoleOverview';
+import consoleSubscriptions from './consoleSubscriptions';
+import consoleMetering from './consoleMetering';
+import consoleOperations from './consoleOperations';
+import consoleHome from './consoleHome';
 
 /** The French catalog: exactly the English one's keys (the compiler refuses a missing or extra one). */
 export const fr: SameShape<typeof en> = {
@@ -37,4 +43,10 @@ export const fr: SameShape<typeof en> = {
   support,
   moderation,
   reports,
+  consoleShell,
+  consoleOverview,
+  consoleSubscriptions,
+  consoleMetering,
+  consoleOperations,
+  consoleHome,
 };

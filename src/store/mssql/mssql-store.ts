@@ -8,6 +8,7 @@ import { mssqlHistory } from './mssql-history';
 import { mssqlBilledVsSent } from './mssql-billed-vs-sent';
 import { mssqlAlertEvents, mssqlConversations, mssqlNotices } from './mssql-outreach';
 import { mssqlFeedback } from './mssql-feedback';
+import { mssqlConsole } from './mssql-console';
 import { buildConnectionConfig, type MssqlStoreConfig } from './mssql-connection';
 import { MssqlDatabase } from './mssql-database';
 import { mssqlMetering } from './mssql-metering';
@@ -89,6 +90,7 @@ export async function openMssqlStore(
     notices: mssqlNotices(db),
     tickets: mssqlTickets(db),
     feedback: mssqlFeedback(db),
+    console: mssqlConsole(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

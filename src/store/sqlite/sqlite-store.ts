@@ -7,6 +7,7 @@ import { sqliteHistory } from './sqlite-history';
 import { sqliteBilledVsSent } from './sqlite-billed-vs-sent';
 import { sqliteAlertEvents, sqliteConversations, sqliteNotices } from './sqlite-outreach';
 import { sqliteFeedback } from './sqlite-feedback';
+import { sqliteConsole } from './sqlite-console';
 import { sqliteMetering } from './sqlite-metering';
 import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
@@ -57,6 +58,7 @@ export function openSqliteStore(file: string): SqliteStore {
     notices: sqliteNotices(db, batcher),
     tickets: sqliteTickets(db, batcher),
     feedback: sqliteFeedback(db, batcher),
+    console: sqliteConsole(db, batcher),
     outboxQueue: (options) => new SqliteOutboxQueue(db, options),
   };
 }

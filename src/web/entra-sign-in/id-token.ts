@@ -62,5 +62,6 @@ export async function verifyIdToken(
     ...(typeof payload.preferred_username === 'string' && payload.preferred_username
       ? { upn: payload.preferred_username }
       : {}),
+    ...(Array.isArray(payload.roles) ? { roles: payload.roles.filter((r): r is string => typeof r === 'string') } : {}),
   };
 }
