@@ -86,7 +86,7 @@ describe('createKeyVaultReader', () => {
     vault.fail(new Error('503 Service Unavailable'));
 
     expect(await reader.getSecret('bot-password')).toBe('first-value-abc');
-    expect(logs().at(-1)).toMatchObject({ level: 40, secretName: 'bot-password', err: '503 Service Unavailable' });
+    expect(logs().at(-1)).toMatchObject({ level: 40, secretName: 'bot-password', err: { message: '503 Service Unavailable' } });
 
     vault.fail(undefined);
     vault.values['bot-password'] = 'rotated-value-def';
