@@ -100,8 +100,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the bot in the Microsoft 365 Agents P
   });
 
   it('shows usage and stats to the admin', { timeout: 90_000 }, async () => {
-    await say('usage', /Included|included/, '04-usage');
-    await say('stats', /per day|Messages/, '05-stats');
+    await say('usage', /Usage this period/, '04-usage');
+    await say('stats', /per day/i, '05-stats');
   });
 
   it('answers a question with an AI-labelled answer', { timeout: 90_000 }, async () => {

@@ -55,7 +55,12 @@ export function helpCard(o: HelpCardOptions & { isAdmin: boolean; isOperator: bo
     paragraph(tr.t('help.provider', { provider: o.provider })),
     ...stateParagraphs(o),
     title(tr.t('help.commands')),
-    facts([['help', tr.t('help.help')]]),
+    facts([
+      ['help', tr.t('help.help')],
+      ['new chat', tr.t('help.everyone.newChat')],
+      ['support', tr.t('help.everyone.support')],
+      ['tickets', tr.t('help.everyone.tickets')],
+    ]),
   ];
   if (o.isAdmin) {
     body.push(
@@ -66,6 +71,7 @@ export function helpCard(o: HelpCardOptions & { isAdmin: boolean; isOperator: bo
         ['plan', tr.t('help.admin.plan')],
         ['seats', hint(tr.t('help.admin.seats'), 'seats')],
         ['admins', hint(tr.t('help.admin.admins'), 'admins')],
+        ['notifications', tr.t('help.admin.notifications')],
       ]),
     );
   }
@@ -76,6 +82,11 @@ export function helpCard(o: HelpCardOptions & { isAdmin: boolean; isOperator: bo
         ['metering', hint(tr.t('help.operator.metering'), 'metering')],
         ['subscriptions', tr.t('help.operator.subscriptions')],
         ['revenue', tr.t('help.operator.revenue')],
+        ['billed', tr.t('help.operator.billed')],
+        ['reports', tr.t('help.operator.reports')],
+        ['alerts', tr.t('help.operator.alerts')],
+        ['desk', tr.t('help.operator.desk')],
+        ['statement', tr.t('help.operator.statement')],
       ]),
     );
   }

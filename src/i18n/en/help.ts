@@ -26,6 +26,11 @@ export default {
   },
   commands: 'Commands',
   help: 'This card (also "hi" or "hello")',
+  everyone: {
+    newChat: 'Start over: I forget this conversation (also "reset")',
+    support: 'Ask the publisher for help: type "support" and your request; a ticket is opened',
+    tickets: 'Your support tickets; "ticket 12" shows one, "ticket 12" and a message replies',
+  },
   adminTitle: 'Admin commands',
   admin: {
     usage: 'This period: used vs included, overage, days left',
@@ -33,11 +38,17 @@ export default {
     plan: 'Your plan, what it includes, other plans',
     seats: 'Who holds a seat.',
     admins: 'Who manages this app here.',
+    notifications: 'Which notices you receive; "notifications off quota" turns one kind off',
   },
   operatorTitle: 'Operator commands (publisher)',
   operator: {
     metering: 'Metering reports by status, what needs attention, overage billed this period.',
     subscriptions: 'All subscriptions by status and plan, the newest',
     revenue: 'Base fees and overage this period',
+    billed: 'What the Marketplace billed against what was sent, from the last daily comparison',
+    reports: 'The newest content reports (👎 with a comment on an AI answer)',
+    alerts: 'Recent alerts; "alerts here" sends them to this chat, "alerts off" stops',
+    desk: 'Support tickets: "desk 12", "desk 12 answer" and the answer, "desk 12 close", "desk stats"',
+    statement: 'A usage statement: "statement" and a subscription id',
   },
 };

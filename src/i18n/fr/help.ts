@@ -26,6 +26,11 @@ export default {
   },
   commands: 'Commandes',
   help: 'Cette carte (aussi « aide », « bonjour » ou « salut »)',
+  everyone: {
+    newChat: 'Repartir de zéro : j’oublie cette conversation (aussi « nouvelle conversation »)',
+    support: 'Demander de l’aide à l’éditeur : tapez « support » puis votre demande ; un ticket est ouvert',
+    tickets: 'Vos tickets de support ; « ticket 12 » en affiche un, « ticket 12 » suivi d’un message y répond',
+  },
   adminTitle: 'Commandes d’administration',
   admin: {
     usage: 'Cette période : consommé et inclus, dépassement, jours restants',
@@ -33,11 +38,17 @@ export default {
     plan: 'Votre offre, ce qu’elle inclut, les autres offres',
     seats: 'Qui dispose d’un siège.',
     admins: 'Qui gère cette application ici.',
+    notifications: 'Les avis que vous recevez ; « notifications off quota » en désactive un type',
   },
   operatorTitle: 'Commandes d’exploitation (éditeur)',
   operator: {
     metering: 'Relevés de consommation par statut, ce qui demande votre attention, dépassements facturés cette période.',
     subscriptions: 'Tous les abonnements par statut et par offre, les plus récents',
     revenue: 'Abonnements et dépassements de cette période',
+    billed: 'Ce que la Marketplace a facturé face à ce qui a été envoyé, selon la dernière comparaison quotidienne',
+    reports: 'Les derniers signalements de contenu (👎 avec un commentaire sur une réponse IA)',
+    alerts: 'Les alertes récentes ; « alerts here » les envoie dans cette conversation, « alerts off » les arrête',
+    desk: 'Tickets de support : « desk 12 », « desk 12 answer » puis la réponse, « desk 12 close », « desk stats »',
+    statement: 'Un relevé de consommation : « statement » puis un identifiant d’abonnement',
   },
 };
