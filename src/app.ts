@@ -1,3 +1,4 @@
+import { RetentionJob } from './retention/retention-job';
 import type { Server } from 'restify';
 import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { createBotApplication } from './bot/bot-application';
@@ -264,6 +265,16 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const sweeper = setInterval(sweep, MINUTE);
   sweeper.unref();
 
+  // Usage rolled up into daily aggregates, old raw usage and message text deleted (one instance at a time).
+  const retentionJob = new RetentionJob({
+    retention: store.retention,
+    clock,
+    logger: logger.child({ component: 'retention' }),
+    policy: config.retention,
+    batchSize: config.retention.batchSize,
+  });
+  retentionJob.start(config.retention.intervalMs);
+
   // Webhooks can be missed: repair drift from the Fulfillment API now and then.
   const reconcileQuietly = () =>
     reconcile().catch((thrown) => logger.error({ err: coerceError(thrown).message }, 'reconciliation failed'));
@@ -315,6 +326,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         inFlight.accepting = false;
         clearInterval(expiryWarner);
         clearInterval(sweeper);
+        await retentionJob.stop();
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();
         // Stop accepting connections, let the turns in flight finish and their usage be written, then drop idle

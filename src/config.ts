@@ -2,6 +2,7 @@ import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
 import type { LogFormat } from './logger';
+import { loadRetentionSettings, type RetentionSettings } from './retention/retention-settings';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -129,6 +130,8 @@ export interface Config {
   };
   /** Message and response text are personal data: stored only when the operator opts in. */
   storeMessageText: boolean;
+  /** Rollups of usage, raw usage and message text retention, tenant erasure (src/retention/). */
+  retention: RetentionSettings;
   /** Name the bot uses for itself in cards and pages. */
   productName: string;
   links: {
@@ -500,6 +503,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     emulator: undefined as unknown as Config['emulator'],
     landing: undefined as unknown as Config['landing'],
     licensing: undefined as unknown as Config['licensing'],
+    retention: undefined as unknown as Config['retention'],
   };
 
   if (production) {
@@ -518,6 +522,7 @@ export function loadConfig(env: Env): Readonly<Config> {
   config.marketplace = loadMarketplace(r, problems, config, nodeEnv);
   config.landing = loadLanding(r, problems, nodeEnv);
   config.licensing = loadLicensing(r, config);
+  config.retention = loadRetentionSettings(r, problems);
 
   problems.throwIfAny();
   return deepFreeze(config);

@@ -27,6 +27,8 @@ import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeUsageQueueContract, recordUsage } from '../queue/usage-queue-contract';
+import { mssqlRetentionHarness } from './mssql-retention-harness';
+import { describeRetentionContract } from './retention-contract';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 
 const CONNECTION_STRING = process.env.MSSQL_CONNECTION_STRING;
@@ -541,6 +543,14 @@ if (CONNECTION_STRING) {
         await store.close();
       },
     };
+  });
+
+  describeRetentionContract('Azure SQL', async () => {
+    const store = await openIsolated();
+    return mssqlRetentionHarness(store, async () => {
+      await dropSchema(store);
+      await store.close();
+    });
   });
 
   const LOCK_MS = 5 * 60_000;

@@ -4,6 +4,8 @@ import { loadMigrations } from '../../src/store/sqlite/migrate';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
+import { describeRetentionContract } from './retention-contract';
+import { openSqliteRetentionHarness } from './sqlite-retention-harness';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 
 describeStoreContract('embedded SQLite (a real file)', async () => {
@@ -14,6 +16,8 @@ describeStoreContract('embedded SQLite (a real file)', async () => {
     cleanup: () => store.close(),
   };
 });
+
+describeRetentionContract('embedded SQLite (a real file)', openSqliteRetentionHarness);
 
 describe('SQLite store specifics', () => {
   it('applies migrations once, and a reopened file keeps its data', async () => {

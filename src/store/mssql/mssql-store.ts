@@ -12,7 +12,9 @@ import { MssqlOutboxQueue } from './mssql-outbox-queue';
 import { mssqlOperations } from './mssql-operations';
 import { mssqlPlans } from './mssql-plans';
 import { mssqlSeats } from './mssql-seats';
+import { mssqlRetention } from './mssql-retention';
 import { mssqlSubscriptions } from './mssql-subscriptions';
+import { mssqlTenantData } from './mssql-tenant-data';
 import { mssqlUsage } from './mssql-usage';
 import { mssqlUsers } from './mssql-users';
 
@@ -77,6 +79,8 @@ export async function openMssqlStore(
     operations: mssqlOperations(db, subscriptions),
     metering: mssqlMetering(db),
     alerts: mssqlAlerts(db),
+    retention: mssqlRetention(db),
+    tenantData: mssqlTenantData(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

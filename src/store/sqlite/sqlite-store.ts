@@ -8,7 +8,9 @@ import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
 import { sqlitePlans } from './sqlite-plans';
 import { sqliteSeats } from './sqlite-seats';
+import { sqliteRetention } from './sqlite-retention';
 import { sqliteSubscriptions } from './sqlite-subscriptions';
+import { sqliteTenantData } from './sqlite-tenant-data';
 import { sqliteUsage } from './sqlite-usage';
 import { sqliteUsers } from './sqlite-users';
 import { WriteBatcher } from './write-batcher';
@@ -45,6 +47,8 @@ export function openSqliteStore(file: string): SqliteStore {
     operations: sqliteOperations(db, batcher, subscriptions.upsertSync),
     metering: sqliteMetering(db, batcher),
     alerts: sqliteAlerts(db, batcher),
+    retention: sqliteRetention(db, batcher),
+    tenantData: sqliteTenantData(db, batcher),
     outboxQueue: (options) => new OutboxQueue(db, options),
   };
 }
