@@ -18,7 +18,12 @@ import { InFlight } from '../../src/in-flight';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { mode: { type: 'string' }, 'data-dir': { type: 'string' }, tenant: { type: 'string' } },
+    options: {
+      mode: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'sqlite-file': { type: 'string' },
+      tenant: { type: 'string' },
+    },
   });
   const tenantId = values.tenant ?? 'bench-tenant';
   const config = loadConfig({
@@ -29,13 +34,16 @@ async function main(): Promise<void> {
     // The turn path only: metering runs in its own worker (usage is still recorded, counters and outbox included).
     WORKER: 'off',
     DATA_DIR: values['data-dir'],
+    // bench:scale: a store file built beforehand (its tenant's subscription is already there).
+    SQLITE_FILE: values['sqlite-file'],
+    RETENTION_INTERVAL_MINUTES: '0',
   });
   const logger = createLogger('warn');
   let url: string;
   if (values.mode === 'enforced') {
     const app = await startApp(config, { logger, model: new ZeroLatencyModel() });
     const now = new Date();
-    await app.store.subscriptions.upsert({
+    if ((await app.store.subscriptions.listForTenant(tenantId)).length === 0) await app.store.subscriptions.upsert({
       id: 'bench-subscription',
       name: 'bench',
       offerId: 'offer',
