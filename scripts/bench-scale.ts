@@ -141,8 +141,21 @@ async function buildStore(): Promise<BuildInfo> {
     const plan = planOf(s);
     const perUser = plan.startsWith('team');
     const offer = perUser ? 'teams-ai-assistant-users' : 'teams-ai-assistant';
-    insertSub.run(subscriptionId(s), `Subscription ${s}`, offer, plan, perUser ? sizes[s]! + 5 : null, tenantId(s),
-      `admin-${s}`, tenantId(s), `admin-${s}`, termStart, created, created, created);
+    insertSub.run(
+      subscriptionId(s),
+      `Subscription ${s}`,
+      offer,
+      plan,
+      perUser ? sizes[s]! + 5 : null,
+      tenantId(s),
+      `admin-${s}`,
+      tenantId(s),
+      `admin-${s}`,
+      termStart,
+      created,
+      created,
+      created,
+    );
   });
   inTransaction(USERS, (u) => insertUser.run(tenantId(userSub[u]!), userId(u), `User ${u}`, builtAt));
   console.log(`subscriptions and users: ${round((performance.now() - started) / 1000, 1)} s`);
@@ -163,10 +176,25 @@ async function buildStore(): Promise<BuildInfo> {
     const quantity = premium && random() < 0.2 ? 3 : 1;
     const counterKey = `${s}|${monthStart(at)}|${premium ? 'premium_messages' : 'messages'}`;
     counters.set(counterKey, (counters.get(counterKey) ?? 0) + quantity);
-    insertEvent.run(rowid, id, tenantId(s), String(1_600_000_000_000 + rowid), subscriptionId(s), planOf(s), uid,
-      `a:1${uid}${uid}`.slice(0, 90), premium ? 'premium_messages' : 'messages', quantity,
-      prompt, completion, prompt + completion, 300 + Math.floor(random() * 2000), 20 + Math.floor(random() * 400), at,
-      monthStart(at));
+    insertEvent.run(
+      rowid,
+      id,
+      tenantId(s),
+      String(1_600_000_000_000 + rowid),
+      subscriptionId(s),
+      planOf(s),
+      uid,
+      `a:1${uid}${uid}`.slice(0, 90),
+      premium ? 'premium_messages' : 'messages',
+      quantity,
+      prompt,
+      completion,
+      prompt + completion,
+      300 + Math.floor(random() * 2000),
+      20 + Math.floor(random() * 400),
+      at,
+      monthStart(at),
+    );
   };
   const tailFrom = builtAt - TAIL_MS;
   const bodyCount = Math.floor(EVENTS * ((tailFrom - start) / span));
@@ -221,7 +249,8 @@ async function buildStore(): Promise<BuildInfo> {
       quantity, status, attempts, created_at, updated_at) VALUES (?, 'premium_messages', ?, 'business', 3, ?, 1, ?, ?)`);
   db.transaction(() => {
     for (let s = 1; s < Math.min(10, SUBS); s++) {
-      for (let h = start; h < builtAt; h += HOUR) insertReport.run(subscriptionId(s), h, h + HOUR >= builtAt ? 'Open' : 'Accepted', h, h);
+      for (let h = start; h < builtAt; h += HOUR)
+        insertReport.run(subscriptionId(s), h, h + HOUR >= builtAt ? 'Open' : 'Accepted', h, h);
     }
   })();
   console.log(`counters and metering: ${round((performance.now() - started) / 1000, 1)} s`);
@@ -262,17 +291,35 @@ function putBackExpired(info: BuildInfo): void {
       const s = Math.min(SUBS - 1, Math.floor(random() * SUBS));
       const at = from + Math.floor((i * 2 * DAY) / EXPIRED);
       const uid = userId(Math.floor(random() * Math.max(1, sizes[s]!)));
-      insert.run(i + 1, guid(0xe0000000, i), tenantId(s), `x${i}`, subscriptionId(s), planOf(s), uid, `a:1${uid}`, at, monthStart(at));
+      insert.run(
+        i + 1,
+        guid(0xe0000000, i),
+        tenantId(s),
+        `x${i}`,
+        subscriptionId(s),
+        planOf(s),
+        uid,
+        `a:1${uid}`,
+        at,
+        monthStart(at),
+      );
     }
   })();
   db.close();
 }
 
-async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+async function startChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const [command, argv] = HAS_TASKSET
     ? ['taskset', ['-c', String(CPUS - 1), process.execPath, ...args]]
     : [process.execPath, args];
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_NO_WARNINGS: '1', ...env } });
+  const child = spawn(command, argv, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
+  });
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -329,7 +376,10 @@ async function drive(url: string, tenant: string, users: (i: number) => string, 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_SCALE_BUILD_ONLY === '1') { await buildStore(); return; }
+  if (process.env.BENCH_SCALE_BUILD_ONLY === '1') {
+    await buildStore();
+    return;
+  }
   console.log(`free space: ${spawnSync('df', ['-h', os.tmpdir(), ROOT], { encoding: 'utf8' }).stdout}`);
   const built = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('npm run build failed');
@@ -350,19 +400,23 @@ async function main(): Promise<void> {
   // Cold start of the compiled bot on that store, then the largest tenant's admin asks for usage and stats.
   const largest = { tenant: tenantId(0), admin: 'admin-0' };
   const t0 = performance.now();
-  const bot = await startChild(['dist/src/index.js'], {
-    NODE_ENV: 'development',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-    SQLITE_FILE: FILE,
-    DEV_SEED: 'false',
-    WORKER: 'off',
-    EMULATOR: 'false',
-    RETENTION_INTERVAL_MINUTES: '0',
-    RECONCILE_INTERVAL_MINUTES: '0',
-    ENV_FILE: 'none',
-  }, /"url":"(http:\/\/[^"]+)"[^\n]*bot listening|bot listening[^\n]*"url":"(http:\/\/[^"]+)"/);
+  const bot = await startChild(
+    ['dist/src/index.js'],
+    {
+      NODE_ENV: 'development',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      SQLITE_FILE: FILE,
+      DEV_SEED: 'false',
+      WORKER: 'off',
+      EMULATOR: 'false',
+      RETENTION_INTERVAL_MINUTES: '0',
+      RECONCILE_INTERVAL_MINUTES: '0',
+      ENV_FILE: 'none',
+    },
+    /"url":"(http:\/\/[^"]+)"[^\n]*bot listening|bot listening[^\n]*"url":"(http:\/\/[^"]+)"/,
+  );
   const botUrl = bot.match[1] ?? bot.match[2]!;
   const coldStartMs = performance.now() - t0;
   const timings: Record<'usage' | 'stats', number[]> = { usage: [], stats: [] };
@@ -408,8 +462,14 @@ async function main(): Promise<void> {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const fileBytes = (db.pragma('page_count', { simple: true }) as number) * pageSize;
   const tableBytes = (names: string[]) =>
-    (db.prepare(`SELECT SUM(pgsize) FROM dbstat WHERE name IN (${names.map(() => '?').join(',')})`).pluck().get(...names) as number) ?? 0;
-  const eventIndexes = (db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'usage_events' AND type = 'index'`).pluck().all() as string[]);
+    (db
+      .prepare(`SELECT SUM(pgsize) FROM dbstat WHERE name IN (${names.map(() => '?').join(',')})`)
+      .pluck()
+      .get(...names) as number) ?? 0;
+  const eventIndexes = db
+    .prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'usage_events' AND type = 'index'`)
+    .pluck()
+    .all() as string[];
   const eventBytes = tableBytes(['usage_events', ...eventIndexes]);
   const dailyBytes = tableBytes(['usage_daily']);
   const dailyRows = db.prepare('SELECT COUNT(*) FROM usage_daily').pluck().get() as number;
@@ -462,7 +522,11 @@ async function main(): Promise<void> {
       usageEvents: events,
       buildSeconds: round(info.buildSeconds, 1),
       reusedBuild: reused,
-      enforcedCpuUsPerTurn: { emptyStore: Math.round(per('empty')), bigStore: Math.round(per('big')), bare: Math.round(per('bare')) },
+      enforcedCpuUsPerTurn: {
+        emptyStore: Math.round(per('empty')),
+        bigStore: Math.round(per('big')),
+        bare: Math.round(per('bare')),
+      },
       ratioToBare: { emptyStore: round(per('bare') / per('empty'), 3), bigStore: round(per('bare') / per('big'), 3) },
       bigVsEmpty: round(per('big') / per('empty'), 3),
       largestTenantP95Ms: { usage: round(quantile(timings.usage, 0.95)), stats: round(quantile(timings.stats, 0.95)) },

@@ -34,9 +34,14 @@ const TENANT = 'soak';
  * The V8 flags of `npm run start:prod` (package.json), so that the soak measures the process as deployed; SOAK_NODE_FLAGS
  * overrides them (space-separated) to try others.
  */
-const NODE_FLAGS = (process.env.SOAK_NODE_FLAGS ?? /node ((?:--\S+ )*)dist/.exec(
-  (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod']!,
-)?.[1] ?? '')
+const NODE_FLAGS = (
+  process.env.SOAK_NODE_FLAGS ??
+  /node ((?:--\S+ )*)dist/.exec(
+    (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+      .scripts['start:prod']!,
+  )?.[1] ??
+  ''
+)
   .split(' ')
   .filter(Boolean);
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;

@@ -3,7 +3,12 @@ import type { Store } from '../store/store';
 
 export type ErasureResult =
   | { erased: true; tenantId: string; deleted: Record<string, number> }
-  | { erased: false; tenantId: string; decision: Exclude<ErasureDecision, { ok: true }> | { ok: true }; found: Record<string, number> };
+  | {
+      erased: false;
+      tenantId: string;
+      decision: Exclude<ErasureDecision, { ok: true }> | { ok: true };
+      found: Record<string, number>;
+    };
 
 /**
  * Erases a tenant's data on request (`npm run tenant:erase`): only once every subscription it is the beneficiary of

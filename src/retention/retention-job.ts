@@ -92,8 +92,14 @@ export class RetentionJob {
       const now = clock.now();
       const usageBefore = usageCutoff(now, this.deps.policy);
       const textBefore = messageTextCutoff(now, this.deps.policy);
-      result.purged = await this.pass((after) => retention.purgeEvents({ before: usageBefore, limit: this.batchSize, ...after }), renew);
-      result.scrubbed = await this.pass((after) => retention.scrubText({ before: textBefore, limit: this.batchSize, ...after }), renew);
+      result.purged = await this.pass(
+        (after) => retention.purgeEvents({ before: usageBefore, limit: this.batchSize, ...after }),
+        renew,
+      );
+      result.scrubbed = await this.pass(
+        (after) => retention.scrubText({ before: textBefore, limit: this.batchSize, ...after }),
+        renew,
+      );
     } finally {
       await retention.releaseLease(RETENTION_LEASE, this.holder);
     }

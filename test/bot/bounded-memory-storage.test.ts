@@ -12,7 +12,9 @@ describe('BoundedMemoryStorage (teams-ai turn state, in memory)', () => {
 
   it('stays within its size budget however long the histories grow (a count alone does not bound memory)', async () => {
     const storage = new BoundedMemoryStorage(5000, 100_000);
-    const history = (turns: number) => ({ history: Array.from({ length: turns }, (_, i) => ({ role: 'user', content: `message ${i} `.repeat(20) })) });
+    const history = (turns: number) => ({
+      history: Array.from({ length: turns }, (_, i) => ({ role: 'user', content: `message ${i} `.repeat(20) })),
+    });
     for (let conversation = 0; conversation < 500; conversation++) {
       await storage.write({ [`conversations/${conversation}`]: history(1 + (conversation % 10)) });
       expect(storage.storedChars).toBeLessThanOrEqual(100_000);

@@ -16,14 +16,25 @@ const POLICY = { usageDays: 90, messageTextDays: 30 };
 async function drainOutbox(store: Store): Promise<void> {
   const queue = store.outboxQueue({ clock: new FakeClock(NOW) });
   for (let got = await queue.receive(500); got.length > 0; got = await queue.receive(500)) {
-    await store.metering.consume(got.map((g) => g.message), NOW, new Date(0));
+    await store.metering.consume(
+      got.map((g) => g.message),
+      NOW,
+      new Date(0),
+    );
     await queue.complete(got);
   }
   await queue.close();
 }
 
 const job = (store: Store, batchSize: number, holder = 'this-process') =>
-  new RetentionJob({ retention: store.retention, clock: new FakeClock(NOW), logger: silentLogger, policy: POLICY, batchSize, holder });
+  new RetentionJob({
+    retention: store.retention,
+    clock: new FakeClock(NOW),
+    logger: silentLogger,
+    policy: POLICY,
+    batchSize,
+    holder,
+  });
 
 describe('retention job (embedded SQLite, a real file)', () => {
   it('rolls up, deletes and scrubs in small batches, and a second run changes nothing', async () => {
@@ -89,10 +100,18 @@ describe('retention job (embedded SQLite, a real file)', () => {
   it('stays exact after the newest events were erased (SQLite would hand their rowids out again)', async () => {
     const t = await openSqliteRetentionHarness();
     const a = await seedSubscription(t.store, { tenantId: 'tenant-a' });
-    const b = await seedSubscription(t.store, { tenantId: 'tenant-b', status: 'Unsubscribed', updatedAt: new Date(NOW.getTime() - 60 * DAY) });
+    const b = await seedSubscription(t.store, {
+      tenantId: 'tenant-b',
+      status: 'Unsubscribed',
+      updatedAt: new Date(NOW.getTime() - 60 * DAY),
+    });
     await t.store.usage.record({ event: usageEvent(a.id, { occurredAt: NOW }), included: null, overage: false });
     for (let i = 0; i < 3; i += 1) {
-      await t.store.usage.record({ event: usageEvent(b.id, { tenantId: 'tenant-b', occurredAt: NOW }), included: null, overage: false });
+      await t.store.usage.record({
+        event: usageEvent(b.id, { tenantId: 'tenant-b', occurredAt: NOW }),
+        included: null,
+        overage: false,
+      });
     }
     while ((await t.store.retention.rollUp(10)) > 0);
     const result = await eraseTenant({ store: t.store, tenantId: 'tenant-b', now: NOW, keepDays: 30 });
@@ -117,15 +136,32 @@ describe('tenant erasure on request', () => {
     const sub = await seedSubscription(t.store, { tenantId: 'tenant-a', status: 'Suspended', updatedAt: ended });
     await t.store.usage.record({ event: usageEvent(sub.id), included: null, overage: false });
     const refused = await eraseTenant({ store: t.store, tenantId: 'tenant-a', now: NOW, keepDays: 30 });
-    expect(refused).toMatchObject({ erased: false, decision: { ok: false, reason: 'subscription-live', subscriptionId: sub.id } });
+    expect(refused).toMatchObject({
+      erased: false,
+      decision: { ok: false, reason: 'subscription-live', subscriptionId: sub.id },
+    });
     await t.store.subscriptions.upsert({ ...sub, status: 'Unsubscribed', updatedAt: ended });
     const waiting = await eraseTenant({ store: t.store, tenantId: 'tenant-a', now: NOW, keepDays: 30 });
-    expect(waiting).toMatchObject({ erased: false, decision: { ok: false, reason: 'keep-period', until: new Date(ended.getTime() + 30 * DAY) } });
+    expect(waiting).toMatchObject({
+      erased: false,
+      decision: { ok: false, reason: 'keep-period', until: new Date(ended.getTime() + 30 * DAY) },
+    });
     expect(waiting.erased === false && waiting.found.usage_events).toBe(1);
-    const dry = await eraseTenant({ store: t.store, tenantId: 'tenant-a', now: new Date(ended.getTime() + 30 * DAY), keepDays: 30, dryRun: true });
+    const dry = await eraseTenant({
+      store: t.store,
+      tenantId: 'tenant-a',
+      now: new Date(ended.getTime() + 30 * DAY),
+      keepDays: 30,
+      dryRun: true,
+    });
     expect(dry.erased).toBe(false);
     expect(await t.count('usage_events')).toBe(1);
-    const done = await eraseTenant({ store: t.store, tenantId: 'tenant-a', now: new Date(ended.getTime() + 30 * DAY), keepDays: 30 });
+    const done = await eraseTenant({
+      store: t.store,
+      tenantId: 'tenant-a',
+      now: new Date(ended.getTime() + 30 * DAY),
+      keepDays: 30,
+    });
     expect(done).toMatchObject({ erased: true, deleted: { usage_events: 1, subscriptions: 1 } });
     await t.cleanup();
   });

@@ -17,7 +17,8 @@ describe('retention settings', () => {
     expect(() => loadConfig({ USAGE_RETENTION_DAYS: '60', MESSAGE_TEXT_RETENTION_DAYS: '61' })).toThrow(
       /MESSAGE_TEXT_RETENTION_DAYS must be at most USAGE_RETENTION_DAYS \(60\)/,
     );
-    expect(loadConfig({ USAGE_RETENTION_DAYS: '60', MESSAGE_TEXT_RETENTION_DAYS: '7', RETENTION_INTERVAL_MINUTES: '0' }).retention)
-      .toMatchObject({ usageDays: 60, messageTextDays: 7, intervalMs: 0 });
+    expect(
+      loadConfig({ USAGE_RETENTION_DAYS: '60', MESSAGE_TEXT_RETENTION_DAYS: '7', RETENTION_INTERVAL_MINUTES: '0' }).retention,
+    ).toMatchObject({ usageDays: 60, messageTextDays: 7, intervalMs: 0 });
   });
 });

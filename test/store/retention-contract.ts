@@ -14,7 +14,19 @@ export interface RetentionStoreUnderTest {
   /** Rows of a table (any table of the schema), optionally only those matching a `column = value`. */
   count(table: string, where?: { column: string; value: string }): Promise<number>;
   /** Every daily aggregate row, as numbers. */
-  dailyRows(): Promise<{ subscriptionId: string; day: string; userId: string; dimension: string; planId: string; turns: number; units: number; billableUnits: number; tokens: number }[]>;
+  dailyRows(): Promise<
+    {
+      subscriptionId: string;
+      day: string;
+      userId: string;
+      dimension: string;
+      planId: string;
+      turns: number;
+      units: number;
+      billableUnits: number;
+      tokens: number;
+    }[]
+  >;
   /** Marks every metering bucket Accepted (the Marketplace took them). */
   acceptAllBuckets(): Promise<void>;
   cleanup(): Promise<void>;
@@ -29,7 +41,11 @@ async function drainOutbox(store: Store): Promise<void> {
   for (;;) {
     const got = await queue.receive(500);
     if (got.length === 0) break;
-    await store.metering.consume(got.map((g) => g.message), NOW, new Date(0));
+    await store.metering.consume(
+      got.map((g) => g.message),
+      NOW,
+      new Date(0),
+    );
     await queue.complete(got);
   }
   await queue.close();
@@ -209,12 +225,14 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
       expect(await store.retention.lease('retention', 'one', at, until)).toBe(true);
       expect(await store.retention.lease('retention', 'two', at, until)).toBe(false);
       expect(await store.retention.lease('retention', 'one', at, until)).toBe(true);
-      expect(await store.retention.lease('retention', 'two', new Date(until.getTime() + 1), new Date(until.getTime() + 60_000))).toBe(true);
+      expect(
+        await store.retention.lease('retention', 'two', new Date(until.getTime() + 1), new Date(until.getTime() + 60_000)),
+      ).toBe(true);
       await store.retention.releaseLease('retention', 'two');
       expect(await store.retention.lease('retention', 'one', at, until)).toBe(true);
     });
 
-    it("erases everything of one tenant and nothing of another", async () => {
+    it('erases everything of one tenant and nothing of another', async () => {
       const seedTenant = async (tenantId: string) => {
         const sub = await seedSubscription(store, { tenantId, status: 'Unsubscribed' });
         const perSeat = await seedSubscription(store, { tenantId, planId: 'team-seat', quantity: 5 });
@@ -222,10 +240,22 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
         await store.seats.assign({ subscriptionId: perSeat.id, userId: `${tenantId}-u1`, capacity: 5, by: 'test', at: NOW });
         await store.users.remember(tenantId, { userId: `${tenantId}-u1`, userName: 'Ann' }, NOW);
         await store.operations.apply({
-          record: { operationId: randomUUID(), subscriptionId: sub.id, action: 'Unsubscribe', source: 'webhook', status: 'Applied', createdAt: NOW },
+          record: {
+            operationId: randomUUID(),
+            subscriptionId: sub.id,
+            action: 'Unsubscribe',
+            source: 'webhook',
+            status: 'Applied',
+            createdAt: NOW,
+          },
         });
         for (let i = 0; i < 4; i += 1) {
-          const event = usageEvent(sub.id, { tenantId, userId: `${tenantId}-u${i % 2}`, occurredAt: daysAgo(i), dimension: 'premium_messages' });
+          const event = usageEvent(sub.id, {
+            tenantId,
+            userId: `${tenantId}-u${i % 2}`,
+            occurredAt: daysAgo(i),
+            dimension: 'premium_messages',
+          });
           await store.usage.record({ event, included: 1, overage: true, userName: 'Ann' });
         }
         // One turn in flight, holding quota.
@@ -246,13 +276,28 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
       // Half of tenant-a's outbox consumed, so that metering buckets and consumed ids exist too.
       const queue = store.outboxQueue({ clock: new FakeClock(NOW) });
       const got = await queue.receive(2);
-      await store.metering.consume(got.map((g) => g.message), NOW, new Date(0));
+      await store.metering.consume(
+        got.map((g) => g.message),
+        NOW,
+        new Date(0),
+      );
       await queue.complete(got);
       await queue.close();
 
       const before = { a: await store.tenantData.count('tenant-a'), b: await store.tenantData.count('tenant-b') };
       expect(Object.values(before.a).every((n) => n >= 0)).toBe(true);
-      for (const facet of ['usage_events', 'usage_daily', 'usage_counters', 'turn_claims', 'quota_reservations', 'tenant_admins', 'tenant_users', 'seat_assignments', 'subscription_operations', 'subscriptions']) {
+      for (const facet of [
+        'usage_events',
+        'usage_daily',
+        'usage_counters',
+        'turn_claims',
+        'quota_reservations',
+        'tenant_admins',
+        'tenant_users',
+        'seat_assignments',
+        'subscription_operations',
+        'subscriptions',
+      ]) {
         expect(before.a[facet], facet).toBeGreaterThan(0);
         expect(before.b[facet], facet).toBeGreaterThan(0);
       }

@@ -5,7 +5,9 @@ import { tempDir } from '../helpers/temp-dir';
 import type { RetentionStoreUnderTest } from './retention-contract';
 
 /** The retention contract's view of a real SQLite file. */
-export async function openSqliteRetentionHarness(): Promise<RetentionStoreUnderTest & { store: ReturnType<typeof openSqliteStore> }> {
+export async function openSqliteRetentionHarness(): Promise<
+  RetentionStoreUnderTest & { store: ReturnType<typeof openSqliteStore> }
+> {
   const store = openSqliteStore(path.join(tempDir(), 'retention.sqlite'));
   const count = async (table: string, where?: { column: string; value: string }) =>
     (

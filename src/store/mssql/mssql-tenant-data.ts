@@ -8,7 +8,11 @@ import { param, type MssqlDatabase } from './mssql-database';
  */
 const SUBSCRIPTIONS = 'SELECT id FROM {s}.subscriptions WHERE beneficiary_tenant_id = @tenant';
 export const MSSQL_TENANT_FACETS: readonly { name: string; table: string; where: string }[] = [
-  { name: 'usage_outbox', table: 'usage_outbox', where: 'usage_event_id IN (SELECT id FROM {s}.usage_events WHERE tenant_id = @tenant)' },
+  {
+    name: 'usage_outbox',
+    table: 'usage_outbox',
+    where: 'usage_event_id IN (SELECT id FROM {s}.usage_events WHERE tenant_id = @tenant)',
+  },
   {
     name: 'metering_consumed',
     table: 'metering_consumed',
@@ -22,7 +26,11 @@ export const MSSQL_TENANT_FACETS: readonly { name: string; table: string; where:
   },
   { name: 'usage_events', table: 'usage_events', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'usage_counters', table: 'usage_counters', where: `subscription_id IN (${SUBSCRIPTIONS})` },
-  { name: 'quota_reservations', table: 'quota_reservations', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
+  {
+    name: 'quota_reservations',
+    table: 'quota_reservations',
+    where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})`,
+  },
   { name: 'turn_claims', table: 'turn_claims', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'metered_usage_reports', table: 'metered_usage_reports', where: `subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'seat_assignments', table: 'seat_assignments', where: `subscription_id IN (${SUBSCRIPTIONS})` },
@@ -37,7 +45,11 @@ const CHUNK = 5_000;
 const CHUNKED = new Set(['usage_daily', 'usage_events']);
 
 export function mssqlTenantData(db: MssqlDatabase): TenantDataRepo {
-  const facets = MSSQL_TENANT_FACETS.map((f) => ({ name: f.name, table: `${db.s}.${f.table}`, where: f.where.replaceAll('{s}', db.s) }));
+  const facets = MSSQL_TENANT_FACETS.map((f) => ({
+    name: f.name,
+    table: `${db.s}.${f.table}`,
+    where: f.where.replaceAll('{s}', db.s),
+  }));
   const tenant = (tenantId: string) => ({ tenant: param.text(tenantId) });
   return {
     async count(tenantId) {
@@ -76,7 +88,10 @@ export function mssqlTenantData(db: MssqlDatabase): TenantDataRepo {
       }
       await db.transaction(async (tx) => {
         for (const f of facets) {
-          const r = await tx.query<{ n: number }>(`DELETE FROM ${f.table} WHERE ${f.where}; SELECT @@ROWCOUNT AS n;`, tenant(tenantId));
+          const r = await tx.query<{ n: number }>(
+            `DELETE FROM ${f.table} WHERE ${f.where}; SELECT @@ROWCOUNT AS n;`,
+            tenant(tenantId),
+          );
           deleted[f.name]! += r.rows[0]?.n ?? 0;
         }
       });

@@ -17,8 +17,12 @@ export function sqliteRetention(db: Database.Database, batcher: WriteBatcher): R
   const dropLease = db.prepare('DELETE FROM maintenance_leases WHERE name = ? AND holder = ?');
   const state = db.prepare('SELECT rolled_through, text_scrubbed_through FROM usage_rollup_state WHERE id = 1');
   /** The rowid `limit` rows after `after` (or the last one before `upTo` when fewer are left). */
-  const rangeEnd = db.prepare(`SELECT MAX(rowid) FROM (SELECT rowid FROM usage_events
-    WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?)`).pluck();
+  const rangeEnd = db
+    .prepare(
+      `SELECT MAX(rowid) FROM (SELECT rowid FROM usage_events
+    WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?)`,
+    )
+    .pluck();
   const maxRowid = db.prepare('SELECT COALESCE(MAX(rowid), 0) FROM usage_events').pluck();
   const rollUpRange = db.prepare(`INSERT INTO usage_daily
       (subscription_id, day, user_id, dimension, plan_id, tenant_id, turns, units, billable_units, tokens)
@@ -46,10 +50,14 @@ export function sqliteRetention(db: Database.Database, batcher: WriteBatcher): R
       rolled_through = MIN(rolled_through, (SELECT COALESCE(MAX(rowid), 0) FROM usage_events)),
       text_scrubbed_through = MIN(text_scrubbed_through, (SELECT COALESCE(MAX(rowid), 0) FROM usage_events))
     WHERE id = 1`);
-  const firstNewer = db.prepare('SELECT MIN(rowid) FROM usage_events WHERE rowid > ? AND rowid <= ? AND occurred_at >= ?').pluck();
+  const firstNewer = db
+    .prepare('SELECT MIN(rowid) FROM usage_events WHERE rowid > ? AND rowid <= ? AND occurred_at >= ?')
+    .pluck();
   const scrubRange = db.prepare(`UPDATE usage_events SET message_text = NULL, response_text = NULL
     WHERE rowid > ? AND rowid <= ? AND occurred_at < ? AND (message_text IS NOT NULL OR response_text IS NOT NULL)`);
-  const setScrubbed = db.prepare('UPDATE usage_rollup_state SET text_scrubbed_through = MAX(text_scrubbed_through, ?) WHERE id = 1');
+  const setScrubbed = db.prepare(
+    'UPDATE usage_rollup_state SET text_scrubbed_through = MAX(text_scrubbed_through, ?) WHERE id = 1',
+  );
 
   const marks = () => state.get() as { rolled_through: number; text_scrubbed_through: number };
 
@@ -86,9 +94,7 @@ export function sqliteRetention(db: Database.Database, batcher: WriteBatcher): R
 
   return {
     async lease(name, holder, now, until) {
-      return batcher.run(
-        () => takeLease.run({ name, holder, until: until.getTime(), now: now.getTime() }).changes > 0,
-      );
+      return batcher.run(() => takeLease.run({ name, holder, until: until.getTime(), now: now.getTime() }).changes > 0);
     },
     async releaseLease(name, holder) {
       await batcher.run(() => dropLease.run(name, holder));

@@ -11,7 +11,11 @@ const SUBSCRIPTIONS = 'SELECT id FROM subscriptions WHERE beneficiary_tenant_id 
  * tickets, alerts, conversation references…) adds its facet here, and its table to the erasure test.
  */
 export const SQLITE_TENANT_FACETS: readonly { name: string; where: string; table: string }[] = [
-  { name: 'usage_outbox', table: 'usage_outbox', where: 'usage_event_id IN (SELECT id FROM usage_events WHERE tenant_id = @tenant)' },
+  {
+    name: 'usage_outbox',
+    table: 'usage_outbox',
+    where: 'usage_event_id IN (SELECT id FROM usage_events WHERE tenant_id = @tenant)',
+  },
   {
     name: 'metering_consumed',
     table: 'metering_consumed',
@@ -25,7 +29,11 @@ export const SQLITE_TENANT_FACETS: readonly { name: string; where: string; table
   },
   { name: 'usage_events', table: 'usage_events', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'usage_counters', table: 'usage_counters', where: `subscription_id IN (${SUBSCRIPTIONS})` },
-  { name: 'quota_reservations', table: 'quota_reservations', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
+  {
+    name: 'quota_reservations',
+    table: 'quota_reservations',
+    where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})`,
+  },
   { name: 'turn_claims', table: 'turn_claims', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'metered_usage_reports', table: 'metered_usage_reports', where: `subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'seat_assignments', table: 'seat_assignments', where: `subscription_id IN (${SUBSCRIPTIONS})` },
@@ -44,9 +52,10 @@ export function sqliteTenantData(db: Database.Database, batcher: WriteBatcher): 
     name: f.name,
     count: db.prepare(`SELECT COUNT(*) FROM ${f.table} WHERE ${f.where}`).pluck(),
     remove: db.prepare(`DELETE FROM ${f.table} WHERE ${f.where}`),
-    chunk: f.name === 'usage_events'
-      ? db.prepare(`DELETE FROM ${f.table} WHERE rowid IN (SELECT rowid FROM ${f.table} WHERE ${f.where} LIMIT ${CHUNK})`)
-      : undefined,
+    chunk:
+      f.name === 'usage_events'
+        ? db.prepare(`DELETE FROM ${f.table} WHERE rowid IN (SELECT rowid FROM ${f.table} WHERE ${f.where} LIMIT ${CHUNK})`)
+        : undefined,
   }));
   // usage_daily has no rowid (WITHOUT ROWID): its chunks go by primary key.
   const dailyChunk = db.prepare(`DELETE FROM usage_daily WHERE (subscription_id, day, user_id, dimension, plan_id) IN
@@ -72,7 +81,8 @@ export function sqliteTenantData(db: Database.Database, batcher: WriteBatcher): 
         for (;;) {
           const n = await batcher.run(() => {
             if (f.name === 'usage_events') {
-              for (const dependent of facets.slice(0, 2)) deleted[dependent.name]! += dependent.remove.run({ tenant: tenantId }).changes;
+              for (const dependent of facets.slice(0, 2))
+                deleted[dependent.name]! += dependent.remove.run({ tenant: tenantId }).changes;
             }
             const changes = statement.run({ tenant: tenantId }).changes;
             if (f.name === 'usage_events') lowerMarks.run();
