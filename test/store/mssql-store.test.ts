@@ -95,6 +95,11 @@ describe('Azure SQL migrations (no server needed)', () => {
         .join('\n'),
     );
     expect(sqlite.size).toBeGreaterThan(10);
+    // The embedded store keeps the rollup job's progress as a rowid mark; Azure SQL, whose identities are handed out
+    // before commit, marks each event instead (usage_events.rolled_up, added by ALTER TABLE): by design, no twin.
+    for (const sqliteOnly of ['usage_rollup_state']) {
+      expect(sqlite.delete(sqliteOnly)).toBe(true);
+    }
     expect(Object.fromEntries(mssql)).toEqual(Object.fromEntries(sqlite));
   });
 });
