@@ -1,3 +1,4 @@
+import { RetentionJob } from './retention/retention-job';
 import type { Server } from 'restify';
 import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { createBotApplication } from './bot/bot-application';
@@ -440,6 +441,15 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   await purgeFeedback();
   const feedbackPurger = setInterval(purgeFeedback, HOUR);
   feedbackPurger.unref();
+  // Usage rolled up into daily aggregates, old raw usage and message text deleted (one instance at a time).
+  const retentionJob = new RetentionJob({
+    retention: store.retention,
+    clock,
+    logger: logger.child({ component: 'retention' }),
+    policy: config.retention,
+    batchSize: config.retention.batchSize,
+  });
+  retentionJob.start(config.retention.intervalMs);
 
   // Webhooks can be missed: repair drift from the Fulfillment API now and then.
   const reconcileQuietly = () => reconcile().catch((thrown) => logger.error({ err: thrown }, 'reconciliation failed'));
@@ -501,6 +511,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
 
         clearInterval(sweeper);
         clearInterval(feedbackPurger);
+        await retentionJob.stop();
         if (reconciler) clearInterval(reconciler);
         await emulator?.close();
         // Stop accepting connections, let the turns in flight finish and their usage be written, then drop idle

@@ -9,6 +9,7 @@ import { loadStatementSettings, type StatementSettings } from './statements/stat
 import { loadFeedbackSettings, type FeedbackSettings } from './bot/feedback/feedback-settings';
 import { loadModerationSettings, type ModerationSettings } from './bot/moderation/moderation-settings';
 import { loadConsoleSettings, type ConsoleSettings } from './web/console/console-settings';
+import { loadRetentionSettings, type RetentionSettings } from './retention/retention-settings';
 
 /**
  * The only reader of the environment. Typed, validated at start and frozen: a bad configuration stops the process
@@ -142,6 +143,8 @@ export interface Config {
   feedback: FeedbackSettings;
   /** Moderation of input and output, off unless configured (src/bot/moderation/moderation-settings.ts). */
   moderation: ModerationSettings;
+  /** Rollups of usage, raw usage and message text retention, tenant erasure (src/retention/). */
+  retention: RetentionSettings;
   /** Name the bot uses for itself in cards and pages. */
   productName: string;
   links: {
@@ -528,6 +531,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     licensing: undefined as unknown as Config['licensing'],
     alerts: loadAlertSettings(r, problems),
     statements: loadStatementSettings(r),
+    retention: loadRetentionSettings(r, problems),
   };
 
   if (production) {

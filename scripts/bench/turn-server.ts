@@ -18,7 +18,13 @@ import { InFlight } from '../../src/in-flight';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { mode: { type: 'string' }, 'data-dir': { type: 'string' }, tenant: { type: 'string' } },
+    options: {
+      mode: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'sqlite-file': { type: 'string' },
+      tenant: { type: 'string' },
+      tenants: { type: 'string' },
+    },
   });
   const tenantId = values.tenant ?? 'bench-tenant';
   const config = loadConfig({
@@ -29,27 +35,35 @@ async function main(): Promise<void> {
     // The turn path only: metering runs in its own worker (usage is still recorded, counters and outbox included).
     WORKER: 'off',
     DATA_DIR: values['data-dir'],
+    // bench:scale: a store file built beforehand (its tenant's subscription is already there).
+    SQLITE_FILE: values['sqlite-file'],
+    RETENTION_INTERVAL_MINUTES: '0',
   });
   const logger = createLogger('warn');
   let url: string;
   if (values.mode === 'enforced') {
     const app = await startApp(config, { logger, model: new ZeroLatencyModel() });
     const now = new Date();
-    await app.store.subscriptions.upsert({
-      id: 'bench-subscription',
-      name: 'bench',
-      offerId: 'offer',
-      planId: 'business',
-      status: 'Subscribed',
-      purchaser: { tenantId },
-      beneficiary: { tenantId },
-      term: { startDate: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)) },
-      autoRenew: true,
-      isTest: true,
-      isFreeTrial: false,
-      createdAt: now,
-      updatedAt: now,
-    });
+    // bench:soak: tenants `<tenant>-0` … `<tenant>-<n-1>` besides the one named.
+    const tenants = [tenantId, ...Array.from({ length: Number(values.tenants ?? 0) }, (_, i) => `${tenantId}-${i}`)];
+    for (const [i, tenant] of tenants.entries()) {
+      if ((await app.store.subscriptions.listForTenant(tenant)).length > 0) continue;
+      await app.store.subscriptions.upsert({
+        id: i === 0 ? 'bench-subscription' : `bench-subscription-${i}`,
+        name: 'bench',
+        offerId: 'offer',
+        planId: 'business',
+        status: 'Subscribed',
+        purchaser: { tenantId: tenant },
+        beneficiary: { tenantId: tenant },
+        term: { startDate: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)) },
+        autoRenew: true,
+        isTest: true,
+        isFreeTrial: false,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
     url = app.url;
   } else {
     const adapter = createTeamsAdapter(config.bot, config.delivery, logger);
@@ -75,6 +89,15 @@ async function main(): Promise<void> {
     url = await listen(server, 0, '127.0.0.1');
   }
   process.once('SIGINT', () => process.exit(0));
+  // bench:soak: on SIGUSR2, a full collection (with --expose-gc) then one line of memory figures, in MB.
+  process.on('SIGUSR2', () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    const mb = (n: number) => Math.round(n / 104857.6) / 10;
+    process.stdout.write(
+      `MEM ${JSON.stringify({ rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) })}\n`,
+    );
+  });
   process.stdout.write(`READY ${url}\n`);
 }
 

@@ -6,6 +6,8 @@ import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
 import { describeFeedbackContract } from './feedback-contract';
 import { describeConsoleContract } from './console-contract';
+import { describeRetentionContract } from './retention-contract';
+import { openSqliteRetentionHarness } from './sqlite-retention-harness';
 import { describeStoreContract, turnClaim, usageEvent } from './store-contract';
 import { describeHistoryContract } from './history-contract';
 import { historyKeyOf } from '../../src/domain/conversation-history';
@@ -55,6 +57,8 @@ describeConsoleContract('embedded SQLite (a real file)', async () => {
     cleanup: () => store.close(),
   };
 });
+
+describeRetentionContract('embedded SQLite (a real file)', openSqliteRetentionHarness);
 
 describe('SQLite store specifics', () => {
   it('a reset commits a history write still waiting in the group commit first: the write cannot bring it back', async () => {

@@ -17,8 +17,10 @@ import { MssqlOutboxQueue } from './mssql-outbox-queue';
 import { mssqlOperations } from './mssql-operations';
 import { mssqlPlans } from './mssql-plans';
 import { mssqlSeats } from './mssql-seats';
+import { mssqlRetention } from './mssql-retention';
 import { mssqlSubscriptions } from './mssql-subscriptions';
 import { mssqlTickets } from './mssql-tickets';
+import { mssqlTenantData } from './mssql-tenant-data';
 import { mssqlUsage } from './mssql-usage';
 import { mssqlUsers } from './mssql-users';
 
@@ -91,6 +93,8 @@ export async function openMssqlStore(
     tickets: mssqlTickets(db),
     feedback: mssqlFeedback(db),
     console: mssqlConsole(db),
+    retention: mssqlRetention(db),
+    tenantData: mssqlTenantData(db),
     outboxQueue: (queueOptions) => new MssqlOutboxQueue(db, queueOptions),
   };
 }

@@ -1,4 +1,5 @@
 import type { UsageKind } from '../../domain/billing-rules';
+import { dayWindow } from '../../domain/retention';
 import { overageUnits } from '../../domain/usage';
 import type { ClaimOutcome, DailyUsage, RecordOutcome, RecordUsageInput, TurnClaim, UsageRepo } from '../store';
 import { ID_COLLATION, param, type MssqlDatabase, type Queryable, type SqlParams } from './mssql-database';
@@ -139,6 +140,23 @@ export function mssqlUsage(db: MssqlDatabase): UsageRepo {
       WHEN NOT MATCHED THEN INSERT (tenant_id, user_id, user_name, last_seen) VALUES (@tenant, @user, @userName, @occurredAt);
     END;`;
 
+  // Admins' views: whole UTC days, from the aggregates plus the events not rolled up yet.
+  const rolledAndTail = `
+    SELECT d.day, d.tenant_id, d.user_id, d.dimension, d.turns, d.units FROM ${s}.usage_daily AS d
+      WHERE d.subscription_id = @sub AND d.day >= CAST(@start AS date) AND d.day < CAST(@end AS date)
+    UNION ALL
+    SELECT CAST(e.occurred_at AS date), e.tenant_id, e.user_id, e.dimension, 1, e.quantity
+      FROM ${s}.usage_events AS e WITH (INDEX (ix_usage_events_unrolled))
+      WHERE e.subscription_id = @sub AND e.rolled_up = 0 AND e.occurred_at >= @start AND e.occurred_at < @end`;
+  const windowParams = (subscriptionId: string, from: Date, to: Date) => {
+    const w = dayWindow(from, to);
+    return {
+      sub: param.text(subscriptionId),
+      start: param.time(new Date(w.start)),
+      end: param.time(new Date(w.end)),
+    };
+  };
+
   // Display names are written when first seen or changed, not on every turn.
   const knownNames = new Map<string, string | null>();
   const nameKey = (tenantId: string, userId: string) => `${tenantId}\u0000${userId}`;
@@ -245,26 +263,27 @@ export function mssqlUsage(db: MssqlDatabase): UsageRepo {
       );
       return rows.map((r) => ({ subscriptionId, periodStart, dimension: r.dimension, used: r.used, reserved: r.reserved }));
     },
+    // The daily aggregates plus the events not rolled up yet, in one statement (one snapshot under Azure SQL's
+    // read committed snapshot): an event is counted in exactly one of them.
     async daily(subscriptionId, from, to) {
       const { rows } = await db.query<DailyUsage>(
-        `SELECT d.day, e.dimension, COUNT(*) AS turns, SUM(e.quantity) AS quantity
-        FROM ${s}.usage_events AS e
-        CROSS APPLY (SELECT CONVERT(char(10), e.occurred_at, 23) AS day) AS d
-        WHERE e.subscription_id = @sub AND e.occurred_at >= @from AND e.occurred_at < @to
-        GROUP BY d.day, e.dimension ORDER BY d.day, e.dimension`,
-        { sub: param.text(subscriptionId), from: param.time(from), to: param.time(to) },
+        `SELECT CONVERT(char(10), x.day, 23) AS day, x.dimension, SUM(x.turns) AS turns, SUM(x.units) AS quantity
+        FROM (${rolledAndTail}) AS x
+        GROUP BY x.day, x.dimension ORDER BY x.day, x.dimension`,
+        windowParams(subscriptionId, from, to),
       );
       return rows.map((r) => ({ day: r.day, dimension: r.dimension, turns: r.turns, quantity: r.quantity }));
     },
     async topUsers(subscriptionId, from, to, limit) {
       const { rows } = await db.query<{ user_id: string; user_name: string | null; turns: number; quantity: number }>(
-        `SELECT TOP (@limit) e.user_id, u.user_name, COUNT(*) AS turns, SUM(e.quantity) AS quantity
-        FROM ${s}.usage_events AS e
-        LEFT JOIN ${s}.tenant_users AS u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
-        WHERE e.subscription_id = @sub AND e.occurred_at >= @from AND e.occurred_at < @to
-        GROUP BY e.user_id, u.user_name
-        ORDER BY SUM(e.quantity) DESC, COUNT(*) DESC, e.user_id`,
-        { sub: param.text(subscriptionId), from: param.time(from), to: param.time(to), limit: param.int(limit) },
+        `SELECT t.user_id, u.user_name, t.turns, t.quantity
+        FROM (SELECT TOP (@limit) x.user_id, MIN(x.tenant_id) AS tenant_id, SUM(x.turns) AS turns,
+            SUM(x.units) AS quantity
+          FROM (${rolledAndTail}) AS x
+          GROUP BY x.user_id ORDER BY SUM(x.units) DESC, SUM(x.turns) DESC, x.user_id) AS t
+        LEFT JOIN ${s}.tenant_users AS u ON u.tenant_id = t.tenant_id AND u.user_id = t.user_id
+        ORDER BY t.quantity DESC, t.turns DESC, t.user_id`,
+        { ...windowParams(subscriptionId, from, to), limit: param.int(limit) },
       );
       return rows.map((r) => ({
         userId: r.user_id,

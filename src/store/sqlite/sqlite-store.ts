@@ -13,8 +13,10 @@ import { sqliteOperations } from './sqlite-operations';
 import { openDatabase } from './sqlite-database';
 import { sqlitePlans } from './sqlite-plans';
 import { sqliteSeats } from './sqlite-seats';
+import { sqliteRetention } from './sqlite-retention';
 import { sqliteSubscriptions } from './sqlite-subscriptions';
 import { sqliteTickets } from './sqlite-tickets';
+import { sqliteTenantData } from './sqlite-tenant-data';
 import { sqliteUsage } from './sqlite-usage';
 import { sqliteUsers } from './sqlite-users';
 import { WriteBatcher } from './write-batcher';
@@ -59,6 +61,8 @@ export function openSqliteStore(file: string): SqliteStore {
     tickets: sqliteTickets(db, batcher),
     feedback: sqliteFeedback(db, batcher),
     console: sqliteConsole(db, batcher),
+    retention: sqliteRetention(db, batcher),
+    tenantData: sqliteTenantData(db, batcher),
     outboxQueue: (options) => new SqliteOutboxQueue(db, options),
   };
 }

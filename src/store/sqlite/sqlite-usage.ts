@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { UsageKind } from '../../domain/billing-rules';
+import { DAY } from '../../domain/clock';
+import { dayOfNumber, dayWindow } from '../../domain/retention';
 import type { ClaimOutcome, TurnClaim, UsageRepo } from '../store';
 import { usageRecordWriter } from './usage-record-writer';
 import type { WriteBatcher } from './write-batcher';
@@ -41,14 +43,21 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
   const staleClaims = db.prepare('SELECT tenant_id, activity_id FROM turn_claims WHERE created_at < ?');
   const counters = db.prepare(`SELECT dimension, used, reserved FROM usage_counters
     WHERE subscription_id = ? AND period_start = ? ORDER BY dimension`);
-  const daily = db.prepare(`SELECT strftime('%Y-%m-%d', occurred_at / 1000, 'unixepoch') AS day, dimension,
-      COUNT(*) AS turns, SUM(quantity) AS quantity
-    FROM usage_events WHERE subscription_id = ? AND occurred_at >= ? AND occurred_at < ?
-    GROUP BY day, dimension ORDER BY day, dimension`);
-  const topUsers = db.prepare(`SELECT e.user_id, u.user_name, COUNT(*) AS turns, SUM(e.quantity) AS quantity
-    FROM usage_events e LEFT JOIN tenant_users u ON u.tenant_id = e.tenant_id AND u.user_id = e.user_id
-    WHERE e.subscription_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?
-    GROUP BY e.user_id, u.user_name ORDER BY quantity DESC, turns DESC, e.user_id LIMIT ?`);
+  // Admins' views read the daily aggregates plus the events above the rollup mark (the tail: minutes of traffic
+  // when the job runs), in one read transaction so that the job cannot move the mark between the two.
+  const tail = `SELECT occurred_at / ${DAY} AS day, tenant_id, user_id, dimension, 1 AS turns, quantity AS units
+    FROM usage_events NOT INDEXED
+    WHERE rowid > (SELECT rolled_through FROM usage_rollup_state WHERE id = 1)
+      AND subscription_id = @s AND occurred_at >= @start AND occurred_at < @end`;
+  const rolled = `SELECT day, tenant_id, user_id, dimension, turns, units FROM usage_daily
+    WHERE subscription_id = @s AND day >= @fromDay AND day < @toDay`;
+  const daily = db.prepare(`SELECT day, dimension, SUM(turns) AS turns, SUM(units) AS quantity
+    FROM (${rolled} UNION ALL ${tail}) GROUP BY day, dimension ORDER BY day, dimension`);
+  const topUsers = db.prepare(`SELECT user_id, MIN(tenant_id) AS tenant_id, SUM(turns) AS turns, SUM(units) AS quantity
+    FROM (${rolled} UNION ALL ${tail}) GROUP BY user_id ORDER BY quantity DESC, turns DESC, user_id LIMIT @limit`);
+  const userName = db.prepare('SELECT user_name FROM tenant_users WHERE tenant_id = ? AND user_id = ?').pluck();
+  const readDaily = db.transaction((window: Record<string, string | number>) => daily.all(window));
+  const readTop = db.transaction((window: Record<string, string | number>) => topUsers.all(window));
 
   /** Deletes a claim and gives its holds back to their counters. */
   const releaseClaim = (tenantId: string, activityId: string, at: number): boolean => {
@@ -113,23 +122,26 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     },
     async daily(subscriptionId, from, to) {
       batcher.flushNow();
-      return daily.all(subscriptionId, from.getTime(), to.getTime()) as Awaited<ReturnType<UsageRepo['daily']>>;
+      const rows = readDaily.deferred({ s: subscriptionId, ...dayWindow(from, to) }) as {
+        day: number;
+        dimension: UsageKind;
+        turns: number;
+        quantity: number;
+      }[];
+      return rows.map((r) => ({ day: dayOfNumber(r.day), dimension: r.dimension, turns: r.turns, quantity: r.quantity }));
     },
     async topUsers(subscriptionId, from, to, limit) {
       batcher.flushNow();
-      return (
-        topUsers.all(subscriptionId, from.getTime(), to.getTime(), limit) as {
-          user_id: string;
-          user_name: string | null;
-          turns: number;
-          quantity: number;
-        }[]
-      ).map((r) => ({
-        userId: r.user_id,
-        ...(r.user_name ? { userName: r.user_name } : {}),
-        turns: r.turns,
-        quantity: r.quantity,
-      }));
+      const rows = readTop.deferred({ s: subscriptionId, ...dayWindow(from, to), limit }) as {
+        user_id: string;
+        tenant_id: string;
+        turns: number;
+        quantity: number;
+      }[];
+      return rows.map((r) => {
+        const name = userName.get(r.tenant_id, r.user_id) as string | null | undefined;
+        return { userId: r.user_id, ...(name ? { userName: name } : {}), turns: r.turns, quantity: r.quantity };
+      });
     },
   };
 }

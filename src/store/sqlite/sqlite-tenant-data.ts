@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3';
+import type { TenantDataRepo } from '../store';
+import type { WriteBatcher } from './write-batcher';
+
+/** The tenant's subscriptions: those it is the beneficiary of (the purchaser's tenant may be another). */
+const SUBSCRIPTIONS = 'SELECT id FROM subscriptions WHERE beneficiary_tenant_id = @tenant';
+
+/**
+ * Every table that holds data of a tenant, with the rows that are its: one entry per facet, deleted in this order
+ * (rows that point at others first, subscriptions last). A feature that stores tenant data (feedback, history,
+ * tickets, alerts, conversation references…) adds its facet here, and its table to the erasure test.
+ */
+export const SQLITE_TENANT_FACETS: readonly { name: string; where: string; table: string }[] = [
+  {
+    name: 'usage_outbox',
+    table: 'usage_outbox',
+    where: 'usage_event_id IN (SELECT id FROM usage_events WHERE tenant_id = @tenant)',
+  },
+  {
+    name: 'metering_consumed',
+    table: 'metering_consumed',
+    where: 'usage_event_id IN (SELECT id FROM usage_events WHERE tenant_id = @tenant)',
+  },
+  {
+    name: 'usage_daily',
+    table: 'usage_daily',
+    where: `subscription_id IN (${SUBSCRIPTIONS}) OR (tenant_id = @tenant
+      AND subscription_id IN (SELECT DISTINCT subscription_id FROM usage_events WHERE tenant_id = @tenant))`,
+  },
+  { name: 'usage_events', table: 'usage_events', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
+  { name: 'usage_counters', table: 'usage_counters', where: `subscription_id IN (${SUBSCRIPTIONS})` },
+  {
+    name: 'quota_reservations',
+    table: 'quota_reservations',
+    where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})`,
+  },
+  { name: 'turn_claims', table: 'turn_claims', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
+  { name: 'metered_usage_reports', table: 'metered_usage_reports', where: `subscription_id IN (${SUBSCRIPTIONS})` },
+  { name: 'seat_assignments', table: 'seat_assignments', where: `subscription_id IN (${SUBSCRIPTIONS})` },
+  { name: 'subscription_operations', table: 'subscription_operations', where: `subscription_id IN (${SUBSCRIPTIONS})` },
+  { name: 'tenant_admins', table: 'tenant_admins', where: 'tenant_id = @tenant' },
+  { name: 'tenant_users', table: 'tenant_users', where: 'tenant_id = @tenant' },
+  { name: 'subscriptions', table: 'subscriptions', where: 'beneficiary_tenant_id = @tenant' },
+];
+
+/** The large facets are deleted first in chunks of this many rows, each its own short transaction. */
+const CHUNK = 5_000;
+const CHUNKED = new Set(['usage_daily', 'usage_events']);
+
+export function sqliteTenantData(db: Database.Database, batcher: WriteBatcher): TenantDataRepo {
+  const facets = SQLITE_TENANT_FACETS.map((f) => ({
+    name: f.name,
+    count: db.prepare(`SELECT COUNT(*) FROM ${f.table} WHERE ${f.where}`).pluck(),
+    remove: db.prepare(`DELETE FROM ${f.table} WHERE ${f.where}`),
+    chunk:
+      f.name === 'usage_events'
+        ? db.prepare(`DELETE FROM ${f.table} WHERE rowid IN (SELECT rowid FROM ${f.table} WHERE ${f.where} LIMIT ${CHUNK})`)
+        : undefined,
+  }));
+  // usage_daily has no rowid (WITHOUT ROWID): its chunks go by primary key.
+  const dailyChunk = db.prepare(`DELETE FROM usage_daily WHERE (subscription_id, day, user_id, dimension, plan_id) IN
+    (SELECT subscription_id, day, user_id, dimension, plan_id FROM usage_daily
+      WHERE ${SQLITE_TENANT_FACETS.find((f) => f.name === 'usage_daily')!.where} LIMIT ${CHUNK})`);
+  // Deleting the newest events lowers the rollup marks (see sqlite-retention.ts): a reused rowid stays above them.
+  const lowerMarks = db.prepare(`UPDATE usage_rollup_state SET
+      rolled_through = MIN(rolled_through, (SELECT COALESCE(MAX(rowid), 0) FROM usage_events)),
+      text_scrubbed_through = MIN(text_scrubbed_through, (SELECT COALESCE(MAX(rowid), 0) FROM usage_events))
+    WHERE id = 1`);
+
+  return {
+    async count(tenantId) {
+      batcher.flushNow();
+      return Object.fromEntries(facets.map((f) => [f.name, f.count.get({ tenant: tenantId }) as number]));
+    },
+    async erase(tenantId) {
+      const deleted: Record<string, number> = Object.fromEntries(facets.map((f) => [f.name, 0]));
+      // The outbox and consumed rows point at events: they go with the first chunks' events, never after them.
+      for (const f of facets) {
+        if (!CHUNKED.has(f.name)) continue;
+        const statement = f.chunk ?? dailyChunk;
+        for (;;) {
+          const n = await batcher.run(() => {
+            if (f.name === 'usage_events') {
+              for (const dependent of facets.slice(0, 2))
+                deleted[dependent.name]! += dependent.remove.run({ tenant: tenantId }).changes;
+            }
+            const changes = statement.run({ tenant: tenantId }).changes;
+            if (f.name === 'usage_events') lowerMarks.run();
+            return changes;
+          });
+          deleted[f.name]! += n;
+          if (n < CHUNK) break;
+        }
+      }
+      await batcher.run(() => {
+        for (const f of facets) deleted[f.name]! += f.remove.run({ tenant: tenantId }).changes;
+        lowerMarks.run();
+      });
+      return deleted;
+    },
+  };
+}
