@@ -258,6 +258,44 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
           });
           await store.usage.record({ event, included: 1, overage: true, userName: 'Ann' });
         }
+        // The data of issues 10 and 13: feedback, history, a ticket, notices, a chat reference.
+        await store.feedback.record({
+          tenantId,
+          userId: `${tenantId}-u1`,
+          key: `reply-${tenantId}`,
+          replyId: `reply-${tenantId}`,
+          subscriptionId: sub.id,
+          reaction: 'dislike',
+          comment: 'wrong',
+          isReport: true,
+          createdAt: NOW,
+        });
+        await store.history.save({
+          key: `history-${tenantId}`,
+          tenantId,
+          exchanges: [{ user: 'q', assistant: 'a', tokens: 2, at: NOW }],
+          expiresAt: new Date(NOW.getTime() + 86_400_000),
+          at: NOW,
+          expectedVersion: 0,
+        });
+        await store.tickets.open({
+          tenantId,
+          openedBy: `${tenantId}-u1`,
+          subject: 'Help',
+          category: 'technical',
+          priority: 'normal',
+          text: 'It does not work',
+          at: NOW,
+        });
+        await store.notices.claim({ tenantId, key: `quota-80-${tenantId}`, kind: 'quota', at: NOW });
+        await store.notices.setEnabled({ tenantId, kind: 'trial', enabled: false, by: `${tenantId}-u1`, at: NOW });
+        await store.conversations.save({
+          key: `user:${tenantId}:${tenantId}-u1`,
+          address: { serviceUrl: 'https://smba.example', channelId: 'msteams', conversationId: `a:${tenantId}`, botId: 'bot' },
+          locale: 'en',
+          client: 'desktop',
+          updatedAt: NOW,
+        });
         // One turn in flight, holding quota.
         await store.usage.claim({
           tenantId,
@@ -297,6 +335,13 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
         'seat_assignments',
         'subscription_operations',
         'subscriptions',
+        'ai_feedback',
+        'conversation_history',
+        'support_tickets',
+        'support_ticket_messages',
+        'tenant_notices',
+        'notification_preferences',
+        'conversation_refs',
       ]) {
         expect(before.a[facet], facet).toBeGreaterThan(0);
         expect(before.b[facet], facet).toBeGreaterThan(0);
