@@ -201,9 +201,22 @@ describe('publisher console', () => {
       }
     });
 
-    it('subscription page: plan, seats, admins, usage against the allowance, daily chart, hours, timeline', async () => {
+    it('subscription page: plan, seats, admins, usage against the allowance, daily chart, hours, timeline, reports', async () => {
+      await app.store.feedback.record({
+        tenantId: 'tenant-a',
+        userId: 'user-1',
+        key: 'reply-1',
+        replyId: 'reply-1',
+        subscriptionId: 'sub-a',
+        reaction: 'dislike',
+        comment: 'Made up a <b>law</b>',
+        isReport: true,
+        createdAt: clock.now(),
+      });
       const client = await signedIn();
       const page = await (await client.get('/console/subscriptions/sub-a')).text();
+      expect(page).toContain('Content reports');
+      expect(page).toContain('Made up a &lt;b&gt;law&lt;/b&gt;');
       expect(page).toContain('Business (business)');
       expect(page).toContain('€49.00 per month');
       expect(page).toContain('Ada Admin');
@@ -249,11 +262,36 @@ describe('publisher console', () => {
       expect(webhookOnly).toContain('No operation recorded.');
     });
 
-    it('billed vs sent: a placeholder until its data source is wired', async () => {
+    it('billed vs sent: the stored comparisons, filtered, a bad filter named', async () => {
+      const now = clock.now();
+      const runId = await app.store.billedVsSent.startRun({
+        owner: 'test',
+        trigger: 'manual',
+        now,
+        leaseUntil: new Date(now.getTime() + 60_000),
+        firstDay: '2026-03-08',
+        lastDay: '2026-03-08',
+      });
+      await app.store.billedVsSent.finishRun({
+        runId: runId!,
+        owner: 'test',
+        now,
+        days: ['2026-03-08'],
+        comparisons: [
+          { day: '2026-03-08', subscriptionId: 'sub-a', dimension: 'messages', planId: 'team', outcome: 'Match', ledgerQuantity: 4, submittedQuantity: 4, processedQuantity: 4 },
+          { day: '2026-03-08', subscriptionId: 'sub-<b>', dimension: 'messages', planId: 'team', outcome: 'QuantityMismatch', ledgerQuantity: 7, submittedQuantity: 7, processedQuantity: 5 },
+        ],
+      });
       const client = await signedIn();
       const page = await (await client.get('/console/billed')).text();
-      expect(page).toContain('is not connected in this deployment yet');
       expect(page).toContain('aria-current="page">Billed vs sent');
+      expect(page).toContain('sub-a');
+      expect(page).toContain('sub-&lt;b&gt;');
+      const problems = await (await client.get('/console/billed?problems=1')).text();
+      expect(problems).toContain('sub-&lt;b&gt;');
+      expect(problems).not.toContain('>sub-a<');
+      const bad = await (await client.get('/console/billed?from=yesterday')).text();
+      expect(bad).toContain('The “from” filter is not valid');
     });
 
     it('speaks French from Accept-Language', async () => {
