@@ -108,4 +108,53 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the bot in the Microsoft 365 Agents P
     await say('What can you do for my team?', /AI generated|AI-generated/i, '06-answer');
     expect((await chatTexts(page)).join('\n')).not.toMatch(/\bundefined\b|\[object Object\]/);
   });
+
+  it('takes a 👎 with a comment as a content report, which the operator lists', { timeout: 90_000 }, async () => {
+    await page.getByRole('button', { name: 'Dislike' }).last().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('textarea').fill('It made up a product feature');
+    await page.screenshot({ path: path.join(OUTPUT, '07-dislike.png') });
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    // The bot answered the invoke: the Playground thanks the user.
+    await page.getByText('Thank you!').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByText('Thank you!').waitFor({ state: 'hidden' });
+    // The Playground's user is the development operator: `reports` lists the report just made.
+    await say('reports', /It made up a product feature/, '08-reports');
+  });
+
+  it('speaks French to a French Teams client (an activity with locale fr-FR)', { timeout: 90_000 }, async () => {
+    // The Playground always sends en-US: its "Custom activity" sends the same chat's message with another locale.
+    await page.getByRole('button', { name: 'Mock an Activity' }).click();
+    await page.getByText('Custom activity', { exact: true }).click();
+    const editor = page.locator('.monaco-editor textarea');
+    await editor.waitFor();
+    const generated = await page.locator('.monaco-editor .view-lines').innerText();
+    const serviceUrl = /"serviceUrl":\s*"([^"]+)"/.exec(generated)?.[1];
+    const conversationId = /"conversation":\s*\{\s*"id":\s*"([^"]+)"/.exec(generated)?.[1];
+    expect(serviceUrl && conversationId, generated).toBeTruthy();
+    const activity = {
+      type: 'message',
+      id: `fr-${Date.now()}`,
+      timestamp: new Date().toISOString(),
+      channelId: 'msteams',
+      serviceUrl,
+      locale: 'fr-FR',
+      text: 'aide',
+      from: { id: 'user-id-0', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-0000000000020' },
+      recipient: { id: '00000000-0000-0000-0000-00000000000011', name: 'Test Bot' },
+      conversation: { id: conversationId, conversationType: 'personal', tenantId: '00000000-0000-0000-0000-0000000000001' },
+      channelData: { tenant: { id: '00000000-0000-0000-0000-0000000000001' } },
+    };
+    await editor.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(JSON.stringify(activity));
+    const shown = page.getByText(/Commandes d’administration/);
+    const before = await shown.count();
+    await page.getByRole('button', { name: 'Send activity' }).click();
+    await waitFor(async () => (await shown.count()) > before, 30_000, 'the French help card');
+    await page.getByText(/Commandes d’administration/).last().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(OUTPUT, '09-aide-fr.png') });
+  });
 });

@@ -110,15 +110,20 @@ export function statsCard(
         : tr.t('adminCards.stats.title'),
     ),
     note(tr.t('adminCards.stats.total', { count: total })),
-    horizontalBarChart(
-      tr.t('adminCards.stats.chart'),
-      series.map((p) => ({ x: day(p.day), y: p.turns })),
-      (n) => tr.number(n),
-    ),
-    title(tr.t('adminCards.stats.topUsers')),
-    top.length
-      ? facts(top.map((u) => [u.userName ?? u.userId, tr.t('adminCards.stats.user', { turns: u.turns, units: u.quantity })] as const))
-      : paragraph(tr.t('adminCards.stats.nobody')),
+    // Nothing to chart: fourteen empty bars (or, where charts do not render, fourteen "0" rows) say less than this.
+    ...(total === 0
+      ? [paragraph(tr.t('adminCards.stats.nobody'))]
+      : [
+          horizontalBarChart(
+            tr.t('adminCards.stats.chart'),
+            series.map((p) => ({ x: day(p.day), y: p.turns })),
+            (n) => tr.number(n),
+          ),
+          title(tr.t('adminCards.stats.topUsers')),
+          top.length
+            ? facts(top.map((u) => [u.userName ?? u.userId, tr.t('adminCards.stats.user', { turns: u.turns, units: u.quantity })] as const))
+            : paragraph(tr.t('adminCards.stats.nobody')),
+        ]),
   ]);
 }
 
