@@ -147,7 +147,7 @@ describe('appPackage/manifest.json', () => {
     const manifest = filled(SAMPLES);
     expect(manifest.manifestVersion).toBe('1.19');
     expect(manifest.bots).toHaveLength(1);
-    const bot = manifest.bots[0];
+    const bot = manifest.bots[0]!;
     expect(bot.botId).toBe(SAMPLES.BOT_ID);
     expect([...bot.scopes].sort()).toEqual(['groupChat', 'personal', 'team']);
     for (const scope of bot.scopes) {
