@@ -193,6 +193,9 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     onSeatChanged: (change) => void notifier.seatChanged(change),
     statementLinks,
   });
+  // Who administers a tenant, one rule for Teams and the landing page: purchasers and beneficiaries, and those added.
+  const isTenantAdmin = async (tenantId: string, userId: string) =>
+    commands.isAdmin(tenantId, userId, await gate.tenantSubscriptions(tenantId));
   const inFlight = new InFlight();
   // Conversation history in the store, shared by every instance; none at all when the operator turned it off.
   const historyLimits = config.conversation.history;
@@ -246,14 +249,14 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
       store,
       clock,
       operatorIds: config.operatorIds,
-      isAdmin: async (tenantId, userId) => commands.isAdmin(tenantId, userId, await gate.tenantSubscriptions(tenantId)),
+      isAdmin: isTenantAdmin,
       webhookConfigured: !!config.alerts.webhook,
     }),
     support: new SupportCommands({
       desk: support,
       clock,
       operatorIds: config.operatorIds,
-      isTenantAdmin: async (tenantId, userId) => commands.isAdmin(tenantId, userId, await gate.tenantSubscriptions(tenantId)),
+      isTenantAdmin,
       tenantSubscriptions: (tenantId) => gate.tenantSubscriptions(tenantId),
     }),
     statement: new StatementCommand({
@@ -354,7 +357,17 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
           logger: logger.child({ component: 'landing-sign-in' }),
         })
       : undefined);
-  addLandingRoutes(server, { config, activation, store, catalog, clock, logger, ...(signIn ? { signIn } : {}) });
+  addLandingRoutes(server, {
+    config,
+    activation,
+    store,
+    catalog,
+    clock,
+    logger,
+    ...(signIn ? { signIn } : {}),
+    isTenantAdmin,
+    statements: { links: statementLinks, lifetimeMs: config.statements.linkLifetimeMs },
+  });
   addConsoleRoutes(server, {
     config,
     store,

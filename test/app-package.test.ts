@@ -83,6 +83,32 @@ interface Manifest {
 const MANIFEST_TEXT = readText('appPackage/manifest.json');
 const ENVIRONMENTS = ['dev', 'local'] as const;
 const ADMIN_COMMANDS = ['usage', 'stats', 'plan', 'seats', 'admins', 'help'];
+/** The everyday commands everyone may use, offered in the personal chat's list. */
+const EVERYDAY_COMMANDS = ['new chat', 'support', 'tickets'];
+/** Support commands everyone may use without arguments (`ticket` needs a number; `desk`, `statement` are operators'). */
+const EVERYDAY_SUPPORT: readonly string[] = ['support', 'tickets'];
+
+/**
+ * Who a manifest command is for, as the bot parses its title (the text Teams inserts): `admin` for the tenant
+ * commands that check the admin role, `everyone` for `help`, the conversation's `new chat` and the support commands
+ * every user has. `undefined` when parseCommand does not read the title as exactly that command (an operator
+ * command, a typo, a title with arguments): such a title must not be in the manifest.
+ */
+function manifestCommandRole(title: string): 'admin' | 'everyone' | undefined {
+  const parsed = parseCommand(title);
+  const name = title.replace(/ /g, '-');
+  if (!parsed || parsed.kind === 'unknown' || parsed.name !== name) return undefined;
+  switch (parsed.kind) {
+    case 'tenant':
+      return parsed.name === 'help' ? 'everyone' : 'admin';
+    case 'conversation':
+      return 'everyone';
+    case 'support':
+      return EVERYDAY_SUPPORT.includes(parsed.name) ? 'everyone' : undefined;
+    default:
+      return undefined;
+  }
+}
 
 describe('appPackage/manifest.json', () => {
   const { ajv, validate } = compileManifestSchema();
@@ -117,26 +143,33 @@ describe('appPackage/manifest.json', () => {
     expect(placeholdersIn(MANIFEST_TEXT).filter((name) => !declared.has(name))).toEqual([]);
   });
 
-  it('declares manifest 1.19, a conversational bot in every scope, the admin commands and the SaaS offer', () => {
+  it('declares manifest 1.19, a conversational bot in every scope, the admin commands, everyone’s in personal chat, and the SaaS offer', () => {
     const manifest = filled(SAMPLES);
     expect(manifest.manifestVersion).toBe('1.19');
     expect(manifest.bots).toHaveLength(1);
-    const bot = manifest.bots[0];
+    const bot = manifest.bots[0]!;
     expect(bot.botId).toBe(SAMPLES.BOT_ID);
     expect([...bot.scopes].sort()).toEqual(['groupChat', 'personal', 'team']);
     for (const scope of bot.scopes) {
       const list = bot.commandLists.find((l) => l.scopes.includes(scope));
       expect(list, `command list for ${scope}`).toBeDefined();
       expect(list!.commands.map((c) => c.title)).toEqual(expect.arrayContaining(ADMIN_COMMANDS));
+      // Teams shows at most 10 commands a list (the schema's maxItems, checked here too to say which list).
+      expect(list!.commands.length, `commands for ${scope}`).toBeLessThanOrEqual(10);
     }
+    const personal = bot.commandLists.find((l) => l.scopes.includes('personal'))!;
+    expect(personal.commands.map((c) => c.title)).toEqual(expect.arrayContaining(EVERYDAY_COMMANDS));
     for (const command of bot.commandLists.flatMap((l) => l.commands)) {
       // Titles are what Teams inserts in the compose box: no slash or other prefix (a Teams Store rule), and each
-      // one is a command to the bot as it stands, in any case.
-      expect(command.title).toMatch(/^[a-z]+$/);
-      expect(parseCommand(command.title), command.title).toMatchObject({ kind: 'tenant', name: command.title });
-      expect(parseCommand(command.title.toUpperCase()), command.title).toMatchObject({ kind: 'tenant' });
+      // one is a command to the bot as it stands (a tenant, conversation or support command), in any case.
+      expect(command.title).toMatch(/^[a-z]+( [a-z]+)?$/);
+      const role = manifestCommandRole(command.title);
+      expect(role, command.title).toBeDefined();
+      expect(parseCommand(command.title.toUpperCase()), command.title).toEqual(parseCommand(command.title));
       expect(command.description.length).toBeLessThanOrEqual(128);
-      if (command.title !== 'help') expect(command.description).toMatch(/^Admins only/);
+      // The description says who may use it: admins' commands say so first, everyone's do not.
+      if (role === 'admin') expect(command.description, command.title).toMatch(/^Admins only/);
+      else expect(command.description, command.title).not.toMatch(/admins only/i);
     }
     expect(manifest.subscriptionOffer?.offerId).toBe(`${SAMPLES.MARKETPLACE_PUBLISHER_ID}.${SAMPLES.MARKETPLACE_OFFER_ID}`);
     expect(manifest.validDomains).toEqual([SAMPLES.BOT_DOMAIN]);
@@ -182,6 +215,13 @@ describe('the app package speaks French too, and says what the AI does (Teams St
     );
     expect(Object.keys(fr).filter((k) => k.startsWith('bots['))).toEqual(expected);
     for (const key of expected) expect(fr[key]!.length, key).toBeGreaterThan(20);
+    // Translated in place: a French description says "admins only" exactly where the English one does.
+    manifest.bots[0]!.commandLists.forEach((list, i) =>
+      list.commands.forEach((command, j) => {
+        const french = fr[`bots[0].commandLists[${i}].commands[${j}].description`]!;
+        expect(french.startsWith('Réservé aux admins'), `${command.title}: ${french}`).toBe(command.description.startsWith('Admins only'));
+      }),
+    );
   });
 
   it('says, in both languages, what the assistant does, that answers are AI-generated and may be wrong, the model provider and the subscription', () => {

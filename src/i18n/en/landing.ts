@@ -55,6 +55,15 @@ export default {
     overage: '{units, number} ({amount})',
     changes:
       'To change the plan or the number of users, or to cancel, use the Microsoft 365 admin center or the Azure portal, where the subscription was bought.',
+    statement: {
+      heading: 'Usage statement',
+      lead: 'For your finance team: included and used messages, overage per day with the Marketplace usage ids, the estimated charge, and the plan and seat changes of this billing period.',
+      open: 'Open the usage statement',
+      csv: 'Download CSV',
+      pdf: 'Download PDF',
+      validFor:
+        'These links work for {minutes, plural, one {# minute} other {# minutes}}; reload this page for new ones. Only admins of the app in your organization see them.',
+    },
   },
   status: {
     suspendedTitle: 'Subscription suspended',

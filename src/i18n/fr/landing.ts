@@ -56,6 +56,15 @@ export default {
     overage: '{units, number} ({amount})',
     changes:
       'Pour changer d’offre ou de nombre d’utilisateurs, ou pour résilier, utilisez le centre d’administration Microsoft 365 ou le portail Azure, là où l’abonnement a été acheté.',
+    statement: {
+      heading: 'Relevé de consommation',
+      lead: 'Pour votre service financier : messages inclus et utilisés, dépassements par jour avec les identifiants d’utilisation de la Marketplace, montant estimé, et changements d’offre et de nombre d’utilisateurs de cette période de facturation.',
+      open: 'Ouvrir le relevé de consommation',
+      csv: 'Télécharger le CSV',
+      pdf: 'Télécharger le PDF',
+      validFor:
+        'Ces liens sont valables {minutes, plural, one {# minute} other {# minutes}} ; rechargez cette page pour en obtenir de nouveaux. Seuls les administrateurs de l’application dans votre organisation les voient.',
+    },
   },
   status: {
     suspendedTitle: 'Abonnement suspendu',

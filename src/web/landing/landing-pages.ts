@@ -5,6 +5,7 @@ import type { Locale } from '../../i18n/locale';
 import type { TextKey, TextValues, Translator } from '../../i18n/translator';
 import { escapeHtml, html, raw, type Html } from '../html';
 import type { Message } from './landing-texts';
+import { statementSection, type StatementLinkSet } from './landing-statement';
 
 /**
  * Server-rendered pages of the landing flow, in the buyer's language (catalog namespace `landing`; the language
@@ -196,6 +197,8 @@ export function managePage(
   plan: Plan | undefined,
   usage: UsageSummary | undefined,
   teamsAppId: string,
+  /** Links to this period's usage statement: only for a viewer who administers the tenant. */
+  statement?: StatementLinkSet,
 ): LandingPage {
   const { tr } = ctx;
   const teamsLink = `https://teams.microsoft.com/l/app/${encodeURIComponent(teamsAppId)}`;
@@ -243,6 +246,7 @@ export function managePage(
               </table>`
           : ''
       }
+      ${statement ? statementSection(tr, statement) : ''}
       <p class="actions"><a class="primary" href="${teamsLink}">${tr.t('landing.activated.openInTeams')}</a></p>
       <p class="muted">${tr.t('landing.manage.changes')}</p>`,
   );
@@ -311,6 +315,7 @@ h2 { font-size: 1.15rem; margin-top: 2rem; }
 .primary:hover { filter: brightness(1.1); }
 .primary:focus-visible, a:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .steps li { margin: 0.4rem 0; }
+.download { margin-left: 1rem; white-space: nowrap; }
 code { background: #eef0f6; padding: 0.1rem 0.35rem; border-radius: 4px; }
 .usage { width: 100%; border-collapse: collapse; margin: 1rem 0; }
 .usage th, .usage td { text-align: left; padding: 0.45rem 0.5rem; border-bottom: 1px solid var(--line); }

@@ -14,6 +14,7 @@ import { safeRoute } from '../http-server';
 import { csrfToken, csrfValid, newSession, type LandingSession } from '../session-cookie';
 import { addLandingAuthRoutes } from './landing-auth-routes';
 import { landingHttp } from './landing-http';
+import { statementLinkSet, type LandingStatements } from './landing-statement';
 import {
   activatedPage,
   LANDING_CSS,
@@ -66,6 +67,13 @@ export interface LandingDeps {
    * users of the purchaser's or beneficiary's tenant see and activate (src/domain/landing-access.ts).
    */
   signIn?: EntraSignIn;
+  /**
+   * Whether a user administers a tenant, by the rule Teams applies (src/app.ts passes TenantCommands.isAdmin: the
+   * purchaser and beneficiary of the tenant's subscriptions, and the admins added). Default: the admins stored.
+   */
+  isTenantAdmin?: (tenantId: string, userId: string) => Promise<boolean>;
+  /** Present: the manage view links admins of the tenant to the period's usage statement (issue 13, part 4). */
+  statements?: LandingStatements;
 }
 
 /**
@@ -106,11 +114,22 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
   /** The signed-in user's right to this subscription, or `true` when sign-in is off (development only). */
   const mayUse = (session: LandingSession, subscription: Subscription) =>
     !deps.signIn || (!!session.user && landingAccess(session.user, subscription).allowed);
-  const adminFacts = async (session: LandingSession, subscription: Subscription): Promise<AdminFacts> => {
+  const isTenantAdmin = deps.isTenantAdmin ?? ((tenantId: string, userId: string) => deps.store.admins.isAdmin(tenantId, userId));
+  /**
+   * Whether the signed-in viewer administers the subscription's tenant: a user of that tenant (Entra proved it) who
+   * is an admin there. With sign-in off (development only) nobody is proven, so nobody is: the manage view then
+   * shows no statement links (admins get theirs from the `usage` card in Teams).
+   */
+  const viewerAdministers = async (session: LandingSession, subscription: Subscription) => {
     const tenantId = subscription.beneficiary.tenantId;
-    const viewerIsAdmin = !!session.user && !!tenantId && (await deps.store.admins.isAdmin(tenantId, session.user.oid));
-    return { viewerIsAdmin, ...(subscription.purchaser.emailId ? { purchaser: subscription.purchaser.emailId } : {}) };
+    const user = session.user;
+    if (!user || !tenantId || user.tid.trim().toLowerCase() !== tenantId.trim().toLowerCase()) return false;
+    return isTenantAdmin(tenantId, user.oid);
   };
+  const adminFacts = async (session: LandingSession, subscription: Subscription): Promise<AdminFacts> => ({
+    viewerIsAdmin: await viewerAdministers(session, subscription),
+    ...(subscription.purchaser.emailId ? { purchaser: subscription.purchaser.emailId } : {}),
+  });
   const statusUrl = (subscriptionId: string) => `/landing/status?subscription=${encodeURIComponent(subscriptionId)}`;
 
   /** The page for a subscription in its current state. */
@@ -124,7 +143,11 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
         const usage = plan
           ? summarizeUsage(plan, subscription, Object.fromEntries(counters.map((c) => [c.dimension, c.used])), period, now)
           : undefined;
-        return managePage(ctx, subscription, plan, usage, config.landing.teamsAppId);
+        const statement =
+          deps.statements && (await viewerAdministers(session, subscription))
+            ? statementLinkSet(deps.statements, subscription.id, period.start, ctx.tr.locale)
+            : undefined;
+        return managePage(ctx, subscription, plan, usage, config.landing.teamsAppId, statement);
       }
       case 'Suspended':
       case 'Unsubscribed':
