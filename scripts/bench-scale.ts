@@ -11,7 +11,8 @@
  * - how long a cold start of the compiled bot takes with that store (spawn → /healthz answers);
  * - the rollup and retention job's rows per second (a tail of recent events to roll up, and two days of events past
  *   the 90-day retention, put back before each run, to delete);
- * - bytes per usage event on disk (the whole file, and the usage_events table with its indexes alone).
+ * - bytes per usage event on disk (the whole file, and the usage_events table with its indexes alone), and the size of
+ *   the aggregates.
  * Last line: one JSON object with those figures.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -452,7 +453,7 @@ async function main(): Promise<void> {
     await store.usage.counters(subscriptionId(0), new Date(monthStart(now.getTime())));
     if (i >= 20) storeTimings.usage.push(performance.now() - s);
     s = performance.now();
-    await Promise.all([store.usage.daily(subscriptionId(0), from, now), store.usage.topUsers(subscriptionId(0), from, now, 5)]);
+    await Promise.all([store.usage.daily(subscriptionId(0), from, now), store.usage.topUsers(subscriptionId(0), new Date(monthStart(now.getTime())), 5)]);
     if (i >= 20) storeTimings.stats.push(performance.now() - s);
   }
   await store.close();
@@ -473,6 +474,10 @@ async function main(): Promise<void> {
   const eventBytes = tableBytes(['usage_events', ...eventIndexes]);
   const dailyBytes = tableBytes(['usage_daily']);
   const dailyRows = db.prepare('SELECT COUNT(*) FROM usage_daily').pluck().get() as number;
+  // The smaller aggregates `stats` reads (migration 0012).
+  const totalsRows = db.prepare('SELECT COUNT(*) FROM usage_daily_totals').pluck().get() as number;
+  const periodUserRows = db.prepare('SELECT COUNT(*) FROM usage_period_users').pluck().get() as number;
+  const statsBytes = tableBytes(['usage_daily_totals', 'usage_period_users', 'ix_usage_period_users_rank']);
   db.close();
 
   // Enforced turns with the big store and with an empty one, against bare turns, in alternating rounds.
@@ -544,6 +549,7 @@ async function main(): Promise<void> {
       },
       bytesPerUsageEvent: { file: Math.round(fileBytes / events), usageEventsAndIndexes: Math.round(eventBytes / events) },
       dailyAggregates: { rows: dailyRows, bytes: dailyBytes },
+      statsAggregates: { dailyTotalsRows: totalsRows, periodUserRows, bytes: statsBytes },
       coldStartMs: Math.round(coldStartMs),
     }),
   );

@@ -269,8 +269,12 @@ export interface UsageRepo {
    * millisecond (`to` exclusive).
    */
   daily(subscriptionId: string, from: Date, to: Date): Promise<DailyUsage[]>;
-  /** The users with the most units over the same whole UTC days as `daily`, from the same sources. */
-  topUsers(subscriptionId: string, from: Date, to: Date, limit: number): Promise<UserUsage[]>;
+  /**
+   * The users with the most units (then turns, then user id) in the billing period starting at `periodStart` (the
+   * events' period), from the per-period aggregates plus the events not rolled up yet: exact whatever the rollup
+   * job has done, and read without adding up every user of the period.
+   */
+  topUsers(subscriptionId: string, periodStart: Date, limit: number): Promise<UserUsage[]>;
 }
 
 /** One step of a job that walks a table in order: what it did, and where to go on (absent: it reached the end). */
@@ -296,7 +300,8 @@ export interface RetentionRepo {
   releaseLease(name: string, holder: string): Promise<void>;
   /**
    * Adds at most `limit` usage events not rolled up yet to the daily aggregates (subscription, day, user,
-   * dimension, plan: turns, units, billable units, tokens) and marks them rolled up, in one transaction. Returns how
+   * dimension, plan: turns, units, billable units, tokens), to the per-(subscription, day, dimension) totals and to
+   * the per-(subscription, billing period, user) totals, and marks them rolled up, in one transaction. Returns how
    * many; 0 when every event is rolled up. Each event is counted once, ever.
    */
   rollUp(limit: number): Promise<number>;

@@ -74,6 +74,7 @@ describe('tenant admin commands', () => {
     expect(chart.data.at(-1)).toEqual({ x: 'Fri, Mar 20', y: 2 });
     expect(chart.data.at(-3)).toEqual({ x: 'Wed, Mar 18', y: 1 });
     expect(chart.data.at(0)).toEqual({ x: 'Sat, Mar 7', y: 0 });
+    expect(res.text).toContain('Top users this billing period');
     expect(res.text).toContain('Ada: 2 messages, 2 units');
     expect(res.text).toContain('Bob: 1 message, 1 unit');
   });

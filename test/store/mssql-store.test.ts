@@ -361,7 +361,7 @@ describe('Azure SQL statements (no server needed)', () => {
     await usage.record({ event: usageEvent('s'), included: 1, overage: true, reserved: true, userName: 'Ada' });
     await usage.counters('s', at);
     await usage.daily('s', at, at);
-    await usage.topUsers('s', at, at, 5);
+    await usage.topUsers('s', at, 5);
     const operations = mssqlOperations(db, subscriptions);
     await operations.find('op');
     await operations.apply({

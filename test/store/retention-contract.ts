@@ -27,12 +27,29 @@ export interface RetentionStoreUnderTest {
       tokens: number;
     }[]
   >;
+  /** Every per-(subscription, day, dimension) total row (migration 0012), as numbers. */
+  totalRows(): Promise<
+    {
+      subscriptionId: string;
+      day: string;
+      dimension: string;
+      turns: number;
+      units: number;
+      billableUnits: number;
+      tokens: number;
+    }[]
+  >;
+  /** Every per-(subscription, billing period, user) total row (migration 0012); `periodStart` as an ISO string. */
+  periodUserRows(): Promise<{ subscriptionId: string; periodStart: string; userId: string; turns: number; units: number }[]>;
   /** Marks every metering bucket Accepted (the Marketplace took them). */
   acceptAllBuckets(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
 const NOW = new Date('2026-09-01T12:00:00.000Z');
+const monthOf = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+/** The billing periods the seeded events fall in (20 days before NOW). */
+const PERIODS = [new Date('2026-08-01T00:00:00.000Z'), new Date('2026-09-01T00:00:00.000Z')];
 const daysAgo = (n: number, hour = 10) => new Date(NOW.getTime() - n * DAY + (hour - 12) * 3_600_000);
 
 /** Consumes every message in the outbox, as the metering worker does. */
@@ -91,6 +108,7 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
       const record = async (n: number) => {
         for (let i = 0; i < n; i += 1) {
           const sub = pick(subs);
+          const occurredAt = daysAgo(Math.floor(random() * 20), Math.floor(random() * 24));
           const event = usageEvent(sub.id, {
             tenantId: sub.beneficiary.tenantId!,
             userId: `user-${Math.floor(random() * 6)}`,
@@ -98,7 +116,8 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
             dimension: pick(USAGE_KINDS),
             quantity: 1 + Math.floor(random() * 4),
             totalTokens: Math.floor(random() * 9000),
-            occurredAt: daysAgo(Math.floor(random() * 20), Math.floor(random() * 24)),
+            occurredAt,
+            periodStart: monthOf(occurredAt),
           });
           const included = Math.floor(random() * 30);
           const outcome = await store.usage.record({ event, included, overage: random() < 0.5 });
@@ -110,15 +129,24 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
       const check = async () => {
         for (const sub of subs) {
           expect(await store.usage.daily(sub.id, from, to)).toEqual(expectedDaily(events, sub.id));
-          const top = await store.usage.topUsers(sub.id, from, to, 100);
-          const byUser = new Map<string, { turns: number; quantity: number }>();
-          for (const e of events.filter((x) => x.subscriptionId === sub.id)) {
-            const u = byUser.get(e.userId) ?? { turns: 0, quantity: 0 };
-            u.turns += 1;
-            u.quantity += e.quantity;
-            byUser.set(e.userId, u);
+          // Top users per billing period (the events of 20 days span two), in full and cut short: the cut is where
+          // the store reads only the first ranked users, so ties and the tail are exercised there.
+          for (const period of PERIODS) {
+            const byUser = new Map<string, { turns: number; quantity: number }>();
+            for (const e of events.filter((x) => x.subscriptionId === sub.id && x.periodStart.getTime() === period.getTime())) {
+              const u = byUser.get(e.userId) ?? { turns: 0, quantity: 0 };
+              u.turns += 1;
+              u.quantity += e.quantity;
+              byUser.set(e.userId, u);
+            }
+            const ranked = [...byUser]
+              .map(([userId, u]) => ({ userId, ...u }))
+              .sort((x, y) => y.quantity - x.quantity || y.turns - x.turns || (x.userId < y.userId ? -1 : 1));
+            for (const limit of [100, 3, 1]) {
+              const top = await store.usage.topUsers(sub.id, period, limit);
+              expect(top.map((u) => ({ userId: u.userId, turns: u.turns, quantity: u.quantity }))).toEqual(ranked.slice(0, limit));
+            }
           }
-          expect(new Map(top.map((u) => [u.userId, { turns: u.turns, quantity: u.quantity }]))).toEqual(byUser);
         }
       };
       await record(60);
@@ -150,6 +178,39 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
         ]),
       );
       expect(rolled).toEqual(raw);
+      // So do the smaller aggregates `stats` reads: per (subscription, day, dimension) and per (subscription, period, user).
+      const rawTotals = new Map<string, { turns: number; units: number; billableUnits: number; tokens: number }>();
+      for (const [k, r] of raw) {
+        const [subscriptionId, day, , dimension] = k.split('|');
+        const key = [subscriptionId, day, dimension].join('|');
+        const x = rawTotals.get(key) ?? { turns: 0, units: 0, billableUnits: 0, tokens: 0 };
+        rawTotals.set(key, {
+          turns: x.turns + r.turns,
+          units: x.units + r.units,
+          billableUnits: x.billableUnits + r.billableUnits,
+          tokens: x.tokens + r.tokens,
+        });
+      }
+      const totals = new Map(
+        (await t.totalRows()).map((r) => [
+          [r.subscriptionId, r.day, r.dimension].join('|'),
+          { turns: r.turns, units: r.units, billableUnits: r.billableUnits, tokens: r.tokens },
+        ]),
+      );
+      expect(totals).toEqual(rawTotals);
+      const rawUsers = new Map<string, { turns: number; units: number }>();
+      for (const e of events) {
+        const k = [e.subscriptionId, e.periodStart.toISOString(), e.userId].join('|');
+        const x = rawUsers.get(k) ?? { turns: 0, units: 0 };
+        rawUsers.set(k, { turns: x.turns + 1, units: x.units + e.quantity });
+      }
+      const periodUsers = new Map(
+        (await t.periodUserRows()).map((r) => [
+          [r.subscriptionId, r.periodStart, r.userId].join('|'),
+          { turns: r.turns, units: r.units },
+        ]),
+      );
+      expect(periodUsers).toEqual(rawUsers);
       // Nothing is counted twice: rolling up again adds nothing.
       expect(await store.retention.rollUp(100)).toBe(0);
       await check();
@@ -327,6 +388,8 @@ export function describeRetentionContract(name: string, open: () => Promise<Rete
       for (const facet of [
         'usage_events',
         'usage_daily',
+        'usage_daily_totals',
+        'usage_period_users',
         'usage_counters',
         'turn_claims',
         'quota_reservations',

@@ -42,6 +42,42 @@ export async function openSqliteRetentionHarness(): Promise<
         tokens: r.tokens,
       }));
     },
+    async totalRows() {
+      const rows = store.db.prepare('SELECT * FROM usage_daily_totals').all() as {
+        subscription_id: string;
+        day: number;
+        dimension: string;
+        turns: number;
+        units: number;
+        billable_units: number;
+        tokens: number;
+      }[];
+      return rows.map((r) => ({
+        subscriptionId: r.subscription_id,
+        day: dayOfNumber(r.day),
+        dimension: r.dimension,
+        turns: r.turns,
+        units: r.units,
+        billableUnits: r.billable_units,
+        tokens: r.tokens,
+      }));
+    },
+    async periodUserRows() {
+      const rows = store.db.prepare('SELECT * FROM usage_period_users').all() as {
+        subscription_id: string;
+        period_start: number;
+        user_id: string;
+        turns: number;
+        units: number;
+      }[];
+      return rows.map((r) => ({
+        subscriptionId: r.subscription_id,
+        periodStart: new Date(r.period_start).toISOString(),
+        userId: r.user_id,
+        turns: r.turns,
+        units: r.units,
+      }));
+    },
     async acceptAllBuckets() {
       store.db.prepare(`UPDATE metered_usage_reports SET status = 'Accepted'`).run();
     },

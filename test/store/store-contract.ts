@@ -409,10 +409,19 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           { day: '2026-03-10', dimension: 'messages', turns: 1, quantity: 1 },
           { day: '2026-03-10', dimension: 'premium_messages', turns: 1, quantity: 2 },
         ]);
-        expect(await store.usage.topUsers(s.id, from, to, 5)).toEqual([
+        expect(await store.usage.topUsers(s.id, PERIOD, 5)).toEqual([
           { userId: 'u1', userName: 'Ada', turns: 2, quantity: 3 },
           { userId: 'u2', userName: 'Bob', turns: 1, quantity: 1 },
         ]);
+        // Top users are those of one billing period: another period's usage is not counted in.
+        const next = new Date(Date.UTC(2026, 3, 1));
+        await store.usage.record({
+          event: usageEvent(s.id, { occurredAt: next, periodStart: next, userId: 'u2', quantity: 5 }),
+          included: null,
+          overage: false,
+        });
+        expect(await store.usage.topUsers(s.id, PERIOD, 1)).toEqual([{ userId: 'u1', userName: 'Ada', turns: 2, quantity: 3 }]);
+        expect(await store.usage.topUsers(s.id, next, 5)).toEqual([{ userId: 'u2', userName: 'Bob', turns: 1, quantity: 5 }]);
         expect(await store.users.find('tenant-a', 'ada')).toEqual([{ userId: 'u1', userName: 'Ada' }]);
         expect(await store.users.find('tenant-a', 'u2')).toEqual([{ userId: 'u2', userName: 'Bob' }]);
         expect(await store.users.find('tenant-b', 'ada')).toEqual([]);

@@ -210,7 +210,7 @@ export class TenantCommands {
     const to = new Date(now.getTime() + 1);
     const [daily, top] = await Promise.all([
       this.deps.store.usage.daily(subscription.id, from, to),
-      this.deps.store.usage.topUsers(subscription.id, from, to, TOP_USERS),
+      this.deps.store.usage.topUsers(subscription.id, billingPeriodAt(now, subscription.term).start, TOP_USERS),
     ]);
     const plan = offerName === undefined ? undefined : planOf(this.deps.catalog, subscription);
     return { card: statsCard(tr, dailySeries(daily, now, STATS_DAYS), top, plan && { offerName: offerName!, plan }) };

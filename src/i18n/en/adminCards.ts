@@ -27,9 +27,9 @@ export default {
     titleOf: 'Messages per day, last 14 days: {label}',
     total: '{count, plural, one {# answered message} other {# answered messages}} in total',
     chart: 'Answered messages',
-    topUsers: 'Top users',
+    topUsers: 'Top users this billing period',
     user: '{turns, plural, one {# message} other {# messages}}, {units, plural, one {# unit} other {# units}}',
-    nobody: 'Nobody has chatted in the last 14 days.',
+    nobody: 'Nobody has chatted this billing period.',
   },
   plan: {
     title: '{plan} plan',

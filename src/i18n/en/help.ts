@@ -34,7 +34,7 @@ export default {
   adminTitle: 'Admin commands',
   admin: {
     usage: 'This period: used vs included, overage, days left',
-    stats: 'Messages per day (14 days) and top users',
+    stats: 'Messages per day (14 days) and top users this period',
     plan: 'Your plan, what it includes, other plans',
     seats: 'Who holds a seat.',
     admins: 'Who manages this app here.',

@@ -25,9 +25,9 @@ export default {
     titleOf: 'Messages par jour, 14 derniers jours : {label}',
     total: '{count, plural, one {# message répondu} other {# messages répondus}} au total',
     chart: 'Messages répondus',
-    topUsers: 'Principaux utilisateurs',
+    topUsers: 'Principaux utilisateurs de la période de facturation',
     user: '{turns, plural, one {# message} other {# messages}}, {units, plural, one {# unité} other {# unités}}',
-    nobody: 'Personne n’a discuté ces 14 derniers jours.',
+    nobody: 'Personne n’a discuté pendant cette période de facturation.',
   },
   plan: {
     title: 'Offre {plan}',

@@ -34,7 +34,7 @@ export default {
   adminTitle: 'Commandes d’administration',
   admin: {
     usage: 'Cette période : consommé et inclus, dépassement, jours restants',
-    stats: 'Messages par jour (14 jours) et principaux utilisateurs',
+    stats: 'Messages par jour (14 jours) et principaux utilisateurs de la période',
     plan: 'Votre offre, ce qu’elle inclut, les autres offres',
     seats: 'Qui dispose d’un siège.',
     admins: 'Qui gère cette application ici.',

@@ -51,10 +51,11 @@ export function mssqlRetention(db: MssqlDatabase): RetentionRepo {
             dimension nvarchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
             plan_id nvarchar(100) COLLATE Latin1_General_100_BIN2 NOT NULL,
             tenant_id nvarchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
-            quantity int NOT NULL, billable int NOT NULL, tokens int NOT NULL);
+            quantity int NOT NULL, billable int NOT NULL, tokens int NOT NULL, period_start datetime2(3) NOT NULL);
           UPDATE TOP (@limit) e SET rolled_up = 1
           OUTPUT inserted.subscription_id, CAST(inserted.occurred_at AS date), inserted.user_id, inserted.dimension,
-            inserted.plan_id, inserted.tenant_id, inserted.quantity, inserted.billable, inserted.total_tokens INTO @rows
+            inserted.plan_id, inserted.tenant_id, inserted.quantity, inserted.billable, inserted.total_tokens,
+            inserted.period_start INTO @rows
           FROM ${s}.usage_events AS e WITH (READPAST, ROWLOCK) WHERE e.rolled_up = 0;
           MERGE ${s}.usage_daily WITH (HOLDLOCK) AS d
           USING (SELECT subscription_id, day, user_id, dimension, plan_id, MIN(tenant_id) AS tenant_id, COUNT(*) AS turns,
@@ -69,6 +70,23 @@ export function mssqlRetention(db: MssqlDatabase): RetentionRepo {
               billable_units, tokens)
             VALUES (r.subscription_id, r.day, r.user_id, r.dimension, r.plan_id, r.tenant_id, r.turns, r.units,
               r.billable_units, r.tokens);
+          MERGE ${s}.usage_daily_totals WITH (HOLDLOCK) AS d
+          USING (SELECT subscription_id, day, dimension, COUNT(*) AS turns, SUM(CAST(quantity AS bigint)) AS units,
+              SUM(CAST(billable AS bigint)) AS billable_units, SUM(CAST(tokens AS bigint)) AS tokens
+            FROM @rows GROUP BY subscription_id, day, dimension) AS r
+            ON d.subscription_id = r.subscription_id AND d.day = r.day AND d.dimension = r.dimension
+          WHEN MATCHED THEN UPDATE SET turns = d.turns + r.turns, units = d.units + r.units,
+            billable_units = d.billable_units + r.billable_units, tokens = d.tokens + r.tokens
+          WHEN NOT MATCHED THEN INSERT (subscription_id, day, dimension, turns, units, billable_units, tokens)
+            VALUES (r.subscription_id, r.day, r.dimension, r.turns, r.units, r.billable_units, r.tokens);
+          MERGE ${s}.usage_period_users WITH (HOLDLOCK) AS p
+          USING (SELECT subscription_id, period_start, user_id, MIN(tenant_id) AS tenant_id, COUNT(*) AS turns,
+              SUM(CAST(quantity AS bigint)) AS units
+            FROM @rows GROUP BY subscription_id, period_start, user_id) AS r
+            ON p.subscription_id = r.subscription_id AND p.period_start = r.period_start AND p.user_id = r.user_id
+          WHEN MATCHED THEN UPDATE SET turns = p.turns + r.turns, units = p.units + r.units
+          WHEN NOT MATCHED THEN INSERT (subscription_id, period_start, user_id, tenant_id, turns, units)
+            VALUES (r.subscription_id, r.period_start, r.user_id, r.tenant_id, r.turns, r.units);
           SELECT COUNT(*) AS n FROM @rows;`,
           { limit: param.int(limit) },
         );

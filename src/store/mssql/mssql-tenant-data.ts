@@ -24,6 +24,15 @@ export const MSSQL_TENANT_FACETS: readonly { name: string; table: string; where:
     where: `subscription_id IN (${SUBSCRIPTIONS}) OR (tenant_id = @tenant
       AND subscription_id IN (SELECT subscription_id FROM {s}.usage_events WHERE tenant_id = @tenant))`,
   },
+  // The smaller aggregates `stats` reads (migration 0012): the per-user one as usage_daily; the chart's totals,
+  // without user or tenant, are the subscription's.
+  {
+    name: 'usage_period_users',
+    table: 'usage_period_users',
+    where: `subscription_id IN (${SUBSCRIPTIONS}) OR (tenant_id = @tenant
+      AND subscription_id IN (SELECT subscription_id FROM {s}.usage_events WHERE tenant_id = @tenant))`,
+  },
+  { name: 'usage_daily_totals', table: 'usage_daily_totals', where: `subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'usage_events', table: 'usage_events', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'usage_counters', table: 'usage_counters', where: `subscription_id IN (${SUBSCRIPTIONS})` },
   {
@@ -55,7 +64,7 @@ export const MSSQL_TENANT_FACETS: readonly { name: string; table: string; where:
 
 /** The large facets are deleted first in chunks of this many rows, each its own short transaction. */
 const CHUNK = 5_000;
-const CHUNKED = new Set(['usage_daily', 'usage_events']);
+const CHUNKED = new Set(['usage_daily', 'usage_period_users', 'usage_events']);
 
 export function mssqlTenantData(db: MssqlDatabase): TenantDataRepo {
   const facets = MSSQL_TENANT_FACETS.map((f) => ({

@@ -141,13 +141,36 @@ export function mssqlUsage(db: MssqlDatabase): UsageRepo {
     END;`;
 
   // Admins' views: whole UTC days, from the aggregates plus the events not rolled up yet.
-  const rolledAndTail = `
-    SELECT d.day, d.tenant_id, d.user_id, d.dimension, d.turns, d.units FROM ${s}.usage_daily AS d
+  const dailyRolledAndTail = `
+    SELECT d.day, d.dimension, d.turns, d.units FROM ${s}.usage_daily_totals AS d
       WHERE d.subscription_id = @sub AND d.day >= CAST(@start AS date) AND d.day < CAST(@end AS date)
     UNION ALL
-    SELECT CAST(e.occurred_at AS date), e.tenant_id, e.user_id, e.dimension, 1, e.quantity
+    SELECT CAST(e.occurred_at AS date), e.dimension, 1, e.quantity
       FROM ${s}.usage_events AS e WITH (INDEX (ix_usage_events_unrolled))
       WHERE e.subscription_id = @sub AND e.rolled_up = 0 AND e.occurred_at >= @start AND e.occurred_at < @end`;
+  // Top users, exact without adding up every user of the period (see sqlite-usage.ts): the first @limit rolled-up
+  // users in rank order (ix_usage_period_users_rank stops there) and every user of the tail are the only candidates.
+  // The tail is read under the same snapshot as the aggregates: the statement's row versions (READ COMMITTED
+  // SNAPSHOT, Azure SQL's default) see the rollup's transaction whole or not at all.
+  const topUsersQuery = `
+    WITH tail AS (
+      SELECT e.user_id, MIN(e.tenant_id) AS tenant_id, COUNT(*) AS turns, SUM(CAST(e.quantity AS bigint)) AS units
+      FROM ${s}.usage_events AS e WITH (INDEX (ix_usage_events_unrolled))
+      WHERE e.subscription_id = @sub AND e.rolled_up = 0 AND e.period_start = @period GROUP BY e.user_id),
+    ranked AS (
+      SELECT TOP (@limit) p.user_id FROM ${s}.usage_period_users AS p
+      WHERE p.subscription_id = @sub AND p.period_start = @period ORDER BY p.units DESC, p.turns DESC, p.user_id),
+    candidates AS (SELECT user_id FROM ranked UNION SELECT user_id FROM tail)
+    SELECT TOP (@limit) c.user_id, u.user_name, x.turns, x.quantity
+    FROM candidates AS c
+    LEFT JOIN ${s}.usage_period_users AS r
+      ON r.subscription_id = @sub AND r.period_start = @period AND r.user_id = c.user_id
+    LEFT JOIN tail AS t ON t.user_id = c.user_id
+    CROSS APPLY (SELECT COALESCE(r.tenant_id, t.tenant_id) AS tenant_id,
+      CAST(COALESCE(r.turns, 0) + COALESCE(t.turns, 0) AS int) AS turns,
+      COALESCE(r.units, 0) + COALESCE(t.units, 0) AS quantity) AS x
+    LEFT JOIN ${s}.tenant_users AS u ON u.tenant_id = x.tenant_id AND u.user_id = c.user_id
+    ORDER BY x.quantity DESC, x.turns DESC, c.user_id`;
   const windowParams = (subscriptionId: string, from: Date, to: Date) => {
     const w = dayWindow(from, to);
     return {
@@ -268,28 +291,22 @@ export function mssqlUsage(db: MssqlDatabase): UsageRepo {
     async daily(subscriptionId, from, to) {
       const { rows } = await db.query<DailyUsage>(
         `SELECT CONVERT(char(10), x.day, 23) AS day, x.dimension, SUM(x.turns) AS turns, SUM(x.units) AS quantity
-        FROM (${rolledAndTail}) AS x
+        FROM (${dailyRolledAndTail}) AS x
         GROUP BY x.day, x.dimension ORDER BY x.day, x.dimension`,
         windowParams(subscriptionId, from, to),
       );
-      return rows.map((r) => ({ day: r.day, dimension: r.dimension, turns: r.turns, quantity: r.quantity }));
+      return rows.map((r) => ({ day: r.day, dimension: r.dimension, turns: r.turns, quantity: Number(r.quantity) }));
     },
-    async topUsers(subscriptionId, from, to, limit) {
-      const { rows } = await db.query<{ user_id: string; user_name: string | null; turns: number; quantity: number }>(
-        `SELECT t.user_id, u.user_name, t.turns, t.quantity
-        FROM (SELECT TOP (@limit) x.user_id, MIN(x.tenant_id) AS tenant_id, SUM(x.turns) AS turns,
-            SUM(x.units) AS quantity
-          FROM (${rolledAndTail}) AS x
-          GROUP BY x.user_id ORDER BY SUM(x.units) DESC, SUM(x.turns) DESC, x.user_id) AS t
-        LEFT JOIN ${s}.tenant_users AS u ON u.tenant_id = t.tenant_id AND u.user_id = t.user_id
-        ORDER BY t.quantity DESC, t.turns DESC, t.user_id`,
-        { ...windowParams(subscriptionId, from, to), limit: param.int(limit) },
+    async topUsers(subscriptionId, periodStart, limit) {
+      const { rows } = await db.query<{ user_id: string; user_name: string | null; turns: number; quantity: number | string }>(
+        topUsersQuery,
+        { sub: param.text(subscriptionId), period: param.time(periodStart), limit: param.int(limit) },
       );
       return rows.map((r) => ({
         userId: r.user_id,
         ...(r.user_name ? { userName: r.user_name } : {}),
         turns: r.turns,
-        quantity: r.quantity,
+        quantity: Number(r.quantity),
       }));
     },
   };

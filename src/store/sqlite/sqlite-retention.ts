@@ -33,6 +33,22 @@ export function sqliteRetention(db: Database.Database, batcher: WriteBatcher): R
     ON CONFLICT (subscription_id, day, user_id, dimension, plan_id) DO UPDATE SET
       turns = turns + excluded.turns, units = units + excluded.units,
       billable_units = billable_units + excluded.billable_units, tokens = tokens + excluded.tokens`);
+  // The smaller aggregates `stats` reads (migration 0012), from the same range in the same transaction.
+  const totalRange = db.prepare(`INSERT INTO usage_daily_totals
+      (subscription_id, day, dimension, turns, units, billable_units, tokens)
+    SELECT subscription_id, occurred_at / ${DAY}, dimension, COUNT(*), SUM(quantity), SUM(billable), SUM(total_tokens)
+    FROM usage_events WHERE rowid > ? AND rowid <= ?
+    GROUP BY subscription_id, occurred_at / ${DAY}, dimension
+    ON CONFLICT (subscription_id, day, dimension) DO UPDATE SET
+      turns = turns + excluded.turns, units = units + excluded.units,
+      billable_units = billable_units + excluded.billable_units, tokens = tokens + excluded.tokens`);
+  const periodUsersRange = db.prepare(`INSERT INTO usage_period_users
+      (subscription_id, period_start, user_id, tenant_id, turns, units)
+    SELECT subscription_id, period_start, user_id, MIN(tenant_id), COUNT(*), SUM(quantity)
+    FROM usage_events WHERE rowid > ? AND rowid <= ?
+    GROUP BY subscription_id, period_start, user_id
+    ON CONFLICT (subscription_id, period_start, user_id) DO UPDATE SET
+      turns = turns + excluded.turns, units = units + excluded.units`);
   const countRange = db.prepare('SELECT COUNT(*) FROM usage_events WHERE rowid > ? AND rowid <= ?').pluck();
   const setRolled = db.prepare('UPDATE usage_rollup_state SET rolled_through = ? WHERE id = 1');
   const unsettled = UNSETTLED_METERING_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -66,6 +82,8 @@ export function sqliteRetention(db: Database.Database, batcher: WriteBatcher): R
     const end = rangeEnd.get(from, Number.MAX_SAFE_INTEGER, limit) as number | null;
     if (end === null) return 0;
     rollUpRange.run(from, end);
+    totalRange.run(from, end);
+    periodUsersRange.run(from, end);
     const rows = countRange.get(from, end) as number;
     setRolled.run(end);
     return rows;

@@ -27,6 +27,15 @@ export const SQLITE_TENANT_FACETS: readonly { name: string; where: string; table
     where: `subscription_id IN (${SUBSCRIPTIONS}) OR (tenant_id = @tenant
       AND subscription_id IN (SELECT DISTINCT subscription_id FROM usage_events WHERE tenant_id = @tenant))`,
   },
+  // The smaller aggregates `stats` reads (migration 0012): the per-user one as usage_daily; the chart's totals,
+  // without user or tenant, are the subscription's.
+  {
+    name: 'usage_period_users',
+    table: 'usage_period_users',
+    where: `subscription_id IN (${SUBSCRIPTIONS}) OR (tenant_id = @tenant
+      AND subscription_id IN (SELECT DISTINCT subscription_id FROM usage_events WHERE tenant_id = @tenant))`,
+  },
+  { name: 'usage_daily_totals', table: 'usage_daily_totals', where: `subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'usage_events', table: 'usage_events', where: `tenant_id = @tenant OR subscription_id IN (${SUBSCRIPTIONS})` },
   { name: 'usage_counters', table: 'usage_counters', where: `subscription_id IN (${SUBSCRIPTIONS})` },
   {
@@ -58,22 +67,26 @@ export const SQLITE_TENANT_FACETS: readonly { name: string; where: string; table
 
 /** The large facets are deleted first in chunks of this many rows, each its own short transaction. */
 const CHUNK = 5_000;
-const CHUNKED = new Set(['usage_daily', 'usage_events']);
+const CHUNKED = new Set(['usage_daily', 'usage_period_users', 'usage_events']);
+
+/** The primary keys of the chunked tables without rowid (WITHOUT ROWID): their chunks go by primary key. */
+const KEYS: Record<string, string> = {
+  usage_daily: 'subscription_id, day, user_id, dimension, plan_id',
+  usage_period_users: 'subscription_id, period_start, user_id',
+};
 
 export function sqliteTenantData(db: Database.Database, batcher: WriteBatcher): TenantDataRepo {
+  const chunkOf = (f: (typeof SQLITE_TENANT_FACETS)[number]) => {
+    if (!CHUNKED.has(f.name)) return undefined;
+    const key = KEYS[f.name] ?? 'rowid';
+    return db.prepare(`DELETE FROM ${f.table} WHERE (${key}) IN (SELECT ${key} FROM ${f.table} WHERE ${f.where} LIMIT ${CHUNK})`);
+  };
   const facets = SQLITE_TENANT_FACETS.map((f) => ({
     name: f.name,
     count: db.prepare(`SELECT COUNT(*) FROM ${f.table} WHERE ${f.where}`).pluck(),
     remove: db.prepare(`DELETE FROM ${f.table} WHERE ${f.where}`),
-    chunk:
-      f.name === 'usage_events'
-        ? db.prepare(`DELETE FROM ${f.table} WHERE rowid IN (SELECT rowid FROM ${f.table} WHERE ${f.where} LIMIT ${CHUNK})`)
-        : undefined,
+    chunk: chunkOf(f),
   }));
-  // usage_daily has no rowid (WITHOUT ROWID): its chunks go by primary key.
-  const dailyChunk = db.prepare(`DELETE FROM usage_daily WHERE (subscription_id, day, user_id, dimension, plan_id) IN
-    (SELECT subscription_id, day, user_id, dimension, plan_id FROM usage_daily
-      WHERE ${SQLITE_TENANT_FACETS.find((f) => f.name === 'usage_daily')!.where} LIMIT ${CHUNK})`);
   // Deleting the newest events lowers the rollup marks (see sqlite-retention.ts): a reused rowid stays above them.
   const lowerMarks = db.prepare(`UPDATE usage_rollup_state SET
       rolled_through = MIN(rolled_through, (SELECT COALESCE(MAX(rowid), 0) FROM usage_events)),
@@ -89,8 +102,8 @@ export function sqliteTenantData(db: Database.Database, batcher: WriteBatcher): 
       const deleted: Record<string, number> = Object.fromEntries(facets.map((f) => [f.name, 0]));
       // The outbox and consumed rows point at events: they go with the first chunks' events, never after them.
       for (const f of facets) {
-        if (!CHUNKED.has(f.name)) continue;
-        const statement = f.chunk ?? dailyChunk;
+        const statement = f.chunk;
+        if (!statement) continue;
         for (;;) {
           const n = await batcher.run(() => {
             if (f.name === 'usage_events') {

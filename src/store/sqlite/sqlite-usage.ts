@@ -43,18 +43,32 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
   const staleClaims = db.prepare('SELECT tenant_id, activity_id FROM turn_claims WHERE created_at < ?');
   const counters = db.prepare(`SELECT dimension, used, reserved FROM usage_counters
     WHERE subscription_id = ? AND period_start = ? ORDER BY dimension`);
-  // Admins' views read the daily aggregates plus the events above the rollup mark (the tail: minutes of traffic
-  // when the job runs), in one read transaction so that the job cannot move the mark between the two.
-  const tail = `SELECT occurred_at / ${DAY} AS day, tenant_id, user_id, dimension, 1 AS turns, quantity AS units
-    FROM usage_events NOT INDEXED
-    WHERE rowid > (SELECT rolled_through FROM usage_rollup_state WHERE id = 1)
-      AND subscription_id = @s AND occurred_at >= @start AND occurred_at < @end`;
-  const rolled = `SELECT day, tenant_id, user_id, dimension, turns, units FROM usage_daily
-    WHERE subscription_id = @s AND day >= @fromDay AND day < @toDay`;
-  const daily = db.prepare(`SELECT day, dimension, SUM(turns) AS turns, SUM(units) AS quantity
-    FROM (${rolled} UNION ALL ${tail}) GROUP BY day, dimension ORDER BY day, dimension`);
-  const topUsers = db.prepare(`SELECT user_id, MIN(tenant_id) AS tenant_id, SUM(turns) AS turns, SUM(units) AS quantity
-    FROM (${rolled} UNION ALL ${tail}) GROUP BY user_id ORDER BY quantity DESC, turns DESC, user_id LIMIT @limit`);
+  // Admins' views read the aggregates plus the events above the rollup mark (the tail: minutes of traffic when the
+  // job runs), in one read transaction so that the job cannot move the mark between the two.
+  const mark = '(SELECT rolled_through FROM usage_rollup_state WHERE id = 1)';
+  const daily = db.prepare(`SELECT day, dimension, SUM(turns) AS turns, SUM(units) AS quantity FROM (
+      SELECT day, dimension, turns, units FROM usage_daily_totals
+        WHERE subscription_id = @s AND day >= @fromDay AND day < @toDay
+      UNION ALL
+      SELECT occurred_at / ${DAY}, dimension, 1, quantity FROM usage_events NOT INDEXED
+        WHERE rowid > ${mark} AND subscription_id = @s AND occurred_at >= @start AND occurred_at < @end)
+    GROUP BY day, dimension ORDER BY day, dimension`);
+  // Exact top users without adding up every user of the period: the first @limit rolled-up users in rank order (the
+  // index stops there) and every user of the tail are the only candidates. A user in neither has only rolled-up
+  // units, ranked after those first @limit, whose totals can only have grown: none of them can be passed.
+  const topUsers = db.prepare(`WITH
+    tail AS (SELECT user_id, MIN(tenant_id) AS tenant_id, COUNT(*) AS turns, SUM(quantity) AS units
+      FROM usage_events NOT INDEXED
+      WHERE rowid > ${mark} AND subscription_id = @s AND period_start = @p GROUP BY user_id),
+    ranked AS (SELECT user_id FROM usage_period_users INDEXED BY ix_usage_period_users_rank
+      WHERE subscription_id = @s AND period_start = @p ORDER BY units DESC, turns DESC, user_id LIMIT @limit),
+    candidates AS (SELECT user_id FROM ranked UNION SELECT user_id FROM tail)
+    SELECT c.user_id, COALESCE(r.tenant_id, t.tenant_id) AS tenant_id,
+      COALESCE(r.turns, 0) + COALESCE(t.turns, 0) AS turns, COALESCE(r.units, 0) + COALESCE(t.units, 0) AS quantity
+    FROM candidates AS c
+    LEFT JOIN usage_period_users AS r ON r.subscription_id = @s AND r.period_start = @p AND r.user_id = c.user_id
+    LEFT JOIN tail AS t ON t.user_id = c.user_id
+    ORDER BY quantity DESC, turns DESC, c.user_id LIMIT @limit`);
   const userName = db.prepare('SELECT user_name FROM tenant_users WHERE tenant_id = ? AND user_id = ?').pluck();
   const readDaily = db.transaction((window: Record<string, string | number>) => daily.all(window));
   const readTop = db.transaction((window: Record<string, string | number>) => topUsers.all(window));
@@ -130,9 +144,9 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
       }[];
       return rows.map((r) => ({ day: dayOfNumber(r.day), dimension: r.dimension, turns: r.turns, quantity: r.quantity }));
     },
-    async topUsers(subscriptionId, from, to, limit) {
+    async topUsers(subscriptionId, periodStart, limit) {
       batcher.flushNow();
-      const rows = readTop.deferred({ s: subscriptionId, ...dayWindow(from, to), limit }) as {
+      const rows = readTop.deferred({ s: subscriptionId, p: periodStart.getTime(), limit }) as {
         user_id: string;
         tenant_id: string;
         turns: number;
