@@ -167,7 +167,7 @@ export class TenantCommands {
     const replies = await Promise.all(shown.map((s) => reply(s, this.offerName(s))));
     const cards = replies.flatMap((r) => (r.card ? [r.card] : []));
     const text = replies.flatMap((r) => (r.text ? [r.text] : [])).join('\n\n');
-    return { ...(text ? { text } : {}), ...(cards.length > 1 ? { cards } : cards.length ? { card: cards[0] } : {}) };
+    return { ...(text ? { text } : {}), ...(cards.length > 1 ? { cards } : cards[0] ? { card: cards[0] } : {}) };
   }
 
   /** The offer's name as the catalog gives it (its id when the catalog does not know it). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { EMULATOR_PREFIX } from '../../config';
 import { AppError, isAppError } from '../../domain/errors';
+import { definedOnly } from '../../domain/defined';
 import type { Logger } from '../../logger';
 import { createHttpServer, listen, safeRoute } from '../../web/http-server';
 // Types only: emulator.ts re-exports this module, and a runtime import back would make a require cycle.
@@ -204,10 +205,10 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
           planId: text('planId') ?? '',
           tenantId: text('tenantId') ?? '',
           ...optionalNumber('quantity', form.quantity),
-          ...(text('objectId') ? { objectId: text('objectId') } : {}),
-          ...(text('email') ? { email: text('email') } : {}),
-          ...(text('name') ? { name: text('name') } : {}),
-          ...(text('purchaserTenantId') ? { purchaserTenantId: text('purchaserTenantId') } : {}),
+          ...definedOnly({ objectId: text('objectId') }),
+          ...definedOnly({ email: text('email') }),
+          ...definedOnly({ name: text('name') }),
+          ...definedOnly({ purchaserTenantId: text('purchaserTenantId') }),
           ...(text('activatedAt') && !Number.isNaN(Date.parse(text('activatedAt')!))
             ? { activatedAt: new Date(text('activatedAt')!) }
             : {}),
