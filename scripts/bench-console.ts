@@ -35,7 +35,7 @@ function p95(samples: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const file = consoleDataFile(values.dir!, spec);
+  const file = consoleDataFile(values.dir, spec);
   const t0 = performance.now();
   const built = ensureConsoleData(file, spec, (line) => process.stderr.write(`bench:console ${line}\n`));
   if (built) process.stderr.write(`bench:console data built in ${Math.round((performance.now() - t0) / 1000)} s: ${file}\n`);

@@ -304,8 +304,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   });
   const warnSecretExpiry = () => {
     for (const status of [secretExpiry(), landingSecretExpiry()]) {
-      if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message!);
-      else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message!);
+      if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message);
+      else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message);
     }
     outreach.checkSecrets();
   };

@@ -173,7 +173,7 @@ function parseDimensions(value: unknown, at: string, pricingModel: PricingModel,
     if (id && seen.has(id)) fail(`${dimAt}.id`, `"${id}" appears twice in the offer`);
     if (id) seen.add(id);
     for (const key of ['displayName', 'unitOfMeasure'] as const) {
-      if (typeof d[key] !== 'string' || (d[key] as string).trim() === '')
+      if (typeof d[key] !== 'string' || (d[key]).trim() === '')
         fail(`${dimAt}.${key}`, 'must be a non-empty string (it cannot change once published)');
     }
     if (id) dimensions.push({ id, displayName: String(d.displayName ?? id), unitOfMeasure: String(d.unitOfMeasure ?? '') });

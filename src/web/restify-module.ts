@@ -19,7 +19,7 @@ function withoutHttpParserWarning<T>(load: () => T): T {
     const message = typeof warning === 'string' ? warning : warning.message;
     if (code === 'DEP0111' && message.includes(HTTP_PARSER_BINDING)) return;
     (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
-  } as typeof process.emitWarning;
+  };
   try {
     return load();
   } finally {

@@ -199,7 +199,7 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
     safeRoute(logger, async (req, res) => {
       const form = jsonBody(req);
       const text = (key: string) =>
-        typeof form[key] === 'string' && (form[key] as string).trim() !== '' ? (form[key] as string).trim() : undefined;
+        typeof form[key] === 'string' && (form[key]).trim() !== '' ? (form[key]).trim() : undefined;
       try {
         const bought = emu.buy({
           planId: text('planId') ?? '',
