@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       if (match) cookie = `console_session=${match[1]}`;
       return res;
     };
-    const signIn = await (await keep(await fetch(`${app.url}/console/sign-in`, { headers: { cookie } }))).text();
+    const signIn = await keep(await fetch(`${app.url}/console/sign-in`, { headers: { cookie } })).text();
     const csrf = /name="csrf" value="([^"]+)"/.exec(signIn)![1]!;
     keep(
       await fetch(`${app.url}/console/dev-sign-in`, {

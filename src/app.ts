@@ -422,7 +422,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     }
   };
   await sweep();
-  const sweeper = setInterval(sweep, MINUTE);
+  const sweeper = setInterval(() => void sweep(), MINUTE);
   sweeper.unref();
 
   // Feedback retention: the rated answers' text, then the feedback itself, go when their time is up.
@@ -439,7 +439,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     }
   };
   await purgeFeedback();
-  const feedbackPurger = setInterval(purgeFeedback, HOUR);
+  const feedbackPurger = setInterval(() => void purgeFeedback(), HOUR);
   feedbackPurger.unref();
   // Usage rolled up into daily aggregates, old raw usage and message text deleted (one instance at a time).
   const retentionJob = new RetentionJob({
@@ -455,7 +455,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const reconcileQuietly = () => reconcile().catch((thrown) => logger.error({ err: thrown }, 'reconciliation failed'));
   const reconciler =
     config.marketplace.reconcileIntervalMs > 0
-      ? setInterval(reconcileQuietly, config.marketplace.reconcileIntervalMs)
+      ? setInterval(() => void reconcileQuietly(), config.marketplace.reconcileIntervalMs)
       : undefined;
   reconciler?.unref();
 
@@ -516,7 +516,9 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         await emulator?.close();
         // Stop accepting connections, let the turns in flight finish and their usage be written, then drop idle
         // keep-alive sockets (closing waits for them otherwise, seconds for nothing).
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => {
+          server.close(() => resolve());
+        });
         // Turns still running in the background get a moment, then are ended like at their deadline (claims
         // released, nothing more sent), before the process's forced exit (src/index.ts) could cut them anywhere.
         const cutOff = setTimeout(() => {

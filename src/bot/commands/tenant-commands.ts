@@ -216,12 +216,12 @@ export class TenantCommands {
     return { card: statsCard(tr, dailySeries(daily, now, STATS_DAYS), top, plan && { offerName: offerName!, plan }) };
   }
 
-  private async plan(tr: Translator, subscription: Subscription, client: Audience['client'], offerName?: string): Promise<Reply> {
+  private plan(tr: Translator, subscription: Subscription, client: Audience['client'], offerName?: string): Promise<Reply> {
     const found = this.planOf(tr, subscription);
-    if (!found.ok) return found.reply;
+    if (!found.ok) return Promise.resolve(found.reply);
     const plan = found.value;
     const trialDays = trialDaysLeft(subscription, this.deps.clock.now());
-    return { card: planCard(tr, subscription, plan, this.deps.catalog, this.deps.links, client, trialDays, offerName) };
+    return Promise.resolve({ card: planCard(tr, subscription, plan, this.deps.catalog, this.deps.links, client, trialDays, offerName) });
   }
 
   /** Seats of the tenant's per-user subscription; when it holds several, the seats card names the one it shows. */
