@@ -35,7 +35,7 @@ function p95(samples: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const file = consoleDataFile(values.dir!, spec);
+  const file = consoleDataFile(values.dir, spec);
   const t0 = performance.now();
   const built = ensureConsoleData(file, spec, (line) => process.stderr.write(`bench:console ${line}\n`));
   if (built) process.stderr.write(`bench:console data built in ${Math.round((performance.now() - t0) / 1000)} s: ${file}\n`);
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       if (match) cookie = `console_session=${match[1]}`;
       return res;
     };
-    const signIn = await (await keep(await fetch(`${app.url}/console/sign-in`, { headers: { cookie } }))).text();
+    const signIn = await keep(await fetch(`${app.url}/console/sign-in`, { headers: { cookie } })).text();
     const csrf = /name="csrf" value="([^"]+)"/.exec(signIn)![1]!;
     keep(
       await fetch(`${app.url}/console/dev-sign-in`, {

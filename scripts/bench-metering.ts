@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     const http = new MarketplaceHttp({
       baseUrl: market.apiUrl,
       apiVersion: '2018-08-31',
-      tokens: { getToken: async () => LOCAL_API_TOKEN },
+      tokens: { getToken: () => Promise.resolve(LOCAL_API_TOKEN) },
       timeoutMs: 10_000,
       maxRetries: 2,
       logger,

@@ -77,7 +77,7 @@ function tenantSizes(): Int32Array {
   let left = USERS;
   const give = (s: number, n: number) => {
     sizes[s] = Math.min(n, left);
-    left -= sizes[s]!;
+    left -= sizes[s];
   };
   give(0, Math.min(10_000, Math.floor(USERS / 10)));
   for (let s = 1; s < Math.min(10, SUBS); s++) give(s, Math.min(2_000, Math.floor(USERS / 50)));
@@ -323,7 +323,7 @@ async function startChild(
   });
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = out.match(ready);
       if (m) resolve(m);

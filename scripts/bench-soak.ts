@@ -82,7 +82,7 @@ async function startServer(dataDir: string): Promise<{ url: string; child: Child
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = out.match(/READY (\S+)/);
       if (m) resolve(m[1]!);

@@ -59,7 +59,7 @@ async function startServer(mode: 'bare' | 'enforced', dataDir: string): Promise<
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = out.match(/READY (\S+)/);
       if (m) resolve(m[1]!);

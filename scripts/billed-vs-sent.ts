@@ -42,11 +42,16 @@ async function main(): Promise<void> {
   const { config, logger, clock, telemetry, shutdown } = await bootstrap();
   // Loaded after telemetry started, so that their HTTP clients are instrumented.
   const { BilledUsageClient } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
     require('../src/marketplace/billed-usage-client') as typeof import('../src/marketplace/billed-usage-client.js');
   const { openMarketplaceHttp } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
     require('../src/marketplace/open-marketplace-http') as typeof import('../src/marketplace/open-marketplace-http.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
   const { BilledVsSentJob } = require('../src/worker/billed-vs-sent-job') as typeof import('../src/worker/billed-vs-sent-job.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
   const { openStore } = require('../src/store/open-store') as typeof import('../src/store/open-store.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
   const { loadPlanCatalog } = require('../src/plan-catalog-source') as typeof import('../src/plan-catalog-source.js');
   const store = await openStore(config, logger);
   let code = 1;

@@ -159,7 +159,8 @@ const CRC_TABLE = (() => {
 /** CRC-32 (ISO 3309, as PNG uses it). */
 export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  // `& 0xff` keeps the index within the table's 256 entries.
+  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 

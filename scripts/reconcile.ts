@@ -11,12 +11,17 @@ async function main(): Promise<void> {
   const { config, logger, clock, shutdown } = await bootstrap();
   // Loaded after telemetry started, so that their HTTP clients are instrumented.
   const { FulfillmentClient } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
     require('../src/marketplace/fulfillment-client') as typeof import('../src/marketplace/fulfillment-client.js');
   const { openMarketplaceHttp } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
     require('../src/marketplace/open-marketplace-http') as typeof import('../src/marketplace/open-marketplace-http.js');
   const { reconcileSubscriptions } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
     require('../src/marketplace/reconciler') as typeof import('../src/marketplace/reconciler.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
   const { openStore } = require('../src/store/open-store') as typeof import('../src/store/open-store.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
   const { loadPlanCatalog } = require('../src/plan-catalog-source') as typeof import('../src/plan-catalog-source.js');
   const store = await openStore(config, logger);
   try {

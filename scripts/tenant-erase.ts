@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const tenantId = values.tenant?.trim();
   if (!tenantId) throw new Error('usage: npm run tenant:erase -- --tenant <tenant id> [--dry-run]');
   const { config, logger, clock, shutdown } = await bootstrap();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
   const { openStore } = require('../src/store/open-store') as typeof import('../src/store/open-store.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
   const { eraseTenant } = require('../src/retention/erase-tenant') as typeof import('../src/retention/erase-tenant.js');
   const store = await openStore(config, logger);
   try {

@@ -307,8 +307,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   });
   const warnSecretExpiry = () => {
     for (const status of [secretExpiry(), landingSecretExpiry()]) {
-      if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message!);
-      else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message!);
+      if (status.state === 'expired') logger.error({ daysLeft: status.daysLeft }, status.message);
+      else if (status.state === 'expiring') logger.warn({ daysLeft: status.daysLeft }, status.message);
     }
     outreach.checkSecrets();
   };
@@ -435,7 +435,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     }
   };
   await sweep();
-  const sweeper = setInterval(sweep, MINUTE);
+  const sweeper = setInterval(() => void sweep(), MINUTE);
   sweeper.unref();
 
   // Feedback retention: the rated answers' text, then the feedback itself, go when their time is up.
@@ -452,7 +452,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
     }
   };
   await purgeFeedback();
-  const feedbackPurger = setInterval(purgeFeedback, HOUR);
+  const feedbackPurger = setInterval(() => void purgeFeedback(), HOUR);
   feedbackPurger.unref();
   // Usage rolled up into daily aggregates, old raw usage and message text deleted (one instance at a time).
   const retentionJob = new RetentionJob({
@@ -468,7 +468,7 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
   const reconcileQuietly = () => reconcile().catch((thrown) => logger.error({ err: thrown }, 'reconciliation failed'));
   const reconciler =
     config.marketplace.reconcileIntervalMs > 0
-      ? setInterval(reconcileQuietly, config.marketplace.reconcileIntervalMs)
+      ? setInterval(() => void reconcileQuietly(), config.marketplace.reconcileIntervalMs)
       : undefined;
   reconciler?.unref();
 
@@ -529,7 +529,9 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
         await emulator?.close();
         // Stop accepting connections, let the turns in flight finish and their usage be written, then drop idle
         // keep-alive sockets (closing waits for them otherwise, seconds for nothing).
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => {
+          server.close(() => resolve());
+        });
         // Turns still running in the background get a moment, then are ended like at their deadline (claims
         // released, nothing more sent), before the process's forced exit (src/index.ts) could cut them anywhere.
         const cutOff = setTimeout(() => {

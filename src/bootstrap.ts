@@ -21,7 +21,7 @@ export interface Bootstrapped {
   /** Application Insights when configured; the caller falls back to log lines. */
   telemetry?: Telemetry;
   /** Flushes and stops telemetry (last thing before exit). */
-  shutdown(): Promise<void>;
+  shutdown: () => Promise<void>;
 }
 
 /**
@@ -43,6 +43,7 @@ export async function bootstrap(): Promise<Bootstrapped> {
   }
   let monitor: AzureMonitorModule | undefined;
   if (boot.applicationInsightsConnectionString) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed, after configuration is read
     monitor = require('./telemetry/azure-monitor-telemetry') as AzureMonitorModule;
     monitor.startAzureMonitor(boot.applicationInsightsConnectionString, { storageDirectory: boot.telemetryStorageDir });
   }
@@ -92,6 +93,7 @@ async function readSecrets(
     );
   }
   // Loaded only when needed: most deployments without Key Vault never load its SDK.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed, after configuration is read
   const { createKeyVaultReader } = require('./secrets/key-vault-reader') as typeof import('./secrets/key-vault-reader.js');
   const reader = createKeyVaultReader({
     vaultUrl: boot.keyVaultUrl,

@@ -2,6 +2,7 @@ import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { loadAlertSettings, type AlertSettings } from './alerts/alert-settings';
 import { ConfigProblems, reader, type Env, type Reader } from './config-reader';
+import { definedOnly } from './domain/defined';
 import { loadBilledVsSentSettings, type BilledVsSentSettings } from './worker/billed-vs-sent-settings';
 import type { LogFormat } from './logger';
 import { loadConversationSettings, type ConversationSettings } from './bot/conversation-settings';
@@ -477,11 +478,11 @@ export function loadConfig(env: Env): Readonly<Config> {
     promptsDir: path.resolve(r.str('PROMPTS_DIR') ?? path.join(projectRoot(), 'prompts')),
     bot: {
       appId,
-      ...(r.str('BOT_PASSWORD') ? { appPassword: r.str('BOT_PASSWORD') } : {}),
+      ...definedOnly({ appPassword: r.str('BOT_PASSWORD') }),
       appType,
-      ...(r.str('BOT_TENANT_ID') ? { tenantId: r.str('BOT_TENANT_ID') } : {}),
-      ...(r.url('BOT_OPENID_METADATA_URL') ? { openIdMetadataUrl: r.url('BOT_OPENID_METADATA_URL') } : {}),
-      ...(r.str('BOT_TOKEN_ISSUER') ? { tokenIssuer: r.str('BOT_TOKEN_ISSUER') } : {}),
+      ...definedOnly({ tenantId: r.str('BOT_TENANT_ID') }),
+      ...definedOnly({ openIdMetadataUrl: r.url('BOT_OPENID_METADATA_URL') }),
+      ...definedOnly({ tokenIssuer: r.str('BOT_TOKEN_ISSUER') }),
       loginUrl: r.url('BOT_LOGIN_URL', 'https://login.microsoftonline.com')!,
     },
     delivery: undefined as unknown as DeliveryConfig,

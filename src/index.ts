@@ -7,6 +7,7 @@ import { coerceError } from './domain/errors';
  */
 async function main(): Promise<void> {
   const { config, logger, clock, telemetry, shutdown } = await bootstrap();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
   const { startApp } = require('./app') as typeof import('./app.js');
   const app = await startApp(config, { logger, clock, ...(telemetry ? { telemetry } : {}) });
   const stop = (signal: string) => {

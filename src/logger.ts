@@ -86,6 +86,7 @@ type PinoPretty = (options: Record<string, unknown>) => pino.DestinationStream;
 function pinoPretty(stdout: { isTTY?: boolean; write(text: string): unknown }): pino.DestinationStream | undefined {
   let load: PinoPretty;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- pino-pretty is optional (development only): loaded only when asked for
     load = require('pino-pretty') as PinoPretty;
   } catch {
     return undefined;

@@ -39,7 +39,7 @@ export function formatLogLine(line: string, colors = true): string {
     if (typeof stack === 'string') stacks.push(`\n    ${stack.replace(/\n/g, '\n    ')}`);
     fields.push(`${paint(GREY, `${key}=`)}${typeof value === 'string' ? value : JSON.stringify(value)}`);
   }
-  const head = `${paint(GREY, localTime(entry.time))} ${paint(color, label)} ${String(entry.msg ?? '')}`;
+  const head = `${paint(GREY, localTime(entry.time))} ${paint(color, label)} ${typeof entry.msg === 'string' ? entry.msg : entry.msg == null ? '' : JSON.stringify(entry.msg)}`;
   return `${[head, ...fields].join(' ')}${stacks.join('')}\n`;
 }
 

@@ -17,7 +17,7 @@ const SCHEMA_FILE = 'node_modules/@microsoft/app-manifest/build/json-schemas/tea
 
 /** The Toolkit's placeholder syntax, `${{NAME}}`. */
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-const placeholdersIn = (text: string) => [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]))];
+const placeholdersIn = (text: string) => [...new Set([...text.matchAll(PLACEHOLDER)].flatMap((m) => (m[1] === undefined ? [] : [m[1]])))];
 
 /** A realistic value for every placeholder the manifest may use. */
 const SAMPLES: Record<string, string> = {
@@ -38,10 +38,10 @@ function readEnvFile(file: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const line of readText(file).split(/\r?\n/)) {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || line.trimStart().startsWith('#')) continue;
-    const raw = m[2];
+    const [, key, raw] = m ?? [];
+    if (key === undefined || raw === undefined || line.trimStart().startsWith('#')) continue;
     const quoted = /^(["'])(.*)\1$/.exec(raw);
-    values.set(m[1], quoted ? quoted[2] : raw.replace(/\s+#.*$/, ''));
+    values.set(key, quoted?.[2] ?? raw.replace(/\s+#.*$/, ''));
   }
   return values;
 }
@@ -147,7 +147,8 @@ describe('appPackage/manifest.json', () => {
     const manifest = filled(SAMPLES);
     expect(manifest.manifestVersion).toBe('1.19');
     expect(manifest.bots).toHaveLength(1);
-    const bot = manifest.bots[0]!;
+    const [bot] = manifest.bots;
+    if (!bot) throw new Error('the manifest declares no bot');
     expect(bot.botId).toBe(SAMPLES.BOT_ID);
     expect([...bot.scopes].sort()).toEqual(['groupChat', 'personal', 'team']);
     for (const scope of bot.scopes) {
@@ -279,7 +280,7 @@ function decodePng(file: string): Png {
   expect(ended, `IEND in ${file}`).toBe(true);
   const width = ihdr!.readUInt32BE(0);
   const height = ihdr!.readUInt32BE(4);
-  const [bitDepth, colorType, , , interlace] = ihdr!.subarray(8, 13);
+  const [bitDepth, colorType, interlace] = [byteAt(ihdr!, 8), byteAt(ihdr!, 9), byteAt(ihdr!, 12)];
   expect(bitDepth, 'bit depth').toBe(8);
   expect([2, 6], 'colour type (RGB or RGBA)').toContain(colorType);
   expect(interlace, 'interlace').toBe(0);
@@ -293,9 +294,9 @@ function decodePng(file: string): Png {
     const filter = raw[y * (stride + 1)];
     const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     for (let x = 0; x < stride; x++) {
-      const a = x >= channels ? pixels[y * stride + x - channels] : 0;
-      const b = y > 0 ? pixels[(y - 1) * stride + x] : 0;
-      const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels] : 0;
+      const a = x >= channels ? byteAt(pixels, y * stride + x - channels) : 0;
+      const b = y > 0 ? byteAt(pixels, (y - 1) * stride + x) : 0;
+      const c = x >= channels && y > 0 ? byteAt(pixels, (y - 1) * stride + x - channels) : 0;
       let predictor: number;
       switch (filter) {
         case 0:
@@ -321,20 +322,27 @@ function decodePng(file: string): Png {
         default:
           throw new Error(`${file}: unknown filter ${filter} on row ${y}`);
       }
-      pixels[y * stride + x] = (line[x] + predictor) & 0xff;
+      pixels[y * stride + x] = (byteAt(line, x) + predictor) & 0xff;
     }
   }
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
     rgba.set(pixels.subarray(i * channels, i * channels + 3), i * 4);
-    rgba[i * 4 + 3] = channels === 4 ? pixels[i * channels + 3] : 255;
+    rgba[i * 4 + 3] = channels === 4 ? byteAt(pixels, i * channels + 3) : 255;
   }
   return { width, height, bitDepth, colorType, rgba };
 }
 
+/** The byte at `i`; reading past the end is a decoder bug, not a zero. */
+function byteAt(bytes: Uint8Array, i: number): number {
+  const value = bytes[i];
+  if (value === undefined) throw new RangeError(`byte ${i} is past the end (${bytes.length})`);
+  return value;
+}
+
 function pixelsOf(png: Png): Array<[number, number, number, number]> {
   const out: Array<[number, number, number, number]> = [];
-  for (let i = 0; i < png.rgba.length; i += 4) out.push([png.rgba[i], png.rgba[i + 1], png.rgba[i + 2], png.rgba[i + 3]]);
+  for (let i = 0; i < png.rgba.length; i += 4) out.push([byteAt(png.rgba, i), byteAt(png.rgba, i + 1), byteAt(png.rgba, i + 2), byteAt(png.rgba, i + 3)]);
   return out;
 }
 
@@ -382,14 +390,14 @@ function bicepParams(source: string): Map<string, BicepParam> {
       continue;
     }
     if (text === '' || text.startsWith('//')) continue;
-    const m = /^param\s+(\w+)\s+(\w+)(\s*=.*)?$/.exec(text);
-    if (m) {
-      const allowed = /@allowed\(\[([\s\S]*?)\]\)/.exec(decorators);
-      params.set(m[1], {
-        type: m[2],
+    const [, name, type, defaultValue] = /^param\s+(\w+)\s+(\w+)(\s*=.*)?$/.exec(text) ?? [];
+    if (name !== undefined && type !== undefined) {
+      const allowed = /@allowed\(\[([\s\S]*?)\]\)/.exec(decorators)?.[1];
+      params.set(name, {
+        type,
         secure: decorators.includes('@secure()'),
-        hasDefault: m[3] !== undefined,
-        ...(allowed ? { allowed: [...allowed[1].matchAll(/'([^']*)'/g)].map((a) => a[1]) } : {}),
+        hasDefault: defaultValue !== undefined,
+        ...(allowed !== undefined ? { allowed: [...allowed.matchAll(/'([^']*)'/g)].flatMap((a) => a[1] ?? []) } : {}),
       });
     }
     decorators = '';
@@ -501,10 +509,10 @@ describe('infra', () => {
     const undeclared = placeholdersIn(text).filter((name) => !name.startsWith('SECRET_') && !devEnv.has(name));
     expect(undeclared).toEqual([]);
     for (const [name, { value }] of Object.entries(parametersFile.parameters)) {
-      const only = typeof value === 'string' ? /^\$\{\{([A-Z0-9_]+)\}\}$/.exec(value) : null;
+      const only = typeof value === 'string' ? /^\$\{\{([A-Z0-9_]+)\}\}$/.exec(value)?.[1] : undefined;
       const allowed = params.get(name)?.allowed;
       if (!only || !allowed) continue;
-      expect(allowed, `${name} = ${only[1]} from env/.env.dev`).toContain(devEnv.get(only[1]));
+      expect(allowed, `${name} = ${only} from env/.env.dev`).toContain(devEnv.get(only));
     }
   });
 

@@ -24,7 +24,7 @@ export class BoundedMemoryStorage implements Storage {
     private readonly maxChars = DEFAULT_STORAGE_CHARS,
   ) {}
 
-  async read(keys: string[]): Promise<StoreItems> {
+  read(keys: string[]): Promise<StoreItems> {
     const found: StoreItems = {};
     for (const key of keys) {
       const json = this.items.get(key);
@@ -34,10 +34,10 @@ export class BoundedMemoryStorage implements Storage {
       this.items.set(key, json);
       found[key] = JSON.parse(json) as unknown;
     }
-    return found;
+    return Promise.resolve(found);
   }
 
-  async write(changes: StoreItems): Promise<void> {
+  write(changes: StoreItems): Promise<void> {
     for (const [key, value] of Object.entries(changes)) {
       this.forget(key);
       const json = JSON.stringify(value) ?? 'null';
@@ -47,10 +47,12 @@ export class BoundedMemoryStorage implements Storage {
     while (this.items.size > this.maxItems || (this.chars > this.maxChars && this.items.size > 1)) {
       this.forget(this.items.keys().next().value as string);
     }
+    return Promise.resolve();
   }
 
-  async delete(keys: string[]): Promise<void> {
+  delete(keys: string[]): Promise<void> {
     for (const key of keys) this.forget(key);
+    return Promise.resolve();
   }
 
   get size(): number {

@@ -183,7 +183,7 @@ export async function runMeteringChaos(options: ChaosOptions): Promise<void> {
           }
         }
         const quiet = !OUTAGE_HOURS.has(h) && (h !== FORBIDDEN_HOUR || authAlertCleared);
-        if (quiet && (await settledBefore(store, hour + HOUR))) break;
+        if (quiet && settledBefore(store, hour + HOUR)) break;
       }
       await Promise.all([...workers].map(kill));
       process.stdout.write(
@@ -245,7 +245,7 @@ export async function runMeteringChaos(options: ChaosOptions): Promise<void> {
 }
 
 /** True when every bucket of an hour before `before` is settled (nothing Open, InFlight, Retry or Held). */
-async function settledBefore(store: ReturnType<typeof openSqliteStore>, before: number): Promise<boolean> {
+function settledBefore(store: ReturnType<typeof openSqliteStore>, before: number): boolean {
   const row = store.db
     .prepare(
       `SELECT COUNT(*) AS n FROM metered_usage_reports WHERE hour_start < ? AND status IN ('Open', 'InFlight', 'Retry', 'Held')`,

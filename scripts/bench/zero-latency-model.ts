@@ -25,6 +25,6 @@ export class ZeroLatencyModel implements PromptCompletionModel {
     if (!rendered || rendered.tooLong) return { status: 'too_long', error: new Error('prompt too long') };
     const promptChars = rendered.messages.reduce((sum, m) => sum + m.content.length, 0);
     turnMeterOf(context)?.addCompletion({ promptTokens: Math.ceil(promptChars / 4), completionTokens: 14 }, REPLY);
-    return { status: 'success', input: rendered.input, message: { role: 'assistant', content: REPLY } };
+    return { status: 'success', ...(rendered.input ? { input: rendered.input } : {}), message: { role: 'assistant', content: REPLY } };
   }
 }

@@ -51,7 +51,7 @@ export async function startLocalMarketplace(options: {
     new MarketplaceHttp({
       baseUrl: `${server.url}/api`,
       apiVersion: '2018-08-31',
-      tokens: { getToken: async () => LOCAL_API_TOKEN },
+      tokens: { getToken: () => Promise.resolve(LOCAL_API_TOKEN) },
       timeoutMs: 10_000,
       maxRetries: 2,
       logger: options.logger,

@@ -26,7 +26,7 @@ export function identityOf(activity: Partial<Activity>): TurnIdentity {
 export function cleanText(activity: Partial<Activity>): string {
   const text = typeof activity.text === 'string' ? activity.text : '';
   if (!text || !activity.entities?.length || !activity.recipient?.id) return text.trim();
-  return TurnContext.removeMentionText({ ...activity, text } as Activity, activity.recipient.id)?.trim() ?? '';
+  return TurnContext.removeMentionText({ ...activity, text }, activity.recipient.id)?.trim() ?? '';
 }
 
 /**

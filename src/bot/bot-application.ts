@@ -62,8 +62,8 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
 
   // One route for every command: a turn that goes to the AI pays one anchored regex test, not one per command.
   // teams-ai has already taken the bot's @mention out of the text.
-  const isCommand = async (context: TurnContext) =>
-    context.activity.type === ActivityTypes.Message && parseCommand(context.activity.text ?? '') !== undefined;
+  const isCommand = (context: TurnContext) =>
+    Promise.resolve(isMessage(context) && parseCommand(context.activity.text ?? '') !== undefined);
   app.message(isCommand, async (context) => {
     const text = context.activity.text;
     const command = parseCommand(text)!;
@@ -104,7 +104,7 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
   });
   // The forms of support cards (Action.Submit posts their inputs as a message without text): never gated, as commands.
   app.message(
-    async (context) => context.activity.type === ActivityTypes.Message && parseSupportSubmit(context.activity.value) !== undefined,
+    (context) => Promise.resolve(isMessage(context) && parseSupportSubmit(context.activity.value) !== undefined),
     async (context) => {
       const submit = parseSupportSubmit(context.activity.value)!;
       const reply = await deps.support.submit(submit, identityOf(context.activity), localeOf(context.activity.locale));
@@ -112,7 +112,7 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     },
   );
   app.message(
-    async (context) => context.activity.type === ActivityTypes.Message && !context.activity.text?.trim(),
+    (context) => Promise.resolve(isMessage(context) && !context.activity.text?.trim()),
     async (context) => {
       await context.sendActivity(audienceOf(context.activity).tr.t('turn.textOnly'));
     },
@@ -133,7 +133,7 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
  */
 function registerFeedback(app: Application, feedback: FeedbackRecorder, logger: Logger): void {
   app.addRoute(
-    async (context) => isOtherSubmitAction(context.activity),
+    (context) => Promise.resolve(isOtherSubmitAction(context.activity)),
     async (context) => {
       logger.info({ activityId: context.activity.id }, 'submit action ignored: not feedback');
       await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
@@ -154,18 +154,22 @@ function registerFeedback(app: Application, feedback: FeedbackRecorder, logger: 
   });
 }
 
+/** A message activity (the SDK types `type` as a plain string, ActivityTypes is its enum). */
+const isMessage = (context: TurnContext) => context.activity.type === (ActivityTypes.Message as string);
+
 /**
  * Users @mentioned in a command (other than the bot), with their Entra object ids looked up through Teams.
  * A failed lookup is skipped: the admin is then asked for a name or an id.
  */
 async function mentionedUsers(context: TurnContext, logger: Logger): Promise<KnownUser[]> {
-  const mentions = (context.activity.entities ?? []).filter(
-    (e) => e.type === 'mention' && e.mentioned?.id && e.mentioned.id !== context.activity.recipient?.id,
-  );
+  const mentions = (context.activity.entities ?? []).flatMap((e) => {
+    const id: unknown = e.type === 'mention' ? (e.mentioned as { id?: unknown } | undefined)?.id : undefined;
+    return typeof id === 'string' && id && id !== context.activity.recipient?.id ? [id] : [];
+  });
   const users: KnownUser[] = [];
-  for (const m of mentions) {
+  for (const mentionedId of mentions) {
     try {
-      const member = await TeamsInfo.getMember(context, m.mentioned.id);
+      const member = await TeamsInfo.getMember(context, mentionedId);
       if (member.aadObjectId) users.push({ userId: member.aadObjectId, ...(member.name ? { userName: member.name } : {}) });
     } catch (thrown) {
       logger.warn({ err: thrown }, 'could not look up a mentioned user');

@@ -49,7 +49,7 @@ export function subscriptionMiddleware(deps: {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
       const activity = context.activity;
       markTurnStarted(context);
-      if (activity.type !== ActivityTypes.Message) return next();
+      if (activity.type !== (ActivityTypes.Message as string)) return next();
       const text = cleanText(activity);
       if (!text || isCommandText(text)) return next();
 

@@ -6,6 +6,10 @@ type Element = Record<string, unknown>;
 
 const BAR_WIDTH = 30;
 
+/** A card field as text: strings as they are, numbers and booleans printed, other JSON as JSON, missing → `fallback`. */
+const textOf = (value: unknown, fallback = ''): string =>
+  typeof value === 'string' ? value : value === undefined || value === null ? fallback : JSON.stringify(value);
+
 export function cardToText(card: unknown): string {
   const c = card as { body?: unknown[]; actions?: unknown[] };
   const lines: string[] = [];
@@ -17,8 +21,8 @@ export function cardToText(card: unknown): string {
 
 /** A link shows its address; a prompt starter (Teams `imBack`) the message it would send, to be typed here. */
 function renderAction(a: Element): string {
-  const label = String(a.title ?? 'Open');
-  if (a.type === 'Action.OpenUrl') return `[${label}] ${String(a.url ?? '')}`;
+  const label = textOf(a.title, 'Open');
+  if (a.type === 'Action.OpenUrl') return `[${label}] ${textOf(a.url)}`;
   const imBack = (a.data as { msteams?: { type?: unknown; value?: unknown } } | undefined)?.msteams;
   return imBack?.type === 'imBack' && typeof imBack.value === 'string' ? `[${label}] "${imBack.value}"` : `[${label}]`;
 }
@@ -26,7 +30,7 @@ function renderAction(a: Element): string {
 function renderElement(el: Element, lines: string[], indent: string): void {
   switch (el.type) {
     case 'TextBlock': {
-      const text = String(el.text ?? '');
+      const text = textOf(el.text);
       lines.push(indent + (el.weight === 'Bolder' ? `== ${text} ==` : text));
       return;
     }
@@ -50,10 +54,10 @@ function renderElement(el: Element, lines: string[], indent: string): void {
     case 'Chart.VerticalBar':
     case 'Chart.HorizontalBar': {
       const data = (el.data as { x?: unknown; y?: unknown; legend?: unknown; value?: unknown }[] | undefined) ?? [];
-      const points = data.map((d) => ({ label: String(d.x ?? d.legend ?? ''), value: Number(d.y ?? d.value ?? 0) }));
+      const points = data.map((d) => ({ label: textOf(d.x ?? d.legend), value: Number(d.y ?? d.value ?? 0) }));
       const max = Math.max(1, ...points.map((p) => p.value));
       const width = Math.max(0, ...points.map((p) => p.label.length));
-      if (el.title) lines.push(`${indent}${String(el.title)}`);
+      if (el.title) lines.push(`${indent}${textOf(el.title)}`);
       for (const p of points) {
         const bar = '█'.repeat(Math.round((p.value / max) * BAR_WIDTH));
         lines.push(`${indent}  ${p.label.padEnd(width)} ${bar} ${p.value}`);

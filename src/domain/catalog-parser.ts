@@ -60,7 +60,7 @@ export function checkCatalog(input: unknown): CatalogCheck {
   else if (!Array.isArray(root.offers) || rawOffers.length === 0)
     fail('offers', 'must be a non-empty array (a catalog holds one or more Partner Center offers)');
   const defaultCurrency = typeof root.currency === 'string' ? root.currency : 'EUR';
-  if (root.currency !== undefined && !/^[A-Z]{3}$/.test(String(root.currency)))
+  if (root.currency !== undefined && (typeof root.currency !== 'string' || !/^[A-Z]{3}$/.test(root.currency)))
     fail('currency', 'must be an ISO 4217 code such as "EUR"');
 
   const offerIds = new Map<string, string>();
@@ -173,10 +173,10 @@ function parseDimensions(value: unknown, at: string, pricingModel: PricingModel,
     if (id && seen.has(id)) fail(`${dimAt}.id`, `"${id}" appears twice in the offer`);
     if (id) seen.add(id);
     for (const key of ['displayName', 'unitOfMeasure'] as const) {
-      if (typeof d[key] !== 'string' || (d[key] as string).trim() === '')
+      if (typeof d[key] !== 'string' || d[key].trim() === '')
         fail(`${dimAt}.${key}`, 'must be a non-empty string (it cannot change once published)');
     }
-    if (id) dimensions.push({ id, displayName: String(d.displayName ?? id), unitOfMeasure: String(d.unitOfMeasure ?? '') });
+    if (id) dimensions.push({ id, displayName: typeof d.displayName === 'string' ? d.displayName : id, unitOfMeasure: typeof d.unitOfMeasure === 'string' ? d.unitOfMeasure : '' });
   });
   return dimensions;
 }
@@ -234,7 +234,7 @@ function parsePlan(p: Json, at: string, ctx: PlanContext): Plan | undefined {
   if (p.pricingModel !== undefined && p.pricingModel !== ctx.pricingModel)
     fail(
       `${at}.pricingModel`,
-      `is "${String(p.pricingModel)}" but the offer's is "${String(ctx.pricingModel)}": all plans of an offer share one pricing model (sell a second offer instead)`,
+      `is ${JSON.stringify(p.pricingModel)} but the offer's is "${String(ctx.pricingModel)}": all plans of an offer share one pricing model (sell a second offer instead)`,
     );
   const displayName = typeof p.displayName === 'string' ? p.displayName : (id ?? '');
   if (displayName.length > MAX_PLAN_NAME) fail(`${at}.displayName`, `is longer than ${MAX_PLAN_NAME} characters`);

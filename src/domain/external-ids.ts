@@ -45,7 +45,12 @@ export const LOGGED_ID_MAX_LENGTH = 64;
  */
 export function loggable(value: unknown, max = LOGGED_ID_MAX_LENGTH): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? `[${Array.isArray(value) ? 'array' : 'object'}]` : String(value);
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'symbol'
+        ? String(value)
+        : `[${Array.isArray(value) ? 'array' : typeof value}]`;
   const cut = text.length > max ? text.slice(0, max) : text;
   const escaped = cut.replace(
     /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,

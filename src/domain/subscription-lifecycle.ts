@@ -31,7 +31,7 @@ export function isPending(operationStatus: string | undefined): boolean {
 
 export interface OperationFacts {
   /** The operation's status as GET operation reports it. */
-  operationStatus?: string;
+  operationStatus?: string | undefined;
   /** The operation's `timeStamp` as GET operation reports it (when it was created at the Marketplace). */
   operationTime?: Date;
   /** The stored subscription's status, if we have it. */
@@ -40,7 +40,7 @@ export interface OperationFacts {
    * The newest Marketplace time behind the stored state: the `timeStamp` of the newest operation applied, or the
    * subscription's `lastModified` when reconciliation stored what GET subscription said.
    */
-  newestApplied?: Date;
+  newestApplied?: Date | undefined;
 }
 
 /**

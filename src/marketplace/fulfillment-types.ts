@@ -26,7 +26,7 @@ export interface ApiSubscription {
 }
 
 export type OperationAction =
-  'ChangePlan' | 'ChangeQuantity' | 'Suspend' | 'Reinstate' | 'Unsubscribe' | 'Renew' | 'Reactivate' | string;
+  'ChangePlan' | 'ChangeQuantity' | 'Suspend' | 'Reinstate' | 'Unsubscribe' | 'Renew' | 'Reactivate' | (string & Record<never, never>);
 
 export interface ApiOperation {
   id: string;

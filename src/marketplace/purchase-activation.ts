@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock';
+import { definedOnly } from '../domain/defined';
 import { adminsOnActivation, describeUser, type LandingAccess, type SignedInUser } from '../domain/landing-access';
 import { planOf, type PlanCatalog } from '../domain/plans';
 import type { Subscription } from '../domain/subscription';
@@ -67,7 +68,7 @@ export class PurchaseActivation {
     const api = resolved.subscription ?? (await this.deps.fulfillment.getSubscription(resolved.subscriptionId));
     const existing = await this.deps.store.subscriptions.get(resolved.subscriptionId);
     const subscription = toDomainSubscription(
-      { ...api, id: resolved.subscriptionId, planId: api.planId ?? resolved.planId, name: api.name ?? resolved.subscriptionName },
+      { ...api, id: resolved.subscriptionId, ...definedOnly({ planId: api.planId ?? resolved.planId, name: api.name ?? resolved.subscriptionName }) },
       existing,
       this.deps.clock.now(),
     );

@@ -16,11 +16,12 @@ export function toDomainSubscription(api: ApiSubscription, existing: Subscriptio
       }
     : existing?.term;
   const quantity = api.quantity ?? existing?.quantity;
+  const publisherId = api.publisherId ?? existing?.publisherId;
   return {
     id: api.id,
     name: api.name ?? existing?.name ?? '',
     offerId: api.offerId ?? existing?.offerId ?? '',
-    ...((api.publisherId ?? existing?.publisherId) ? { publisherId: api.publisherId ?? existing?.publisherId } : {}),
+    ...(publisherId ? { publisherId } : {}),
     planId: api.planId ?? existing?.planId ?? '',
     ...(quantity !== undefined ? { quantity } : {}),
     status: storableStatus(existing?.status, api.status ?? existing?.status ?? 'PendingFulfillmentStart'),

@@ -18,7 +18,7 @@ export async function createTokenProvider(
   auth: Config['marketplace']['auth'],
   azure: AzureIdentitySettings = {},
 ): Promise<AccessTokenProvider> {
-  if (auth.kind === 'emulator') return { getToken: async () => auth.token };
+  if (auth.kind === 'emulator') return { getToken: () => Promise.resolve(auth.token) };
   const identity = await import('@azure/identity');
   const { createAzureCredential } = await import('../secrets/azure-credential.js');
   const credential =

@@ -43,7 +43,7 @@ export interface SubscriptionRow {
 }
 
 function party(tenantId: string | null, objectId: string | null, emailId: string | null): Party {
-  return present({ tenantId, objectId, emailId }) as Party;
+  return present({ tenantId, objectId, emailId });
 }
 
 export function toSubscription(r: SubscriptionRow): Subscription {

@@ -13,6 +13,7 @@ export class Html {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 export function escapeHtml(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- template values are printable (numbers, Dates): String() is their text
   return String(value ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
 }
 

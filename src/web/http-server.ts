@@ -3,7 +3,7 @@ import { AppError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { restify } from './restify-module';
 
-export type Handler = (req: Request, res: Response) => Promise<void>;
+export type Handler = (req: Request, res: Response) => void | Promise<void>;
 
 const STATUS: Partial<Record<AppError['code'], number>> = {
   BadRequest: 400,

@@ -68,7 +68,7 @@ export function addMessagesRoute(server: Server, deps: MessagesRouteDeps): void 
       const auth = req.header('authorization') ?? '';
       deps.inFlight.enter();
       try {
-        if (activity.deliveryMode === DeliveryModes.ExpectReplies || activity.type === ActivityTypes.Invoke) {
+        if (activity.deliveryMode === (DeliveryModes.ExpectReplies as string) || activity.type === (ActivityTypes.Invoke as string)) {
           try {
             sendTurnResult(res, await deps.adapter.handle(auth, activity, deps.logic));
           } catch (thrown) {

@@ -9,9 +9,11 @@ const HTTP_PARSER_BINDING = "process.binding('http_parser')";
  * through `process.emitWarning`, so exactly that warning is dropped, and only during this one synchronous require:
  * every other warning, and a DEP0111 from anywhere else or later, is still printed.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load, so the warning filter covers exactly this require
 export const restify: typeof Restify = withoutHttpParserWarning(() => require('restify') as typeof Restify);
 
 function withoutHttpParserWarning<T>(load: () => T): T {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, put back as it was (called with `this` below)
   const emitWarning = process.emitWarning;
   process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
     // emitWarning(warning, type?, code?) or emitWarning(warning, { type, code }).
@@ -19,7 +21,7 @@ function withoutHttpParserWarning<T>(load: () => T): T {
     const message = typeof warning === 'string' ? warning : warning.message;
     if (code === 'DEP0111' && message.includes(HTTP_PARSER_BINDING)) return;
     (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
-  } as typeof process.emitWarning;
+  };
   try {
     return load();
   } finally {

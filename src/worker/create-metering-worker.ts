@@ -41,7 +41,7 @@ export async function createMeteringWorker(
     /** More seams of the billed-vs-sent job (tests), after its own alerts. */
     billedVsSent?: Pick<BilledVsSentJobDeps, 'onMismatch' | 'onMatched'>;
   },
-): Promise<{ worker: MeteringWorker; billedVsSent: BilledVsSentJob; relay?: OutboxRelay; close(): Promise<void> }> {
+): Promise<{ worker: MeteringWorker; billedVsSent: BilledVsSentJob; relay?: OutboxRelay; close: () => Promise<void> }> {
   const store = deps.store ?? (await openStore(config, deps.logger));
   const opened = deps.queue
     ? { queue: deps.queue }

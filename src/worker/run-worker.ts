@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const { config, logger: rootLogger, clock, telemetry, shutdown } = await bootstrap();
   const logger = rootLogger.child({ component: 'metering-worker' });
   // Loaded after telemetry started, so that its HTTP clients are instrumented.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after telemetry started, so that its HTTP clients are instrumented
   const { createMeteringWorker } = require('./create-metering-worker') as typeof import('./create-metering-worker.js');
   const { worker, relay, close } = await createMeteringWorker(config, {
     clock,

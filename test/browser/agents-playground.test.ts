@@ -32,11 +32,11 @@ function startPlayground(botUrl: string, port: number): Promise<ChildProcess> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes(`Listening on ${port}`)) resolve(child);
     });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`Agents Playground exited with ${code}: ${out.slice(-500)}`)));
   });
 }

@@ -13,8 +13,8 @@ export function startBot(env: Record<string, string>): Promise<{ url: string; ch
     });
     let out = '';
     let err = '';
-    child.stderr!.on('data', (c) => (err += c));
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (c) => (err += c));
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"bot listening"/);
       if (m) {

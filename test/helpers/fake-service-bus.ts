@@ -268,7 +268,7 @@ export class FakeServiceBus {
   }
 
   private release(m: StoredMessage): void {
-    m.lock = undefined;
+    delete m.lock;
     m.deliveryCount += 1;
     if (m.deliveryCount >= this.maxDeliveryCount) {
       this.deadLetter(

@@ -164,7 +164,7 @@ describe('webhook calls and their tokens', () => {
       n: expect.any(String),
       e: 'AQAB',
     });
-    expect(jwks.keys[0].d).toBeUndefined();
+    expect(jwks.keys[0]?.d).toBeUndefined();
   });
 
   it('Suspend: applies, then POSTs the operation to our webhook with a token our checks accept', async () => {

@@ -81,7 +81,7 @@ async function call(url: string, method: string, path: string, o: CallOptions = 
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const text = await response.text();
-  const body: any = text ? JSON.parse(text) : undefined;
+  const body: any = text ? JSON.parse(text) : undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
   return { status: response.status, headers: response.headers, body };
 }
 

@@ -203,7 +203,7 @@ describe.skipIf(!certificate)('the Azure Monitor distro, exporting to a local in
       refused.push(host);
       process.nextTick(() => this.destroy(new Error(`test network guard: ${host} refused`)));
       return this;
-    } as typeof net.Socket.prototype.connect;
+    };
     // Statsbeat and SDK stats report to Microsoft's own endpoints.
     vi.stubEnv('APPLICATION_INSIGHTS_NO_STATSBEAT', 'true');
     vi.stubEnv('APPLICATIONINSIGHTS_STATSBEAT_DISABLED', 'true');

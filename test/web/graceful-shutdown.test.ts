@@ -50,7 +50,7 @@ describe('graceful shutdown', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = await new Promise<string>((resolve) => {
       let out = '';
-      child.stdout!.on('data', (c: Buffer) => {
+      child.stdout.on('data', (c: Buffer) => {
         out += c.toString();
         const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"bot listening"/);
         if (m) resolve(m[1]!);

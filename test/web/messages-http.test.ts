@@ -99,8 +99,8 @@ describe('POST /api/messages over real HTTP (expectReplies)', () => {
   });
 
   it('answers 400 naming the id to ids over their cap, with control characters or lone surrogates; serves ids at the cap', async () => {
-    const base = () => messageActivity() as Record<string, any>;
-    const cases: [Record<string, any>, string][] = [
+    const base = () => messageActivity() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cases: [Record<string, any>, string][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
       [{ ...base(), id: 'a'.repeat(257) }, 'activity.id is longer than 256 characters'],
       [{ ...base(), id: 'a'.repeat(70 * 1024) }, 'activity.id is longer than 256 characters'],
       [{ ...base(), conversation: { ...base().conversation, id: 'c'.repeat(1001) } }, 'activity.conversation.id is longer than 1000'],

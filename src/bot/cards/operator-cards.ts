@@ -8,7 +8,7 @@ const hour = (d: Date) => `${d.toISOString().slice(0, 13).replace('T', ' ')}:00`
 
 export function meteringCard(tr: Translator, view: MeteringOverviewView): AdaptiveCard {
   const statuses = Object.entries(view.byStatus).map(
-    ([status, s]) => [status, tr.t('operatorCards.metering.byStatus', { reports: s!.reports, units: s!.quantity })] as const,
+    ([status, s]) => [status, tr.t('operatorCards.metering.byStatus', { reports: s.reports, units: s.quantity })] as const,
   );
   const billed = view.billedThisPeriod.slice(0, 10);
   const attentionLine = (r: MeteringOverviewView['attention'][number]) => {

@@ -167,7 +167,7 @@ export class TenantCommands {
     const replies = await Promise.all(shown.map((s) => reply(s, this.offerName(s))));
     const cards = replies.flatMap((r) => (r.card ? [r.card] : []));
     const text = replies.flatMap((r) => (r.text ? [r.text] : [])).join('\n\n');
-    return { ...(text ? { text } : {}), ...(cards.length > 1 ? { cards } : cards.length ? { card: cards[0] } : {}) };
+    return { ...(text ? { text } : {}), ...(cards.length > 1 ? { cards } : cards[0] ? { card: cards[0] } : {}) };
   }
 
   /** The offer's name as the catalog gives it (its id when the catalog does not know it). */
@@ -216,12 +216,12 @@ export class TenantCommands {
     return { card: statsCard(tr, dailySeries(daily, now, STATS_DAYS), top, plan && { offerName: offerName!, plan }) };
   }
 
-  private async plan(tr: Translator, subscription: Subscription, client: Audience['client'], offerName?: string): Promise<Reply> {
+  private plan(tr: Translator, subscription: Subscription, client: Audience['client'], offerName?: string): Promise<Reply> {
     const found = this.planOf(tr, subscription);
-    if (!found.ok) return found.reply;
+    if (!found.ok) return Promise.resolve(found.reply);
     const plan = found.value;
     const trialDays = trialDaysLeft(subscription, this.deps.clock.now());
-    return { card: planCard(tr, subscription, plan, this.deps.catalog, this.deps.links, client, trialDays, offerName) };
+    return Promise.resolve({ card: planCard(tr, subscription, plan, this.deps.catalog, this.deps.links, client, trialDays, offerName) });
   }
 
   /** Seats of the tenant's per-user subscription; when it holds several, the seats card names the one it shows. */

@@ -16,25 +16,25 @@ export class BotCredentialsFactory extends ServiceClientCredentialsFactory {
     super();
   }
 
-  async isValidAppId(appId = ''): Promise<boolean> {
-    return appId === this.appId;
+  isValidAppId(appId = ''): Promise<boolean> {
+    return Promise.resolve(appId === this.appId);
   }
 
-  async isAuthenticationDisabled(): Promise<boolean> {
-    return !this.appId;
+  isAuthenticationDisabled(): Promise<boolean> {
+    return Promise.resolve(!this.appId);
   }
 
-  async createCredentials(appId: string, audience: string | undefined): Promise<ServiceClientCredentials> {
-    if (appId !== this.appId) throw new Error('Invalid appId.');
+  createCredentials(appId: string, audience: string | undefined): Promise<ServiceClientCredentials> {
+    if (appId !== this.appId) return Promise.reject(new Error('Invalid appId.'));
     const resource = (audience ?? 'https://api.botframework.com').replace(/\/+$/, '');
     const scope = resource.endsWith('/.default') ? resource : `${resource}/.default`;
     const tokens = this.tokens;
-    return {
+    return Promise.resolve({
       async signRequest(request: SignableRequest) {
         request.headers.set('authorization', `Bearer ${await tokens.getToken(scope)}`);
         return request;
       },
-    };
+    });
   }
 
   /** Keeps the factory out of JSON (botbuilder serialises some of its objects in traces). */

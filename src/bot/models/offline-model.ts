@@ -34,6 +34,6 @@ export class OfflineModel implements PromptCompletionModel {
       'Set OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT to get real answers.';
     const promptTokens = tokenizer.encode(rendered.messages.map((m) => m.content).join('\n')).length;
     meter?.addCompletion({ promptTokens, completionTokens: tokenizer.encode(content).length }, content);
-    return { status: 'success', input: rendered.input, message: { role: 'assistant', content } };
+    return { status: 'success', ...(rendered.input ? { input: rendered.input } : {}), message: { role: 'assistant', content } };
   }
 }

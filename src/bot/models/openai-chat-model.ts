@@ -54,7 +54,7 @@ interface CompletionRequest {
  */
 export class OpenAIChatModel implements PromptCompletionModel {
   /** Shared by every turn: LLMClient subscribes per turn and ignores the events of other turns' contexts. */
-  readonly events: PromptCompletionModelEmitter = new EventEmitter().setMaxListeners(0) as PromptCompletionModelEmitter;
+  readonly events: PromptCompletionModelEmitter = new EventEmitter().setMaxListeners(0);
 
   constructor(
     private readonly client: OpenAI,

@@ -68,7 +68,7 @@ export function mountBilledUsage(server: Server, emu: MarketplaceEmulator, prefi
     `${prefix}/billed-usage/rows`,
     safeRoute(logger, (req, res) => {
       const body = objectBody(req);
-      const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : undefined);
+      const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key]) : undefined);
       const quantity = typeof body.quantity === 'number' && body.quantity > 0 ? body.quantity : undefined;
       const usageDate = text('usageDate');
       const resourceId = text('usageResourceId');
@@ -109,7 +109,7 @@ export function mountBilledUsage(server: Server, emu: MarketplaceEmulator, prefi
 
 /** A change request, or what is wrong with it. */
 export function parseChange(body: Record<string, unknown>): { target: BilledUsageTarget; change: BilledUsageChange } | string {
-  const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : undefined);
+  const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key]) : undefined);
   const usageDate = text('usageDate');
   const resourceId = text('resourceId');
   const dimension = text('dimension');
@@ -118,7 +118,7 @@ export function parseChange(body: Record<string, unknown>): { target: BilledUsag
   const planId = text('planId');
   const target: BilledUsageTarget = { usageDate, resourceId, dimension, ...(planId ? { planId } : {}) };
   const number = (key: string) =>
-    typeof body[key] === 'number' && Number.isFinite(body[key]) && (body[key] as number) >= 0 ? (body[key] as number) : undefined;
+    typeof body[key] === 'number' && Number.isFinite(body[key]) && (body[key]) >= 0 ? (body[key]) : undefined;
   switch (text('change')) {
     case 'drop':
       return { target, change: { kind: 'drop' } };

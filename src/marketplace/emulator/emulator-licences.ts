@@ -63,13 +63,13 @@ export class EmulatorLicences {
 
   /** Restores saved licences (a state file from before licences were kept has none); malformed entries are skipped. */
   load(records: readonly LicenceRecord[] | undefined): void {
-    for (const r of Array.isArray(records) ? records : []) {
+    for (const r of (Array.isArray(records) ? records : []) as readonly (Partial<LicenceRecord> | undefined)[]) {
       const valid =
         typeof r?.tenantId === 'string' &&
         typeof r.userId === 'string' &&
         typeof r.serviceIdentifier === 'string' &&
-        STATES.includes(r.state);
-      if (valid) this.put(r);
+        STATES.includes(r.state as UsageRightState);
+      if (valid) this.put(r as LicenceRecord);
     }
   }
 

@@ -37,7 +37,7 @@ const ACTION_LABELS: Record<CustomerAction, string> = {
   Unsubscribe: 'Unsubscribe',
 };
 
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | boolean | null | undefined): string {
   return String(value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

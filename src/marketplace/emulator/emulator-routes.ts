@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { EMULATOR_PREFIX } from '../../config';
 import { AppError, isAppError } from '../../domain/errors';
+import { definedOnly } from '../../domain/defined';
 import type { Logger } from '../../logger';
 import { createHttpServer, listen, safeRoute } from '../../web/http-server';
 // Types only: emulator.ts re-exports this module, and a runtime import back would make a require cycle.
@@ -54,9 +55,10 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
     }),
   );
   const list = api('listSubscriptions', (req) => {
+    const query = req.query as Record<string, unknown> | undefined;
     const token =
-      typeof req.query?.continuationToken === 'string' && req.query.continuationToken !== ''
-        ? req.query.continuationToken
+      typeof query?.continuationToken === 'string' && query.continuationToken !== ''
+        ? query.continuationToken
         : undefined;
     const page = emu.state.listPage(token, emu.pageSize);
     const nextLink = page.continuationToken
@@ -147,6 +149,7 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
   mountGraphEmulator(server, emu.licences, prefix);
 
   // ---- Entra stand-in: where our webhook finds the keys of the emulator's tokens ----
+  // eslint-disable-next-line @typescript-eslint/require-await -- restify ends the chain when an async handler settles
   server.get(`${prefix}/.well-known/openid-configuration`, async (_req: Request, res: Response) => {
     const base = emu.options.baseUrl;
     res.json(200, {
@@ -156,6 +159,7 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
       token_endpoint_auth_methods_supported: [],
     });
   });
+  // eslint-disable-next-line @typescript-eslint/require-await -- restify ends the chain when an async handler settles
   server.get(`${prefix}/keys`, async (_req: Request, res: Response) => {
     res.json(200, emu.signer.jwks());
   });
@@ -165,7 +169,7 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
 
   // ---- The customer's side: the page, buy, lifecycle actions ----
   const logger = emu.options.logger;
-  const page = safeRoute(logger, async (req, res) => {
+  const page = safeRoute(logger, (req, res) => {
     const o = emu.options;
     const html = renderEmulatorPage({
       prefix,
@@ -195,19 +199,19 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
 
   server.post(
     `${prefix}/buy`,
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       const form = jsonBody(req);
       const text = (key: string) =>
-        typeof form[key] === 'string' && (form[key] as string).trim() !== '' ? (form[key] as string).trim() : undefined;
+        typeof form[key] === 'string' && (form[key]).trim() !== '' ? (form[key]).trim() : undefined;
       try {
         const bought = emu.buy({
           planId: text('planId') ?? '',
           tenantId: text('tenantId') ?? '',
           ...optionalNumber('quantity', form.quantity),
-          ...(text('objectId') ? { objectId: text('objectId') } : {}),
-          ...(text('email') ? { email: text('email') } : {}),
-          ...(text('name') ? { name: text('name') } : {}),
-          ...(text('purchaserTenantId') ? { purchaserTenantId: text('purchaserTenantId') } : {}),
+          ...definedOnly({ objectId: text('objectId') }),
+          ...definedOnly({ email: text('email') }),
+          ...definedOnly({ name: text('name') }),
+          ...definedOnly({ purchaserTenantId: text('purchaserTenantId') }),
           ...(text('activatedAt') && !Number.isNaN(Date.parse(text('activatedAt')!))
             ? { activatedAt: new Date(text('activatedAt')!) }
             : {}),
@@ -324,7 +328,7 @@ async function serveApi(emu: MarketplaceEmulator, name: string, handler: ApiHand
 }
 
 function handleApi(emu: MarketplaceEmulator, handler: ApiHandler, req: Request): ApiResult {
-  if (req.query?.['api-version'] !== API_VERSION) {
+  if ((req.query as Record<string, unknown> | undefined)?.['api-version'] !== API_VERSION) {
     return apiError(400, 'BadArgument', `The api-version query parameter is required and must be ${API_VERSION}.`, 'api-version');
   }
   const auth = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '');
@@ -358,7 +362,8 @@ function internalError(): ApiResult {
 }
 
 function param(req: Request, name: string): string {
-  return String((req.params as Record<string, unknown>)?.[name] ?? '');
+  const value = (req.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
 }
 
 /** The parsed body as an object whatever the client sent (no body, JSON, a form, or JSON without content type). */
@@ -386,7 +391,7 @@ function optionalNumber<K extends string>(key: K, value: unknown): Partial<Recor
 }
 
 function queryText(req: Request, key: 'message' | 'error'): Partial<Record<'message' | 'error', string>> {
-  const value = req.query?.[key];
+  const value = (req.query as Record<string, unknown> | undefined)?.[key];
   return typeof value === 'string' && value !== '' ? { [key]: value.slice(0, 500) } : {};
 }
 

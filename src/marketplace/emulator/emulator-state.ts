@@ -680,7 +680,7 @@ export class EmulatorState {
 
   private addOperation(
     sub: EmulatorSubscription,
-    o: { action: OperationAction; source: 'Azure' | 'Partner'; status: OperationStatus; planId: string; quantity?: number },
+    o: { action: OperationAction; source: 'Azure' | 'Partner'; status: OperationStatus; planId: string; quantity?: number | undefined },
   ): EmulatorOperation {
     const op: EmulatorOperation = {
       id: randomUUID(),

@@ -439,12 +439,13 @@ export class MarketplaceEmulator implements Emulator {
     );
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     for (const socket of this.held) socket.destroy();
     this.held.clear();
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     if (this.dirty) this.save();
+    return Promise.resolve();
   }
 
   private scheduleSave(): void {

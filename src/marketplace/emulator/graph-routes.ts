@@ -10,6 +10,7 @@ const TOKEN_PREFIX = 'emulator-graph.';
  * token was issued in. Development and tests only; no signature: the token names its tenant.
  */
 export function mountGraphEmulator(server: Server, licences: EmulatorLicences, prefix: string): void {
+  // eslint-disable-next-line @typescript-eslint/require-await -- restify ends the chain when an async handler settles
   server.post(`${prefix}/graph-login/:tenantId/oauth2/v2.0/token`, async (req: Request, res: Response) => {
     if (licences.outage) {
       res.json(503, { error: 'temporarily_unavailable' });
@@ -23,9 +24,10 @@ export function mountGraphEmulator(server: Server, licences: EmulatorLicences, p
     res.json(200, {
       token_type: 'Bearer',
       expires_in: 3600,
-      access_token: `${TOKEN_PREFIX}${String(req.params?.tenantId ?? '')}`,
+      access_token: `${TOKEN_PREFIX}${param(req, 'tenantId')}`,
     });
   });
+  // eslint-disable-next-line @typescript-eslint/require-await -- restify ends the chain when an async handler settles
   server.get(`${prefix}/graph/beta/users/:userId/usageRights`, async (req: Request, res: Response) => {
     if (licences.outage) {
       res.json(503, { error: { code: 'serviceNotAvailable', message: 'Graph is unavailable.' } });
@@ -37,9 +39,15 @@ export function mountGraphEmulator(server: Server, licences: EmulatorLicences, p
       res.json(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } });
       return;
     }
-    const filter = typeof req.query?.$filter === 'string' ? req.query.$filter : '';
+    const query = req.query as Record<string, unknown> | undefined;
+    const filter = typeof query?.$filter === 'string' ? query.$filter : '';
     const service = /serviceIdentifier eq '((?:[^']|'')*)'/.exec(filter)?.[1]?.replace(/''/g, "'");
     const tenantId = token.slice(TOKEN_PREFIX.length);
-    res.json(200, { value: licences.list(tenantId, String(req.params?.userId ?? ''), service) });
+    res.json(200, { value: licences.list(tenantId, param(req, 'userId'), service) });
   });
+}
+
+function param(req: Request, name: string): string {
+  const value = (req.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
 }

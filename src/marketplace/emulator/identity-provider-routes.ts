@@ -11,6 +11,7 @@ import { accountPickerPage, adminConsentPage, identityProviderCsp, idpErrorPage 
 export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvider, prefix: string, logger: Logger): void {
   const root = `${prefix}/idp`;
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- restify ends the chain when an async handler settles
   server.get(`${root}/:tenant/v2.0/.well-known/openid-configuration`, async (req: Request, res: Response) => {
     idp.count('discovery');
     const tenant = param(req, 'tenant');
@@ -31,6 +32,7 @@ export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvi
     });
   });
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- restify ends the chain when an async handler settles
   server.get(`${root}/discovery/v2.0/keys`, async (_req: Request, res: Response) => {
     idp.count('keys');
     res.json(200, idp.signer.jwks());
@@ -52,12 +54,13 @@ export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvi
     res.writeHead(302, { Location: url.toString(), 'Cache-Control': 'no-store' });
     res.end();
   };
-  const html = (res: Response, status: number, body: string, redirectUri?: string) =>
+  const html = (res: Response, status: number, body: string, redirectUri?: string): void => {
     res.sendRaw(status, body, {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy': identityProviderCsp(redirectUri),
       'Cache-Control': 'no-store',
     });
+  };
   /** Entra's checks first: an unknown client or redirect URI gets an error page, never a redirect. */
   const checked = (res: Response, request: AuthorizeRequest): boolean => {
     const verdict = idp.checkAuthorize(request);
@@ -80,7 +83,7 @@ export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvi
   const OAUTH_FIELDS = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'];
   server.get(
     `${root}/:tenant/oauth2/v2.0/authorize`,
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       idp.count('authorize');
       const query = new URLSearchParams(req.getQuery() ?? '');
       const fields = Object.fromEntries(OAUTH_FIELDS.map((k) => [k, query.get(k) ?? undefined]));
@@ -94,7 +97,7 @@ export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvi
   );
   server.post(
     `${root}/:tenant/oauth2/v2.0/authorize`,
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       const form = formOf(req);
       const request = authorizeRequest(req, form);
       if (!checked(res, request)) return;
@@ -117,7 +120,7 @@ export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvi
   const CONSENT_FIELDS = ['client_id', 'redirect_uri', 'scope', 'state'];
   server.get(
     `${root}/:tenant/v2.0/adminconsent`,
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       const query = new URLSearchParams(req.getQuery() ?? '');
       const fields = Object.fromEntries(CONSENT_FIELDS.map((k) => [k, query.get(k) ?? undefined]));
       const client = idp.client(fields.client_id ?? '');
@@ -134,7 +137,7 @@ export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvi
   );
   server.post(
     `${root}/:tenant/v2.0/adminconsent`,
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       const form = formOf(req);
       const client = idp.client(form.client_id ?? '');
       if (!client || !client.redirectUris.includes(form.redirect_uri ?? ''))
@@ -152,7 +155,8 @@ export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvi
 }
 
 function param(req: Request, name: string): string {
-  return String((req.params as Record<string, unknown>)?.[name] ?? '');
+  const value = (req.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
 }
 
 /** A form body as strings (restify's bodyParser parsed it). */

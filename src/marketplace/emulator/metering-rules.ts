@@ -81,7 +81,7 @@ export function judgeUsageEvent(view: MeteringView, raw: unknown): UsageVerdict 
   const badArgument = (target: string, message: string) => reject('BadArgument', { code: 'BadArgument', message, target });
 
   for (const field of ['resourceId', 'dimension', 'planId', 'effectiveStartTime'] as const) {
-    if (typeof event[field] !== 'string' || (event[field] as string).trim() === '')
+    if (typeof event[field] !== 'string' || (event[field]).trim() === '')
       return badArgument(field, `The ${field} field is required.`);
   }
   if (event.quantity === undefined || event.quantity === null) return badArgument('quantity', 'The quantity field is required.');

@@ -33,9 +33,18 @@ export function mssqlConsole(db: MssqlDatabase): ConsoleRepo {
           .map((c) => `LOWER(${c}) LIKE @like ESCAPE '\\'`)
           .join(' OR ')})`);
       }
-      if (search.offerId) (where.push('offer_id = @offerId'), (params.offerId = param.text(search.offerId)));
-      if (search.planId) (where.push('plan_id = @planId'), (params.planId = param.text(search.planId)));
-      if (search.status) (where.push('status = @status'), (params.status = param.text(search.status)));
+      if (search.offerId) {
+        where.push('offer_id = @offerId');
+        params.offerId = param.text(search.offerId);
+      }
+      if (search.planId) {
+        where.push('plan_id = @planId');
+        params.planId = param.text(search.planId);
+      }
+      if (search.status) {
+        where.push('status = @status');
+        params.status = param.text(search.status);
+      }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       // One pass over the matches gives the page and their number (as in SQLite).
       const { rows } = await db.query<SubscriptionRow & { total_matches: number }>(

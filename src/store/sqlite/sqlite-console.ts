@@ -47,9 +47,18 @@ export function sqliteConsole(db: Database.Database, batcher: WriteBatcher): Con
           .map((c) => `lower(${c}) LIKE @like ESCAPE '\\'`)
           .join(' OR ')})`);
       }
-      if (search.offerId) (where.push('offer_id = @offerId'), (params.offerId = search.offerId));
-      if (search.planId) (where.push('plan_id = @planId'), (params.planId = search.planId));
-      if (search.status) (where.push('status = @status'), (params.status = search.status));
+      if (search.offerId) {
+        where.push('offer_id = @offerId');
+        params.offerId = search.offerId;
+      }
+      if (search.planId) {
+        where.push('plan_id = @planId');
+        params.planId = search.planId;
+      }
+      if (search.status) {
+        where.push('status = @status');
+        params.status = search.status;
+      }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       // One pass over the matches gives the page and their number (the text match is the costly part).
       const rows = db

@@ -4,7 +4,6 @@ import type { UsageKind } from '../../domain/billing-rules';
 import { ATTENTION_STATUSES, hourStart } from '../../domain/metering';
 import { placeUnits, type HourBucket, type PlacementContext } from '../../domain/metering-placement';
 import { expiredUnits, settlementColumns } from '../../domain/metering-settlement';
-import type { UsageMessage } from '../../domain/usage';
 import type { AcceptedDay, DueReport, MeteringRepo, MeteringReport, MeteringStatus } from '../store';
 import type { WriteBatcher } from './write-batcher';
 import { toMeteringReport, type ReportRow } from '../row-mapping';
@@ -100,7 +99,7 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
           string,
           { subscriptionId: string; dimension: string; hour: number; planId: string; units: number }
         >();
-        for (const m of messages as readonly UsageMessage[]) {
+        for (const m of messages) {
           if (!(m.billable > 0)) {
             outcome.consumed += 1;
             continue;

@@ -75,18 +75,18 @@ export class SqliteOutboxQueue implements UsageQueue {
 
   async complete(deliveries: readonly QueuedUsage[]): Promise<void> {
     this.db.transaction(() => {
-      for (const d of deliveries) this.statements.complete.run(d.handle as number);
+      for (const d of deliveries) this.statements.complete.run(d.handle);
     })();
   }
 
   async abandon(deliveries: readonly QueuedUsage[]): Promise<void> {
     this.db.transaction(() => {
-      for (const d of deliveries) this.statements.unlock.run(d.handle as number);
+      for (const d of deliveries) this.statements.unlock.run(d.handle);
     })();
   }
 
   async deadLetter(delivery: QueuedUsage, reason: string): Promise<void> {
-    this.statements.deadLetter.run(this.options.clock.now().getTime(), reason.slice(0, 500), delivery.handle as number);
+    this.statements.deadLetter.run(this.options.clock.now().getTime(), reason.slice(0, 500), delivery.handle);
   }
 
   async close(): Promise<void> {

@@ -101,7 +101,7 @@ export function sqliteRetention(db: Database.Database, batcher: WriteBatcher): R
 
   const scrub = (before: number, limit: number, after: number | undefined): RetentionStep => {
     const from = after ?? marks().text_scrubbed_through;
-    const end = rangeEnd.get(from, maxRowid.get() as number, limit) as number | null;
+    const end = rangeEnd.get(from, maxRowid.get(), limit) as number | null;
     if (end === null) return { rows: 0 };
     const newer = firstNewer.get(from, end, before) as number | null;
     const rows = scrubRange.run(from, end, before).changes;

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import type { SeatAssignment, SeatClaim, SeatRepo } from '../store';
-import { fromMs } from './sqlite-database';
 
 interface SeatRow {
   subscription_id: string;
@@ -17,7 +16,7 @@ const toSeat = (r: SeatRow): SeatAssignment => ({
   ...(r.user_name ? { userName: r.user_name } : {}),
   assignedAt: new Date(r.assigned_at),
   assignedBy: r.assigned_by,
-  ...(r.revoked_at !== null ? { revokedAt: fromMs(r.revoked_at) } : {}),
+  ...(r.revoked_at !== null ? { revokedAt: new Date(r.revoked_at) } : {}),
 });
 
 /**

@@ -4,7 +4,7 @@ import type { SubscriptionRepo } from '../store';
 import { toMs } from './sqlite-database';
 import { toSubscription, type SubscriptionRow } from '../row-mapping';
 
-export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo & { upsertSync(s: Subscription): void } {
+export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo & { upsertSync: (s: Subscription) => void } {
   // Unsubscribed is final (src/domain/subscription-lifecycle.ts): the callers keep that rule, and the statement keeps
   // it too, so that a write decided on a state read before a concurrent Unsubscribe cannot undo it.
   const upsert = db.prepare(`

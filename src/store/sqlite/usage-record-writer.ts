@@ -32,7 +32,7 @@ export function usageRecordWriter(
   db: Database.Database,
   batcher: WriteBatcher,
   releaseClaim: (tenantId: string, activityId: string, at: number) => boolean,
-): { record(input: RecordUsageInput, options?: WriteOptions): Promise<RecordOutcome> } {
+): { record: (input: RecordUsageInput, options?: WriteOptions) => Promise<RecordOutcome> } {
   const insertEvent = db.prepare(`INSERT INTO usage_events (id, tenant_id, activity_id, subscription_id, plan_id,
       user_id, conversation_id, conversation_type, dimension, quantity, billable, prompt_tokens, completion_tokens,
       total_tokens, processing_ms, attachment_count, text_length, message_text, response_text, occurred_at, period_start)

@@ -28,7 +28,7 @@ export function addConsoleAuthRoutes(
 
   server.get(
     '/console/sign-in',
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       const t = http.translatorOf(req);
       const existing = http.sessionOf(req);
       if (existing?.user && http.isOperator(existing.user)) return http.redirect(res, '/console');
@@ -45,7 +45,7 @@ export function addConsoleAuthRoutes(
 
   server.post(
     '/console/dev-sign-in',
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       const t = http.translatorOf(req);
       if (!deps.devSignIn) return http.send(res, 404, messagePage(t, t.t('consoleShell.notFoundTitle'), t.t('consoleShell.notFoundText')));
       const session = http.sessionOf(req);
@@ -108,7 +108,7 @@ export function addConsoleAuthRoutes(
 
   server.post(
     '/console/sign-out',
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       const t = http.translatorOf(req);
       const session = http.sessionOf(req);
       if (session?.user && !http.csrfValid(session, formField(req, 'csrf')))

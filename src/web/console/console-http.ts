@@ -107,10 +107,16 @@ export function formField(req: Request, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A path parameter as a string ('' when absent). */
+export function pathParam(req: Request, name: string): string {
+  const value = (req.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
 /** A query parameter as one string (restify's parser may give arrays). */
 export function queryParam(req: Request, name: string): string | undefined {
   const query = (req.query ?? {}) as Record<string, unknown>;
   const value = query[name];
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
   return typeof first === 'string' ? first : undefined;
 }

@@ -13,7 +13,7 @@ import { safeRoute } from '../http-server';
 import { billedPage, type BilledVsSentSource } from './billed-page';
 import { billedVsSentFromStore, contentReportsSection } from './console-sources';
 import { addConsoleAuthRoutes } from './console-auth-routes';
-import { consoleHttp, formField, queryParam, type PageContext } from './console-http';
+import { consoleHttp, formField, pathParam, queryParam, type PageContext } from './console-http';
 import { CONSOLE_CSS } from './console-stylesheet';
 import { AcceptedMonths } from './accepted-months';
 import { DailyTurns } from './daily-turns';
@@ -79,6 +79,7 @@ export function addConsoleRoutes(server: Server, deps: ConsoleDeps): void {
   const notFound = (ctx: PageContext, res: Response) =>
     http.send(res, 404, messagePage(ctx.t, ctx.t.t('consoleShell.notFoundTitle'), ctx.t.t('consoleShell.notFoundText'), { href: '/console', label: ctx.t.t('consoleShell.nav.overview') }));
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- restify ends the chain when an async handler settles
   server.get('/console/assets/console.css', async (_req, res) => {
     res.header('Cache-Control', 'public, max-age=3600');
     res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8' });
@@ -135,7 +136,7 @@ export function addConsoleRoutes(server: Server, deps: ConsoleDeps): void {
   server.get(
     '/console/subscriptions/:id',
     page(async (ctx, req, res) => {
-      const subscription = await store.subscriptions.get(String(req.params.id ?? ''));
+      const subscription = await store.subscriptions.get(pathParam(req, 'id'));
       if (!subscription) return notFound(ctx, res);
       const plan = planOf(catalog, subscription);
       const period = billingPeriodAt(ctx.now, subscription.term);
@@ -193,7 +194,7 @@ export function addConsoleRoutes(server: Server, deps: ConsoleDeps): void {
   server.get(
     '/console/metering/ledger/:id',
     page(async (ctx, req, res) => {
-      const subscriptionId = String(req.params.id ?? '');
+      const subscriptionId = pathParam(req, 'id');
       const [subscription, hours] = await Promise.all([
         store.subscriptions.get(subscriptionId),
         store.metering.list({ subscriptionId }),
@@ -224,7 +225,7 @@ export function addConsoleRoutes(server: Server, deps: ConsoleDeps): void {
         const { ctx, session } = gate;
         if (!http.csrfValid(session, formField(req, 'csrf')))
           return http.send(res, 403, messagePage(ctx.t, ctx.t.t('consoleShell.formExpiredTitle'), ctx.t.t('consoleShell.formExpiredText'), { href: '/console/metering', label: ctx.t.t('consoleShell.nav.metering') }));
-        const id = Number(req.params.id);
+        const id = Number(pathParam(req, 'id'));
         if (!Number.isSafeInteger(id) || id < 1) return notFound(ctx, res);
         const note = formField(req, 'note')?.trim().slice(0, 500) ?? '';
         const by = ctx.user.oid;

@@ -67,7 +67,7 @@ export function addLandingAuthRoutes(
 
   server.post(
     '/landing/sign-out',
-    safeRoute(logger, async (req, res) => {
+    safeRoute(logger, (req, res) => {
       const session = http.sessionOf(req);
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
       // A forged sign-out would only be a nuisance, but the same CSRF check as every form keeps it simple.

@@ -32,7 +32,7 @@ export function landingHttp(options: { productName: string; publicUrl: string; s
   return {
     secret,
     /** `session`: written to the cookie; `null`: the cookie is cleared; `undefined`: left as it is. */
-    send(res: Response, status: number, page: LandingPage, session?: LandingSession | null) {
+    send: (res: Response, status: number, page: LandingPage, session?: LandingSession | null) => {
       res.header('Content-Security-Policy', LANDING_CSP);
       res.header('Content-Language', page.locale);
       // The language follows Accept-Language: a cache (there should be none: no-store) must key on it.
@@ -44,16 +44,16 @@ export function landingHttp(options: { productName: string; publicUrl: string; s
       res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(page.html.value);
     },
-    redirect(res: Response, location: string, session?: LandingSession | null) {
+    redirect: (res: Response, location: string, session?: LandingSession | null) => {
       cookie(res, session);
       res.header('Cache-Control', 'no-store');
       res.redirect(302, location, () => undefined);
     },
-    sessionOf(req: Request): LandingSession | undefined {
+    sessionOf: (req: Request): LandingSession | undefined => {
       return openSession(readCookie(req.header('cookie'), SESSION_COOKIE), secret, options.clock.now().getTime());
     },
     /** What a page needs to know of this request: the browser's language (Accept-Language) and who is signed in. */
-    ctxOf(req: Request, session: LandingSession | undefined): PageContext {
+    ctxOf: (req: Request, session: LandingSession | undefined): PageContext => {
       const user = session?.user;
       return {
         tr: translator(localeFromAcceptLanguage(req.header('accept-language'))),

@@ -157,6 +157,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
     }
   };
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- restify ends the chain when an async handler settles
   server.get('/landing/assets/landing.css', async (_req, res) => {
     res.header('Cache-Control', 'public, max-age=3600');
     res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8' });
