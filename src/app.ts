@@ -34,7 +34,7 @@ import { createLogger, type Logger } from './logger';
 import { loadPlanCatalog } from './plan-catalog-source';
 import { openStore } from './store/open-store';
 import type { Store } from './store/store';
-import { createEmulator, mountEmulator, type Emulator } from './marketplace/emulator/emulator';
+import type { Emulator } from './dev/marketplace-emulator/emulator';
 import { FulfillmentClient, type FulfillmentApi } from './marketplace/fulfillment-client';
 import { openMarketplaceHttp } from './marketplace/open-marketplace-http';
 import { PurchaseActivation } from './marketplace/purchase-activation';
@@ -383,6 +383,8 @@ export async function startApp(config: Readonly<Config>, options: AppOptions = {
 
   let emulator: Emulator | undefined;
   if (config.emulator.enabled) {
+    // A development tool: loaded only when enabled, so a production process never loads its code.
+    const { createEmulator, mountEmulator } = await import('./dev/marketplace-emulator/emulator.js');
     const auth = config.marketplace.auth;
     emulator = createEmulator({
       clock,

@@ -2,7 +2,7 @@ import { PLAYGROUND_TENANT_ID, PLAYGROUND_USER_ID } from './config';
 import type { Clock } from './domain/clock';
 import type { PlanCatalog } from './domain/plans';
 import type { Logger } from './logger';
-import type { Emulator } from './marketplace/emulator/emulator';
+import type { Emulator } from './dev/marketplace-emulator/emulator';
 import type { Store } from './store/store';
 
 /** A GUID, as the Marketplace's are: our webhook refuses any other subscription id (see the emulator mirror below). */

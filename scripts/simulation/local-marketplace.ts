@@ -2,7 +2,7 @@ import type { Clock } from '../../src/domain/clock';
 import type { Plan } from '../../src/domain/plans';
 import type { Subscription } from '../../src/domain/subscription';
 import type { Logger } from '../../src/logger';
-import { createEmulator, startEmulatorServer, type Emulator } from '../../src/marketplace/emulator/emulator';
+import { createEmulator, startEmulatorServer, type Emulator } from '../../src/dev/marketplace-emulator/emulator';
 import { FulfillmentClient } from '../../src/marketplace/fulfillment-client';
 import { MarketplaceHttp } from '../../src/marketplace/marketplace-http';
 import { toDomainSubscription } from '../../src/marketplace/subscription-mapping';

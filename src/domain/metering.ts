@@ -128,16 +128,27 @@ function sameQuantity(a: number, b: number): boolean {
 export type MeteringAlertKey = 'metering.auth' | 'metering.call-refused';
 
 /**
- * What a failed call (no per-item answer) means for its buckets: always "retry later" — an outage, throttling, a
- * timeout, or 401/403 (our credentials or Microsoft are broken right now) say nothing about the items. 401/403 and
- * other 4xx raise an operator alert: they will not heal by themselves.
+ * A failed call as the worker sees it, from the error itself (src/domain/errors.ts), whatever client threw it:
+ * whether trying the same call later may succeed, and the API's HTTP status when it answered.
  */
-export function judgeCallFailure(status: number | undefined): { code: string; alert?: MeteringAlertKey } {
-  if (status === undefined) return { code: 'NetworkError' };
-  if (status === 401 || status === 403) return { code: `HTTP ${status}`, alert: 'metering.auth' };
-  if (status >= 400 && status < 500 && status !== 408 && status !== 429)
-    return { code: `HTTP ${status}`, alert: 'metering.call-refused' };
-  return { code: `HTTP ${status}` };
+export interface CallFailure {
+  /** The error's `retryable`: a timeout, no connection, throttling (408/429) or an outage (5xx). */
+  retryable: boolean;
+  status?: number;
+}
+
+/**
+ * What a failed call (no per-item answer) means for its buckets: always "retry later" — an outage, throttling, a
+ * timeout, or 401/403 (our credentials or Microsoft are broken right now) say nothing about the items. An answer
+ * from the API that is not retryable raises an operator alert (401/403: the credentials; others: the call refused):
+ * it will not heal by itself.
+ */
+export function judgeCallFailure(failure: CallFailure): { code: string; alert?: MeteringAlertKey } {
+  const { status } = failure;
+  const code = status === undefined ? 'NetworkError' : `HTTP ${status}`;
+  if (failure.retryable || status === undefined) return { code };
+  if (status === 401 || status === 403) return { code, alert: 'metering.auth' };
+  return { code, alert: 'metering.call-refused' };
 }
 
 /** Capped exponential backoff with full jitter for failed calls: 30 s, 1 min, 2 min … up to 30 min. */

@@ -20,7 +20,11 @@ export interface BatchAnswer {
   correlationId: string;
 }
 
-/** What the metering worker needs from the Marketplace Metering API (a port: the emulator and tests stand in). */
+/**
+ * What the metering worker needs from the Marketplace Metering API (a port: the emulator and tests stand in). A call
+ * that fails rejects with an `AppError` whose `retryable` says whether the same call may succeed later; when the API
+ * answered, the error also carries its `status`, `apiCode` and `requestId` (as `MarketplaceApiError` does).
+ */
 export interface MeteringApi {
   /** `deadline` (epoch ms): no retry of the call starts after it (the caller's lease on the hours runs out). */
   submitBatch(

@@ -67,23 +67,8 @@ export class WebhookProcessor {
     }
 
     const call = { deadline: Date.now() + ANSWER_BUDGET_MS };
-    let operation: ApiOperation;
-    try {
-      operation = await this.deps.fulfillment.getOperation(subscriptionId, operationId, call);
-    } catch (thrown) {
-      if (isNotFound(thrown)) {
-        log.warn('webhook names an operation the Marketplace does not know: not applied');
-        return answer(400, 'rejected', 'Unknown operation.');
-      }
-      throw thrown;
-    }
-    const disagreement = disagreementBetween(claim, operation);
-    if (disagreement) {
-      log.warn({ disagreement }, 'webhook payload disagrees with GET operation: not applied');
-      return answer(400, 'rejected', 'The payload does not match the operation.');
-    }
-    const action = operation.action!;
-
+    const operation = await this.verifiedOperation(claim, call, log);
+    if ('refused' in operation) return operation.refused;
     const stored = await this.deps.store.subscriptions.get(subscriptionId);
     let fetched: ApiSubscription | undefined;
     if (!stored) {
@@ -92,28 +77,63 @@ export class WebhookProcessor {
     }
     const current = stored ?? toDomainSubscription(fetched!, undefined, this.deps.clock.now());
     const operationTime = timeOf(operation.timeStamp);
+    const decision = await this.decide(operation, operationTime, current, stored, fetched, call);
+    return this.record(claim, operation.action!, operationTime, stored, current, decision, log);
+  }
 
+  /** The operation as the Marketplace has it (GET), when it exists and agrees with the payload; else the 400 to answer. */
+  private async verifiedOperation(
+    claim: WebhookCall,
+    call: { deadline: number },
+    log: Logger,
+  ): Promise<ApiOperation | { refused: WebhookAnswer }> {
+    let operation: ApiOperation;
+    try {
+      operation = await this.deps.fulfillment.getOperation(claim.subscriptionId, claim.operationId, call);
+    } catch (thrown) {
+      if (isNotFound(thrown)) {
+        log.warn('webhook names an operation the Marketplace does not know: not applied');
+        return { refused: answer(400, 'rejected', 'Unknown operation.') };
+      }
+      throw thrown;
+    }
+    const disagreement = disagreementBetween(claim, operation);
+    if (disagreement) {
+      log.warn({ disagreement }, 'webhook payload disagrees with GET operation: not applied');
+      return { refused: answer(400, 'rejected', 'The payload does not match the operation.') };
+    }
+    return operation;
+  }
+
+  /** Ignored when the lifecycle blocks the operation (src/domain/subscription-lifecycle.ts); else its action's handler decides. */
+  private async decide(
+    operation: ApiOperation,
+    operationTime: Date | undefined,
+    current: Subscription,
+    stored: Subscription | undefined,
+    fetched: ApiSubscription | undefined,
+    call: { deadline: number },
+  ): Promise<Decision> {
+    const action = operation.action!;
+    const newestApplied = stored ? await this.deps.store.operations.newestAppliedTime(stored.id) : undefined;
     const blocker = operationBlocker({
-      operationStatus: operation.status,
+      ...(operation.status !== undefined ? { operationStatus: operation.status } : {}),
       ...(operationTime ? { operationTime } : {}),
       ...(stored ? { storedStatus: stored.status } : {}),
-      ...(stored ? { newestApplied: await this.deps.store.operations.newestAppliedTime(subscriptionId) } : {}),
+      ...(newestApplied ? { newestApplied } : {}),
     });
+    if (blocker) return { status: 'Ignored', detail: withMarketplaceError(blocker, operation) };
     const handler = ACTION_HANDLERS[action];
-    const decision: Decision = blocker
-      ? { status: 'Ignored', detail: withMarketplaceError(blocker, operation) }
-      : handler
-        ? await handler({
-            operation,
-            current,
-            ...(fetched ? { fetched } : {}),
-            fulfillment: this.deps.fulfillment,
-            catalog: this.deps.catalog,
-            clock: this.deps.clock,
-            call,
-          })
-        : { status: 'Ignored', detail: `unknown action ${loggable(action)}` };
-    return this.record(claim, action, operationTime, stored, current, decision, log);
+    if (!handler) return { status: 'Ignored', detail: `unknown action ${loggable(action)}` };
+    return handler({
+      operation,
+      current,
+      ...(fetched ? { fetched } : {}),
+      fulfillment: this.deps.fulfillment,
+      catalog: this.deps.catalog,
+      clock: this.deps.clock,
+      call,
+    });
   }
 
   /** Records the decision and writes the subscription it leads to, in one transaction; then tells the gate. */

@@ -43,8 +43,8 @@ export function failureOf(thrown: unknown): { failure: Failure; unexpected: bool
   };
 }
 
-/** How a route shows a failure: JSON by default; pages pass their own (an HTML error page). */
-export type FailureResponder = (res: Response, failure: Failure) => void;
+/** How a route shows a failure: JSON by default; pages pass their own (an HTML error page in the request's language). */
+export type FailureResponder = (res: Response, failure: Failure, req: Request) => void;
 
 /** Sends a short JSON error. Never a stack trace or an internal message for 5xx. */
 export function sendError(res: Response, status: number, code: string, message: string): void {
@@ -66,7 +66,7 @@ export function safeRoute(logger: Logger, handler: Handler, respond: FailureResp
     } catch (thrown) {
       const { failure, unexpected } = failureOf(thrown);
       if (unexpected) logger.error({ err: thrown, path: req.path(), method: req.method }, 'request failed');
-      if (!res.headersSent) respond(res, failure);
+      if (!res.headersSent) respond(res, failure, req);
     }
   };
 }

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import { DAY, MINUTE, type Clock } from '../domain/clock';
-import { coerceError } from '../domain/errors';
-import { judgeCallFailure, judgeItem, nextAttemptAt, planBatches, tooOldBefore, type MeteringAlertKey } from '../domain/metering';
+import { coerceError, isAppError } from '../domain/errors';
+import {
+  judgeCallFailure,
+  judgeItem,
+  nextAttemptAt,
+  planBatches,
+  tooOldBefore,
+  type CallFailure,
+  type MeteringAlertKey,
+} from '../domain/metering';
 import { meteringDimensionId, type PlanCatalog } from '../domain/plans';
 import type { Logger } from '../logger';
-import { MarketplaceApiError } from '../marketplace/marketplace-http';
 import type { MeteringApi } from '../marketplace/metering-client';
 import type { UsageQueue } from '../queue/usage-queue';
 import type { MeteringReport, MeteringSettlement, Store } from '../store/store';
@@ -199,11 +206,11 @@ export class MeteringWorker {
       );
     } catch (thrown) {
       // The whole call failed (after the HTTP layer's own retries): it says nothing about the items, which retry.
-      const error = thrown instanceof MarketplaceApiError ? thrown : undefined;
-      const failure = judgeCallFailure(error?.status);
-      const code = error?.apiCode ? `${failure.code} ${error.apiCode}` : failure.code;
+      const error = failedCall(thrown);
+      const failure = judgeCallFailure(error);
+      const code = error.apiCode ? `${failure.code} ${error.apiCode}` : failure.code;
       const message = coerceError(thrown).message.slice(0, 500);
-      for (const r of sendable) settlements.push(this.retry(r, correlationId, now, code, message, error?.requestId, summary));
+      for (const r of sendable) settlements.push(this.retry(r, correlationId, now, code, message, error.requestId, summary));
       this.deps.logger.warn({ correlationId, code, reports: sendable.length }, 'metering call failed; its hours will be retried');
       if (failure.alert) await this.raise(failure.alert, `${message} (the worker keeps retrying)`, now);
       return settlements;
@@ -396,4 +403,20 @@ export class MeteringWorker {
     this.lastPrune = now;
     await this.deps.store.metering.pruneConsumed(new Date(now - CONSUMED_MEMORY_MS));
   }
+}
+
+/**
+ * What the error of a failed Metering call says, read from its fields rather than from the class of the client that
+ * threw it (the port's contract, src/marketplace/metering-client.ts): `retryable` (an AppError's), and what the API
+ * answered when the error carries it (`status`, `apiCode`, `requestId`). Anything else thrown is retried, unalerted.
+ */
+function failedCall(thrown: unknown): CallFailure & { apiCode?: string; requestId?: string } {
+  if (!isAppError(thrown)) return { retryable: true };
+  const answered = thrown as { status?: unknown; apiCode?: unknown; requestId?: unknown };
+  return {
+    retryable: thrown.retryable,
+    ...(typeof answered.status === 'number' ? { status: answered.status } : {}),
+    ...(typeof answered.apiCode === 'string' ? { apiCode: answered.apiCode } : {}),
+    ...(typeof answered.requestId === 'string' ? { requestId: answered.requestId } : {}),
+  };
 }

@@ -93,15 +93,16 @@ describe('metering: when to try again, and what a failed call means', () => {
   });
 
   it.each([
-    [undefined, { code: 'NetworkError' }],
-    [503, { code: 'HTTP 503' }],
-    [429, { code: 'HTTP 429' }],
-    [408, { code: 'HTTP 408' }],
-    [401, { code: 'HTTP 401', alert: 'metering.auth' }],
-    [403, { code: 'HTTP 403', alert: 'metering.auth' }],
-    [400, { code: 'HTTP 400', alert: 'metering.call-refused' }],
-  ])('a call that failed with %s retries its hours (%o)', (status, expected) => {
-    expect(judgeCallFailure(status)).toEqual(expected);
+    [{ retryable: true }, { code: 'NetworkError' }],
+    [{ retryable: true, status: 503 }, { code: 'HTTP 503' }],
+    [{ retryable: true, status: 429 }, { code: 'HTTP 429' }],
+    [{ retryable: true, status: 408 }, { code: 'HTTP 408' }],
+    [{ retryable: false, status: 401 }, { code: 'HTTP 401', alert: 'metering.auth' }],
+    [{ retryable: false, status: 403 }, { code: 'HTTP 403', alert: 'metering.auth' }],
+    [{ retryable: false, status: 400 }, { code: 'HTTP 400', alert: 'metering.call-refused' }],
+    [{ retryable: false }, { code: 'NetworkError' }],
+  ])('a call that failed with %o retries its hours (%o)', (failure, expected) => {
+    expect(judgeCallFailure(failure)).toEqual(expected);
   });
 
   it('sends a partial batch at once when it holds an hour tried before', () => {

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { AppOptions, RunningApp } from '../../src/app';
 import { systemClock, type Clock } from '../../src/domain/clock';
 import { silentLogger } from '../../src/logger';
-import { createEmulator, startEmulatorServer, type Emulator } from '../../src/marketplace/emulator/emulator';
+import { createEmulator, startEmulatorServer, type Emulator } from '../../src/dev/marketplace-emulator/emulator';
 import type { Plan } from '../../src/domain/plans';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { startTestApp } from './test-app';

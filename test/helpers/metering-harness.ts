@@ -7,7 +7,7 @@ import { billingPeriodAt } from '../../src/domain/periods';
 import { hasOverage, includedUnits } from '../../src/domain/plans';
 import type { Subscription } from '../../src/domain/subscription';
 import { silentLogger } from '../../src/logger';
-import { createEmulator, startEmulatorServer, type Emulator } from '../../src/marketplace/emulator/emulator';
+import { createEmulator, startEmulatorServer, type Emulator } from '../../src/dev/marketplace-emulator/emulator';
 import { FulfillmentClient } from '../../src/marketplace/fulfillment-client';
 import { MarketplaceHttp } from '../../src/marketplace/marketplace-http';
 import { MeteringClient } from '../../src/marketplace/metering-client';

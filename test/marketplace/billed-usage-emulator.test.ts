@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger';
 import { BilledUsageClient } from '../../src/marketplace/billed-usage-client';
-import { createEmulator, startEmulatorServer, type Emulator } from '../../src/marketplace/emulator/emulator';
+import { createEmulator, startEmulatorServer, type Emulator } from '../../src/dev/marketplace-emulator/emulator';
 import { MarketplaceApiError, MarketplaceHttp } from '../../src/marketplace/marketplace-http';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { FakeClock } from '../helpers/fake-clock';

@@ -6,7 +6,7 @@ import {
   startEmulatorServer,
   type Emulator,
   type EmulatorOptions,
-} from '../../src/marketplace/emulator/emulator';
+} from '../../src/dev/marketplace-emulator/emulator';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { FakeClock } from '../helpers/fake-clock';
 import { waitFor } from '../helpers/wait-for';

@@ -1,8 +1,8 @@
-import { billedUsagePage, BilledUsageControls, type BilledUsageQuery } from '../../src/marketplace/emulator/billed-usage-report';
+import { billedUsagePage, BilledUsageControls, type BilledUsageQuery } from '../../src/dev/marketplace-emulator/billed-usage-report';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../src/domain/clock';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
-import { EmulatorState, monthlyTerm } from '../../src/marketplace/emulator/emulator-state';
+import { EmulatorState, monthlyTerm } from '../../src/dev/marketplace-emulator/emulator-state';
 import { FakeClock } from '../helpers/fake-clock';
 
 /**

@@ -8,7 +8,7 @@ import { hourStart } from '../../src/domain/metering';
 import { billingPeriodAt } from '../../src/domain/periods';
 import type { Subscription } from '../../src/domain/subscription';
 import { silentLogger } from '../../src/logger';
-import { createEmulator, startEmulatorServer, type Emulator } from '../../src/marketplace/emulator/emulator';
+import { createEmulator, startEmulatorServer, type Emulator } from '../../src/dev/marketplace-emulator/emulator';
 import { FulfillmentClient } from '../../src/marketplace/fulfillment-client';
 import { MarketplaceHttp } from '../../src/marketplace/marketplace-http';
 import { toDomainSubscription } from '../../src/marketplace/subscription-mapping';

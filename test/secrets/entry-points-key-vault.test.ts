@@ -112,7 +112,7 @@ describe('Key Vault references in every entry point', () => {
 
   it('npm run emulator', async () => {
     const from = vault.reads.length;
-    const emulator = spawnEntryPoint('src/marketplace/emulator/run-emulator.ts', [], {
+    const emulator = spawnEntryPoint('src/dev/marketplace-emulator/run-emulator.ts', [], {
       ...env,
       EMULATOR_PORT: '0',
       PUBLIC_URL: 'keyvault:public-url',

@@ -128,6 +128,26 @@ describe('landing page', () => {
     expect(h.emulator.subscription(subscriptionId)?.saasSubscriptionStatus).toBe('Subscribed');
   });
 
+  it('answers a page in the buyer’s language, never JSON, when the Marketplace fails during Activate', async () => {
+    const { landingUrl, subscriptionId } = buy();
+    const browser = new Browser('fr-FR,fr;q=0.9');
+    const csrf = hiddenField((await browser.get(landingUrl)).body, 'csrf')!;
+    // As Microsoft answers a publisher whose secret expired: not retried, not the buyer's fault.
+    h.emulator.configure({ outage: { status: 403, code: 'Forbidden', message: 'The client is not authorized.' } });
+    try {
+      const failed = await browser.postForm(`${h.app.url}/landing/activate`, { subscriptionId, csrf });
+      expect(failed.status).toBe(503);
+      expect(failed.headers.get('content-type')).toContain('text/html');
+      expect(failed.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(failed.body).toContain('Nous n’avons pas pu joindre la Marketplace pour le moment.');
+      expect(failed.body).not.toMatch(/not authorized|MarketplaceApiError|\bat .*\.(js|ts):\d+/);
+    } finally {
+      h.emulator.configure({ outage: undefined });
+    }
+    expect(h.emulator.subscription(subscriptionId)?.saasSubscriptionStatus).toBe('PendingFulfillmentStart');
+    expect((await browser.postForm(`${h.app.url}/landing/activate`, { subscriptionId, csrf })).status).toBe(200);
+  });
+
   it('serves its stylesheet from its own origin', async () => {
     const css = await fetch(`${h.app.url}/landing/assets/landing.css`);
     expect(css.status).toBe(200);

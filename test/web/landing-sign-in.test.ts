@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
-import { OUTSIDER, type IdTokenDefect, type IdpUser } from '../../src/marketplace/emulator/identity-provider';
+import { OUTSIDER, type IdTokenDefect, type IdpUser } from '../../src/dev/marketplace-emulator/identity-provider';
 import { SESSION_COOKIE } from '../../src/web/session-cookie';
 import { Browser, freePort, LANDING_CLIENT, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
 import { testEnv } from '../helpers/test-app';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingPeriodAt } from '../../src/domain/periods';
-import type { IdpUser } from '../../src/marketplace/emulator/identity-provider';
+import type { IdpUser } from '../../src/dev/marketplace-emulator/identity-provider';
 import { Browser, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
 import { pdfText } from '../helpers/pdf-text';
 import { usageEvent } from '../store/store-contract';

@@ -8,7 +8,7 @@ import { hourStart } from '../../src/domain/metering';
 import type { Subscription } from '../../src/domain/subscription';
 import { silentLogger } from '../../src/logger';
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
-import type { Emulator } from '../../src/marketplace/emulator/emulator';
+import type { Emulator } from '../../src/dev/marketplace-emulator/emulator';
 import { startLocalMarketplace, type LocalMarketplace } from '../../scripts/simulation/local-marketplace';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import {

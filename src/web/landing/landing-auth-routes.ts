@@ -62,7 +62,7 @@ export function addLandingAuthRoutes(
         case 'refused':
           return http.send(res, 400, messagePage(ctx, landingMessage(ctx.tr, 'signInNotConfirmed')), consumed);
       }
-    }),
+    }, http.failurePage),
   );
 
   server.post(
@@ -78,6 +78,6 @@ export function addLandingAuthRoutes(
       if (session?.user) logger.info({ tenantId: session.user.tid, userId: session.user.oid }, 'landing sign-out');
       const ctx = http.ctxOf(req, undefined);
       return http.send(res, 200, messagePage(ctx, landingMessage(ctx.tr, 'signedOut')), null);
-    }),
+    }, http.failurePage),
   );
 }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'restify';
 import type { Clock } from '../../domain/clock';
+import type { FailureResponder } from '../http-server';
 import { localeFromAcceptLanguage } from '../../i18n/locale';
 import { translator } from '../../i18n/translator';
 import {
@@ -12,7 +13,8 @@ import {
   sessionCookieHeader,
   type LandingSession,
 } from '../session-cookie';
-import type { LandingPage, PageContext } from './landing-pages';
+import { messagePage, type LandingPage, type PageContext } from './landing-pages';
+import { landingMessage } from './landing-texts';
 
 /** No inline script or style anywhere; nothing may frame these pages; forms post only to us. */
 export const LANDING_CSP =
@@ -29,7 +31,7 @@ export function landingHttp(options: { productName: string; publicUrl: string; s
     if (session === null) res.header('Set-Cookie', clearedSessionCookieHeader(secure));
     else if (session) res.header('Set-Cookie', sessionCookieHeader(sealSession(session, secret), secure));
   };
-  return {
+  const http = {
     secret,
     /** `session`: written to the cookie; `null`: the cookie is cleared; `undefined`: left as it is. */
     send: (res: Response, status: number, page: LandingPage, session?: LandingSession | null) => {
@@ -66,7 +68,16 @@ export function landingHttp(options: { productName: string; publicUrl: string; s
           : {}),
       };
     },
+    /**
+     * The landing routes' answer to what they threw (the Marketplace or the store failing; `safeRoute` logs the
+     * unexpected once): a page in the buyer's language saying to try again, never JSON nor a stack trace.
+     */
+    failurePage: ((res, _failure, req) => {
+      const ctx = http.ctxOf(req, http.sessionOf(req));
+      http.send(res, 503, messagePage(ctx, landingMessage(ctx.tr, 'marketplaceDown')));
+    }) satisfies FailureResponder,
   };
+  return http;
 }
 
 export type LandingHttp = ReturnType<typeof landingHttp>;

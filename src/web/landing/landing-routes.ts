@@ -7,10 +7,10 @@ import type { PlanCatalog } from '../../domain/plans';
 import type { Subscription } from '../../domain/subscription';
 import { summarizeUsage } from '../../domain/usage-report';
 import type { Logger } from '../../logger';
-import type { PurchaseActivation } from '../../marketplace/purchase-activation';
+import type { ActivationOutcome, PurchaseActivation } from '../../marketplace/purchase-activation';
 import type { Store } from '../../store/store';
 import type { EntraSignIn } from '../entra-sign-in/entra-sign-in';
-import { safeRoute } from '../http-server';
+import { safeRoute, type Handler } from '../http-server';
 import { csrfToken, csrfValid, newSession, type LandingSession } from '../session-cookie';
 import { addLandingAuthRoutes } from './landing-auth-routes';
 import { landingHttp } from './landing-http';
@@ -91,11 +91,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
   const { send, redirect, sessionOf, ctxOf, secret } = http;
   const redirectUri = `${config.publicUrl}/landing/auth`;
 
-  const oops = (req: Request, res: Response, session: LandingSession | undefined, thrown: unknown) => {
-    logger.error({ err: thrown }, 'landing page failed');
-    const ctx = ctxOf(req, session);
-    send(res, 503, messagePage(ctx, landingMessage(ctx.tr, 'marketplaceDown')));
-  };
+  const landingRoute = (handler: Handler) => safeRoute(logger, handler, http.failurePage);
   /** With sign-in on, a page says nothing of a subscription to a user who may not see it; it says who can. */
   const refusal = (ctx: PageContext, user: SignedInUser, subscription: Subscription) =>
     messagePage(
@@ -132,6 +128,16 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
   });
   const statusUrl = (subscriptionId: string) => `/landing/status?subscription=${encodeURIComponent(subscriptionId)}`;
 
+  /** Activate's answer, and its status page's after "Activation in progress": activated, still pending, or refused. */
+  const sendActivation = async (res: Response, ctx: PageContext, session: LandingSession, result: ActivationOutcome) => {
+    if (result.outcome === 'refused') return send(res, 409, messagePage(ctx, activationRefusedMessage(ctx.tr, result.reason)));
+    const s = result.subscription;
+    const plan = deps.catalog.get(s.planId);
+    return result.outcome === 'activated'
+      ? send(res, 200, activatedPage(ctx, s, plan, config.landing.teamsAppId, await adminFacts(session, s)))
+      : send(res, 202, pendingPage(ctx, s, plan, statusUrl(s.id)));
+  };
+
   /** The page for a subscription in its current state. */
   const pageFor = async (ctx: PageContext, session: LandingSession, subscription: Subscription) => {
     const plan = deps.catalog.get(subscription.planId);
@@ -166,7 +172,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
 
   server.get(
     '/landing',
-    safeRoute(logger, async (req, res) => {
+    landingRoute(async (req, res) => {
       const existing = sessionOf(req);
       const token = landingToken(req.getQuery() ?? '');
       const ctx = ctxOf(req, existing);
@@ -188,12 +194,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
         }
         return redirect(res, begun.url, { ...session, signIn: { ...begun.attempt, token } });
       }
-      let resolved;
-      try {
-        resolved = await deps.activation.resolve(token);
-      } catch (thrown) {
-        return oops(req, res, session, thrown);
-      }
+      const resolved = await deps.activation.resolve(token);
       if (resolved.outcome === 'invalid-token') return send(res, 400, messagePage(ctx, landingMessage(ctx.tr, 'expiredLink')));
       const subscription = resolved.subscription;
       const firstVisit = !session.subs.includes(subscription.id);
@@ -234,7 +235,7 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
 
   server.post(
     '/landing/activate',
-    safeRoute(logger, async (req, res) => {
+    landingRoute(async (req, res) => {
       const session = sessionOf(req);
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
       const subscriptionId = typeof body.subscriptionId === 'string' ? body.subscriptionId : '';
@@ -247,54 +248,20 @@ export function addLandingRoutes(server: Server, deps: LandingDeps): void {
         );
         return send(res, 403, messagePage(ctx, landingMessage(ctx.tr, 'formExpired')));
       }
-      let result;
-      try {
-        result = await deps.activation.activate(subscriptionId, session.user);
-      } catch (thrown) {
-        return oops(req, res, session, thrown);
-      }
-      switch (result.outcome) {
-        case 'activated': {
-          const s = result.subscription;
-          const facts = await adminFacts(session, s);
-          return send(res, 200, activatedPage(ctx, s, deps.catalog.get(s.planId), config.landing.teamsAppId, facts));
-        }
-        case 'pending':
-          return send(
-            res,
-            202,
-            pendingPage(ctx, result.subscription, deps.catalog.get(result.subscription.planId), statusUrl(subscriptionId)),
-          );
-        case 'refused':
-          return send(res, 409, messagePage(ctx, activationRefusedMessage(ctx.tr, result.reason)));
-      }
+      return sendActivation(res, ctx, session, await deps.activation.activate(subscriptionId, session.user));
     }),
   );
 
   // After "Activation in progress": the same checks as Activate (this browser resolved that subscription).
   server.get(
     '/landing/status',
-    safeRoute(logger, async (req, res) => {
+    landingRoute(async (req, res) => {
       const session = sessionOf(req);
       const subscriptionId = new URLSearchParams(req.getQuery() ?? '').get('subscription') ?? '';
       const ctx = ctxOf(req, session);
       if (!session || !(await subscriptionFor(req, session, subscriptionId)))
         return send(res, 403, messagePage(ctx, landingMessage(ctx.tr, 'expiredLink')));
-      let result;
-      try {
-        result = await deps.activation.confirm(subscriptionId, session.user);
-      } catch (thrown) {
-        return oops(req, res, session, thrown);
-      }
-      if (result.outcome === 'refused') return send(res, 409, messagePage(ctx, activationRefusedMessage(ctx.tr, result.reason)));
-      const plan = deps.catalog.get(result.subscription.planId);
-      return result.outcome === 'activated'
-        ? send(
-            res,
-            200,
-            activatedPage(ctx, result.subscription, plan, config.landing.teamsAppId, await adminFacts(session, result.subscription)),
-          )
-        : send(res, 202, pendingPage(ctx, result.subscription, plan, statusUrl(subscriptionId)));
+      return sendActivation(res, ctx, session, await deps.activation.confirm(subscriptionId, session.user));
     }),
   );
 

@@ -1,6 +1,7 @@
 import { DAY } from '../../domain/clock';
 import { RECON_STATUSES, type ReconStatus } from '../../domain/billed-vs-sent';
-import type { AcceptedUsageRecord, MarketplaceError } from './emulator-state';
+import type { MarketplaceError } from './emulator-state';
+import type { AcceptedUsageRecord } from './metering-state';
 
 /**
  * The Metering API's retrieval call, `GET /usageEvents` (metered billing retrieval): what the emulator accepted, summed

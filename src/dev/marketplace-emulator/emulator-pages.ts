@@ -2,11 +2,11 @@ import { PLAYGROUND_TENANT_ID, PLAYGROUND_USER_ID } from '../../config';
 import type { Plan } from '../../domain/plans';
 import {
   CUSTOMER_ACTIONS,
-  type AcceptedUsageRecord,
   type CustomerAction,
   type EmulatorOperation,
   type EmulatorSubscription,
 } from './emulator-state';
+import type { AcceptedUsageRecord } from './metering-state';
 
 /**
  * The emulator's one page: buy a plan (→ our landing page with a token) and act as the customer on existing

@@ -4,12 +4,14 @@ import { AppError } from '../../domain/errors';
 import { addMonthsClamped } from '../../domain/periods';
 import { TERM_MONTHS } from '../../domain/partner-center-rules';
 import { isPlanVisibleTo, type MeteringDimension, type Plan } from '../../domain/plans';
-import { hourStartOf, judgeUsageEvent, usageKey, type UsageVerdict } from './metering-rules';
+import type { UsageVerdict } from './metering-rules';
+import { MeteringState, type AcceptedUsageRecord } from './metering-state';
 import type { LicenceRecord } from './emulator-licences';
 
 /**
  * What Azure Marketplace keeps about our offer, and the rules it applies to it: subscriptions and their lifecycle,
- * landing-page tokens, operations, accepted usage. Synchronous, clock-driven, no HTTP: the routes translate, this
+ * landing-page tokens, operations; accepted usage is metering-state.ts's, judged against these subscriptions.
+ * Synchronous, clock-driven, no HTTP: the routes translate, this
  * decides. Rule violations throw `AppError` (`BadRequest`, `NotFound`, `Conflict`), which the routes map to the
  * Marketplace's status codes and error bodies.
  */
@@ -129,17 +131,6 @@ export interface SubscriptionRecord {
   planHistory: { planId: string; from: string }[];
 }
 
-export interface AcceptedUsageRecord {
-  usageEventId: string;
-  messageTime: string;
-  resourceId: string;
-  quantity: number;
-  dimension: string;
-  /** Normalised to ISO 8601 UTC. */
-  effectiveStartTime: string;
-  planId: string;
-}
-
 interface TokenRecord {
   token: string;
   subscriptionId: string;
@@ -211,8 +202,7 @@ export class EmulatorState {
   private readonly records = new Map<string, SubscriptionRecord>();
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly operations = new Map<string, EmulatorOperation>();
-  private readonly usage: AcceptedUsageRecord[] = [];
-  private readonly usageByKey = new Map<string, AcceptedUsageRecord>();
+  private readonly metering: MeteringState;
   /** Armed by settleOnNextPatch (tests): per subscription, how the Marketplace settles an operation before our PATCH. */
   private readonly patchRaces = new Map<string, 'Succeeded' | 'Failed' | 'Conflict'>();
 
@@ -225,6 +215,13 @@ export class EmulatorState {
     this.tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
     this.onChange = options.onChange ?? (() => {});
     if (options.snapshot) this.load(options.snapshot);
+    this.metering = new MeteringState({
+      clock: this.clock,
+      subscription: (id) => this.records.get(id),
+      plan: (id) => this.plans.find((p) => p.id === id),
+      onChange: () => this.onChange(),
+      ...(options.snapshot?.usage ? { saved: options.snapshot.usage } : {}),
+    });
   }
 
   /** Partner Center now has these plans (tests of the catalog drift report). Subscriptions keep their plan ids. */
@@ -580,25 +577,11 @@ export class EmulatorState {
   /** Judges one event and keeps it when accepted. */
   submitUsage(event: unknown): UsageVerdict {
     this.settle();
-    const verdict = judgeUsageEvent(
-      {
-        now: this.clock.now(),
-        subscription: (id) => this.records.get(id),
-        plan: (id) => this.plans.find((p) => p.id === id),
-        accepted: (key) => this.usageByKey.get(key),
-      },
-      event,
-    );
-    if (verdict.status === 'Accepted') {
-      this.usage.push(verdict.record);
-      this.usageByKey.set(verdict.key, verdict.record);
-      this.onChange();
-    }
-    return verdict;
+    return this.metering.submit(event);
   }
 
   acceptedUsage(): AcceptedUsageRecord[] {
-    return this.usage.map(clone);
+    return this.metering.accepted();
   }
 
   snapshot(): EmulatorSnapshot {
@@ -608,7 +591,7 @@ export class EmulatorState {
       subscriptions: [...this.records.values()],
       tokens: [...this.tokens.values()],
       operations: [...this.operations.values()],
-      usage: this.usage,
+      usage: this.metering.accepted(),
     });
   }
 
@@ -640,10 +623,6 @@ export class EmulatorState {
     for (const r of snapshot.subscriptions) this.records.set(r.subscription.id, r);
     for (const t of snapshot.tokens ?? []) this.tokens.set(t.token, t);
     for (const o of snapshot.operations ?? []) this.operations.set(o.id, o);
-    for (const u of snapshot.usage ?? []) {
-      this.usage.push(u);
-      this.usageByKey.set(usageKeyOf(u), u);
-    }
   }
 
   /** A token like Azure's: long, base64, and always with a '+' and a '/' so that decoding mistakes show. */
@@ -810,10 +789,6 @@ export function toMarketplacePlan(plan: Plan, dimensions: readonly MeteringDimen
       })),
     },
   };
-}
-
-function usageKeyOf(u: AcceptedUsageRecord): string {
-  return usageKey(u.resourceId, u.dimension, hourStartOf(new Date(u.effectiveStartTime)));
 }
 
 function clone<T>(value: T): T {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DAY, HOUR, MINUTE } from '../../domain/clock';
 import type { Plan } from '../../domain/plans';
-import type { AcceptedUsageRecord, MarketplaceError, SubscriptionRecord } from './emulator-state';
+import type { MarketplaceError, SubscriptionRecord } from './emulator-state';
+import type { AcceptedUsageRecord } from './metering-state';
 
 /**
  * The Metering API's rules, as pure functions over what the emulator's state exposes. One accepted event per
