@@ -19,6 +19,7 @@ const readySignIn: EntraSignIn = {
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnvironment());
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- required after the config is read, as an entry point does
   const { startApp } = require('../../src/app') as typeof import('../../src/app.js');
   const app = await startApp(config, { signIn: readySignIn, startWorker: false });
   const loaded = Object.keys(require.cache)
