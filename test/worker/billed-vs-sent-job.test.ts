@@ -266,6 +266,30 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     expect(await job({ enabled: false }).runIfDue()).toEqual({ ran: false, reason: 'disabled' });
   });
 
+  it('raises one billing.mismatch operator alert per key that disagrees, when the worker runs it', async () => {
+    h.emulator.billedUsage.inject({ usageDate: '2026-03-10', resourceId: a.id, dimension: 'messages' }, { kind: 'drop' });
+    const config = loadConfig(
+      testEnv({ MARKETPLACE_API_BASE_URL: `${h.emulatorUrl}/api`, MARKETPLACE_AUTH: 'emulator', METERING_POLL_SECONDS: '1' }),
+    );
+    const seen: BilledVsSentSummary[] = [];
+    const { worker } = await createMeteringWorker(config, {
+      clock,
+      logger: silentLogger,
+      store: h.store,
+      queue: h.store.outboxQueue({ clock }),
+      billedVsSent: { onMismatch: (s) => void seen.push(s) },
+    });
+    worker.start();
+    try {
+      await waitFor(() => seen.length === 1, 10_000, 'the scheduled billed-vs-sent run');
+    } finally {
+      await worker.stop();
+    }
+    const alerts = (await h.store.alertEvents.recent(20)).filter((x) => x.event.type === 'billing.mismatch');
+    expect(alerts).toHaveLength(seen[0]!.problems);
+    expect(alerts[0]!.event).toMatchObject({ subscriptionId: a.id, data: { dimension: 'messages', period: '2026-03-10', billed: 0 } });
+  });
+
   it('is run by the metering worker on its passes', async () => {
     const config = loadConfig(
       testEnv({ MARKETPLACE_API_BASE_URL: `${h.emulatorUrl}/api`, MARKETPLACE_AUTH: 'emulator', METERING_POLL_SECONDS: '1' }),
