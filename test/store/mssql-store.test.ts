@@ -542,74 +542,28 @@ async function dropSchema(store: MssqlStore): Promise<void> {
   );
 }
 
+/** A store in a schema of its own, dropped at cleanup; with `count`, for the contracts that count rows. */
+async function isolatedStore() {
+  const store = await openIsolated();
+  return {
+    store,
+    count: async (table: string) =>
+      (await store.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${store.db.s}.${table}`)).rows[0]!.n,
+    cleanup: async () => {
+      await dropSchema(store);
+      await store.close();
+    },
+  };
+}
+
 if (CONNECTION_STRING) {
-  describeHistoryContract('Azure SQL', async () => {
-    const store = await openIsolated();
-    return {
-      store,
-      cleanup: async () => {
-        await dropSchema(store);
-        await store.close();
-      },
-    };
-  });
-
-  describeConsoleContract('Azure SQL', async () => {
-    const store = await openIsolated();
-    return {
-      store,
-      count: async (table) =>
-        (await store.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${store.db.s}.${table}`)).rows[0]!.n,
-      cleanup: async () => {
-        await dropSchema(store);
-        await store.close();
-      },
-    };
-  });
-
-  describeTicketContract('Azure SQL', async () => {
-    const store = await openIsolated();
-    return { store, cleanup: async () => (await dropSchema(store), await store.close()) };
-  });
-  describeStoreContract('Azure SQL', async () => {
-    const store = await openIsolated();
-    return {
-      store,
-      count: async (table) =>
-        (await store.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${store.db.s}.${table}`)).rows[0]!.n,
-      cleanup: async () => {
-        await dropSchema(store);
-        await store.close();
-      },
-    };
-  });
-
-  describeBilledVsSentContract('Azure SQL', async () => {
-    const store = await openIsolated();
-    return {
-      store,
-      cleanup: async () => {
-        await dropSchema(store);
-        await store.close();
-      },
-    };
-  });
-
-  describeFeedbackContract('Azure SQL', async () => {
-    const store = await openIsolated();
-    return {
-      store,
-      cleanup: async () => {
-        await dropSchema(store);
-        await store.close();
-      },
-    };
-  });
-
-  describeOutreachContract('Azure SQL', async () => {
-    const store = await openIsolated();
-    return { store, cleanup: async () => (await dropSchema(store), await store.close()) };
-  });
+  describeStoreContract('Azure SQL', isolatedStore);
+  describeHistoryContract('Azure SQL', isolatedStore);
+  describeConsoleContract('Azure SQL', isolatedStore);
+  describeTicketContract('Azure SQL', isolatedStore);
+  describeBilledVsSentContract('Azure SQL', isolatedStore);
+  describeFeedbackContract('Azure SQL', isolatedStore);
+  describeOutreachContract('Azure SQL', isolatedStore);
 
   describeRetentionContract('Azure SQL', async () => {
     const store = await openIsolated();

@@ -266,8 +266,8 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     expect(await job({ enabled: false }).runIfDue()).toEqual({ ran: false, reason: 'disabled' });
   });
 
-  it('raises one billing.mismatch operator alert per key that disagrees, when the worker runs it', async () => {
-    h.emulator.billedUsage.inject({ usageDate: '2026-03-10', resourceId: a.id, dimension: 'messages' }, { kind: 'drop' });
+  /** Starts the metering worker as the bot does and waits for its scheduled billed-vs-sent run to end as `outcome`. */
+  async function scheduledRun(outcome: 'onMismatch' | 'onMatched'): Promise<BilledVsSentSummary[]> {
     const config = loadConfig(
       testEnv({ MARKETPLACE_API_BASE_URL: `${h.emulatorUrl}/api`, MARKETPLACE_AUTH: 'emulator', METERING_POLL_SECONDS: '1' }),
     );
@@ -277,7 +277,7 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
       logger: silentLogger,
       store: h.store,
       queue: h.store.outboxQueue({ clock }),
-      billedVsSent: { onMismatch: (s) => void seen.push(s) },
+      billedVsSent: { [outcome]: (s: BilledVsSentSummary) => void seen.push(s) },
     });
     worker.start();
     try {
@@ -285,29 +285,19 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     } finally {
       await worker.stop();
     }
+    return seen;
+  }
+
+  it('raises one billing.mismatch operator alert per key that disagrees, when the worker runs it', async () => {
+    h.emulator.billedUsage.inject({ usageDate: '2026-03-10', resourceId: a.id, dimension: 'messages' }, { kind: 'drop' });
+    const seen = await scheduledRun('onMismatch');
     const alerts = (await h.store.alertEvents.recent(20)).filter((x) => x.event.type === 'billing.mismatch');
     expect(alerts).toHaveLength(seen[0]!.problems);
     expect(alerts[0]!.event).toMatchObject({ subscriptionId: a.id, data: { dimension: 'messages', period: '2026-03-10', billed: 0 } });
   });
 
   it('is run by the metering worker on its passes', async () => {
-    const config = loadConfig(
-      testEnv({ MARKETPLACE_API_BASE_URL: `${h.emulatorUrl}/api`, MARKETPLACE_AUTH: 'emulator', METERING_POLL_SECONDS: '1' }),
-    );
-    const seen: BilledVsSentSummary[] = [];
-    const { worker } = await createMeteringWorker(config, {
-      clock,
-      logger: silentLogger,
-      store: h.store,
-      queue: h.store.outboxQueue({ clock }),
-      billedVsSent: { onMatched: (s) => void seen.push(s) },
-    });
-    worker.start();
-    try {
-      await waitFor(() => seen.length === 1, 10_000, 'the scheduled billed-vs-sent run');
-    } finally {
-      await worker.stop();
-    }
+    const seen = await scheduledRun('onMatched');
     expect(seen[0]).toMatchObject({ trigger: 'schedule', status: 'Done', days: ['2026-03-08', '2026-03-09', '2026-03-10'] });
     expect(await h.store.billedVsSent.latestRun()).toMatchObject({ trigger: 'schedule', status: 'Done', counts: { Match: 3 } });
   });
