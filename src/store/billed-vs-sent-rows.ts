@@ -1,7 +1,7 @@
 import type { UsageKind } from '../domain/billing-rules';
 import { PROBLEM_OUTCOMES, emptyCounts, type ComparisonOutcome, type OutcomeCounts } from '../domain/billed-vs-sent';
 import { asDate, type Time } from './row-mapping';
-import type { BilledVsSentFilter, BilledVsSentRow, BilledVsSentRun, LedgerDayTotal } from './store';
+import type { BilledVsSentFilter, BilledVsSentRow, BilledVsSentRun, LedgerDayTotal } from './billed-vs-sent-repo';
 
 /**
  * Rows of the billed-vs-sent tables mapped to the port's types, once for both stores (SQLite gives epoch

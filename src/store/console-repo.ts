@@ -1,6 +1,6 @@
 import type { UsageKind } from '../domain/billing-rules';
 import type { Subscription, SubscriptionStatus } from '../domain/subscription';
-import type { OperationOutcome, OperationSource, SubscriptionOperationRecord } from './store';
+import type { OperationOutcome, OperationSource, SubscriptionOperationRecord } from './operation-repo';
 
 /**
  * The publisher console's read queries (issue 12): aggregates computed by the store, so that a page reads a few

@@ -1,7 +1,8 @@
 import { isUsageKind, type UsageKind } from '../domain/billing-rules';
 import type { Party, Subscription, SubscriptionStatus } from '../domain/subscription';
 import type { UsageMessage } from '../domain/usage';
-import type { MeteringReport, MeteringStatus, SubscriptionOperationRecord } from './store';
+import type { MeteringReport, MeteringStatus } from './metering-repo';
+import type { SubscriptionOperationRecord } from './operation-repo';
 
 /**
  * Rows of the stores' tables (the same names in SQLite and Azure SQL) mapped to domain objects, once for both

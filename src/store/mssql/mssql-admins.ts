@@ -1,4 +1,4 @@
-import type { AdminRepo } from '../store';
+import type { AdminRepo } from '../admin-repo';
 import { isUniqueViolation, param, type MssqlDatabase } from './mssql-database';
 
 interface AdminRow {

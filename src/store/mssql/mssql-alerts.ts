@@ -1,4 +1,4 @@
-import type { AlertRepo } from '../store';
+import type { AlertRepo } from '../system-alert-repo';
 import { param, type MssqlDatabase } from './mssql-database';
 
 interface AlertRow {

@@ -11,7 +11,7 @@ import {
   type LedgerRow,
   type RunRow,
 } from '../billed-vs-sent-rows';
-import type { BilledVsSentRepo } from '../store';
+import type { BilledVsSentRepo } from '../billed-vs-sent-repo';
 import { param, type MssqlDatabase, type SqlParams } from './mssql-database';
 
 const JOB = 'billed-vs-sent';

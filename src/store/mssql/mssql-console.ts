@@ -1,7 +1,7 @@
 import type { UsageKind } from '../../domain/billing-rules';
 import type { SubscriptionStatus } from '../../domain/subscription';
 import type { ActivityKind, ConsoleRepo, OperationEntry } from '../console-repo';
-import type { OperationOutcome, OperationSource } from '../store';
+import type { OperationOutcome, OperationSource } from '../operation-repo';
 import { toOperationRecord, toSubscription, type OperationRow, type SubscriptionRow } from '../row-mapping';
 import { param, type MssqlDatabase, type SqlParam } from './mssql-database';
 

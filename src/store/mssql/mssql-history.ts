@@ -1,4 +1,4 @@
-import type { ConversationHistoryRepo } from '../store';
+import type { ConversationHistoryRepo } from '../history-repo';
 import { historyFromJson, historyToJson } from '../history-json';
 import { isUniqueViolation, param, type MssqlDatabase } from './mssql-database';
 

@@ -9,7 +9,7 @@ import {
   type PlacementContext,
 } from '../../domain/metering-placement';
 import { expiredUnits, settlementColumns } from '../../domain/metering-settlement';
-import type { AcceptedDay, DueReport, MeteringRepo, MeteringStatus } from '../store';
+import type { AcceptedDay, DueReport, MeteringRepo, MeteringStatus } from '../metering-repo';
 import { ID_COLLATION, param, type MssqlDatabase, type Queryable, type SqlParam, type SqlParams } from './mssql-database';
 import { toMeteringReport, type ReportRow } from '../row-mapping';
 

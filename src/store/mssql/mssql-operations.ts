@@ -1,4 +1,4 @@
-import type { OperationRepo } from '../store';
+import type { OperationRepo } from '../operation-repo';
 import { isUniqueViolation, param, type MssqlDatabase } from './mssql-database';
 import type { MssqlSubscriptionRepo } from './mssql-subscriptions';
 import { toOperationRecord, type OperationRow } from '../row-mapping';

@@ -1,4 +1,4 @@
-import type { PlanRepo } from '../store';
+import type { PlanRepo } from '../plan-repo';
 import { param, type MssqlDatabase } from './mssql-database';
 
 export function mssqlPlans(db: MssqlDatabase): PlanRepo {

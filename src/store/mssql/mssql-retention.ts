@@ -1,5 +1,5 @@
 import { UNSETTLED_METERING_STATUSES } from '../../domain/retention';
-import type { RetentionRepo } from '../store';
+import type { RetentionRepo } from '../retention-repo';
 import { param, type MssqlDatabase } from './mssql-database';
 
 /** Subscriptions a purge or scrub step covers: it walks the subscriptions by id, a few at a time. */

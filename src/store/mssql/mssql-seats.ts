@@ -1,4 +1,4 @@
-import type { SeatAssignment, SeatClaim, SeatRepo } from '../store';
+import type { SeatAssignment, SeatClaim, SeatRepo } from '../seat-repo';
 import { param, type MssqlDatabase, type Queryable } from './mssql-database';
 
 interface SeatRow {

@@ -1,5 +1,5 @@
 import type { Subscription } from '../../domain/subscription';
-import type { SubscriptionRepo } from '../store';
+import type { SubscriptionRepo } from '../subscription-repo';
 import { param, type MssqlDatabase, type Queryable } from './mssql-database';
 import { toSubscription, type SubscriptionRow } from '../row-mapping';
 

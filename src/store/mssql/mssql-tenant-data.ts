@@ -1,4 +1,4 @@
-import type { TenantDataRepo } from '../store';
+import type { TenantDataRepo } from '../tenant-data-repo';
 import { CHUNK, CHUNKED, TENANT_FACETS } from '../tenant-facets';
 import { param, type MssqlDatabase } from './mssql-database';
 

@@ -1,7 +1,7 @@
 import type { UsageKind } from '../../domain/billing-rules';
 import { dayWindow } from '../../domain/retention';
 import { overageUnits } from '../../domain/usage';
-import type { ClaimOutcome, DailyUsage, RecordOutcome, RecordUsageInput, TurnClaim, UsageRepo } from '../store';
+import type { ClaimOutcome, DailyUsage, RecordOutcome, RecordUsageInput, TurnClaim, UsageRepo } from '../usage-repo';
 import { ID_COLLATION, param, type MssqlDatabase, type Queryable, type SqlParams } from './mssql-database';
 
 /**

@@ -1,4 +1,4 @@
-import type { UserDirectoryRepo } from '../store';
+import type { UserDirectoryRepo } from '../user-directory-repo';
 import { param, type MssqlDatabase } from './mssql-database';
 
 export function mssqlUsers(db: MssqlDatabase): UserDirectoryRepo {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AdminRepo } from '../store';
+import type { AdminRepo } from '../admin-repo';
 import { fromMs } from './sqlite-database';
 
 interface AdminRow {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AlertRepo } from '../store';
+import type { AlertRepo } from '../system-alert-repo';
 import type { WriteBatcher } from './write-batcher';
 
 interface AlertRow {

@@ -12,7 +12,7 @@ import {
   type LedgerRow,
   type RunRow,
 } from '../billed-vs-sent-rows';
-import type { BilledVsSentRepo } from '../store';
+import type { BilledVsSentRepo } from '../billed-vs-sent-repo';
 import type { WriteBatcher } from './write-batcher';
 
 const JOB = 'billed-vs-sent';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ConversationHistoryRepo } from '../store';
+import type { ConversationHistoryRepo } from '../history-repo';
 import { historyFromJson, historyToJson } from '../history-json';
 import type { WriteBatcher } from './write-batcher';
 

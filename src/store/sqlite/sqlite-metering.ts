@@ -4,7 +4,7 @@ import type { UsageKind } from '../../domain/billing-rules';
 import { ATTENTION_STATUSES, hourStart } from '../../domain/metering';
 import { placeUnits, type HourBucket, type PlacementContext } from '../../domain/metering-placement';
 import { expiredUnits, settlementColumns } from '../../domain/metering-settlement';
-import type { AcceptedDay, DueReport, MeteringRepo, MeteringReport, MeteringStatus } from '../store';
+import type { AcceptedDay, DueReport, MeteringRepo, MeteringReport, MeteringStatus } from '../metering-repo';
 import type { WriteBatcher } from './write-batcher';
 import { toMeteringReport, type ReportRow } from '../row-mapping';
 

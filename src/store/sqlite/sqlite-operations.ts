@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Subscription } from '../../domain/subscription';
-import type { OperationRepo } from '../store';
+import type { OperationRepo } from '../operation-repo';
 import type { WriteBatcher } from './write-batcher';
 import { toOperationRecord, type OperationRow } from '../row-mapping';
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { PlanRepo } from '../store';
+import type { PlanRepo } from '../plan-repo';
 
 export function sqlitePlans(db: Database.Database): PlanRepo {
   const upsert = db.prepare(`

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { DAY } from '../../domain/clock';
 import { UNSETTLED_METERING_STATUSES } from '../../domain/retention';
-import type { RetentionRepo, RetentionStep } from '../store';
+import type { RetentionRepo, RetentionStep } from '../retention-repo';
 import type { WriteBatcher } from './write-batcher';
 
 /**

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SeatAssignment, SeatClaim, SeatRepo } from '../store';
+import type { SeatAssignment, SeatClaim, SeatRepo } from '../seat-repo';
 
 interface SeatRow {
   subscription_id: string;

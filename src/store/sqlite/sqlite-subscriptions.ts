@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Subscription } from '../../domain/subscription';
-import type { SubscriptionRepo } from '../store';
+import type { SubscriptionRepo } from '../subscription-repo';
 import { toMs } from './sqlite-database';
 import { toSubscription, type SubscriptionRow } from '../row-mapping';
 

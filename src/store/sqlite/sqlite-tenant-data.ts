@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TenantDataRepo } from '../store';
+import type { TenantDataRepo } from '../tenant-data-repo';
 import { CHUNK, CHUNKED, TENANT_FACETS } from '../tenant-facets';
 import type { WriteBatcher } from './write-batcher';
 

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { UsageKind } from '../../domain/billing-rules';
 import { DAY } from '../../domain/clock';
 import { dayOfNumber, dayWindow } from '../../domain/retention';
-import type { ClaimOutcome, TurnClaim, UsageRepo } from '../store';
+import type { ClaimOutcome, TurnClaim, UsageRepo } from '../usage-repo';
 import { usageRecordWriter } from './usage-record-writer';
 import type { WriteBatcher } from './write-batcher';
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { UserDirectoryRepo } from '../store';
+import type { UserDirectoryRepo } from '../user-directory-repo';
 import type { WriteBatcher } from './write-batcher';
 
 export function sqliteUsers(db: Database.Database, batcher: WriteBatcher): UserDirectoryRepo {

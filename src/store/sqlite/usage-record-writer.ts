@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { overageUnits } from '../../domain/usage';
-import type { RecordOutcome, RecordUsageInput, WriteOptions } from '../store';
+import type { RecordOutcome, RecordUsageInput } from '../usage-repo';
+import type { WriteOptions } from '../write-options';
 import type { WriteBatcher } from './write-batcher';
 
 interface Waiting {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
-import type { WriteOptions } from '../store';
+import type { WriteOptions } from '../write-options';
 
 interface Pending {
   work: () => unknown;

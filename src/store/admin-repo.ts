@@ -1,0 +1,16 @@
+export interface TenantAdmin {
+  tenantId: string;
+  userId: string;
+  userName?: string;
+  addedBy: string;
+  addedAt: Date;
+}
+
+export interface AdminRepo {
+  isAdmin(tenantId: string, userId: string): Promise<boolean>;
+  list(tenantId: string): Promise<TenantAdmin[]>;
+  /** False when the user was already an admin. */
+  add(admin: TenantAdmin): Promise<boolean>;
+  /** False when the user was not an admin. */
+  remove(tenantId: string, userId: string): Promise<boolean>;
+}
