@@ -1,8 +1,12 @@
 import { isUsageKind, type UsageKind } from '../domain/billing-rules';
+import type { Plan } from '../domain/plans';
 import type { Party, Subscription, SubscriptionStatus } from '../domain/subscription';
 import type { UsageMessage } from '../domain/usage';
 import type { MeteringReport, MeteringStatus } from './metering-repo';
 import type { SubscriptionOperationRecord } from './operation-repo';
+import type { SeatAssignment } from './seat-repo';
+import type { SystemAlert } from './system-alert-repo';
+import type { TenantAdmin } from './admin-repo';
 
 /**
  * Rows of the stores' tables (the same names in SQLite and Azure SQL) mapped to domain objects, once for both
@@ -10,10 +14,10 @@ import type { SubscriptionOperationRecord } from './operation-repo';
  * SQL gives `Date`s and booleans, and bigint identities as strings.
  */
 export type Time = number | Date;
-type Flag = number | boolean;
+export type Flag = number | boolean;
 
 export const asDate = (t: Time): Date => (t instanceof Date ? t : new Date(t));
-const optionalDate = (t: Time | null): Date | undefined => (t === null ? undefined : asDate(t));
+export const optionalDate = (t: Time | null): Date | undefined => (t === null ? undefined : asDate(t));
 /** Keeps only the fields that have a value (the domain types use optional fields, not nulls). */
 const present = (fields: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined));
@@ -195,3 +199,66 @@ export function toUsageMessage(row: OutboxMessageRow): UsageMessage | undefined 
     periodStart: asDate(row.period_start).toISOString(),
   };
 }
+
+/** The plans table's `definition`: the catalog fields that have no column of their own, as JSON. */
+export function planDefinition(p: Plan): string {
+  return JSON.stringify({
+    offerId: p.offerId,
+    pricingModel: p.pricingModel,
+    prices: p.prices,
+    dimensions: p.dimensions,
+    meteredAs: p.meteredAs,
+    billingRules: p.billingRules,
+  });
+}
+
+export interface SeatRow {
+  subscription_id: string;
+  user_id: string;
+  user_name: string | null;
+  assigned_at: Time;
+  assigned_by: string;
+  revoked_at: Time | null;
+}
+
+export const toSeat = (r: SeatRow): SeatAssignment => ({
+  subscriptionId: r.subscription_id,
+  userId: r.user_id,
+  ...(r.user_name ? { userName: r.user_name } : {}),
+  assignedAt: asDate(r.assigned_at),
+  assignedBy: r.assigned_by,
+  ...(r.revoked_at !== null ? { revokedAt: asDate(r.revoked_at) } : {}),
+});
+
+/** A tenant admin, with the display name from tenant_users when the admin row has none. */
+export interface AdminRow {
+  tenant_id: string;
+  user_id: string;
+  user_name: string | null;
+  added_by: string;
+  added_at: Time;
+}
+
+export const toTenantAdmin = (r: AdminRow): TenantAdmin => ({
+  tenantId: r.tenant_id,
+  userId: r.user_id,
+  ...(r.user_name ? { userName: r.user_name } : {}),
+  addedBy: r.added_by,
+  addedAt: asDate(r.added_at),
+});
+
+export interface SystemAlertRow {
+  alert_key: string;
+  message: string;
+  first_seen_at: Time;
+  last_seen_at: Time;
+  raise_count: number;
+}
+
+export const toSystemAlert = (r: SystemAlertRow): SystemAlert => ({
+  key: r.alert_key,
+  message: r.message,
+  firstSeenAt: asDate(r.first_seen_at),
+  lastSeenAt: asDate(r.last_seen_at),
+  count: r.raise_count,
+});

@@ -61,6 +61,19 @@ export function toTicket(r: TicketRow): Ticket {
   };
 }
 
+/** The columns response-time statistics read. */
+export type TicketTimesRow = Pick<TicketRow, 'created_at' | 'first_answered_at' | 'closed_at' | 'status'>;
+
+/** What `ticketStatistics` (src/domain/support-tickets.ts) needs of a ticket. */
+export function toTicketTimes(r: TicketTimesRow): Pick<Ticket, 'createdAt' | 'firstAnsweredAt' | 'closedAt' | 'status'> {
+  return {
+    createdAt: asDate(r.created_at),
+    status: r.status === 'closed' ? 'closed' : 'open',
+    ...(r.first_answered_at !== null ? { firstAnsweredAt: asDate(r.first_answered_at) } : {}),
+    ...(r.closed_at !== null ? { closedAt: asDate(r.closed_at) } : {}),
+  };
+}
+
 const DELIVERIES: readonly string[] = ['sent', 'no-conversation', 'failed'] satisfies TicketDelivery[];
 
 export function toTicketMessage(r: TicketMessageRow): TicketMessage {

@@ -1,13 +1,6 @@
 import type { AdminRepo } from '../admin-repo';
+import { toTenantAdmin, type AdminRow } from '../row-mapping';
 import { isUniqueViolation, param, type MssqlDatabase } from './mssql-database';
-
-interface AdminRow {
-  tenant_id: string;
-  user_id: string;
-  user_name: string | null;
-  added_by: string;
-  added_at: Date;
-}
 
 export function mssqlAdmins(db: MssqlDatabase): AdminRepo {
   const s = db.s;
@@ -27,13 +20,7 @@ export function mssqlAdmins(db: MssqlDatabase): AdminRepo {
         WHERE a.tenant_id = @tenant ORDER BY a.added_at, a.user_id`,
         { tenant: param.text(tenantId) },
       );
-      return rows.map((r) => ({
-        tenantId: r.tenant_id,
-        userId: r.user_id,
-        ...(r.user_name ? { userName: r.user_name } : {}),
-        addedBy: r.added_by,
-        addedAt: r.added_at,
-      }));
+      return rows.map(toTenantAdmin);
     },
     async add(a) {
       try {

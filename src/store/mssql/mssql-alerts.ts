@@ -1,13 +1,6 @@
+import { toSystemAlert, type SystemAlertRow } from '../row-mapping';
 import type { AlertRepo } from '../system-alert-repo';
 import { param, type MssqlDatabase } from './mssql-database';
-
-interface AlertRow {
-  alert_key: string;
-  message: string;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  raise_count: number;
-}
 
 /** Problems the operator must see while they last, one row per key (as sqlite-alerts.ts). */
 export function mssqlAlerts(db: MssqlDatabase): AlertRepo {
@@ -28,14 +21,8 @@ export function mssqlAlerts(db: MssqlDatabase): AlertRepo {
       return (rowsAffected[0] ?? 0) > 0;
     },
     async active() {
-      const { rows } = await db.query<AlertRow>(`SELECT * FROM ${s}.system_alerts ORDER BY first_seen_at, alert_key`);
-      return rows.map((r) => ({
-        key: r.alert_key,
-        message: r.message,
-        firstSeenAt: r.first_seen_at,
-        lastSeenAt: r.last_seen_at,
-        count: r.raise_count,
-      }));
+      const { rows } = await db.query<SystemAlertRow>(`SELECT * FROM ${s}.system_alerts ORDER BY first_seen_at, alert_key`);
+      return rows.map(toSystemAlert);
     },
   };
 }

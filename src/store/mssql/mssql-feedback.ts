@@ -1,21 +1,6 @@
-import type { FeedbackReaction } from '../../domain/feedback';
-import { reportPageSize, type FeedbackRepo, type StoredFeedback } from '../feedback-repo';
+import { reportPageSize, type FeedbackRepo } from '../feedback-repo';
+import { toReportPage, type FeedbackRow } from '../feedback-rows';
 import { isUniqueViolation, param, type MssqlDatabase, type SqlParam } from './mssql-database';
-
-interface FeedbackRow {
-  id: string | number;
-  tenant_id: string;
-  user_id: string;
-  feedback_key: string;
-  reply_id: string | null;
-  subscription_id: string | null;
-  conversation_id: string | null;
-  reaction: string;
-  comment: string | null;
-  message_text: string | null;
-  is_report: boolean;
-  created_at: Date;
-}
 
 /** 👍/👎 feedback and content reports (as sqlite-feedback.ts), one row per (tenant, answer, user). */
 export function mssqlFeedback(db: MssqlDatabase): FeedbackRepo {
@@ -72,9 +57,7 @@ export function mssqlFeedback(db: MssqlDatabase): FeedbackRepo {
         `SELECT TOP (@take) * FROM ${s}.ai_feedback WHERE ${where.join(' AND ')} ORDER BY id DESC`,
         params,
       );
-      const reports = rows.slice(0, limit).map(fromRow);
-      const last = reports[reports.length - 1];
-      return rows.length > limit && last ? { reports, nextBefore: last.id } : { reports };
+      return toReportPage(rows, limit);
     },
     async purge({ textBefore, rowsBefore }) {
       const deleted = await db.query(`DELETE FROM ${s}.ai_feedback WHERE created_at < @before`, {
@@ -86,23 +69,5 @@ export function mssqlFeedback(db: MssqlDatabase): FeedbackRepo {
       );
       return { deleted: deleted.rowsAffected[0] ?? 0, textCleared: cleared.rowsAffected[0] ?? 0 };
     },
-  };
-}
-
-function fromRow(r: FeedbackRow): StoredFeedback {
-  return {
-    // bigint comes back as a string from tedious.
-    id: Number(r.id),
-    tenantId: r.tenant_id,
-    userId: r.user_id,
-    key: r.feedback_key,
-    ...(r.reply_id !== null ? { replyId: r.reply_id } : {}),
-    ...(r.subscription_id !== null ? { subscriptionId: r.subscription_id } : {}),
-    ...(r.conversation_id !== null ? { conversationId: r.conversation_id } : {}),
-    reaction: r.reaction as FeedbackReaction,
-    ...(r.comment !== null ? { comment: r.comment } : {}),
-    ...(r.message_text !== null ? { messageText: r.message_text } : {}),
-    isReport: r.is_report,
-    createdAt: r.created_at,
   };
 }

@@ -1,25 +1,15 @@
 import { isNoticeKind } from '../../domain/tenant-notices';
-import { alertEventFromJson, alertEventJson, conversationFromRow } from '../alert-event-rows';
-import type {
-  AlertChannel,
-  AlertDeliveryState,
-  AlertEventRepo,
-  ConversationRepo,
-  DeliveryLogEntry,
-  DeliveryStatus,
-  NoticeRepo,
-} from '../outreach-repos';
+import {
+  alertEventFromJson,
+  alertEventJson,
+  conversationFromRow,
+  deliveryState,
+  toDeliveryLogEntry,
+  type DeliveryLogRow,
+  type DeliveryRow,
+} from '../alert-event-rows';
+import type { AlertChannel, AlertEventRepo, ConversationRepo, DeliveryStatus, NoticeRepo } from '../outreach-repos';
 import { isUniqueViolation, param, type MssqlDatabase } from './mssql-database';
-
-interface DeliveryRow {
-  event_id: string;
-  channel: AlertChannel;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: Date | null;
-  delivered_at: Date | null;
-  last_error: string | null;
-}
 
 /** Conversation references (as sqlite-outreach.ts). */
 export function mssqlConversations(db: MssqlDatabase): ConversationRepo {
@@ -180,26 +170,11 @@ export function mssqlAlertEvents(db: MssqlDatabase): AlertEventRepo {
       return out;
     },
     async log(eventId) {
-      const { rows } = await db.query<{
-        event_id: string;
-        channel: AlertChannel;
-        attempt: number;
-        outcome: DeliveryLogEntry['outcome'];
-        at: Date;
-        http_status: number | null;
-        duration_ms: number | null;
-        detail: string | null;
-      }>(`SELECT * FROM ${s}.alert_delivery_log WHERE event_id = @id ORDER BY id`, { id: param.text(eventId) });
-      return rows.map((r) => ({
-        eventId: r.event_id,
-        channel: r.channel,
-        attempt: r.attempt,
-        outcome: r.outcome,
-        at: r.at,
-        ...(r.http_status !== null ? { httpStatus: r.http_status } : {}),
-        ...(r.duration_ms !== null ? { durationMs: r.duration_ms } : {}),
-        ...(r.detail !== null ? { detail: r.detail } : {}),
-      }));
+      const { rows } = await db.query<DeliveryLogRow>(
+        `SELECT * FROM ${s}.alert_delivery_log WHERE event_id = @id ORDER BY id`,
+        { id: param.text(eventId) },
+      );
+      return rows.map(toDeliveryLogEntry);
     },
     prune(before) {
       return db.transaction(async (tx) => {
@@ -212,17 +187,6 @@ export function mssqlAlertEvents(db: MssqlDatabase): AlertEventRepo {
         return rowsAffected[0] ?? 0;
       });
     },
-  };
-}
-
-function deliveryState(r: DeliveryRow): AlertDeliveryState {
-  return {
-    channel: r.channel,
-    status: r.status,
-    attempts: r.attempts,
-    ...(r.next_attempt_at && r.status === 'pending' ? { nextAttemptAt: r.next_attempt_at } : {}),
-    ...(r.delivered_at ? { deliveredAt: r.delivered_at } : {}),
-    ...(r.last_error !== null ? { lastError: r.last_error } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { PlanRepo } from '../plan-repo';
+import { planDefinition } from '../row-mapping';
 import { param, type MssqlDatabase } from './mssql-database';
 
 export function mssqlPlans(db: MssqlDatabase): PlanRepo {
@@ -26,16 +27,7 @@ export function mssqlPlans(db: MssqlDatabase): PlanRepo {
             max_seats: param.int(p.maxSeats),
             base_price: param.money(p.basePrice),
             currency: param.text(p.currency),
-            definition: param.longText(
-              JSON.stringify({
-                offerId: p.offerId,
-                pricingModel: p.pricingModel,
-                prices: p.prices,
-                dimensions: p.dimensions,
-                meteredAs: p.meteredAs,
-                billingRules: p.billingRules,
-              }),
-            ),
+            definition: param.longText(planDefinition(p)),
             updated_at: param.time(at),
           });
         }

@@ -1,23 +1,12 @@
-import type { SeatAssignment, SeatClaim, SeatRepo } from '../seat-repo';
+import { toSeat, type SeatRow as AnySeatRow } from '../row-mapping';
+import type { SeatClaim, SeatRepo } from '../seat-repo';
 import { param, type MssqlDatabase, type Queryable } from './mssql-database';
 
-interface SeatRow {
-  subscription_id: string;
-  user_id: string;
-  user_name: string | null;
+/** A seat row as Azure SQL gives it (`Date`s). */
+interface SeatRow extends AnySeatRow {
   assigned_at: Date;
-  assigned_by: string;
   revoked_at: Date | null;
 }
-
-const toSeat = (r: SeatRow): SeatAssignment => ({
-  subscriptionId: r.subscription_id,
-  userId: r.user_id,
-  ...(r.user_name ? { userName: r.user_name } : {}),
-  assignedAt: r.assigned_at,
-  assignedBy: r.assigned_by,
-  ...(r.revoked_at !== null ? { revokedAt: r.revoked_at } : {}),
-});
 
 /**
  * Seats are rows; a seat counts while not revoked. When the seat count goes down, the oldest seats stay valid:

@@ -1,6 +1,15 @@
 import { statusAfterMessage, ticketStatistics } from '../../domain/support-tickets';
 import type { TicketRepo } from '../ticket-repo';
-import { pageOf, ticketWhere, toTicket, toTicketMessage, type TicketMessageRow, type TicketRow } from '../ticket-rows';
+import {
+  pageOf,
+  ticketWhere,
+  toTicket,
+  toTicketMessage,
+  toTicketTimes,
+  type TicketMessageRow,
+  type TicketRow,
+  type TicketTimesRow,
+} from '../ticket-rows';
 import { param, type MssqlDatabase, type Queryable, type SqlParams } from './mssql-database';
 
 /** Support tickets in Azure SQL (as sqlite-tickets.ts). Each write is one transaction. */
@@ -132,19 +141,12 @@ export function mssqlTickets(db: MssqlDatabase): TicketRepo {
       return ticketAt(db, n);
     },
     async statistics(from, to) {
-      const { rows } = await db.query<Pick<TicketRow, 'created_at' | 'first_answered_at' | 'closed_at' | 'status'>>(
+      const { rows } = await db.query<TicketTimesRow>(
         `SELECT created_at, first_answered_at, closed_at, status FROM ${s}.support_tickets
         WHERE created_at >= @from AND created_at < @to`,
         { from: param.time(from), to: param.time(to) },
       );
-      return ticketStatistics(
-        rows.map((r) => ({
-          createdAt: new Date(r.created_at),
-          status: r.status === 'closed' ? 'closed' : 'open',
-          ...(r.first_answered_at !== null ? { firstAnsweredAt: new Date(r.first_answered_at) } : {}),
-          ...(r.closed_at !== null ? { closedAt: new Date(r.closed_at) } : {}),
-        })),
-      );
+      return ticketStatistics(rows.map(toTicketTimes));
     },
     async deleteTenantData(tenantId) {
       return db.transaction(async (tx) => {

@@ -1,14 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AdminRepo } from '../admin-repo';
-import { fromMs } from './sqlite-database';
-
-interface AdminRow {
-  tenant_id: string;
-  user_id: string;
-  user_name: string | null;
-  added_by: string;
-  added_at: number;
-}
+import { toTenantAdmin, type AdminRow } from '../row-mapping';
 
 export function sqliteAdmins(db: Database.Database): AdminRepo {
   const isAdmin = db.prepare('SELECT 1 FROM tenant_admins WHERE tenant_id = ? AND user_id = ?');
@@ -24,13 +16,7 @@ export function sqliteAdmins(db: Database.Database): AdminRepo {
       return isAdmin.get(tenantId, userId) !== undefined;
     },
     async list(tenantId) {
-      return (list.all(tenantId) as AdminRow[]).map((r) => ({
-        tenantId: r.tenant_id,
-        userId: r.user_id,
-        ...(r.user_name ? { userName: r.user_name } : {}),
-        addedBy: r.added_by,
-        addedAt: fromMs(r.added_at)!,
-      }));
+      return (list.all(tenantId) as AdminRow[]).map(toTenantAdmin);
     },
     async add(a) {
       return add.run(a.tenantId, a.userId, a.userName ?? null, a.addedBy, a.addedAt.getTime()).changes === 1;

@@ -1,14 +1,7 @@
 import type Database from 'better-sqlite3';
+import { toSystemAlert, type SystemAlertRow } from '../row-mapping';
 import type { AlertRepo } from '../system-alert-repo';
 import type { WriteBatcher } from './write-batcher';
-
-interface AlertRow {
-  alert_key: string;
-  message: string;
-  first_seen_at: number;
-  last_seen_at: number;
-  raise_count: number;
-}
 
 /** Problems the operator must see while they last, one row per key (see AlertRepo). */
 export function sqliteAlerts(db: Database.Database, batcher: WriteBatcher): AlertRepo {
@@ -26,13 +19,7 @@ export function sqliteAlerts(db: Database.Database, batcher: WriteBatcher): Aler
       return batcher.run(() => clear.run(key).changes > 0);
     },
     async active() {
-      return (active.all() as AlertRow[]).map((r) => ({
-        key: r.alert_key,
-        message: r.message,
-        firstSeenAt: new Date(r.first_seen_at),
-        lastSeenAt: new Date(r.last_seen_at),
-        count: r.raise_count,
-      }));
+      return (active.all() as SystemAlertRow[]).map(toSystemAlert);
     },
   };
 }

@@ -1,22 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { FeedbackReaction } from '../../domain/feedback';
-import { reportPageSize, type FeedbackRepo, type StoredFeedback } from '../feedback-repo';
+import { reportPageSize, type FeedbackRepo } from '../feedback-repo';
+import { toReportPage, type FeedbackRow } from '../feedback-rows';
 import type { WriteBatcher } from './write-batcher';
-
-interface FeedbackRow {
-  id: number;
-  tenant_id: string;
-  user_id: string;
-  feedback_key: string;
-  reply_id: string | null;
-  subscription_id: string | null;
-  conversation_id: string | null;
-  reaction: string;
-  comment: string | null;
-  message_text: string | null;
-  is_report: number;
-  created_at: number;
-}
 
 /** 👍/👎 feedback and content reports (see FeedbackRepo), one row per (tenant, answer, user). */
 export function sqliteFeedback(db: Database.Database, batcher: WriteBatcher): FeedbackRepo {
@@ -67,9 +52,7 @@ export function sqliteFeedback(db: Database.Database, batcher: WriteBatcher): Fe
       const rows = db
         .prepare(`SELECT * FROM ai_feedback WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`)
         .all(...params, limit + 1) as FeedbackRow[];
-      const reports = rows.slice(0, limit).map(fromRow);
-      const last = reports[reports.length - 1];
-      return Promise.resolve(rows.length > limit && last ? { reports, nextBefore: last.id } : { reports });
+      return Promise.resolve(toReportPage(rows, limit));
     },
     async purge({ textBefore, rowsBefore }) {
       return batcher.run(() => ({
@@ -77,22 +60,5 @@ export function sqliteFeedback(db: Database.Database, batcher: WriteBatcher): Fe
         textCleared: clearText.run(textBefore.getTime()).changes,
       }));
     },
-  };
-}
-
-function fromRow(r: FeedbackRow): StoredFeedback {
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    userId: r.user_id,
-    key: r.feedback_key,
-    ...(r.reply_id !== null ? { replyId: r.reply_id } : {}),
-    ...(r.subscription_id !== null ? { subscriptionId: r.subscription_id } : {}),
-    ...(r.conversation_id !== null ? { conversationId: r.conversation_id } : {}),
-    reaction: r.reaction as FeedbackReaction,
-    ...(r.comment !== null ? { comment: r.comment } : {}),
-    ...(r.message_text !== null ? { messageText: r.message_text } : {}),
-    isReport: r.is_report === 1,
-    createdAt: new Date(r.created_at),
   };
 }

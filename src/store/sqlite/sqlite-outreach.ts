@@ -1,15 +1,15 @@
 import type Database from 'better-sqlite3';
 import { isNoticeKind } from '../../domain/tenant-notices';
-import { alertEventFromJson, alertEventJson, conversationFromRow } from '../alert-event-rows';
-import type {
-  AlertChannel,
-  AlertDeliveryState,
-  AlertEventRepo,
-  ConversationRepo,
-  DeliveryLogEntry,
-  DeliveryStatus,
-  NoticeRepo,
-} from '../outreach-repos';
+import {
+  alertEventFromJson,
+  alertEventJson,
+  conversationFromRow,
+  deliveryState,
+  toDeliveryLogEntry,
+  type DeliveryLogRow,
+  type DeliveryRow,
+} from '../alert-event-rows';
+import type { AlertChannel, AlertEventRepo, ConversationRepo, DeliveryStatus, NoticeRepo } from '../outreach-repos';
 import type { WriteBatcher } from './write-batcher';
 
 interface ConversationRow {
@@ -19,29 +19,6 @@ interface ConversationRow {
   client: string;
   updated_at: number;
 }
-
-interface DeliveryRow {
-  event_id: string;
-  channel: AlertChannel;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: number | null;
-  delivered_at: number | null;
-  last_error: string | null;
-}
-
-interface LogRow {
-  event_id: string;
-  channel: AlertChannel;
-  attempt: number;
-  outcome: DeliveryLogEntry['outcome'];
-  at: number;
-  http_status: number | null;
-  duration_ms: number | null;
-  detail: string | null;
-}
-
-const time = (ms: number | null) => (ms === null ? undefined : new Date(ms));
 
 /** Conversation references (see ConversationRepo). */
 export function sqliteConversations(db: Database.Database, batcher: WriteBatcher): ConversationRepo {
@@ -148,17 +125,7 @@ export function sqliteAlertEvents(db: Database.Database, batcher: WriteBatcher):
       );
     },
     log(eventId) {
-      const rows = (logOf.all(eventId) as LogRow[]).map((r) => ({
-        eventId: r.event_id,
-        channel: r.channel,
-        attempt: r.attempt,
-        outcome: r.outcome,
-        at: new Date(r.at),
-        ...(r.http_status !== null ? { httpStatus: r.http_status } : {}),
-        ...(r.duration_ms !== null ? { durationMs: r.duration_ms } : {}),
-        ...(r.detail !== null ? { detail: r.detail } : {}),
-      }));
-      return Promise.resolve(rows);
+      return Promise.resolve((logOf.all(eventId) as DeliveryLogRow[]).map(toDeliveryLogEntry));
     },
     async prune(before) {
       return batcher.run(() => {
@@ -168,19 +135,6 @@ export function sqliteAlertEvents(db: Database.Database, batcher: WriteBatcher):
         return pruneEvents.run(at).changes;
       });
     },
-  };
-}
-
-function deliveryState(r: DeliveryRow): AlertDeliveryState {
-  const next = time(r.next_attempt_at);
-  const delivered = time(r.delivered_at);
-  return {
-    channel: r.channel,
-    status: r.status,
-    attempts: r.attempts,
-    ...(next && r.status === 'pending' ? { nextAttemptAt: next } : {}),
-    ...(delivered ? { deliveredAt: delivered } : {}),
-    ...(r.last_error !== null ? { lastError: r.last_error } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PlanRepo } from '../plan-repo';
+import { planDefinition } from '../row-mapping';
 
 export function sqlitePlans(db: Database.Database): PlanRepo {
   const upsert = db.prepare(`
@@ -26,14 +27,7 @@ export function sqlitePlans(db: Database.Database): PlanRepo {
             max_seats: p.maxSeats ?? null,
             base_price: p.basePrice,
             currency: p.currency,
-            definition: JSON.stringify({
-              offerId: p.offerId,
-              pricingModel: p.pricingModel,
-              prices: p.prices,
-              dimensions: p.dimensions,
-              meteredAs: p.meteredAs,
-              billingRules: p.billingRules,
-            }),
+            definition: planDefinition(p),
             updated_at: at.getTime(),
           });
         }

@@ -1,7 +1,16 @@
 import type Database from 'better-sqlite3';
 import { statusAfterMessage, ticketStatistics } from '../../domain/support-tickets';
 import type { TicketRepo } from '../ticket-repo';
-import { pageOf, ticketWhere, toTicket, toTicketMessage, type TicketMessageRow, type TicketRow } from '../ticket-rows';
+import {
+  pageOf,
+  ticketWhere,
+  toTicket,
+  toTicketMessage,
+  toTicketTimes,
+  type TicketMessageRow,
+  type TicketRow,
+  type TicketTimesRow,
+} from '../ticket-rows';
 import type { WriteBatcher } from './write-batcher';
 
 /** Support tickets in the embedded store (see TicketRepo). Writes share the store's group commit. */
@@ -103,20 +112,8 @@ export function sqliteTickets(db: Database.Database, batcher: WriteBatcher): Tic
       });
     },
     statistics(from, to) {
-      const rows = createdIn.all(from.getTime(), to.getTime()) as Pick<
-        TicketRow,
-        'created_at' | 'first_answered_at' | 'closed_at' | 'status'
-      >[];
-      return Promise.resolve(
-        ticketStatistics(
-          rows.map((r) => ({
-            createdAt: new Date(r.created_at),
-            status: r.status === 'closed' ? 'closed' : 'open',
-            ...(r.first_answered_at !== null ? { firstAnsweredAt: new Date(r.first_answered_at) } : {}),
-            ...(r.closed_at !== null ? { closedAt: new Date(r.closed_at) } : {}),
-          })),
-        ),
-      );
+      const rows = createdIn.all(from.getTime(), to.getTime()) as TicketTimesRow[];
+      return Promise.resolve(ticketStatistics(rows.map(toTicketTimes)));
     },
     async deleteTenantData(tenantId) {
       return batcher.run(() => {
