@@ -1,13 +1,6 @@
 import { isNoticeKind } from '../../domain/tenant-notices';
-import {
-  alertEventFromJson,
-  alertEventJson,
-  conversationFromRow,
-  deliveryState,
-  toDeliveryLogEntry,
-  type DeliveryLogRow,
-  type DeliveryRow,
-} from '../alert-event-rows';
+import { alertEventFromJson, alertEventJson, conversationFromRow, deliveryState, toDeliveryLogEntry } from '../alert-event-rows';
+import type { DeliveryLogRow, DeliveryRow } from '../alert-event-rows';
 import type { AlertChannel, AlertEventRepo, ConversationRepo, DeliveryStatus, NoticeRepo } from '../outreach-repos';
 import { isUniqueViolation, param, type MssqlDatabase } from './mssql-database';
 

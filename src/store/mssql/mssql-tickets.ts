@@ -1,15 +1,7 @@
 import { statusAfterMessage, ticketStatistics } from '../../domain/support-tickets';
 import type { TicketRepo } from '../ticket-repo';
-import {
-  pageOf,
-  ticketWhere,
-  toTicket,
-  toTicketMessage,
-  toTicketTimes,
-  type TicketMessageRow,
-  type TicketRow,
-  type TicketTimesRow,
-} from '../ticket-rows';
+import { pageOf, ticketWhere, toTicket, toTicketMessage, toTicketTimes } from '../ticket-rows';
+import type { TicketMessageRow, TicketRow, TicketTimesRow } from '../ticket-rows';
 import { param, type MssqlDatabase, type Queryable, type SqlParams } from './mssql-database';
 
 /** Support tickets in Azure SQL (as sqlite-tickets.ts). Each write is one transaction. */

@@ -31,14 +31,7 @@ export function sqliteSeats(db: Database.Database): SeatRepo {
   const active = (s: string) => (countActive.get(s) as { n: number }).n;
 
   const claim = db.transaction(
-    (i: {
-      subscriptionId: string;
-      userId: string;
-      userName?: string;
-      capacity: number;
-      autoAssign: boolean;
-      at: Date;
-    }): SeatClaim => {
+    (i: Parameters<SeatRepo['claim']>[0]): SeatClaim => {
       const seat = getSeat.get(i.subscriptionId, i.userId) as SeatRow | undefined;
       if (seat && seat.revoked_at === null) {
         const rank = (rankOf.get({ s: i.subscriptionId, at: seat.assigned_at, u: seat.user_id }) as { n: number }).n;

@@ -1,16 +1,8 @@
 import type Database from 'better-sqlite3';
 import { statusAfterMessage, ticketStatistics } from '../../domain/support-tickets';
 import type { TicketRepo } from '../ticket-repo';
-import {
-  pageOf,
-  ticketWhere,
-  toTicket,
-  toTicketMessage,
-  toTicketTimes,
-  type TicketMessageRow,
-  type TicketRow,
-  type TicketTimesRow,
-} from '../ticket-rows';
+import { pageOf, ticketWhere, toTicket, toTicketMessage, toTicketTimes } from '../ticket-rows';
+import type { TicketMessageRow, TicketRow, TicketTimesRow } from '../ticket-rows';
 import type { WriteBatcher } from './write-batcher';
 
 /** Support tickets in the embedded store (see TicketRepo). Writes share the store's group commit. */
