@@ -1,6 +1,7 @@
 import type { UsageKind } from '../../domain/billing-rules';
 import { HOUR } from '../../domain/clock';
 import { ATTENTION_STATUSES, hourStart } from '../../domain/metering';
+import { groupConsumed } from '../../domain/metering-consume';
 import {
   placementHours,
   placeUnits,
@@ -118,37 +119,11 @@ export function mssqlMetering(db: MssqlDatabase): MeteringRepo {
           });
           for (const r of rows) fresh.add(r.usage_event_id);
         }
-        const outcome = { consumed: 0, duplicates: 0, carriedUnits: 0 };
-        // Sum per (subscription, dimension, hour, plan) first: one bucket write per group, not per message.
-        const groups = new Map<
-          string,
-          { subscriptionId: string; dimension: string; hour: number; planId: string; units: number }
-        >();
-        for (const m of messages) {
-          if (!(m.billable > 0)) {
-            outcome.consumed += 1;
-            continue;
-          }
-          // The first occurrence of an id not consumed before counts; a repeat, in this batch or later, does not.
-          if (!fresh.delete(m.usageEventId)) {
-            outcome.duplicates += 1;
-            continue;
-          }
-          outcome.consumed += 1;
-          const hour = hourStart(new Date(m.occurredAt)).getTime();
-          const key = `${m.subscriptionId}\u0000${m.dimension}\u0000${hour}\u0000${m.planId}`;
-          const group = groups.get(key);
-          if (group) group.units += m.billable;
-          else
-            groups.set(key, {
-              subscriptionId: m.subscriptionId,
-              dimension: m.dimension,
-              hour,
-              planId: m.planId,
-              units: m.billable,
-            });
-        }
-        for (const g of groups.values()) {
+        // Sum per (subscription, dimension, hour, plan) first: one bucket write per group, not per message. Deleting
+        // from `fresh` counts the first occurrence of an id not consumed before; a repeat in this batch does not.
+        const batch = groupConsumed(messages, (id) => fresh.delete(id));
+        const outcome = { consumed: batch.consumed, duplicates: batch.duplicates, carriedUnits: 0 };
+        for (const g of batch.groups) {
           const ctx: PlacementContext = { currentHour, oldest, currentPlanId: undefined };
           const units = { hour: g.hour, planId: g.planId };
           const read = await readPlacement(tx, g.subscriptionId, g.dimension, placementHours(units, ctx));

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { HOUR } from '../../domain/clock';
 import type { UsageKind } from '../../domain/billing-rules';
 import { ATTENTION_STATUSES, hourStart } from '../../domain/metering';
+import { groupConsumed } from '../../domain/metering-consume';
 import { placeUnits, type HourBucket, type PlacementContext } from '../../domain/metering-placement';
 import { expiredUnits, settlementColumns } from '../../domain/metering-settlement';
 import type { AcceptedDay, DueReport, MeteringRepo, MeteringReport, MeteringStatus } from '../metering-repo';
@@ -93,38 +94,12 @@ export function sqliteMetering(db: Database.Database, batcher: WriteBatcher): Me
       const currentHour = hourStart(now).getTime();
       const oldest = tooOldBefore.getTime();
       return batcher.run(() => {
-        const outcome = { consumed: 0, duplicates: 0, carriedUnits: 0 };
         // Sum per (subscription, dimension, hour, plan) first: one bucket write per group, not per message.
-        const groups = new Map<
-          string,
-          { subscriptionId: string; dimension: string; hour: number; planId: string; units: number }
-        >();
-        for (const m of messages) {
-          if (!(m.billable > 0)) {
-            outcome.consumed += 1;
-            continue;
-          }
-          if (remember.run(m.usageEventId, at).changes === 0) {
-            outcome.duplicates += 1;
-            continue;
-          }
-          outcome.consumed += 1;
-          const hour = hourStart(new Date(m.occurredAt)).getTime();
-          const key = `${m.subscriptionId}\u0000${m.dimension}\u0000${hour}\u0000${m.planId}`;
-          const group = groups.get(key);
-          if (group) group.units += m.billable;
-          else
-            groups.set(key, {
-              subscriptionId: m.subscriptionId,
-              dimension: m.dimension,
-              hour,
-              planId: m.planId,
-              units: m.billable,
-            });
-        }
+        const batch = groupConsumed(messages, (id) => remember.run(id, at).changes > 0);
+        const outcome = { consumed: batch.consumed, duplicates: batch.duplicates, carriedUnits: 0 };
         // One read of each subscription's plan per consume, not one per (dimension, hour, plan) group.
         const planNow = new Map<string, string | undefined>();
-        for (const g of groups.values()) {
+        for (const g of batch.groups) {
           if (!planNow.has(g.subscriptionId)) planNow.set(g.subscriptionId, subscription(g.subscriptionId)?.planId);
           const ctx: PlacementContext = { currentHour, oldest, currentPlanId: planNow.get(g.subscriptionId) };
           const placed = placeUnits({ hour: g.hour, planId: g.planId }, ctx, bucketsOf(g.subscriptionId, g.dimension));
