@@ -1,16 +1,7 @@
 import { DAY } from '../../domain/clock';
 import { countOutcomes, startOfDay } from '../../domain/billed-vs-sent';
-import {
-  countsOf,
-  filterConditions,
-  pageOf,
-  toBilledVsSentRow,
-  toBilledVsSentRun,
-  toLedgerDayTotal,
-  type ComparisonRow,
-  type LedgerRow,
-  type RunRow,
-} from '../billed-vs-sent-rows';
+import { countsOf, filterConditions, pageOf, toBilledVsSentRow, toBilledVsSentRun, toLedgerDayTotal } from '../billed-vs-sent-rows';
+import type { ComparisonRow, LedgerRow, RunRow } from '../billed-vs-sent-rows';
 import type { BilledVsSentRepo } from '../billed-vs-sent-repo';
 import { param, type MssqlDatabase, type SqlParams } from './mssql-database';
 

@@ -1,17 +1,8 @@
 import type Database from 'better-sqlite3';
 import { DAY } from '../../domain/clock';
 import { countOutcomes, startOfDay } from '../../domain/billed-vs-sent';
-import {
-  countsOf,
-  filterConditions,
-  pageOf,
-  toBilledVsSentRow,
-  toBilledVsSentRun,
-  toLedgerDayTotal,
-  type ComparisonRow,
-  type LedgerRow,
-  type RunRow,
-} from '../billed-vs-sent-rows';
+import { countsOf, filterConditions, pageOf, toBilledVsSentRow, toBilledVsSentRun, toLedgerDayTotal } from '../billed-vs-sent-rows';
+import type { ComparisonRow, LedgerRow, RunRow } from '../billed-vs-sent-rows';
 import type { BilledVsSentRepo } from '../billed-vs-sent-repo';
 import type { WriteBatcher } from './write-batcher';
 
