@@ -6,6 +6,7 @@ export interface TenantAdmin {
   addedAt: Date;
 }
 
+/** Each tenant's admins: the users who may run the tenant's admin commands. */
 export interface AdminRepo {
   isAdmin(tenantId: string, userId: string): Promise<boolean>;
   list(tenantId: string): Promise<TenantAdmin[]>;

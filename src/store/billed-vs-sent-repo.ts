@@ -48,6 +48,7 @@ export interface LedgerDayTotal {
   hours: number;
 }
 
+/** The billed-vs-sent job's runs and stored comparisons, and the ledger it compares with the Marketplace's figures. */
 export interface BilledVsSentRepo {
   /**
    * Takes the job's lease (one row, so one run at a time across every instance) and records a Running run; undefined

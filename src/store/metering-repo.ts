@@ -69,6 +69,10 @@ export interface AcceptedDay {
   quantity: number;
 }
 
+/**
+ * Hourly metering buckets: what the metering worker consumes, submits and settles. The decisions are the domain's
+ * (src/domain/metering*.ts); the stores read and write rows.
+ */
 export interface MeteringRepo {
   /**
    * One transaction: each message not consumed before adds its billable units to a bucket by the placement rule

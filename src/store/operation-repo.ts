@@ -26,6 +26,7 @@ export interface SubscriptionOperationRecord {
   createdAt: Date;
 }
 
+/** The record of every change to a subscription; a Marketplace operation is applied once. */
 export interface OperationRepo {
   /** The record of a Marketplace operation already handled, if any. */
   find(operationId: string): Promise<SubscriptionOperationRecord | undefined>;

@@ -17,6 +17,10 @@ export type SeatClaim =
   /** No free seat (or the user's seat lies beyond a reduced seat count). */
   | 'full';
 
+/**
+ * Seats of per-user plans. A seat counts while not revoked; when the seat count goes down, the oldest seats stay
+ * valid.
+ */
 export interface SeatRepo {
   /** Atomic: concurrent claims never hand out more than `capacity` seats. */
   claim(input: {

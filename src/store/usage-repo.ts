@@ -62,6 +62,10 @@ export interface UserUsage {
   quantity: number;
 }
 
+/**
+ * A turn's usage: its claim and quota holds before the AI call, then its usage event, the period counters and the
+ * usage outbox message, and the reports read from them.
+ */
 export interface UsageRepo {
   /**
    * Claims an activity before the AI call, holding the given units: in one transaction, the claim row (unique on
