@@ -9,7 +9,7 @@ import { createHttpServer, listen, safeRoute } from '../../web/http-server';
 import type { Emulator, MarketplaceEmulator } from './emulator';
 import { emulatorPageCsp, renderEmulatorPage } from './emulator-pages';
 import { mountIdentityProvider } from './identity-provider-routes';
-import { CUSTOMER_ACTIONS, type CustomerAction, type MarketplaceError } from './emulator-state';
+import { CUSTOMER_ACTIONS, type CustomerAction, type MarketplaceError } from './emulator-types';
 import { mountGraphEmulator } from './graph-routes';
 import { MAX_BATCH_SIZE } from './metering-rules';
 import { mountBilledUsage } from './billed-usage-routes';

@@ -8,19 +8,14 @@ import type { MeteringDimension, Plan } from '../../domain/plans';
 import { BilledUsageControls } from './billed-usage-report';
 import { EmulatorLicences } from './emulator-licences';
 import type { Logger } from '../../logger';
-import {
-  EmulatorState,
-  type BuyInput,
-  type CustomerAction,
-  type EmulatorOperation,
-  type EmulatorSnapshot,
-  type EmulatorSubscription,
-} from './emulator-state';
+import { EmulatorState } from './emulator-state';
+import type { BuyInput } from './emulator-purchase';
+import type { CustomerAction, EmulatorOperation, EmulatorSnapshot, EmulatorSubscription } from './emulator-types';
 import { FaultDice } from './faults';
 import { EmulatorIdentityProvider, type IdpUser } from './identity-provider';
 import { createWebhookSigner, webhookClaims, type WebhookSigner } from './webhook-signer';
 
-export type { EmulatorOperation, EmulatorSubscription } from './emulator-state';
+export type { EmulatorOperation, EmulatorSubscription } from './emulator-types';
 export { mountEmulator, startEmulatorServer } from './emulator-routes';
 
 /**
