@@ -212,7 +212,8 @@ export class EmulatorOperations {
     error: { statusCode?: string; message?: string } = {},
   ): EmulatorOperation {
     const op = this.operations.get(operationId);
-    if (!op || op.subscriptionId !== record.subscription.id) throw new AppError('NotFound', `Operation ${operationId} was not found.`);
+    if (!op || op.subscriptionId !== record.subscription.id)
+      throw new AppError('NotFound', `Operation ${operationId} was not found.`);
     if (!PENDING.includes(op.status)) throw new AppError('Conflict', `Operation ${operationId} is already ${op.status}.`);
     op.status = status;
     if (status === 'Succeeded') this.applyChange(record, op);
@@ -272,7 +273,13 @@ export class EmulatorOperations {
 
   private addOperation(
     sub: EmulatorSubscription,
-    o: { action: OperationAction; source: 'Azure' | 'Partner'; status: OperationStatus; planId: string; quantity?: number | undefined },
+    o: {
+      action: OperationAction;
+      source: 'Azure' | 'Partner';
+      status: OperationStatus;
+      planId: string;
+      quantity?: number | undefined;
+    },
   ): EmulatorOperation {
     const op: EmulatorOperation = {
       id: randomUUID(),

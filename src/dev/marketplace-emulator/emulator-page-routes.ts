@@ -48,8 +48,7 @@ export function mountEmulatorPage(server: Server, emu: MarketplaceEmulator, pref
     `${prefix}/buy`,
     safeRoute(logger, (req, res) => {
       const form = jsonBody(req);
-      const text = (key: string) =>
-        typeof form[key] === 'string' && (form[key]).trim() !== '' ? (form[key]).trim() : undefined;
+      const text = (key: string) => (typeof form[key] === 'string' && form[key].trim() !== '' ? form[key].trim() : undefined);
       try {
         const bought = emu.buy({
           planId: text('planId') ?? '',
