@@ -1,6 +1,6 @@
 import { DAY } from '../../domain/clock';
 import { RECON_STATUSES, type ReconStatus } from '../../domain/billed-vs-sent';
-import type { MarketplaceError } from './emulator-state';
+import type { MarketplaceError } from './emulator-types';
 import type { AcceptedUsageRecord } from './metering-state';
 
 /**

@@ -4,6 +4,7 @@ import { safeRoute } from '../../web/http-server';
 // Types only (emulator.ts re-exports the routes module; a runtime import back would make a require cycle).
 import type { MarketplaceEmulator } from './emulator';
 import { billedUsagePage, continuationTokenOf, type BilledUsageChange, type BilledUsageTarget } from './billed-usage-report';
+import { jsonBody } from './request-fields';
 
 /**
  * The emulator's `GET ${prefix}/api/usageEvents` (metered billing retrieval, billed-usage-report.ts) through the API
@@ -55,7 +56,7 @@ export function mountBilledUsage(server: Server, emu: MarketplaceEmulator, prefi
   server.post(
     `${prefix}/billed-usage/changes`,
     safeRoute(logger, (req, res) => {
-      const parsed = parseChange(objectBody(req));
+      const parsed = parseChange(jsonBody(req));
       if (typeof parsed === 'string') res.json(400, { error: 'BadRequest', message: parsed });
       else {
         emu.billedUsage.inject(parsed.target, parsed.change);
@@ -67,7 +68,7 @@ export function mountBilledUsage(server: Server, emu: MarketplaceEmulator, prefi
   server.post(
     `${prefix}/billed-usage/rows`,
     safeRoute(logger, (req, res) => {
-      const body = objectBody(req);
+      const body = jsonBody(req);
       const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key]) : undefined);
       const quantity = typeof body.quantity === 'number' && body.quantity > 0 ? body.quantity : undefined;
       const usageDate = text('usageDate');
@@ -140,16 +141,4 @@ export function parseChange(body: Record<string, unknown>): { target: BilledUsag
     default:
       return 'change must be quantity, drop or status.';
   }
-}
-
-function objectBody(req: Request): Record<string, unknown> {
-  let body: unknown = req.body;
-  if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    try {
-      body = JSON.parse(body.toString());
-    } catch {
-      body = undefined;
-    }
-  }
-  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }

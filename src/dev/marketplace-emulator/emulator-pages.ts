@@ -5,7 +5,7 @@ import {
   type CustomerAction,
   type EmulatorOperation,
   type EmulatorSubscription,
-} from './emulator-state';
+} from './emulator-types';
 import type { AcceptedUsageRecord } from './metering-state';
 
 /**

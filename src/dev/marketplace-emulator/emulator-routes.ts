@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { EMULATOR_PREFIX } from '../../config';
-import { AppError, isAppError } from '../../domain/errors';
-import { definedOnly } from '../../domain/defined';
+import { isAppError } from '../../domain/errors';
 import type { Logger } from '../../logger';
-import { createHttpServer, listen, safeRoute } from '../../web/http-server';
+import { createHttpServer, listen } from '../../web/http-server';
 // Types only: emulator.ts re-exports this module, and a runtime import back would make a require cycle.
 import type { Emulator, MarketplaceEmulator } from './emulator';
-import { emulatorPageCsp, renderEmulatorPage } from './emulator-pages';
+import { mountEmulatorPage } from './emulator-page-routes';
 import { mountIdentityProvider } from './identity-provider-routes';
-import { CUSTOMER_ACTIONS, type CustomerAction, type MarketplaceError } from './emulator-state';
+import type { MarketplaceError } from './emulator-types';
 import { mountGraphEmulator } from './graph-routes';
 import { MAX_BATCH_SIZE } from './metering-rules';
 import { mountBilledUsage } from './billed-usage-routes';
+import { jsonBody, param } from './request-fields';
 
 /**
  * The emulator over HTTP, mounted on an existing restify server (the bot's in development, its own standalone):
  * the Fulfillment and Metering APIs under `${prefix}/api` with Azure's status codes, headers and error bodies, the
- * OpenID metadata and keys of its webhook tokens, and the buy/manage page. Relies on the server's queryParser and
- * bodyParser (JSON and urlencoded forms).
+ * OpenID metadata and keys of its webhook tokens, and the buy/manage page (emulator-page-routes.ts). Relies on the
+ * server's queryParser and bodyParser (JSON and urlencoded forms).
  */
 
 export const API_VERSION = '2018-08-31';
@@ -167,96 +167,8 @@ export function mountEmulator(server: Server, emulator: Emulator, prefix = EMULA
   // ---- Entra stand-in for sign-in (identity-provider-routes.ts) ----
   mountIdentityProvider(server, emu.identityProvider, prefix, emu.options.logger);
 
-  // ---- The customer's side: the page, buy, lifecycle actions ----
-  const logger = emu.options.logger;
-  const page = safeRoute(logger, (req, res) => {
-    const o = emu.options;
-    const html = renderEmulatorPage({
-      prefix,
-      baseUrl: o.baseUrl,
-      webhookUrl: o.webhookUrl,
-      landingPageUrl: o.landingPageUrl,
-      plans: o.plans,
-      subscriptions: emu.state.subscriptions(),
-      pendingOperations: (id) => emu.state.pendingOperations(id),
-      recentUsage: emu.state.acceptedUsage().reverse().slice(0, 50),
-      ...queryText(req, 'message'),
-      ...queryText(req, 'error'),
-    });
-    res.sendRaw(200, html, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': emulatorPageCsp(o.landingPageUrl, o.signInAuthority),
-      'Cache-Control': 'no-store',
-    });
-  });
-  server.get(prefix, page);
-  server.get(`${prefix}/`, page);
-
-  const backToPage = (res: Response, flash: { message?: string; error?: string }) => {
-    const query = flash.error ? `error=${encodeURIComponent(flash.error)}` : `message=${encodeURIComponent(flash.message ?? '')}`;
-    redirect(res, 303, `${prefix}/?${query}`);
-  };
-
-  server.post(
-    `${prefix}/buy`,
-    safeRoute(logger, (req, res) => {
-      const form = jsonBody(req);
-      const text = (key: string) =>
-        typeof form[key] === 'string' && (form[key]).trim() !== '' ? (form[key]).trim() : undefined;
-      try {
-        const bought = emu.buy({
-          planId: text('planId') ?? '',
-          tenantId: text('tenantId') ?? '',
-          ...optionalNumber('quantity', form.quantity),
-          ...definedOnly({ objectId: text('objectId') }),
-          ...definedOnly({ email: text('email') }),
-          ...definedOnly({ name: text('name') }),
-          ...definedOnly({ purchaserTenantId: text('purchaserTenantId') }),
-          ...(text('activatedAt') && !Number.isNaN(Date.parse(text('activatedAt')!))
-            ? { activatedAt: new Date(text('activatedAt')!) }
-            : {}),
-        });
-        if (wantsJson(req)) res.json(201, bought);
-        else redirect(res, 302, bought.landingUrl);
-      } catch (thrown) {
-        if (!isAppError(thrown)) throw thrown;
-        if (wantsJson(req)) res.json(400, { error: thrown.code, message: thrown.message });
-        else backToPage(res, { error: thrown.message });
-      }
-    }),
-  );
-
-  server.post(
-    `${prefix}/subscriptions/:subscriptionId/actions`,
-    safeRoute(logger, async (req, res) => {
-      const form = jsonBody(req);
-      const action = form.action as CustomerAction;
-      try {
-        if (!CUSTOMER_ACTIONS.includes(action))
-          throw new AppError(
-            'BadRequest',
-            `Unknown action ${String(form.action)}; expected one of ${CUSTOMER_ACTIONS.join(', ')}.`,
-          );
-        const params = {
-          ...(typeof form.planId === 'string' && form.planId !== '' ? { planId: form.planId } : {}),
-          ...optionalNumber('quantity', form.quantity),
-        };
-        const result = await emu.trigger(param(req, 'subscriptionId'), action, params);
-        if (wantsJson(req)) {
-          res.json(200, result);
-          return;
-        }
-        const answer = result.webhookStatus ? `answered ${result.webhookStatus}` : 'could not be reached';
-        backToPage(res, {
-          message: `${action}: operation ${result.operationId} is ${result.operation.status}; the webhook ${answer}.`,
-        });
-      } catch (thrown) {
-        if (!isAppError(thrown)) throw thrown;
-        if (wantsJson(req)) res.json(thrown.code === 'NotFound' ? 404 : 400, { error: thrown.code, message: thrown.message });
-        else backToPage(res, { error: thrown.message });
-      }
-    }),
-  );
+  // ---- The customer's side: the page, buy, lifecycle actions (emulator-page-routes.ts) ----
+  mountEmulatorPage(server, emu, prefix);
 }
 
 /** The emulator alone on its own server (`npm run emulator`, tests). */
@@ -359,43 +271,4 @@ function apiError(status: number, code: string, message: string, target?: string
 
 function internalError(): ApiResult {
   return apiError(500, 'InternalServerError', 'An internal error occurred. Retry later.');
-}
-
-function param(req: Request, name: string): string {
-  const value = (req.params as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
-
-/** The parsed body as an object whatever the client sent (no body, JSON, a form, or JSON without content type). */
-function jsonBody(req: Request): Record<string, unknown> {
-  let body: unknown = req.body;
-  if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    try {
-      body = JSON.parse(body.toString());
-    } catch {
-      body = undefined;
-    }
-  }
-  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-}
-
-function wantsJson(req: Request): boolean {
-  return (req.header('content-type') ?? '').toLowerCase().includes('application/json');
-}
-
-/** A form sends numbers as text and empty fields as ''; JSON sends numbers. */
-function optionalNumber<K extends string>(key: K, value: unknown): Partial<Record<K, number>> {
-  if (value === undefined || value === null || value === '') return {};
-  const n = typeof value === 'number' ? value : Number(value);
-  return { [key]: n } as Partial<Record<K, number>>;
-}
-
-function queryText(req: Request, key: 'message' | 'error'): Partial<Record<'message' | 'error', string>> {
-  const value = (req.query as Record<string, unknown> | undefined)?.[key];
-  return typeof value === 'string' && value !== '' ? { [key]: value.slice(0, 500) } : {};
-}
-
-function redirect(res: Response, status: 302 | 303, location: string): void {
-  res.writeHead(status, { Location: location, 'Cache-Control': 'no-store' });
-  res.end();
 }

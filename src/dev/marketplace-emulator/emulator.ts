@@ -1,6 +1,4 @@
-import fs from 'node:fs';
 import type { Socket } from 'node:net';
-import path from 'node:path';
 import type { FaultConfig } from '../../config';
 import type { Clock } from '../../domain/clock';
 import type { UsageRightState } from '../../domain/licence';
@@ -8,24 +6,23 @@ import type { MeteringDimension, Plan } from '../../domain/plans';
 import { BilledUsageControls } from './billed-usage-report';
 import { EmulatorLicences } from './emulator-licences';
 import type { Logger } from '../../logger';
-import {
-  EmulatorState,
-  type BuyInput,
-  type CustomerAction,
-  type EmulatorOperation,
-  type EmulatorSnapshot,
-  type EmulatorSubscription,
-} from './emulator-state';
+import type { BuyInput } from './emulator-purchase';
+import { EmulatorState } from './emulator-state';
+import { EmulatorStateFile } from './emulator-state-file';
+import type { CustomerAction, EmulatorOperation, EmulatorSubscription } from './emulator-types';
 import { FaultDice } from './faults';
 import { EmulatorIdentityProvider, type IdpUser } from './identity-provider';
-import { createWebhookSigner, webhookClaims, type WebhookSigner } from './webhook-signer';
+import { WebhookDelivery } from './webhook-delivery';
+import { createWebhookSigner, type WebhookSigner } from './webhook-signer';
 
-export type { EmulatorOperation, EmulatorSubscription } from './emulator-state';
+export type { EmulatorOperation, EmulatorSubscription } from './emulator-types';
 export { mountEmulator, startEmulatorServer } from './emulator-routes';
+export { WEBHOOK_TIMEOUT_MS } from './webhook-delivery';
 
 /**
  * The local Azure Marketplace (development and tests only): the state and its rules, the webhook signer, the fault
- * dice and the calls to our webhook, behind a programmatic API for tests. The HTTP side is in emulator-routes.ts.
+ * dice and the calls to our webhook (webhook-delivery.ts), persisted in a state file (emulator-state-file.ts), behind
+ * a programmatic API for tests. The HTTP side is in emulator-routes.ts.
  */
 
 export interface EmulatorOptions {
@@ -163,12 +160,6 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** Marketplace gives up on a webhook delivery after 10 seconds. */
-export const WEBHOOK_TIMEOUT_MS = 10_000;
-/** Webhook bodies kept for redelivery: enough for any test or manual session, bounded for a long-running emulator. */
-const MAX_REMEMBERED_DELIVERIES = 1000;
-/** State-file writes are coalesced over this window. */
-const SAVE_DEBOUNCE_MS = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
 export function createEmulator(options: EmulatorOptions): Emulator {
@@ -180,7 +171,7 @@ export class MarketplaceEmulator implements Emulator {
   private current: EmulatorOptions;
   readonly state: EmulatorState;
   /** Microsoft-managed licences (kept in the state file) and the Graph outage switch (graph-routes.ts). */
-  readonly licences = new EmulatorLicences(() => this.scheduleSave());
+  readonly licences = new EmulatorLicences(() => this.stateFile.scheduleSave());
   readonly dice: FaultDice;
   readonly signer: WebhookSigner = createWebhookSigner();
   readonly billedUsage = new BilledUsageControls();
@@ -188,21 +179,24 @@ export class MarketplaceEmulator implements Emulator {
   private readonly submissions: UsageSubmission[] = [];
   /** Sockets of requests the timeout fault keeps unanswered: close() destroys them. */
   private readonly held = new Set<Socket>();
-  /** Webhook bodies by operation id, for `redeliver` (insertion order: the oldest first). */
-  private readonly deliveries = new Map<string, Record<string, unknown>>();
-  private saveTimer: NodeJS.Timeout | undefined;
-  private dirty = false;
+  private readonly webhooks: WebhookDelivery;
+  private readonly stateFile: EmulatorStateFile;
   readonly identityProvider: EmulatorIdentityProvider;
 
   constructor(options: EmulatorOptions) {
     this.current = { ...options };
+    this.webhooks = new WebhookDelivery(() => this.current, this.signer);
+    this.stateFile = new EmulatorStateFile(options.stateFile, options.logger, () => ({
+      ...this.state.snapshot(),
+      licences: this.licences.records(),
+    }));
     this.identityProvider = new EmulatorIdentityProvider({
       clock: options.clock,
       baseUrl: () => this.current.baseUrl,
       knownUsers: () => usersOfSubscriptions(this.state.subscriptions()),
     });
     this.dice = new FaultDice(options.faults ?? {});
-    const snapshot = options.stateFile ? readStateFile(options.stateFile, options.logger) : undefined;
+    const snapshot = this.stateFile.read();
     const stateOptions = {
       clock: options.clock,
       plans: options.plans,
@@ -210,7 +204,7 @@ export class MarketplaceEmulator implements Emulator {
       offerId: options.offerId,
       publisherId: options.publisherId,
       ...(options.tokenTtlMs === undefined ? {} : { tokenTtlMs: options.tokenTtlMs }),
-      onChange: () => this.scheduleSave(),
+      onChange: () => this.stateFile.scheduleSave(),
     };
     let state: EmulatorState;
     try {
@@ -292,7 +286,7 @@ export class MarketplaceEmulator implements Emulator {
       subscription,
       purchaseToken: null,
     };
-    this.remember(op.id, body);
+    this.webhooks.remember(op.id, body);
     if (options.deliver === false) return { operationId: op.id, webhookStatus: 0, operation: op };
     const { status } = await this.sendWebhook(body);
     // A change the publisher refuses with a 4xx within the delivery fails at once, as in Azure.
@@ -306,12 +300,8 @@ export class MarketplaceEmulator implements Emulator {
     return { operationId: op.id, webhookStatus: status, operation: this.state.operation(subscriptionId, op.id)! };
   }
 
-  async redeliver(operationId: string): Promise<{ status: number; body: unknown }> {
-    const body = this.deliveries.get(operationId);
-    if (!body) throw new Error(`no webhook call was made for operation ${operationId}`);
-    const result = await this.sendWebhook(body);
-    this.current.logger.info({ operationId, webhookStatus: result.status }, 'emulator: webhook redelivered');
-    return result;
+  redeliver(operationId: string): Promise<{ status: number; body: unknown }> {
+    return this.webhooks.redeliver(operationId);
   }
 
   settleOperation(
@@ -327,50 +317,12 @@ export class MarketplaceEmulator implements Emulator {
     this.state.settleOnNextPatch(subscriptionId, status);
   }
 
-  /** Keeps the body of a webhook call for `redeliver`; the oldest are forgotten past MAX_REMEMBERED_DELIVERIES. */
-  private remember(operationId: string, body: Record<string, unknown>): void {
-    this.deliveries.set(operationId, body);
-    if (this.deliveries.size > MAX_REMEMBERED_DELIVERIES) this.deliveries.delete(this.deliveries.keys().next().value!);
-  }
-
-  /** Tokens take their times from the emulator's clock, so a fake-clock test verifies them at its fake "now". */
   signWebhookToken(claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
-    const merged: Record<string, unknown> = {
-      ...webhookClaims({
-        issuer: this.current.baseUrl,
-        audience: this.current.webhookAudience,
-        tenantId: this.current.publisherTenantId,
-        now: this.current.clock.now(),
-      }),
-      ...claims,
-    };
-    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-    return this.signer.sign(merged, header);
+    return this.webhooks.signToken(claims, header);
   }
 
-  async sendWebhook(body: unknown, token?: string): Promise<{ status: number; body: unknown }> {
-    const jwt = token ?? (await this.signWebhookToken());
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (jwt) headers.authorization = `Bearer ${jwt}`;
-    try {
-      const response = await fetch(this.current.webhookUrl, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // Not JSON: keep the text.
-      }
-      return { status: response.status, body: parsed };
-    } catch (thrown) {
-      this.current.logger.warn({ webhookUrl: this.current.webhookUrl, err: thrown }, 'emulator: webhook unreachable');
-      return { status: 0, body: undefined };
-    }
+  sendWebhook(body: unknown, token?: string): Promise<{ status: number; body: unknown }> {
+    return this.webhooks.send(body, token);
   }
 
   subscription(id: string): EmulatorSubscription | undefined {
@@ -442,34 +394,8 @@ export class MarketplaceEmulator implements Emulator {
   close(): Promise<void> {
     for (const socket of this.held) socket.destroy();
     this.held.clear();
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    if (this.dirty) this.save();
+    this.stateFile.close();
     return Promise.resolve();
-  }
-
-  private scheduleSave(): void {
-    if (!this.current.stateFile) return;
-    this.dirty = true;
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      this.save();
-    }, SAVE_DEBOUNCE_MS);
-    // The timer must not keep a test process alive; close() flushes whatever it would have written.
-    this.saveTimer.unref();
-  }
-
-  private save(): void {
-    const file = this.current.stateFile;
-    if (!file) return;
-    this.dirty = false;
-    try {
-      const snapshot: EmulatorSnapshot = { ...this.state.snapshot(), licences: this.licences.records() };
-      writeAtomically(file, JSON.stringify(snapshot, null, 2));
-    } catch (thrown) {
-      this.current.logger.error({ stateFile: file, err: thrown }, 'emulator state not saved');
-    }
   }
 }
 
@@ -499,30 +425,4 @@ function usersOfSubscriptions(subscriptions: readonly EmulatorSubscription[]): I
 
 export function landingUrl(landingPageUrl: string, token: string): string {
   return `${landingPageUrl}${landingPageUrl.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
-}
-
-/** A missing file is a first start; an unreadable one is reported and replaced at the next save. */
-function readStateFile(file: string, logger: Logger): EmulatorSnapshot | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (thrown) {
-    if ((thrown as NodeJS.ErrnoException).code !== 'ENOENT')
-      logger.warn({ stateFile: file, err: thrown }, 'emulator state file unreadable; starting empty');
-    return undefined;
-  }
-  try {
-    return JSON.parse(text) as EmulatorSnapshot;
-  } catch (thrown) {
-    logger.warn({ stateFile: file, err: thrown }, 'emulator state file is not JSON; starting empty');
-    return undefined;
-  }
-}
-
-/** Write then rename: a crash mid-write leaves the previous state, never half a file. */
-function writeAtomically(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, content);
-  fs.renameSync(temp, file);
 }

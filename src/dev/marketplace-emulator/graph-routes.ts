@@ -1,5 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import type { EmulatorLicences } from './emulator-licences';
+import { param } from './request-fields';
 
 const TOKEN_PREFIX = 'emulator-graph.';
 
@@ -45,9 +46,4 @@ export function mountGraphEmulator(server: Server, licences: EmulatorLicences, p
     const tenantId = token.slice(TOKEN_PREFIX.length);
     res.json(200, { value: licences.list(tenantId, param(req, 'userId'), service) });
   });
-}
-
-function param(req: Request, name: string): string {
-  const value = (req.params as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger';
 import { safeRoute } from '../../web/http-server';
 import type { AuthorizeRequest, EmulatorIdentityProvider } from './identity-provider';
 import { accountPickerPage, adminConsentPage, identityProviderCsp, idpErrorPage } from './identity-provider-pages';
+import { param } from './request-fields';
 
 /**
  * The emulator IdP over HTTP, under `${prefix}/idp` with Entra's path layout, so LANDING_SSO_AUTHORITY can name it
@@ -154,10 +155,6 @@ export function mountIdentityProvider(server: Server, idp: EmulatorIdentityProvi
   );
 }
 
-function param(req: Request, name: string): string {
-  const value = (req.params as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
 
 /** A form body as strings (restify's bodyParser parsed it). */
 function formOf(req: Request): Record<string, string | undefined> {

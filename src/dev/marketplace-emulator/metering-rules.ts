@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DAY, HOUR, MINUTE } from '../../domain/clock';
 import type { Plan } from '../../domain/plans';
-import type { MarketplaceError, SubscriptionRecord } from './emulator-state';
+import type { MarketplaceError, SubscriptionRecord } from './emulator-types';
 import type { AcceptedUsageRecord } from './metering-state';
 
 /**

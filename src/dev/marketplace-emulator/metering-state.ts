@@ -1,6 +1,6 @@
 import type { Plan } from '../../domain/plans';
 import type { Clock } from '../../domain/clock';
-import type { SubscriptionRecord } from './emulator-state';
+import type { SubscriptionRecord } from './emulator-types';
 import { hourStartOf, judgeUsageEvent, usageKey, type UsageVerdict } from './metering-rules';
 
 /**
