@@ -1,21 +1,14 @@
 import type { Server } from 'restify';
 import { EMULATOR_PREFIX, type Config } from '../config';
 import { mirrorDevSubscription } from '../dev-seed';
-import type { Clock } from '../domain/clock';
-import type { PlanCatalog } from '../domain/plans';
-import type { Logger } from '../logger';
-import type { Store } from '../store/store';
 import type { Emulator } from '../dev/marketplace-emulator/emulator';
+import type { AppCore } from './app-core';
 
 /**
  * The Marketplace emulator (EMULATOR=true), mounted under EMULATOR_PREFIX in this server. A development tool: loaded
  * only when enabled, so a production process never loads its code.
  */
-export async function mountDevEmulator(
-  server: Server,
-  config: Readonly<Config>,
-  deps: { store: Store; catalog: PlanCatalog; clock: Clock; logger: Logger },
-): Promise<Emulator> {
+export async function mountDevEmulator(server: Server, config: Readonly<Config>, deps: AppCore): Promise<Emulator> {
   const { store, catalog, clock, logger } = deps;
   const sso = config.landing.sso;
   const { createEmulator, mountEmulator } = await import('../dev/marketplace-emulator/emulator.js');

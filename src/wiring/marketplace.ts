@@ -1,8 +1,4 @@
 import { azureIdentityOf, type Config } from '../config';
-import type { Clock } from '../domain/clock';
-import type { PlanCatalog } from '../domain/plans';
-import type { Logger } from '../logger';
-import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
 import type { SubscriptionGate } from '../bot/subscription-gate';
 import { FulfillmentClient, type FulfillmentApi } from '../marketplace/fulfillment-client';
@@ -10,6 +6,7 @@ import { openMarketplaceHttp } from '../marketplace/open-marketplace-http';
 import { PurchaseActivation } from '../marketplace/purchase-activation';
 import { reconcileSubscriptions } from '../marketplace/reconciler';
 import { WebhookProcessor } from '../marketplace/webhook-processor';
+import type { AppCore } from './app-core';
 
 export interface Marketplace {
   fulfillment: FulfillmentApi;
@@ -27,11 +24,7 @@ export interface Marketplace {
  */
 export async function createMarketplace(
   config: Readonly<Config>,
-  deps: {
-    store: Store;
-    catalog: PlanCatalog;
-    clock: Clock;
-    logger: Logger;
+  deps: AppCore & {
     gate: SubscriptionGate;
     /** The telemetry that also raises lifecycle alerts and notices (Outreach.telemetry). */
     telemetry: Telemetry;

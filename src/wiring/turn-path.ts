@@ -1,6 +1,5 @@
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
-import type { PlanCatalog } from '../domain/plans';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
@@ -16,13 +15,11 @@ import { subscriptionMiddleware } from '../bot/turn-middleware';
 import { UsageRecorder } from '../bot/usage-recorder';
 import { GraphUsageRights } from '../marketplace/graph-usage-rights';
 import { InFlight } from '../in-flight';
+import type { AppCore } from './app-core';
 import type { Outreach } from './outreach';
 
 /** The subscription gate every turn passes: who may use the bot, on which seat, with what quota left. */
-export function createSubscriptionGate(
-  config: Readonly<Config>,
-  deps: { store: Store; catalog: PlanCatalog; clock: Clock; logger: Logger },
-): SubscriptionGate {
+export function createSubscriptionGate(config: Readonly<Config>, deps: AppCore): SubscriptionGate {
   const { store, catalog, clock, logger } = deps;
   // Quota holds are sized on the most tokens a turn of the chat prompt can use; the models are held to it.
   return new SubscriptionGate({

@@ -1,13 +1,10 @@
 import type { Config } from '../config';
-import type { Clock } from '../domain/clock';
-import type { PlanCatalog } from '../domain/plans';
-import type { Logger } from '../logger';
-import type { Store } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
 import type { OperatorAlerts } from '../alerts/operator-alerts';
 import { openUsageQueue, type OpenedUsageQueue } from '../queue/open-queue';
 import { createMeteringWorker } from '../worker/create-metering-worker';
 import type { MeteringWorker } from '../worker/metering-worker';
+import type { AppCore } from './app-core';
 
 /**
  * The usage queue: the outbox read directly, or Service Bus fed by the relay. This process writes the outbox, so it
@@ -15,11 +12,7 @@ import type { MeteringWorker } from '../worker/metering-worker';
  */
 export async function startUsageMetering(
   config: Readonly<Config>,
-  deps: {
-    store: Store;
-    catalog: PlanCatalog;
-    clock: Clock;
-    logger: Logger;
+  deps: AppCore & {
     telemetry: Telemetry;
     alerts: OperatorAlerts;
     /** Starts the in-process worker's loop (AppOptions.startWorker). */

@@ -1,10 +1,6 @@
 import type { Server } from 'restify';
 import type { Application } from '@microsoft/teams-ai';
 import { EMULATOR_PREFIX, type Config } from '../config';
-import type { Clock } from '../domain/clock';
-import type { PlanCatalog } from '../domain/plans';
-import type { Logger } from '../logger';
-import type { Store } from '../store/store';
 import { watchRefusals, type RefusalBurstDetector } from '../alerts/refusal-burst';
 import type { BotAdapter } from '../bot/teams-adapter';
 import type { InFlight } from '../in-flight';
@@ -17,15 +13,12 @@ import { addHealthRoute } from '../web/health-route';
 import { addLandingRoutes } from '../web/landing/landing-routes';
 import { addMessagesRoute } from '../web/messages-route';
 import { addWebhookRoutes } from '../web/webhook-route';
+import type { AppCore } from './app-core';
 import type { Marketplace } from './marketplace';
 import type { UsageStatements } from './usage-statements';
 
-export interface WebRoutesDeps {
+export interface WebRoutesDeps extends AppCore {
   config: Readonly<Config>;
-  store: Store;
-  catalog: PlanCatalog;
-  clock: Clock;
-  logger: Logger;
   adapter: BotAdapter;
   bot: Application;
   inFlight: InFlight;
