@@ -30,8 +30,8 @@ async function modulesLoadedBy(env: Record<string, string>): Promise<string[]> {
 }
 
 /**
- * The Marketplace emulator (src/dev/marketplace-emulator/) is a development tool: src/app.ts imports it only when
- * EMULATOR is on, so a production process never loads its code (nor its fixed tokens and signing keys).
+ * The Marketplace emulator (src/dev/marketplace-emulator/) is a development tool: src/wiring/dev-emulator.ts imports
+ * it only when EMULATOR is on, so a production process never loads its code (nor its fixed tokens and signing keys).
  */
 describe('the Marketplace emulator is loaded only when enabled', () => {
   it('a production start loads none of its modules', async () => {

@@ -68,8 +68,9 @@ export interface LandingDeps {
    */
   signIn?: EntraSignIn;
   /**
-   * Whether a user administers a tenant, by the rule Teams applies (src/app.ts passes TenantCommands.isAdmin: the
-   * purchaser and beneficiary of the tenant's subscriptions, and the admins added). Default: the admins stored.
+   * Whether a user administers a tenant, by the rule Teams applies (src/wiring/bot-commands.ts passes
+   * TenantCommands.isAdmin: the purchaser and beneficiary of the tenant's subscriptions, and the admins added).
+   * Default: the admins stored.
    */
   isTenantAdmin?: (tenantId: string, userId: string) => Promise<boolean>;
   /** Present: the manage view links admins of the tenant to the period's usage statement (issue 13, part 4). */

@@ -18,7 +18,7 @@ export interface StatementLinkSet {
   lifetimeMs: number;
 }
 
-/** What the landing routes need to hand out statement links (wired from src/app.ts). */
+/** What the landing routes need to hand out statement links (wired in src/wiring/web-routes.ts). */
 export interface LandingStatements {
   links: StatementLinks;
   lifetimeMs: number;

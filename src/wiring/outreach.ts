@@ -1,19 +1,19 @@
-import type { Config } from './config';
-import { DAY, HOUR, type Clock } from './domain/clock';
-import type { Refusal } from './domain/entitlement';
-import type { TurnIdentity } from './domain/identity';
-import type { Logger } from './logger';
-import type { Store } from './store/store';
-import type { Telemetry } from './telemetry/telemetry';
-import { AlertDispatcher } from './alerts/alert-dispatcher';
-import { alertingTelemetry } from './alerts/alerting-telemetry';
-import { OperatorAlerts } from './alerts/operator-alerts';
-import { pruneOutreach } from './alerts/outreach-retention';
-import { RefusalBurstDetector } from './alerts/refusal-burst';
-import { secretExpiryAlert } from './alerts/secret-expiry-alerts';
-import { BotProactiveMessenger, type ContinuingAdapter } from './bot/proactive/bot-proactive-messenger';
-import { LANDING_SSO_SECRET, MARKETPLACE_SECRET } from './secrets/secret-expiry';
-import { TenantNotifier } from './notices/tenant-notifier';
+import type { Config } from '../config';
+import { DAY, HOUR, type Clock } from '../domain/clock';
+import type { Refusal } from '../domain/entitlement';
+import type { TurnIdentity } from '../domain/identity';
+import type { Logger } from '../logger';
+import type { Store } from '../store/store';
+import type { Telemetry } from '../telemetry/telemetry';
+import { AlertDispatcher } from '../alerts/alert-dispatcher';
+import { alertingTelemetry } from '../alerts/alerting-telemetry';
+import { OperatorAlerts } from '../alerts/operator-alerts';
+import { pruneOutreach } from '../alerts/outreach-retention';
+import { RefusalBurstDetector } from '../alerts/refusal-burst';
+import { secretExpiryAlert } from '../alerts/secret-expiry-alerts';
+import { BotProactiveMessenger, type ContinuingAdapter } from '../bot/proactive/bot-proactive-messenger';
+import { LANDING_SSO_SECRET, MARKETPLACE_SECRET } from '../secrets/secret-expiry';
+import { TenantNotifier } from '../notices/tenant-notifier';
 
 /**
  * Everything that speaks outside a turn (issue 13), built once for the app: the proactive messenger, operator alerts
