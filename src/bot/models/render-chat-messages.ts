@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { Memory, Message, PromptFunctions, PromptTemplate, Tokenizer } from '@microsoft/teams-ai';
 import { turnHistoryOf, type TurnHistory } from '../history/conversation-memory';
-import { measuredHistoryMessages, promptWithStoredHistory } from './stored-history-section';
+import { productPromptOf } from './product-prompt';
+import { measuredHistoryMessages } from './stored-history-section';
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 export interface ChatMessage {
@@ -36,10 +37,9 @@ export async function renderChatMessages(
   budget: number,
 ): Promise<{ tooLong: true; length: number } | { tooLong: false; messages: ChatMessage[]; input: Message<string> | undefined }> {
   const history = await loadHistory(context, memory, template);
-  // With a stored history: its messages' lengths come from the store, and the input's count is kept for the turn.
-  const rendered = history
-    ? await promptWithStoredHistory(template).renderAsMessages(context, memory, functions, history.measuring(tokenizer), budget)
-    : await template.prompt.renderAsMessages(context, memory, functions, tokenizer, budget);
+  // With a stored history, the input's count is kept for the turn (remembering the exchange needs it).
+  const measuring = history ? history.measuring(tokenizer) : tokenizer;
+  const rendered = await productPromptOf(template).renderAsMessages(context, memory, functions, measuring, budget);
   if (rendered.tooLong) return { tooLong: true, length: rendered.length };
   const messages: ChatMessage[] = rendered.output
     .filter((m) => m.role === 'system' || m.role === 'user' || m.role === 'assistant')

@@ -1,12 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import {
   ConversationHistory,
-  Prompt,
   type Memory,
   type Message,
   type PromptFunctions,
-  type PromptSection,
-  type PromptTemplate,
   type RenderedPromptSection,
   type Tokenizer,
 } from '@microsoft/teams-ai';
@@ -64,33 +61,4 @@ export class StoredConversationHistory extends ConversationHistory {
     }
     return { output: messages, length: tokens, tooLong: tokens > maxTokens };
   }
-}
-
-const storedHistoryPrompts = new WeakMap<Prompt, Prompt>();
-
-/**
- * The template's prompt with its conversation history section reading stored lengths; built once per prompt. A
- * prompt of another shape (not one PromptManager builds) is used as it is.
- */
-export function promptWithStoredHistory(template: PromptTemplate): PromptSection {
-  const prompt = template.prompt;
-  if (!(prompt instanceof Prompt)) return prompt;
-  let swapped = storedHistoryPrompts.get(prompt);
-  if (!swapped) {
-    const sections = prompt.sections.map((section) =>
-      section instanceof ConversationHistory && !(section instanceof StoredConversationHistory)
-        ? new StoredConversationHistory(
-            section.variable,
-            section.tokens,
-            section.required,
-            section.userPrefix,
-            section.assistantPrefix,
-            section.separator,
-          )
-        : section,
-    );
-    swapped = new Prompt(sections, prompt.tokens, prompt.required, prompt.separator);
-    storedHistoryPrompts.set(prompt, swapped);
-  }
-  return swapped;
 }

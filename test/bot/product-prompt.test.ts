@@ -1,14 +1,12 @@
 import path from 'node:path';
 import type { TurnContext } from 'botbuilder';
-import { ConversationHistory, GPTTokenizer, PromptManager, type Memory, type Tokenizer } from '@microsoft/teams-ai';
+import { ConversationHistory, GPTTokenizer, PromptManager, TemplateSection, type Memory, type PromptSection, type Tokenizer } from '@microsoft/teams-ai';
 import { describe, expect, it } from 'vitest';
 import { historyMessages, type HistoryExchange } from '../../src/domain/conversation-history';
 import { mulberry32 } from '../../src/domain/seeded-random';
-import {
-  StoredConversationHistory,
-  measuredHistoryMessages,
-  promptWithStoredHistory,
-} from '../../src/bot/models/stored-history-section';
+import { FixedTemplateSection } from '../../src/bot/models/fixed-template-section';
+import { productPromptOf } from '../../src/bot/models/product-prompt';
+import { StoredConversationHistory, measuredHistoryMessages } from '../../src/bot/models/stored-history-section';
 
 const VARIABLE = 'conversation.chat_history';
 const gpt = new GPTTokenizer();
@@ -38,18 +36,22 @@ function exchanges(n: number, random: () => number, withUserTokens = true): Hist
   });
 }
 
-async function render(section: ConversationHistory, messages: unknown[], tokenizer: Tokenizer, maxTokens: number) {
+/** A plain Memory holding the history variable. */
+function memoryWith(messages: unknown[]): Memory {
   const values = new Map<string, unknown>([[VARIABLE, messages]]);
-  const memory: Memory = {
+  return {
     getValue: <T>(path: string) => values.get(path) as T,
     setValue: (path, value) => void values.set(path, value),
     hasValue: (path) => values.has(path),
     deleteValue: (path) => void values.delete(path),
   };
-  return section.renderAsMessages(context, memory, {} as never, tokenizer, maxTokens);
 }
 
-describe('The conversation history section with stored lengths', () => {
+async function render(section: ConversationHistory, messages: unknown[], tokenizer: Tokenizer, maxTokens: number) {
+  return section.renderAsMessages(context, memoryWith(messages), {} as never, tokenizer, maxTokens);
+}
+
+describe('The product prompt: stored history lengths and a system prompt measured once', () => {
   it('lays out exactly as teams-ai’s section for any history, budget and section size, without tokenizing the history', async () => {
     const random = mulberry32(20261202);
     for (let run = 0; run < 200; run++) {
@@ -87,20 +89,35 @@ describe('The conversation history section with stored lengths', () => {
     expect(seen).toContain('one more');
   });
 
-  it('swaps only the history section of the chat prompt, once per prompt', async () => {
+  it('the product prompt: the chat prompt’s sections in the same order and sizes, history and system prompt swapped, built once', async () => {
     const prompts = new PromptManager({ promptsFolder: path.resolve(__dirname, '../../prompts') });
     const template = await prompts.getPrompt('chat');
-    const swapped = promptWithStoredHistory(template);
-    expect(promptWithStoredHistory(template)).toBe(swapped);
-    const original = (template.prompt as unknown as { sections: unknown[] }).sections;
-    const sections = (swapped as unknown as { sections: unknown[] }).sections;
-    expect(sections).toHaveLength(original.length);
-    sections.forEach((section, i) => {
-      if (original[i] instanceof ConversationHistory) {
-        expect(section).toBeInstanceOf(StoredConversationHistory);
-        expect(section).toMatchObject({ variable: VARIABLE, tokens: original[i].tokens });
-      } else expect(section).toBe(original[i]);
-    });
-    expect(sections.some((s) => s instanceof StoredConversationHistory)).toBe(true);
+    const product = productPromptOf(template);
+    expect(productPromptOf(template)).toBe(product);
+    const original = (template.prompt as unknown as { sections: PromptSection[] }).sections;
+    const sections = (product as unknown as { sections: PromptSection[] }).sections;
+    expect(sections.map((s) => [s.tokens, s.required])).toEqual(original.map((s) => [s.tokens, s.required]));
+    expect(sections.filter((s) => s instanceof StoredConversationHistory)).toHaveLength(1);
+    expect(sections.filter((s) => s instanceof FixedTemplateSection)).toHaveLength(1);
+    expect(sections.filter((s, i) => s === original[i])).toHaveLength(original.length - 2);
+  });
+
+  it('measures a system prompt without variables once per budget, and renders it as teams-ai does', async () => {
+    for (const maxTokens of [1000, 5]) {
+      const text = 'You are a helpful assistant. Answer briefly and say when you are not sure.';
+      const theirs = await new TemplateSection(text, 'system').renderAsMessages(context, memoryWith([]), {} as never, gpt, maxTokens);
+      const section = new FixedTemplateSection(text, 'system');
+      const { tokenizer, encoded } = recording();
+      for (let turn = 0; turn < 3; turn++)
+        expect(await section.renderAsMessages(context, memoryWith([]), {} as never, tokenizer, maxTokens)).toEqual(theirs);
+      expect(encoded.filter((t) => t === text)).toHaveLength(1);
+    }
+    // A template with variables renders every time.
+    const withInput = new FixedTemplateSection('Today is {{$temp.day}}.', 'system');
+    const { tokenizer, encoded } = recording();
+    const memory = memoryWith([]);
+    memory.setValue('temp.day', 'Monday');
+    for (let turn = 0; turn < 2; turn++) await withInput.renderAsMessages(context, memory, {} as never, tokenizer, 100);
+    expect(encoded).toEqual(['Today is Monday.', 'Today is Monday.']);
   });
 });
