@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       storage: new BoundedMemoryStorage(),
       ai: {
         planner: new ActionPlanner({
-          model: new ZeroLatencyModel(),
+          model: new ZeroLatencyModel({ plainTeamsAi: true }),
           prompts: new PromptManager({ promptsFolder: config.promptsDir }),
           defaultPrompt: 'chat',
         }),

@@ -11,6 +11,11 @@ export interface HistoryExchange {
   assistant: string;
   /** Tokens of both texts (the prompt's tokenizer): what the token bound counts. */
   tokens: number;
+  /**
+   * Tokens of the user's text alone (the answer's are `tokens - userTokens`), so that a prompt renders the history
+   * without tokenizing it again. Absent in exchanges stored before it was kept.
+   */
+  userTokens?: number;
   at: Date;
 }
 

@@ -2,7 +2,15 @@ import type { HistoryExchange } from '../domain/conversation-history';
 
 /** The stored form of a history (both stores keep it as JSON text): dates as ISO strings. */
 export function historyToJson(exchanges: readonly HistoryExchange[]): string {
-  return JSON.stringify(exchanges.map((e) => ({ user: e.user, assistant: e.assistant, tokens: e.tokens, at: e.at.toISOString() })));
+  return JSON.stringify(
+    exchanges.map((e) => ({
+      user: e.user,
+      assistant: e.assistant,
+      tokens: e.tokens,
+      ...(e.userTokens !== undefined ? { userTokens: e.userTokens } : {}),
+      at: e.at.toISOString(),
+    })),
+  );
 }
 
 /** Reads what historyToJson wrote; a row that is not what it wrote reads as no history rather than failing a turn. */
@@ -16,11 +24,13 @@ export function historyFromJson(text: string): HistoryExchange[] {
   if (!Array.isArray(parsed)) return [];
   const exchanges: HistoryExchange[] = [];
   for (const item of parsed as unknown[]) {
-    const e = item as { user?: unknown; assistant?: unknown; tokens?: unknown; at?: unknown } | null;
+    const e = item as { user?: unknown; assistant?: unknown; tokens?: unknown; userTokens?: unknown; at?: unknown } | null;
     if (typeof e?.user !== 'string' || typeof e.assistant !== 'string' || typeof e.tokens !== 'number') continue;
     const at = typeof e.at === 'string' ? new Date(e.at) : undefined;
     if (!at || Number.isNaN(at.getTime())) continue;
-    exchanges.push({ user: e.user, assistant: e.assistant, tokens: e.tokens, at });
+    const userTokens =
+      typeof e.userTokens === 'number' && e.userTokens >= 0 && e.userTokens <= e.tokens ? { userTokens: e.userTokens } : {};
+    exchanges.push({ user: e.user, assistant: e.assistant, tokens: e.tokens, ...userTokens, at });
   }
   return exchanges;
 }

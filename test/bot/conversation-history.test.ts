@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { GPTTokenizer } from '@microsoft/teams-ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -102,6 +103,14 @@ describe('conversation history in the store', () => {
     for (const n of [1, 2, 3, 4]) await ask(tight, long(n));
     const prompt = lastPrompt();
     expect(prompt.filter((m) => m.startsWith('user:'))).toEqual([`user: ${long(2)}`, `user: ${long(3)}`, `user: ${long(4)}`]);
+    // Each stored exchange keeps the tokenizer's exact counts (the user's share apart), so the next prompt renders the
+    // history without tokenizing it again.
+    const stored = (tight.store as SqliteStore).db.prepare('SELECT exchanges FROM conversation_history').get() as { exchanges: string };
+    const gpt = new GPTTokenizer();
+    for (const e of JSON.parse(stored.exchanges) as { user: string; assistant: string; tokens: number; userTokens: number }[]) {
+      expect(e.userTokens).toBe(gpt.encode(e.user).length);
+      expect(e.tokens).toBe(e.userTokens + gpt.encode(e.assistant).length);
+    }
   });
 
   it('forgets a conversation HISTORY_TTL_MINUTES after its last exchange; the sweep deletes the row', async () => {

@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { Memory, Message, PromptFunctions, PromptTemplate, Tokenizer } from '@microsoft/teams-ai';
-import { historyMessages } from '../../domain/conversation-history';
-import { turnHistoryOf } from '../history/conversation-memory';
+import { turnHistoryOf, type TurnHistory } from '../history/conversation-memory';
+import { productPromptOf } from './product-prompt';
+import { measuredHistoryMessages } from './stored-history-section';
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 export interface ChatMessage {
@@ -35,8 +36,10 @@ export async function renderChatMessages(
   template: PromptTemplate,
   budget: number,
 ): Promise<{ tooLong: true; length: number } | { tooLong: false; messages: ChatMessage[]; input: Message<string> | undefined }> {
-  await loadHistory(context, memory, template);
-  const rendered = await template.prompt.renderAsMessages(context, memory, functions, tokenizer, budget);
+  const history = await loadHistory(context, memory, template);
+  // With a stored history, the input's count is kept for the turn (remembering the exchange needs it).
+  const measuring = history ? history.measuring(tokenizer) : tokenizer;
+  const rendered = await productPromptOf(template).renderAsMessages(context, memory, functions, measuring, budget);
   if (rendered.tooLong) return { tooLong: true, length: rendered.length };
   const messages: ChatMessage[] = rendered.output
     .filter((m) => m.role === 'system' || m.role === 'user' || m.role === 'assistant')
@@ -50,10 +53,10 @@ export async function renderChatMessages(
  * variable teams-ai's ActionPlanner also appends the turn's exchange to. Set once per turn (a second completion of
  * the turn sees what the first one added).
  */
-async function loadHistory(context: TurnContext, memory: Memory, template: PromptTemplate): Promise<void> {
+async function loadHistory(context: TurnContext, memory: Memory, template: PromptTemplate): Promise<TurnHistory | undefined> {
   const history = turnHistoryOf(context);
-  if (!history || !template.config.completion.include_history) return;
+  if (!history || !template.config.completion.include_history) return undefined;
   const variable = `conversation.${template.name}_history`;
-  if (memory.hasValue(variable)) return;
-  memory.setValue(variable, historyMessages((await history.load()).exchanges));
+  if (!memory.hasValue(variable)) memory.setValue(variable, measuredHistoryMessages((await history.load()).exchanges));
+  return history;
 }

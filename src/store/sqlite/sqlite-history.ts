@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { HistoryExchange } from '../../domain/conversation-history';
 import type { ConversationHistoryRepo } from '../history-repo';
 import { historyFromJson, historyToJson } from '../history-json';
 import type { WriteBatcher } from './write-batcher';
@@ -9,12 +10,28 @@ interface HistoryRow {
   expires_at: number;
 }
 
+/** A write of a conversation still waiting in the group commit, and the version it gives the row if it is saved. */
+interface WaitingWrite {
+  exchanges: readonly HistoryExchange[];
+  expiresAt: number;
+  version: number;
+  /** Set when its unit has run inside the batch's transaction (and back to `conflict` should the commit fail). */
+  outcome?: 'saved' | 'conflict';
+}
+
 /**
  * Conversation history in the embedded file (migration 0006). A turn's write goes through the group commit, in the
- * background like its usage (the two usually share one commit). A read does not wait for it: the next message of a
- * conversation comes long after the 50 ms a write may wait, and a read that was too early only makes the next
- * write meet a newer version, read again and add to it (the optimistic write of the port). A reset (`new chat`)
- * commits a write of its conversation still waiting first, so that the write cannot bring the history back.
+ * background like its usage (the two usually share one commit).
+ *
+ * Read-your-writes within the process: a read of a conversation whose last write is still waiting in the group
+ * commit (up to 50 ms; a conversation answered faster than that, or a second message sent at once) gets that write's
+ * history and the version it will have, without touching the file. The write built on it runs after it in the same
+ * transaction order, and is a conflict whenever the one it built on was not saved (another instance wrote first, or
+ * a reset): it then reads the row again and merges, as every other conflict does. So one instance never conflicts
+ * with itself, and two instances still never lose each other's exchange.
+ *
+ * A reset (`new chat`) commits a write of its conversation still waiting first, so that the write cannot bring the
+ * history back.
  */
 export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): ConversationHistoryRepo {
   const load = db.prepare('SELECT exchanges, version, expires_at FROM conversation_history WHERE conversation_key = ?');
@@ -26,10 +43,12 @@ export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): Con
     WHERE conversation_key = ? AND version = ?`);
   const clear = db.prepare('DELETE FROM conversation_history WHERE conversation_key = ?');
   const deleteExpired = db.prepare('DELETE FROM conversation_history WHERE expires_at <= ?');
-  /** Conversations with a write waiting in the batch. */
-  const pending = new Map<string, number>();
+  /** Per conversation with writes waiting in the batch: how many, and the last one queued. */
+  const waiting = new Map<string, { count: number; last: WaitingWrite }>();
   return {
     async load(key, now) {
+      const last = waiting.get(key)?.last;
+      if (last && last.outcome !== 'conflict') return { exchanges: last.expiresAt > now.getTime() ? [...last.exchanges] : [], version: last.version };
       const row = load.get(key) as HistoryRow | undefined;
       if (!row) return { exchanges: [], version: 0 };
       return { exchanges: row.expires_at > now.getTime() ? historyFromJson(row.exchanges) : [], version: row.version };
@@ -38,23 +57,37 @@ export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): Con
       const json = historyToJson(input.exchanges);
       const at = input.at.getTime();
       const expiresAt = input.expiresAt.getTime();
-      pending.set(input.key, (pending.get(input.key) ?? 0) + 1);
+      const entry = waiting.get(input.key);
+      // The write this one was read from, when that read came from a write still waiting (see load).
+      const basis =
+        entry && entry.last.outcome !== 'conflict' && entry.last.version === input.expectedVersion ? entry.last : undefined;
+      const mine: WaitingWrite = { exchanges: input.exchanges, expiresAt, version: input.expectedVersion + 1 };
+      if (entry) {
+        entry.count++;
+        entry.last = mine;
+      } else waiting.set(input.key, { count: 1, last: mine });
       try {
         return await batcher.run(() => {
           const changes =
-            input.expectedVersion === 0
-              ? insert.run(input.key, input.tenantId, json, at, expiresAt).changes
-              : update.run(json, at, expiresAt, input.key, input.expectedVersion).changes;
-          return changes === 1 ? ('saved' as const) : ('conflict' as const);
+            basis && basis.outcome !== 'saved'
+              ? 0
+              : input.expectedVersion === 0
+                ? insert.run(input.key, input.tenantId, json, at, expiresAt).changes
+                : update.run(json, at, expiresAt, input.key, input.expectedVersion).changes;
+          mine.outcome = changes === 1 ? 'saved' : 'conflict';
+          return mine.outcome;
         }, options);
+      } catch (thrown) {
+        // The commit failed: nothing of this write is in the file, whatever its unit said.
+        mine.outcome = 'conflict';
+        throw thrown;
       } finally {
-        const left = (pending.get(input.key) ?? 1) - 1;
-        if (left > 0) pending.set(input.key, left);
-        else pending.delete(input.key);
+        const current = waiting.get(input.key);
+        if (current && --current.count === 0) waiting.delete(input.key);
       }
     },
     async clear(key) {
-      if (pending.has(key)) batcher.flushNow();
+      if (waiting.has(key)) batcher.flushNow();
       return clear.run(key).changes > 0;
     },
     async deleteExpired(now) {

@@ -1,0 +1,64 @@
+import type { TurnContext } from 'botbuilder';
+import {
+  ConversationHistory,
+  type Memory,
+  type Message,
+  type PromptFunctions,
+  type RenderedPromptSection,
+  type Tokenizer,
+} from '@microsoft/teams-ai';
+import { historyMessages, type HistoryExchange } from '../../domain/conversation-history';
+
+/** Token lengths of the history messages built from stored exchanges (measured once, when each exchange was written). */
+const knownLengths = new WeakMap<object, number>();
+
+/**
+ * The chat messages of a stored history (oldest first), each carrying the token length stored with its exchange, so
+ * that rendering the prompt does not tokenize the whole history again at every turn. Exchanges written before the
+ * user's share was kept have no known lengths: those messages are measured as teams-ai measures them.
+ */
+export function measuredHistoryMessages(exchanges: readonly HistoryExchange[]): Message<string>[] {
+  const messages = historyMessages(exchanges);
+  exchanges.forEach((exchange, i) => {
+    if (exchange.userTokens === undefined) return;
+    knownLengths.set(messages[2 * i]!, exchange.userTokens);
+    knownLengths.set(messages[2 * i + 1]!, exchange.tokens - exchange.userTokens);
+  });
+  return messages;
+}
+
+/**
+ * teams-ai's ConversationHistory section with the same layout (newest messages first while they fit the section's
+ * budget, the newest always when required), taking each message's length from the store instead of the tokenizer.
+ * When any message has no known length (a row from before, or a message the planner added during the turn), the
+ * section renders exactly as teams-ai's does.
+ */
+export class StoredConversationHistory extends ConversationHistory {
+  override async renderAsMessages(
+    context: TurnContext,
+    memory: Memory,
+    functions: PromptFunctions,
+    tokenizer: Tokenizer,
+    maxTokens: number,
+  ): Promise<RenderedPromptSection<Message[]>> {
+    const history = memory.getValue<Message[] | undefined>(this.variable) ?? [];
+    if (!history.every((message) => knownLengths.has(message)))
+      return super.renderAsMessages(context, memory, functions, tokenizer, maxTokens);
+    let tokens = 0;
+    const budget = this.getTokenBudget(maxTokens);
+    const messages: Message[] = [];
+    for (let i = history.length - 1; i >= 0; i--) {
+      const message = history[i]!;
+      const length = knownLengths.get(message)!;
+      if (messages.length === 0 && this.required) {
+        tokens += length;
+        messages.unshift({ ...message });
+        continue;
+      }
+      if (tokens + length > budget) break;
+      tokens += length;
+      messages.unshift({ ...message });
+    }
+    return { output: messages, length: tokens, tooLong: tokens > maxTokens };
+  }
+}
