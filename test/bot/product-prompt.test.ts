@@ -87,6 +87,17 @@ describe('The product prompt: stored history lengths and a system prompt measure
       await render(new ConversationHistory(VARIABLE, -1, true), added.map((m) => ({ ...m })), gpt, 500),
     );
     expect(seen).toContain('one more');
+
+    // The planner's in-place update of the list on a second completion (push the exchange, trim the oldest): same
+    // length, other messages. Measured, not taken from the store.
+    const list = measuredHistoryMessages(exchanges(5, random));
+    list.push({ role: 'user', content: 'a much longer question than any before it, with many many words in it' }, { role: 'assistant', content: 'ok' });
+    list.splice(0, 2);
+    const { tokenizer: third, encoded: measured } = recording();
+    expect(await render(new StoredConversationHistory(VARIABLE, 0.5, true), list, third, 120)).toEqual(
+      await render(new ConversationHistory(VARIABLE, 0.5, true), list.map((m) => ({ ...m })), gpt, 120),
+    );
+    expect(measured.length).toBeGreaterThan(0);
   });
 
   it('the product prompt: the chat prompt’s sections in the same order and sizes, history and system prompt swapped, built once', async () => {
