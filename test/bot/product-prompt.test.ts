@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { TurnContext } from 'botbuilder';
-import { ConversationHistory, GPTTokenizer, PromptManager, TemplateSection, type Memory, type PromptSection, type Tokenizer } from '@microsoft/teams-ai';
+import { ConversationHistory, GPTTokenizer, GroupSection, PromptManager, TemplateSection, UserMessage, type Memory, type PromptSection, type Tokenizer } from '@microsoft/teams-ai';
 import { describe, expect, it } from 'vitest';
 import { historyMessages, type HistoryExchange } from '../../src/domain/conversation-history';
 import { mulberry32 } from '../../src/domain/seeded-random';
-import { FixedTemplateSection } from '../../src/bot/models/fixed-template-section';
+import { ConstantSection, isConstantSection } from '../../src/bot/models/constant-section';
 import { productPromptOf } from '../../src/bot/models/product-prompt';
 import { StoredConversationHistory, measuredHistoryMessages } from '../../src/bot/models/stored-history-section';
 
@@ -87,6 +87,17 @@ describe('The product prompt: stored history lengths and a system prompt measure
       await render(new ConversationHistory(VARIABLE, -1, true), added.map((m) => ({ ...m })), gpt, 500),
     );
     expect(seen).toContain('one more');
+
+    // The planner's in-place update of the list on a second completion (push the exchange, trim the oldest): same
+    // length, other messages. Measured, not taken from the store.
+    const list = measuredHistoryMessages(exchanges(5, random));
+    list.push({ role: 'user', content: 'a much longer question than any before it, with many many words in it' }, { role: 'assistant', content: 'ok' });
+    list.splice(0, 2);
+    const { tokenizer: third, encoded: measured } = recording();
+    expect(await render(new StoredConversationHistory(VARIABLE, 0.5, true), list, third, 120)).toEqual(
+      await render(new ConversationHistory(VARIABLE, 0.5, true), list.map((m) => ({ ...m })), gpt, 120),
+    );
+    expect(measured.length).toBeGreaterThan(0);
   });
 
   it('the product prompt: the chat prompt’s sections in the same order and sizes, history and system prompt swapped, built once', async () => {
@@ -97,27 +108,38 @@ describe('The product prompt: stored history lengths and a system prompt measure
     const original = (template.prompt as unknown as { sections: PromptSection[] }).sections;
     const sections = (product as unknown as { sections: PromptSection[] }).sections;
     expect(sections.map((s) => [s.tokens, s.required])).toEqual(original.map((s) => [s.tokens, s.required]));
-    expect(sections.filter((s) => s instanceof StoredConversationHistory)).toHaveLength(1);
-    expect(sections.filter((s) => s instanceof FixedTemplateSection)).toHaveLength(1);
-    expect(sections.filter((s, i) => s === original[i])).toHaveLength(original.length - 2);
+    expect(sections.map((s) => s.constructor.name)).toEqual(['ConstantSection', 'StoredConversationHistory', 'UserMessage']);
+    expect(sections[2]).toBe(original[2]);
+    // Rendered for a turn, it gives what teams-ai's prompt gives.
+    const history = exchanges(3, mulberry32(3));
+    const theirsMemory = memoryWith(historyMessages(history));
+    const oursMemory = memoryWith(measuredHistoryMessages(history));
+    for (const memory of [theirsMemory, oursMemory]) memory.setValue('temp.input', 'And what about tomorrow?');
+    const theirs = await template.prompt.renderAsMessages(context, theirsMemory, prompts, gpt, 6000);
+    for (let turn = 0; turn < 2; turn++) expect(await product.renderAsMessages(context, oursMemory, prompts, gpt, 6000)).toEqual(theirs);
+    expect(theirs.output.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user']);
   });
 
-  it('measures a system prompt without variables once per budget, and renders it as teams-ai does', async () => {
+  it('measures a system prompt without variables once per budget, as messages and as text, as teams-ai renders it', async () => {
+    const text = 'You are a helpful assistant. Answer briefly and say when you are not sure.';
     for (const maxTokens of [1000, 5]) {
-      const text = 'You are a helpful assistant. Answer briefly and say when you are not sure.';
-      const theirs = await new TemplateSection(text, 'system').renderAsMessages(context, memoryWith([]), {} as never, gpt, maxTokens);
-      const section = new FixedTemplateSection(text, 'system');
+      const group = () => new GroupSection([new TemplateSection(text, 'system'), new TemplateSection('Be kind.', 'system')], 'system');
+      const theirs = await group().renderAsMessages(context, memoryWith([]), {} as never, gpt, maxTokens);
+      const theirsText = await group().renderAsText(context, memoryWith([]), {} as never, gpt, maxTokens);
+      const section = new ConstantSection(group());
       const { tokenizer, encoded } = recording();
-      for (let turn = 0; turn < 3; turn++)
+      for (let turn = 0; turn < 3; turn++) {
         expect(await section.renderAsMessages(context, memoryWith([]), {} as never, tokenizer, maxTokens)).toEqual(theirs);
-      expect(encoded.filter((t) => t === text)).toHaveLength(1);
+        expect(await section.renderAsText(context, memoryWith([]), {} as never, tokenizer, maxTokens)).toEqual(theirsText);
+      }
+      expect(encoded.filter((t) => t === text)).toHaveLength(2);
     }
-    // A template with variables renders every time.
-    const withInput = new FixedTemplateSection('Today is {{$temp.day}}.', 'system');
-    const { tokenizer, encoded } = recording();
-    const memory = memoryWith([]);
-    memory.setValue('temp.day', 'Monday');
-    for (let turn = 0; turn < 2; turn++) await withInput.renderAsMessages(context, memory, {} as never, tokenizer, 100);
-    expect(encoded).toEqual(['Today is Monday.', 'Today is Monday.']);
+  });
+
+  it('keeps sections that depend on the turn as they are', () => {
+    expect(isConstantSection(new TemplateSection('Today is {{$temp.day}}.', 'system'))).toBe(false);
+    expect(isConstantSection(new GroupSection([new TemplateSection('Fixed.', 'system'), new UserMessage('{{$temp.input}}')]))).toBe(false);
+    expect(isConstantSection(new UserMessage('Fixed text, but the user’s role'))).toBe(false);
+    expect(isConstantSection(new GroupSection([new TemplateSection('Fixed.', 'system')]))).toBe(true);
   });
 });

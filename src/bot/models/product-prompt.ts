@@ -1,5 +1,5 @@
-import { ConversationHistory, Prompt, TemplateSection, type PromptSection, type PromptTemplate } from '@microsoft/teams-ai';
-import { FixedTemplateSection } from './fixed-template-section';
+import { ConversationHistory, Prompt, type PromptSection, type PromptTemplate } from '@microsoft/teams-ai';
+import { ConstantSection, isConstantSection } from './constant-section';
 import { StoredConversationHistory } from './stored-history-section';
 
 const productPrompts = new WeakMap<Prompt, Prompt>();
@@ -7,7 +7,7 @@ const productPrompts = new WeakMap<Prompt, Prompt>();
 /**
  * The template's prompt as this product renders it: the same sections and layout as teams-ai builds from the
  * template, with two that measure less at every turn: the conversation history takes its messages' lengths from the
- * store (StoredConversationHistory) and a system prompt without variables is measured once (FixedTemplateSection).
+ * store (StoredConversationHistory) and a system prompt without variables is measured once (ConstantSection).
  * Built once per prompt. A prompt of another shape (not one PromptManager builds) is used as it is.
  */
 export function productPromptOf(template: PromptTemplate): PromptSection {
@@ -31,7 +31,6 @@ function productSection(section: PromptSection): PromptSection {
       section.assistantPrefix,
       section.separator,
     );
-  if (section instanceof TemplateSection && !(section instanceof FixedTemplateSection))
-    return new FixedTemplateSection(section.template, section.role, section.tokens, section.required, section.separator, section.textPrefix);
+  if (isConstantSection(section)) return new ConstantSection(section);
   return section;
 }

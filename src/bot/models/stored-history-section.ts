@@ -9,8 +9,11 @@ import {
 } from '@microsoft/teams-ai';
 import { historyMessages, type HistoryExchange } from '../../domain/conversation-history';
 
-/** Token lengths of the history messages built from stored exchanges (measured once, when each exchange was written). */
-const knownLengths = new WeakMap<object, number>();
+/**
+ * Token lengths of the messages of a history built from stored exchanges (measured once, when each exchange was
+ * written), per message list: one entry per turn.
+ */
+const knownLengths = new WeakMap<readonly object[], { messages: readonly object[]; lengths: readonly number[] }>();
 
 /**
  * The chat messages of a stored history (oldest first), each carrying the token length stored with its exchange, so
@@ -19,11 +22,11 @@ const knownLengths = new WeakMap<object, number>();
  */
 export function measuredHistoryMessages(exchanges: readonly HistoryExchange[]): Message<string>[] {
   const messages = historyMessages(exchanges);
-  exchanges.forEach((exchange, i) => {
-    if (exchange.userTokens === undefined) return;
-    knownLengths.set(messages[2 * i]!, exchange.userTokens);
-    knownLengths.set(messages[2 * i + 1]!, exchange.tokens - exchange.userTokens);
-  });
+  if (exchanges.every((exchange) => exchange.userTokens !== undefined))
+    knownLengths.set(messages, {
+      messages: [...messages],
+      lengths: exchanges.flatMap((exchange) => [exchange.userTokens!, exchange.tokens - exchange.userTokens!]),
+    });
   return messages;
 }
 
@@ -42,14 +45,17 @@ export class StoredConversationHistory extends ConversationHistory {
     maxTokens: number,
   ): Promise<RenderedPromptSection<Message[]>> {
     const history = memory.getValue<Message[] | undefined>(this.variable) ?? [];
-    if (!history.every((message) => knownLengths.has(message)))
-      return super.renderAsMessages(context, memory, functions, tokenizer, maxTokens);
+    // Only while the list is as it was built from the store: the planner adds to it (and trims it) in place when a
+    // turn makes a second completion.
+    const known = knownLengths.get(history);
+    const unchanged = known?.messages.length === history.length && known.messages.every((m, i) => m === history[i]);
+    if (history.length > 0 && !unchanged) return super.renderAsMessages(context, memory, functions, tokenizer, maxTokens);
     let tokens = 0;
     const budget = this.getTokenBudget(maxTokens);
     const messages: Message[] = [];
     for (let i = history.length - 1; i >= 0; i--) {
       const message = history[i]!;
-      const length = knownLengths.get(message)!;
+      const length = known!.lengths[i]!;
       if (messages.length === 0 && this.required) {
         tokens += length;
         messages.unshift({ ...message });

@@ -39,6 +39,11 @@ function fingerprint(address: ConversationAddress, locale: Locale, client: Clien
   return `${address.serviceUrl}|${address.conversationId}|${address.botId}|${address.userChannelId ?? ''}|${locale}|${client}`;
 }
 
+/** fingerprint() of the reference an activity would give, straight from the activity. */
+function activityFingerprint(activity: Activity): string {
+  return `${activity.serviceUrl}|${activity.conversation?.id}|${activity.recipient?.id}|${activity.from?.id ?? ''}|${localeOf(activity.locale)}|${clientKindOf(activity)}`;
+}
+
 /**
  * Keeps each user's personal-chat reference (with their language and last client) so notices can reach them later.
  * Adapter middleware, after the turn: a turn pays a map lookup; the store is written only when the reference is new
@@ -57,6 +62,8 @@ export function conversationCapture(deps: { store: Store; logger: Logger; now: (
     const { tenantId, userId } = identityOf(activity);
     if (!tenantId || !userId) return;
     const key = conversationKeys.user(tenantId, userId);
+    // The usual turn: the same reference as last time, seen without building it.
+    if (written.get(key) === activityFingerprint(activity)) return;
     const next = storedConversation(key, activity, deps.now());
     if (!next) return;
     const print = fingerprint(next.address, next.locale, next.client);
