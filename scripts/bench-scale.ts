@@ -2,7 +2,7 @@
  * `npm run bench:scale [-- --subscriptions N --users N --events N --days D --rebuild]`: the product at a publisher's
  * real size (issue 14). Builds, once, an embedded store with 100,000 subscriptions, 1,000,000 users and 20,000,000
  * usage events over 90 days, in bulk (prepared statements, 50,000-row transactions; the aggregates by the real rollup
- * job), cached under data/tmp/bench-scale/ so that a rerun reuses it (about 13 GB; the script checks free space). Then
+ * job), cached under data/tmp/bench-scale/ so that a rerun reuses it (about 15 GB; the script checks free space). Then
  * measures, on the compiled build (`npm run build` first):
  * - CPU per enforced turn (server process, /proc) and its ratio to a bare teams-ai turn, with the big store and with
  *   an empty one, in alternating rounds (as `bench:turns`); `bigVsEmpty` is the big store's CPU per turn over the
