@@ -18,6 +18,7 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite
 import { MeteringWorker } from '../../src/worker/metering-worker';
 import type { FakeClock } from './fake-clock';
 import { tempDir } from './temp-dir';
+import { priorUsageEvent } from './usage-events';
 
 export const WORKER_CONFIG = {
   mode: 'off' as const,
@@ -156,26 +157,18 @@ export async function startMeteringHarness(
     async priorUsage(subscription, dimension, quantity, at) {
       const plan = catalog.get(subscription.planId)!;
       await store.usage.record({
-        event: {
+        event: priorUsageEvent(subscription.id, {
           id: `prior-${++n}`,
           tenantId: subscription.beneficiary.tenantId!,
           activityId: `prior-${n}`,
-          subscriptionId: subscription.id,
           planId: plan.id,
           userId: 'history',
           conversationId: 'h',
-          conversationType: 'personal',
           dimension,
           quantity,
-          promptTokens: 0,
-          completionTokens: 0,
-          totalTokens: 0,
-          processingMs: 0,
-          attachmentCount: 0,
-          textLength: 0,
           occurredAt: at,
           periodStart: billingPeriodAt(at, subscription.term).start,
-        },
+        }),
         included: includedUnits(plan, dimension, subscription.quantity),
         overage: hasOverage(plan, dimension),
       });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageMessage } from '../../src/domain/usage';
 import type { QueuedUsage, UsageQueue } from '../../src/queue/usage-queue';
 import type { Store } from '../../src/store/store';
-import { usageEvent } from '../store/store-contract';
+import { usageEvent } from '../helpers/usage-events';
 
 export interface QueueUnderTest {
   /** The consumer under test (the metering worker's view of the queue). */

@@ -11,6 +11,7 @@ import { messageActivity, postActivity } from '../helpers/activities';
 import { startBot } from '../helpers/bot-process';
 import { startOpenAIStub } from '../helpers/openai-stub';
 import { seedSubscription } from '../helpers/seed';
+import { priorUsageEvent } from '../helpers/usage-events';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ANSWER = 'Stub answer from the model.';
@@ -34,26 +35,18 @@ describe('two bot instances: hard caps at the boundary, and one answer per activ
   /** Usage already spent this period on one dimension. */
   const spend = (s: Subscription, dimension: UsageKind, quantity: number) =>
     store.usage.record({
-      event: {
+      event: priorUsageEvent(s.id, {
         id: `prior-${s.id}-${dimension}`,
         tenantId: s.beneficiary.tenantId!,
         activityId: `prior-${s.id}-${dimension}`,
-        subscriptionId: s.id,
         planId: s.planId,
         userId: 'history',
         conversationId: 'h',
-        conversationType: 'personal',
         dimension,
         quantity,
-        promptTokens: 0,
-        completionTokens: 0,
-        totalTokens: 0,
-        processingMs: 0,
-        attachmentCount: 0,
-        textLength: 0,
         occurredAt: new Date(),
         periodStart: period(s),
-      },
+      }),
       included: null,
       overage: false,
     });

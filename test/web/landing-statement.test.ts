@@ -3,7 +3,7 @@ import { billingPeriodAt } from '../../src/domain/periods';
 import type { IdpUser } from '../../src/dev/marketplace-emulator/identity-provider';
 import { Browser, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
 import { pdfText } from '../helpers/pdf-text';
-import { usageEvent } from '../store/store-contract';
+import { usageEvent } from '../helpers/usage-events';
 
 /** The hrefs of the manage view's statement section, `&amp;` decoded (none when the section is absent). */
 /** The CSRF token of the Activate form (the header's sign-out form, when signed in, has its own and comes first). */
