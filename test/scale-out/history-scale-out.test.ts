@@ -82,7 +82,7 @@ describe('conversation history across two bot processes', () => {
       'assistant: Noted.',
       'user: Where do I live?',
     ]);
-  }, 30_000);
+  }, 60_000);
 
   it('two messages of one conversation answered at once by the two instances are both remembered', async () => {
     stub.set({ content: 'Noted.', delayMs: 200 });
@@ -97,5 +97,5 @@ describe('conversation history across two bot processes', () => {
     expect(stored.exchanges.map((e) => e.user).sort()).toEqual(['First, from A', 'Second, from B']);
     // Both read an empty history; the second write found the first and added to it.
     expect(stored.version).toBe(2);
-  }, 30_000);
+  }, 60_000);
 });
