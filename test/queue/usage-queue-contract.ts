@@ -259,6 +259,7 @@ export function describeUsageQueueContract(name: string, open: () => Promise<Que
       it('hands a message sent during a waiting receive to it at once, without waiting out waitMs', async () => {
         const started = Date.now();
         const waiting = queue.receive(10, { waitMs: 20_000 });
+        // The scenario, not a wait: the message is sent 100 ms into the receive (a waiting receive shows no state).
         await sleep(100);
         const [sent] = await t.enqueue(1);
         const got = await waiting;
