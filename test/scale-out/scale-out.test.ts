@@ -15,11 +15,9 @@ import { toDomainSubscription } from '../../src/marketplace/subscription-mapping
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { messageActivity, postActivity } from '../helpers/activities';
-import { startBot } from '../helpers/bot-process';
+import { botProcessEnv, startBot } from '../helpers/bot-process';
 import { runEntryPoint } from '../helpers/child-process';
 import { priorUsageEvent } from '../helpers/usage-events';
-
-const ROOT = path.resolve(__dirname, '../..');
 
 /**
  * Scale-out on one machine: two bot processes and one separate worker process share the embedded store's file.
@@ -97,22 +95,7 @@ describe('two bot instances and a separate worker on one store', () => {
         overage: s.planId === 'business',
       });
     }
-    env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dir,
-      DEV_SEED: 'false',
-      WORKER: 'off',
-      EMULATOR: 'false',
-      RECONCILE_INTERVAL_MINUTES: '0',
-      MARKETPLACE_API_BASE_URL: `${server.url}/api`,
-      MARKETPLACE_AUTH: 'emulator',
-      PUBLISHER_TENANT_ID: 'publisher',
-      MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app',
-      PROMPTS_DIR: path.join(ROOT, 'prompts'),
-    };
+    env = botProcessEnv(dir, { MARKETPLACE_API_BASE_URL: `${server.url}/api` });
     bots = await Promise.all([startBot(env), startBot(env)]);
   }, 60_000);
 
