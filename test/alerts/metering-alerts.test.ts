@@ -29,10 +29,6 @@ describe('operator alerts raised by the metering worker', () => {
   });
   afterEach(() => h.close());
 
-  const runAt = async (time: Date) => {
-    clock.set(time);
-    return h.worker.runOnce();
-  };
   const events = async () => (await h.store.alertEvents.recent(50)).map((a) => a.event);
   async function twoUnitsInHourOne(): Promise<Subscription> {
     const s = await h.subscribe('business', 'tenant-a');
@@ -45,25 +41,25 @@ describe('operator alerts raised by the metering worker', () => {
   it('a 403 on the call raises marketplace.auth_failed once while it lasts; an answered call resolves it', async () => {
     await twoUnitsInHourOne();
     h.emulator.configure({ outage: { status: 403, code: 'Forbidden', message: 'Wrong app id.' } });
-    await runAt(at('02:06'));
-    await runAt(at('02:36'));
+    await h.runAt(at('02:06'));
+    await h.runAt(at('02:36'));
     await waitFor(async () => (await events()).length === 1, 2000, 'the auth alert');
     expect((await events())[0]).toMatchObject({ type: 'marketplace.auth_failed', severity: 'critical', data: { httpStatus: null } });
     h.emulator.configure({ outage: undefined });
-    await runAt(at('03:36'));
+    await h.runAt(at('03:36'));
     // Resolved: a new failure alerts again.
     h.emulator.configure({ outage: { status: 401, code: 'Unauthorized', message: 'Expired token.' } });
     await h.turn((await h.store.subscriptions.list())[0]!, at('03:40'));
-    await runAt(at('05:06'));
+    await h.runAt(at('05:06'));
     await waitFor(async () => (await events()).filter((e) => e.type === 'marketplace.auth_failed').length === 2, 2000, 'a second auth alert');
   });
 
   it('a hold alerts once however often the worker retries it; a suspended subscription’s hour is held', async () => {
     const s = await twoUnitsInHourOne();
     await h.emulator.trigger(s.id, 'Suspend').catch(() => undefined);
-    await runAt(at('02:06'));
-    await runAt(at('02:40'));
-    await runAt(at('03:15'));
+    await h.runAt(at('02:06'));
+    await h.runAt(at('02:40'));
+    await h.runAt(at('03:15'));
     await waitFor(async () => (await events()).length >= 1, 2000, 'the hold alert');
     const held = (await events()).filter((e) => e.type === 'metering.held');
     expect(held).toHaveLength(1);

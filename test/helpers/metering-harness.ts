@@ -42,6 +42,8 @@ export interface MeteringHarness {
   turn(subscription: Subscription, at: Date, tokens?: number): Promise<boolean>;
   /** Usage already in the period (not billable unless it crosses the allowance). */
   priorUsage(subscription: Subscription, dimension: 'messages' | 'premium_messages', quantity: number, at: Date): Promise<void>;
+  /** Sets the clock to `time` and runs one pass of the worker. */
+  runAt(time: Date): ReturnType<MeteringWorker['runOnce']>;
   close(): Promise<void>;
 }
 
@@ -118,6 +120,10 @@ export async function startMeteringHarness(
     emulatorUrl: server.url,
     worker,
     fulfillment,
+    runAt(time) {
+      clock.set(time);
+      return worker.runOnce();
+    },
     async subscribe(planId, tenantId, quantity) {
       const { subscriptionId } = emulator.buy({
         planId,
