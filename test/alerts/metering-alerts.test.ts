@@ -2,9 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { meteringAlertHooks } from '../../src/alerts/metering-alert-hooks';
 import { OperatorAlerts } from '../../src/alerts/operator-alerts';
 import { silentLogger } from '../../src/logger';
-import type { Subscription } from '../../src/domain/subscription';
 import { FakeClock } from '../helpers/fake-clock';
-import { startMeteringHarness, type MeteringHarness } from '../helpers/metering-harness';
+import { startMeteringHarness, twoUnitsInHourOne, type MeteringHarness } from '../helpers/metering-harness';
 import { waitFor } from '../helpers/wait-for';
 
 /** The worker's alerts on real boundaries: the metering worker, a SQLite file and the Marketplace emulator over HTTP. */
@@ -30,16 +29,8 @@ describe('operator alerts raised by the metering worker', () => {
   afterEach(() => h.close());
 
   const events = async () => (await h.store.alertEvents.recent(50)).map((a) => a.event);
-  async function twoUnitsInHourOne(): Promise<Subscription> {
-    const s = await h.subscribe('business', 'tenant-a');
-    await h.priorUsage(s, 'messages', 5000, at('00:40'));
-    await h.turn(s, at('01:10'));
-    await h.turn(s, at('01:20'));
-    return s;
-  }
-
   it('a 403 on the call raises marketplace.auth_failed once while it lasts; an answered call resolves it', async () => {
-    await twoUnitsInHourOne();
+    await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: { status: 403, code: 'Forbidden', message: 'Wrong app id.' } });
     await h.runAt(at('02:06'));
     await h.runAt(at('02:36'));
@@ -55,7 +46,7 @@ describe('operator alerts raised by the metering worker', () => {
   });
 
   it('a hold alerts once however often the worker retries it; a suspended subscription’s hour is held', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     await h.emulator.trigger(s.id, 'Suspend').catch(() => undefined);
     await h.runAt(at('02:06'));
     await h.runAt(at('02:40'));

@@ -186,3 +186,13 @@ export async function startMeteringHarness(
     },
   };
 }
+
+/** A business subscription of tenant-a with 2 units of overage in hour 01:00 of 10 March 2026 (allowance spent at 00:40). */
+export async function twoUnitsInHourOne(h: MeteringHarness): Promise<Subscription> {
+  const at = (hhmm: string) => new Date(`2026-03-10T${hhmm}:00.000Z`);
+  const s = await h.subscribe('business', 'tenant-a');
+  await h.priorUsage(s, 'messages', 5000, at('00:40'));
+  await h.turn(s, at('01:10'));
+  await h.turn(s, at('01:20'));
+  return s;
+}

@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config';
 import { createMeteringWorker } from '../../src/worker/create-metering-worker';
 import { FakeClock } from '../helpers/fake-clock';
 import { testEnv } from '../helpers/test-app';
-import { startMeteringHarness, type MeteringHarness } from '../helpers/metering-harness';
+import { startMeteringHarness, twoUnitsInHourOne, type MeteringHarness } from '../helpers/metering-harness';
 import { mulberry32 } from '../../src/domain/seeded-random';
 
 const T = (iso: string) => new Date(iso);
@@ -273,15 +273,6 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   });
   afterEach(() => h.close());
 
-  /** A subscription with 2 units of overage in hour 01:00. */
-  async function twoUnitsInHourOne(): Promise<Subscription> {
-    const s = await h.subscribe('business', 'tenant-a');
-    await h.priorUsage(s, 'messages', 5000, at('00:40'));
-    await h.turn(s, at('01:10'));
-    await h.turn(s, at('01:20'));
-    return s;
-  }
-
   /** Runs a pass every `stepMinutes` from `from` while `until` has not come. */
   async function passes(from: Date, until: Date, stepMinutes: number): Promise<number> {
     let n = 0;
@@ -293,7 +284,7 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   }
 
   it('keeps retrying through an outage far longer than any retry budget, then bills every unit', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: DOWN });
     // Three hours down, a pass every 10 minutes: the old budget of 8 attempts would have failed the hour.
     await passes(at('02:06'), at('05:06'), 10);
@@ -309,7 +300,7 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   });
 
   it('carries the units of an hour that could not be sent for 24 hours into a current hour, billed once back up', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: DOWN });
     await passes(at('02:06'), at('04:00', '2026-03-11'), 30);
     const reports = await h.store.metering.list({ subscriptionId: s.id });
@@ -325,7 +316,7 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   });
 
   it('tries often in the last half hour of the window, so a lost answer there is settled by the duplicate rule, not carried and billed twice', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: DOWN });
     await passes(at('02:06'), at('00:00', '2026-03-11'), 60);
     // The last stretch begins (01:00 + 23 h): the Marketplace takes the event, but every answer is lost.
@@ -344,7 +335,7 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   });
 
   it('treats 403 on the call as our credentials broken for now: retries, raises an alert, clears it when calls work again', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: FORBIDDEN });
     expect((await h.runAt(at('02:06'))).flush).toMatchObject({ calls: 1, retries: 1, failed: 0 });
     expect(await h.store.alerts.active()).toEqual([
@@ -360,7 +351,7 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   });
 
   it('uses up no attempt when a worker dies between claim and answer, and re-sends once the lease ran out', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     clock.set(at('02:06'));
     await h.worker.drain();
     const [bucket] = await h.store.metering.list({ subscriptionId: s.id });
