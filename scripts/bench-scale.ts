@@ -31,6 +31,7 @@ import { openDatabase } from '../src/store/sqlite/sqlite-database';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store';
 import { sqliteRetention } from '../src/store/sqlite/sqlite-retention';
 import { WriteBatcher } from '../src/store/sqlite/write-batcher';
+import { cpuMicros } from './bench/process-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -331,15 +332,6 @@ async function startChild(
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
   return { child, match };
-}
-
-function cpuMicros(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 let nextActivityId = Date.now();

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { cpuMicros } from './bench/process-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -114,17 +115,6 @@ async function drive(url: string, turns: number) {
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
-
-/** User + system CPU time of a process in microseconds (Linux /proc), 0 where unavailable. */
-function cpuMicros(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1_000_000) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

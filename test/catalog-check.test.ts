@@ -6,7 +6,8 @@ import { runEntryPoint } from './helpers/child-process';
 import { tempDir } from './helpers/temp-dir';
 
 /** `npm run catalog:check`, as CI runs it: one JSON line, exit code 0 only when valid. */
-describe('catalog:check', () => {
+// Each test runs an entry point under tsx, slow to start on busy cores: 60 s of headroom.
+describe('catalog:check', { timeout: 60_000 }, () => {
   const run = (args: string[]) => runEntryPoint('scripts/catalog-check.ts', args, {});
 
   it('validates the shipped catalog without --file', async () => {

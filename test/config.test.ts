@@ -5,22 +5,11 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { loadBootstrapConfig, loadConfig } from '../src/config';
 import { logLines, spawnEntryPoint } from './helpers/child-process';
+import { PRODUCTION_ENV } from './helpers/production-env';
 
 const ROOT = path.resolve(__dirname, '..');
 /** The smallest configuration production accepts. */
-const production = {
-  NODE_ENV: 'production',
-  PUBLIC_URL: 'https://bot.contoso.example',
-  BOT_ID: 'bot-app-id',
-  BOT_PASSWORD: 'secret',
-  BOT_TENANT_ID: 'publisher-tenant',
-  OPENAI_API_KEY: 'sk-test',
-  PUBLISHER_TENANT_ID: 'publisher-tenant',
-  MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app-id',
-  SESSION_SECRET: 'x'.repeat(40),
-  LANDING_SSO_CLIENT_ID: 'landing-app-id',
-  LANDING_SSO_CLIENT_SECRET: 'landing-secret',
-};
+const production = PRODUCTION_ENV;
 
 /** The message of what `load` throws. */
 function problemsOf(load: () => unknown): string {

@@ -9,7 +9,8 @@ import { tempDir } from './helpers/temp-dir';
  * `process.loadEnvFile`), never replacing a variable already set. `npm run chat` is the cheapest witness: it
  * prints the bot URL it will talk to, from PORT and HOST as `npm start` reads them, and exits at the end of stdin.
  */
-describe('.env file', () => {
+// Each test runs an entry point under tsx, slow to start on busy cores: 60 s of headroom.
+describe('.env file', { timeout: 60_000 }, () => {
   const chat = (cwd: string, env: Record<string, string> = {}) =>
     runEntryPoint('scripts/chat.ts', [], { ENV_FILE: '', ...env }, { cwd });
   const withEnvFile = (text: string): string => {

@@ -2,9 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { meteringAlertHooks } from '../../src/alerts/metering-alert-hooks';
 import { OperatorAlerts } from '../../src/alerts/operator-alerts';
 import { silentLogger } from '../../src/logger';
-import type { Subscription } from '../../src/domain/subscription';
 import { FakeClock } from '../helpers/fake-clock';
-import { startMeteringHarness, type MeteringHarness } from '../helpers/metering-harness';
+import { startMeteringHarness, twoUnitsInHourOne, type MeteringHarness } from '../helpers/metering-harness';
 import { waitFor } from '../helpers/wait-for';
 
 /** The worker's alerts on real boundaries: the metering worker, a SQLite file and the Marketplace emulator over HTTP. */
@@ -29,41 +28,29 @@ describe('operator alerts raised by the metering worker', () => {
   });
   afterEach(() => h.close());
 
-  const runAt = async (time: Date) => {
-    clock.set(time);
-    return h.worker.runOnce();
-  };
   const events = async () => (await h.store.alertEvents.recent(50)).map((a) => a.event);
-  async function twoUnitsInHourOne(): Promise<Subscription> {
-    const s = await h.subscribe('business', 'tenant-a');
-    await h.priorUsage(s, 'messages', 5000, at('00:40'));
-    await h.turn(s, at('01:10'));
-    await h.turn(s, at('01:20'));
-    return s;
-  }
-
   it('a 403 on the call raises marketplace.auth_failed once while it lasts; an answered call resolves it', async () => {
-    await twoUnitsInHourOne();
+    await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: { status: 403, code: 'Forbidden', message: 'Wrong app id.' } });
-    await runAt(at('02:06'));
-    await runAt(at('02:36'));
+    await h.runAt(at('02:06'));
+    await h.runAt(at('02:36'));
     await waitFor(async () => (await events()).length === 1, 2000, 'the auth alert');
     expect((await events())[0]).toMatchObject({ type: 'marketplace.auth_failed', severity: 'critical', data: { httpStatus: null } });
     h.emulator.configure({ outage: undefined });
-    await runAt(at('03:36'));
+    await h.runAt(at('03:36'));
     // Resolved: a new failure alerts again.
     h.emulator.configure({ outage: { status: 401, code: 'Unauthorized', message: 'Expired token.' } });
     await h.turn((await h.store.subscriptions.list())[0]!, at('03:40'));
-    await runAt(at('05:06'));
+    await h.runAt(at('05:06'));
     await waitFor(async () => (await events()).filter((e) => e.type === 'marketplace.auth_failed').length === 2, 2000, 'a second auth alert');
   });
 
   it('a hold alerts once however often the worker retries it; a suspended subscription’s hour is held', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     await h.emulator.trigger(s.id, 'Suspend').catch(() => undefined);
-    await runAt(at('02:06'));
-    await runAt(at('02:40'));
-    await runAt(at('03:15'));
+    await h.runAt(at('02:06'));
+    await h.runAt(at('02:40'));
+    await h.runAt(at('03:15'));
     await waitFor(async () => (await events()).length >= 1, 2000, 'the hold alert');
     const held = (await events()).filter((e) => e.type === 'metering.held');
     expect(held).toHaveLength(1);

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { lifecycleAlert, meteringAlert } from '../../src/domain/alert-triggers';
 import { messageActivity, replyText, type ReplyActivity } from '../helpers/activities';
+import { BOT_APP_ID, botAuthEnv, postSigned } from '../helpers/bot-auth-env';
 import { startBotFrameworkKeys, startStubConnector, startStubTokenEndpoint, type ConnectorCall } from '../helpers/bot-framework-stubs';
 import { startTestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -11,7 +12,6 @@ import { waitFor } from '../helpers/wait-for';
  * here` arrives signed (stub Bot Framework keys), the bot gets its outbound token from a stub Entra endpoint and
  * POSTs the alert to the stub Bot Connector, in the conversation captured and the operator's language.
  */
-const APP_ID = 'bot-app-id';
 const OPERATOR = 'operator-1';
 const OPS_CHANNEL = '19:ops-room@thread.tacv2';
 
@@ -24,19 +24,10 @@ describe('operator alerts in Teams (auth on)', () => {
   let app: RunningApp;
 
   beforeAll(async () => {
-    keys = await startBotFrameworkKeys(APP_ID);
+    keys = await startBotFrameworkKeys(BOT_APP_ID);
     connector = await startStubConnector();
     tokens = await startStubTokenEndpoint();
-    app = await startTestApp({
-      BOT_ID: APP_ID,
-      BOT_PASSWORD: 'bot-secret-value',
-      BOT_TYPE: 'SingleTenant',
-      BOT_TENANT_ID: 'publisher-tenant',
-      BOT_OPENID_METADATA_URL: keys.metadataUrl,
-      BOT_TOKEN_ISSUER: 'https://api.botframework.test',
-      BOT_LOGIN_URL: tokens.loginUrl,
-      OPERATOR_IDS: OPERATOR,
-    });
+    app = await startTestApp({ ...botAuthEnv(keys, tokens), OPERATOR_IDS: OPERATOR });
   });
   afterEach(() => {
     connector.calls.length = 0;
@@ -46,15 +37,7 @@ describe('operator alerts in Teams (auth on)', () => {
     await Promise.all([keys.close(), connector.close(), tokens.close()]);
   });
 
-  const post = async (activity: Record<string, unknown>) => {
-    const res = await fetch(`${app.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await keys.sign(connector.serviceUrl)}` },
-      body: JSON.stringify(activity),
-    });
-    await res.text();
-    return res.status;
-  };
+  const post = (activity: Record<string, unknown>) => postSigned(app.url, keys, connector.serviceUrl, activity);
   /** A message in the operators' channel, with normal delivery (the reply goes to the connector too). */
   const inChannel = (userId: string, text: string, locale: string) => ({
     ...messageActivity({ expectReplies: false, userId, text, tenantId: 'publisher-tenant', conversationId: OPS_CHANNEL, conversationType: 'channel' }),

@@ -6,6 +6,7 @@ import { messageActivity, postActivity, type ReplyActivity } from '../helpers/ac
 import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { startTestApp } from '../helpers/test-app';
+import { priorUsageEvent } from '../helpers/usage-events';
 
 describe('tenant admin commands', () => {
   let app: RunningApp;
@@ -33,26 +34,15 @@ describe('tenant admin commands', () => {
   it('counts overage in /usage once past the allowance', async () => {
     const s = await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'business' });
     await app.store.usage.record({
-      event: {
+      event: priorUsageEvent(s.id, {
         id: 'big',
-        tenantId: 'tenant-a',
         activityId: 'big',
-        subscriptionId: s.id,
-        planId: 'business',
         userId: 'u',
         conversationId: 'c',
-        conversationType: 'personal',
-        dimension: 'messages',
         quantity: 5100,
-        promptTokens: 0,
-        completionTokens: 0,
-        totalTokens: 0,
-        processingMs: 0,
-        attachmentCount: 0,
-        textLength: 0,
         occurredAt: clock.now(),
         periodStart: new Date('2026-03-01T00:00:00Z'),
-      },
+      }),
       included: 5000,
       overage: true,
     });

@@ -6,7 +6,7 @@ import { messageActivity, postActivity, type MessageOptions, type ReplyActivity 
 import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { startTestApp } from '../helpers/test-app';
-import { usageEvent } from '../store/store-contract';
+import { priorUsageEvent } from '../helpers/usage-events';
 
 /** What a Teams Store reviewer checks: commands without slash, help in every state, no purchase UI on phones. */
 
@@ -190,18 +190,13 @@ describe('no purchase UI on phones; browser buttons say so', () => {
   it('refuses a phone user past a hard cap without an upgrade button', async () => {
     const s = await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'starter' });
     await app.store.usage.record({
-      event: usageEvent(s.id, {
+      event: priorUsageEvent(s.id, {
         id: 'seed',
         activityId: 'seed',
         planId: 'starter',
         userId: 'u',
         conversationId: 'c',
         quantity: 500,
-        promptTokens: 0,
-        completionTokens: 0,
-        totalTokens: 0,
-        processingMs: 0,
-        textLength: 0,
         occurredAt: new Date('2026-03-20T11:00:00Z'),
       }),
       included: 500,

@@ -1,19 +1,8 @@
-import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningApp } from '../../src/app';
-import { createLogger } from '../../src/logger';
-import type { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { describe, expect, it } from 'vitest';
 import { messageActivity, postActivity } from '../helpers/activities';
-import {
-  startBotFrameworkKeys,
-  startStubConnector,
-  startStubTokenEndpoint,
-  streamSteps,
-  type ConnectorCall,
-} from '../helpers/bot-framework-stubs';
-import { startOpenAIStub, type StubBehaviour } from '../helpers/openai-stub';
-import { seedSubscription } from '../helpers/seed';
-import { startTestApp } from '../helpers/test-app';
+import { streamSteps, type ConnectorCall } from '../helpers/bot-framework-stubs';
+import { useConnectorDeliveryApp } from '../helpers/connector-delivery-app';
+import { type StubBehaviour } from '../helpers/openai-stub';
 import { waitFor } from '../helpers/wait-for';
 
 /**
@@ -21,94 +10,24 @@ import { waitFor } from '../helpers/wait-for';
  * OpenAI-compatible stub streaming server-sent events, and the bot's activities land on the stub Bot Connector.
  * teams-ai's StreamingResponse spaces its sends by 1.5 s, so each streamed turn takes a few seconds.
  */
-const APP_ID = 'bot-app-id';
 const ANSWER = 'Streaming answers arrive piece by piece.';
 /** Provider-reported usage: 2,300 tokens, a premium message under the default billing rules. */
 const USAGE = { promptTokens: 1200, completionTokens: 1100 };
 const STREAMED: StubBehaviour = { content: ANSWER, ...USAGE, chunkDelayMs: 600 };
 
 describe('streamed answers (personal chats, normal delivery)', () => {
-  let keys: Awaited<ReturnType<typeof startBotFrameworkKeys>>;
-  let connector: Awaited<ReturnType<typeof startStubConnector>>;
-  let tokens: Awaited<ReturnType<typeof startStubTokenEndpoint>>;
-  let model: Awaited<ReturnType<typeof startOpenAIStub>>;
-  let app: RunningApp | undefined;
-  let logs: Record<string, unknown>[] = [];
-
-  beforeAll(async () => {
-    keys = await startBotFrameworkKeys(APP_ID);
-    connector = await startStubConnector();
-    tokens = await startStubTokenEndpoint();
-    model = await startOpenAIStub(STREAMED);
+  const h = useConnectorDeliveryApp({
+    model: STREAMED,
+    env: { TURN_DEADLINE_MS: '20000', CONNECTOR_TIMEOUT_MS: '2000' },
   });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    connector.calls.length = 0;
-    model.requests.length = 0;
-    connector.set('ok');
-    model.set(STREAMED);
-  });
-  afterAll(async () => {
-    await Promise.all([keys.close(), connector.close(), tokens.close(), model.close()]);
-  });
-
-  async function start(env: Record<string, string> = {}) {
-    logs = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    app = await startTestApp(
-      {
-        BOT_ID: APP_ID,
-        BOT_PASSWORD: 'bot-secret-value',
-        BOT_TYPE: 'SingleTenant',
-        BOT_TENANT_ID: 'publisher-tenant',
-        BOT_OPENID_METADATA_URL: keys.metadataUrl,
-        BOT_TOKEN_ISSUER: 'https://api.botframework.test',
-        BOT_LOGIN_URL: tokens.loginUrl,
-        OPENAI_BASE_URL: model.baseUrl,
-        MODEL_MAX_RETRIES: '0',
-        ACK_AFTER_MS: '150',
-        TURN_DEADLINE_MS: '20000',
-        CONNECTOR_TIMEOUT_MS: '2000',
-        ...env,
-      },
-      { logger: createLogger('info', sink) },
-    );
-    await seedSubscription(app.store, { tenantId: 'tenant-a', planId: 'business', term: { startDate: new Date(Date.UTC(2020, 0, 1)) } });
-    return app;
-  }
-
-  const db = () => (app!.store as SqliteStore).db;
-  const countOf = (sql: string) => (db().prepare(sql).get() as { n: number | null }).n ?? 0;
-  const reserved = () =>
-    countOf('SELECT COUNT(*) AS n FROM turn_claims') +
-    countOf('SELECT COUNT(*) AS n FROM quota_reservations') +
-    countOf('SELECT SUM(reserved) AS n FROM usage_counters');
+  const { start, normal, post, logged, countOf, reserved } = h;
   const usage = async () => {
-    await app!.settled();
-    return db()
+    await h.app.settled();
+    return h
+      .db()
       .prepare('SELECT dimension, quantity, prompt_tokens, completion_tokens, total_tokens FROM usage_events ORDER BY occurred_at')
       .all() as { dimension: string; quantity: number; prompt_tokens: number; completion_tokens: number; total_tokens: number }[];
   };
-  const normal = (o: Parameters<typeof messageActivity>[0] = {}): Record<string, unknown> => ({
-    ...messageActivity({ expectReplies: false, ...o }),
-    serviceUrl: connector.serviceUrl,
-  });
-  const post = async (activity: Record<string, unknown>) => {
-    const res = await fetch(`${app!.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await keys.sign(connector.serviceUrl)}` },
-      body: JSON.stringify(activity),
-    });
-    await res.text();
-    return res.status;
-  };
-  const logged = (msg: string) => logs.filter((l) => l.msg === msg);
   /** Whether a message asks Teams for the 👍/👎 buttons, in either of teams-ai's two forms. */
   const feedbackOn = (call: ConnectorCall | undefined) =>
     call?.activity.channelData?.feedbackLoopEnabled === true || call?.activity.channelData?.feedbackLoop !== undefined;
@@ -118,8 +37,8 @@ describe('streamed answers (personal chats, normal delivery)', () => {
   it('streams in a personal chat: previews in order, then one final message with the AI label, billed once from the streamed usage', async () => {
     await start();
     expect(await post(normal({ text: 'Tell me something' }))).toBe(200);
-    await waitFor(() => connector.messages().length === 1, 15_000, 'the final message');
-    const steps = streamSteps(connector.calls);
+    await waitFor(() => h.connector.messages().length === 1, 15_000, 'the final message');
+    const steps = streamSteps(h.connector.calls);
     const previews = steps.filter((s) => s.type === 'typing');
     const final = steps.at(-1)!;
     // At least two previews (the model takes ~2.4 s, a preview goes every 1.5 s), numbered 1, 2, … in the order sent,
@@ -130,51 +49,51 @@ describe('streamed answers (personal chats, normal delivery)', () => {
     for (const [i, p] of previews.entries()) expect((previews[i + 1]?.text ?? ANSWER).startsWith(p.text!)).toBe(true);
     expect(previews[0]!.text!.length).toBeLessThan(ANSWER.length);
     expect(final).toMatchObject({ type: 'message', streamType: 'final', text: ANSWER });
-    const firstId = connector.calls.indexOf(connector.calls.find((c) => c.activity.entities?.some((e) => e.type === 'streaminfo'))!);
+    const firstId = h.connector.calls.indexOf(h.connector.calls.find((c) => c.activity.entities?.some((e) => e.type === 'streaminfo'))!);
     expect(final.streamId).toMatch(/^reply-\d+$/);
     expect(previews.slice(1).every((p) => p.streamId === final.streamId)).toBe(true);
-    expect(connector.calls.indexOf(connector.messages()[0]!)).toBeGreaterThan(firstId);
+    expect(h.connector.calls.indexOf(h.connector.messages()[0]!)).toBeGreaterThan(firstId);
     // The only message of the turn is the final one: the AI label stays on it, with the app's feedback setting.
-    const [message] = connector.messages();
+    const [message] = h.connector.messages();
     expect(aiLabelled(message)).toBe(true);
     expect(typeof message!.activity.channelData?.feedbackLoopEnabled === 'boolean' || !!message!.activity.channelData?.feedbackLoop).toBe(true);
     // The model was asked for a stream with its usage; the turn is billed on that usage.
-    expect(model.requests).toHaveLength(1);
-    expect(model.requests[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(h.model.requests).toHaveLength(1);
+    expect(h.model.requests[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(await usage()).toEqual([
       { dimension: 'premium_messages', quantity: 1, prompt_tokens: 1200, completion_tokens: 1100, total_tokens: 2300 },
     ]);
     expect(reserved()).toBe(0);
-    expect(JSON.stringify(logs)).not.toContain('Tell me something');
-    expect(JSON.stringify(logs)).not.toContain(ANSWER);
+    expect(JSON.stringify(h.logs)).not.toContain('Tell me something');
+    expect(JSON.stringify(h.logs)).not.toContain(ANSWER);
   }, 30_000);
 
   it('group chats, channels and expectReplies get one message (no stream), billed exactly like the streamed answer', async () => {
     await start();
     // Group chat and channel, normal delivery: one message each.
     for (const conversationType of ['groupChat', 'channel']) {
-      connector.calls.length = 0;
+      h.connector.calls.length = 0;
       expect(await post(normal({ conversationType }))).toBe(200);
-      await waitFor(() => connector.messages().length === 1, 10_000, `the ${conversationType} answer`);
-      await app!.settled();
-      expect(streamSteps(connector.calls)).toEqual([]);
-      expect(connector.messages().map((m) => m.activity.text)).toEqual([ANSWER]);
-      expect(aiLabelled(connector.messages()[0])).toBe(true);
+      await waitFor(() => h.connector.messages().length === 1, 10_000, `the ${conversationType} answer`);
+      await h.app.settled();
+      expect(streamSteps(h.connector.calls)).toEqual([]);
+      expect(h.connector.messages().map((m) => m.activity.text)).toEqual([ANSWER]);
+      expect(aiLabelled(h.connector.messages()[0])).toBe(true);
     }
-    const single = connector.messages()[0];
+    const single = h.connector.messages()[0];
     // expectReplies in a personal chat: the answer travels in the HTTP response, in one message.
-    const held = await postActivity(app!.url, messageActivity({ text: 'Held' }), {
-      authorization: `Bearer ${await keys.sign('http://127.0.0.1:9/')}`,
+    const held = await postActivity(h.app.url, messageActivity({ text: 'Held' }), {
+      authorization: `Bearer ${await h.keys.sign('http://127.0.0.1:9/')}`,
     });
     expect(held.status).toBe(200);
     expect(held.replies.map((r) => r.text)).toEqual([ANSWER]);
-    expect(model.requests.map((r) => r.body.stream ?? false)).toEqual([false, false, false]);
+    expect(h.model.requests.map((r) => r.body.stream ?? false)).toEqual([false, false, false]);
     // And a streamed one, for comparison.
-    connector.calls.length = 0;
+    h.connector.calls.length = 0;
     expect(await post(normal())).toBe(200);
-    await waitFor(() => connector.messages().length === 1, 15_000, 'the streamed answer');
-    expect(model.requests.at(-1)!.body.stream).toBe(true);
-    expect(feedbackOn(connector.messages()[0])).toBe(feedbackOn(single));
+    await waitFor(() => h.connector.messages().length === 1, 15_000, 'the streamed answer');
+    expect(h.model.requests.at(-1)!.body.stream).toBe(true);
+    expect(feedbackOn(h.connector.messages()[0])).toBe(feedbackOn(single));
     // Four turns, four identical usage events: streaming changes nothing in billing.
     const events = await usage();
     expect(events).toHaveLength(4);
@@ -186,22 +105,22 @@ describe('streamed answers (personal chats, normal delivery)', () => {
 
   it('a model that breaks off mid-stream: the final message says so, nothing else is sent, not billed, nothing held', async () => {
     await start();
-    model.set({ ...STREAMED, breakAfterChunks: 3 });
+    h.model.set({ ...STREAMED, breakAfterChunks: 3 });
     expect(await post(normal())).toBe(200);
-    await waitFor(() => connector.messages().length === 1, 15_000, 'the final message');
+    await waitFor(() => h.connector.messages().length === 1, 15_000, 'the final message');
     await waitFor(() => logged('turn failed after its answer was handed over').length === 1, 5000, 'the turn to end');
     // What was streamed before the break (the pieces the client had read), then the note.
     const note = '\n\n(The answer was interrupted. It was not counted: please ask again.)';
-    const [message] = connector.messages();
+    const [message] = h.connector.messages();
     expect(message!.activity.text!.endsWith(note)).toBe(true);
     const partial = message!.activity.text!.slice(0, -note.length);
     expect(partial.length).toBeGreaterThan(0);
     expect(ANSWER.startsWith(partial) && partial.length < ANSWER.length).toBe(true);
-    const previews = streamSteps(connector.calls).filter((s) => s.type === 'typing');
+    const previews = streamSteps(h.connector.calls).filter((s) => s.type === 'typing');
     expect(previews.length).toBeGreaterThanOrEqual(1);
     expect(previews.every((s) => partial.startsWith(s.text!))).toBe(true);
     // No apology after it (the note is the apology), no usage, the claim and held units back.
-    expect(connector.messages()).toHaveLength(1);
+    expect(h.connector.messages()).toHaveLength(1);
     expect(logged('model call failed')).toHaveLength(1);
     expect(await usage()).toEqual([]);
     expect(reserved()).toBe(0);
@@ -211,34 +130,34 @@ describe('streamed answers (personal chats, normal delivery)', () => {
 
   it('French users get the interruption note in French', async () => {
     await start();
-    model.set({ ...STREAMED, breakAfterChunks: 2, chunkDelayMs: 0 });
+    h.model.set({ ...STREAMED, breakAfterChunks: 2, chunkDelayMs: 0 });
     expect(await post({ ...normal(), locale: 'fr-FR' })).toBe(200);
-    await waitFor(() => connector.messages().length === 1, 15_000, 'the final message');
-    expect(connector.messages()[0]!.activity.text).toContain('La réponse a été interrompue. Elle n’a pas été décomptée');
+    await waitFor(() => h.connector.messages().length === 1, 15_000, 'the final message');
+    expect(h.connector.messages()[0]!.activity.text).toContain('La réponse a été interrompue. Elle n’a pas été décomptée');
     expect(await usage()).toEqual([]);
   }, 30_000);
 
   it('a model that fails before any text: no stream at all, the usual apology, not billed', async () => {
     await start();
-    model.set({ ...STREAMED, breakAfterChunks: 0 });
+    h.model.set({ ...STREAMED, breakAfterChunks: 0 });
     expect(await post(normal())).toBe(200);
-    await waitFor(() => connector.messages().length === 1, 10_000, 'the apology');
-    expect(streamSteps(connector.calls)).toEqual([]);
-    expect(connector.messages()[0]!.activity.text).toContain('This message was not counted');
+    await waitFor(() => h.connector.messages().length === 1, 10_000, 'the apology');
+    expect(streamSteps(h.connector.calls)).toEqual([]);
+    expect(h.connector.messages()[0]!.activity.text).toContain('This message was not counted');
     expect(await usage()).toEqual([]);
     expect(reserved()).toBe(0);
   }, 20_000);
 
   it('previews the connector loses: no more previews, the whole answer goes as a plain final message, billed once', async () => {
     await start();
-    connector.set('ok', undefined, { status: 502 });
+    h.connector.set('ok', undefined, { status: 502 });
     expect(await post(normal())).toBe(200);
-    await waitFor(() => connector.messages().length === 1, 15_000, 'the final message');
+    await waitFor(() => h.connector.messages().length === 1, 15_000, 'the final message');
     await waitFor(() => logged('stream previews not delivered; the answer went in its final message').length === 1, 5000, 'the log');
     // One preview tried, none after it; the final message has no stream to close: a plain message with the label.
-    const previews = connector.calls.filter((c) => c.activity.type === 'typing' && c.activity.channelData?.streamType);
+    const previews = h.connector.calls.filter((c) => c.activity.type === 'typing' && c.activity.channelData?.streamType);
     expect(previews).toHaveLength(1);
-    const [message] = connector.messages();
+    const [message] = h.connector.messages();
     expect(message!.activity.text).toBe(ANSWER);
     expect(message!.activity.entities?.some((e) => e.type === 'streaminfo')).toBe(false);
     expect(message!.activity.channelData?.streamType).toBeUndefined();
@@ -250,11 +169,11 @@ describe('streamed answers (personal chats, normal delivery)', () => {
 
   it('a final message the connector refuses (403): not billed even though previews were shown, no apology', async () => {
     await start();
-    connector.set('ok', { status: 403 });
+    h.connector.set('ok', { status: 403 });
     expect(await post(normal())).toBe(200);
     await waitFor(() => logged('answer not confirmed by the connector').length === 1, 15_000, 'the turn to end');
-    expect(streamSteps(connector.calls).filter((s) => s.type === 'typing').length).toBeGreaterThanOrEqual(1);
-    expect(connector.messages()).toHaveLength(1);
+    expect(streamSteps(h.connector.calls).filter((s) => s.type === 'typing').length).toBeGreaterThanOrEqual(1);
+    expect(h.connector.messages()).toHaveLength(1);
     expect(logged('answer not confirmed by the connector')[0]).toMatchObject({ answer: 'not-delivered', billed: false });
     expect(await usage()).toEqual([]);
     expect(reserved()).toBe(0);
@@ -262,17 +181,17 @@ describe('streamed answers (personal chats, normal delivery)', () => {
 
   it('the turn deadline mid-stream: nothing more is sent, not billed, nothing held', async () => {
     await start({ TURN_DEADLINE_MS: '2500' });
-    model.set({ ...STREAMED, chunkDelayMs: 1000 });
+    h.model.set({ ...STREAMED, chunkDelayMs: 1000 });
     expect(await post(normal())).toBe(200);
     await waitFor(() => logged('turn settled at its deadline').length === 1, 10_000, 'the deadline');
-    const sentAtDeadline = connector.calls.length;
-    expect(streamSteps(connector.calls).filter((s) => s.type === 'typing').length).toBeGreaterThanOrEqual(1);
+    const sentAtDeadline = h.connector.calls.length;
+    expect(streamSteps(h.connector.calls).filter((s) => s.type === 'typing').length).toBeGreaterThanOrEqual(1);
     expect(logged('turn settled at its deadline')[0]).toMatchObject({ answer: 'none', billed: false });
-    await app!.settled();
+    await h.app.settled();
     // The model's stream was cancelled; no final message, no preview after the deadline.
     await waitFor(() => logged('model call failed').length === 1, 5000, 'the model call to end');
-    expect(connector.calls.length).toBe(sentAtDeadline);
-    expect(connector.messages()).toEqual([]);
+    expect(h.connector.calls.length).toBe(sentAtDeadline);
+    expect(h.connector.messages()).toEqual([]);
     expect(await usage()).toEqual([]);
     expect(reserved()).toBe(0);
   }, 30_000);

@@ -12,6 +12,7 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite
 import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
+import { priorUsageEvent } from '../helpers/usage-events';
 
 const catalog = parseCatalog(DEFAULT_PLAN_CATALOG, 'default');
 /** The shipped chat prompt: 6,000 input + 800 output tokens, so a turn can reach 4 premium units. */
@@ -334,24 +335,12 @@ describe('subscription gate', () => {
 });
 
 function baseEvent(subscriptionId: string) {
-  return {
+  return priorUsageEvent(subscriptionId, {
     id: `ev-${++n}`,
-    tenantId: 'tenant-a',
     activityId: `seed-${n}`,
-    subscriptionId,
     planId: 'starter',
     userId: 'user-9',
     conversationId: 'c',
-    conversationType: 'personal',
-    dimension: 'messages' as const,
-    quantity: 1,
-    promptTokens: 0,
-    completionTokens: 0,
-    totalTokens: 0,
-    processingMs: 0,
-    attachmentCount: 0,
-    textLength: 0,
     occurredAt: new Date('2026-03-10T09:00:00Z'),
-    periodStart: new Date('2026-03-01T00:00:00Z'),
-  };
+  });
 }

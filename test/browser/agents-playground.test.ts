@@ -89,7 +89,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the bot in the Microsoft 365 Agents P
     await page.screenshot({ path: path.join(OUTPUT, `${screenshot}.png`) });
   }
 
-  it('shows the welcome card on install', async () => {
+  it('shows the welcome card on install', { timeout: 90_000 }, async () => {
     await page.getByText(/Hi, I.m /).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(OUTPUT, '01-welcome.png') });
   });

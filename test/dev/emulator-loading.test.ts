@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { runEntryPoint } from '../helpers/child-process';
+import { PRODUCTION_ENV } from '../helpers/production-env';
 import { tempDir } from '../helpers/temp-dir';
 
-/** The smallest configuration production accepts (as in test/config.test.ts), on an ephemeral port. */
+/** The smallest configuration production accepts, on an ephemeral port. */
 const production = {
-  NODE_ENV: 'production',
+  ...PRODUCTION_ENV,
   PORT: '0',
   HOST: '127.0.0.1',
   LOG_LEVEL: 'silent',
   RECONCILE_INTERVAL_MINUTES: '0',
-  PUBLIC_URL: 'https://bot.contoso.example',
-  BOT_ID: 'bot-app-id',
-  BOT_PASSWORD: 'secret',
-  BOT_TENANT_ID: 'publisher-tenant',
-  OPENAI_API_KEY: 'sk-test',
-  PUBLISHER_TENANT_ID: 'publisher-tenant',
-  MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app-id',
-  SESSION_SECRET: 'x'.repeat(40),
-  LANDING_SSO_CLIENT_ID: 'landing-app-id',
-  LANDING_SSO_CLIENT_SECRET: 'landing-secret',
 };
 
 /** The src/ modules a started app has loaded (test/helpers/started-app-modules.ts in a child process). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { UsageKind } from '../../src/domain/billing-rules';
 import type { Subscription } from '../../src/domain/subscription';
 import type { MeteringReport, Store } from '../../src/store/store';
-import { usageEvent } from '../store/store-contract';
+import { usageEvent } from './usage-events';
 
 const HOUR = 3_600_000;
 

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { expect } from 'vitest';
 import type { AppOptions, RunningApp } from '../../src/app';
 import { systemClock, type Clock } from '../../src/domain/clock';
 import { silentLogger } from '../../src/logger';
@@ -170,4 +171,19 @@ export class Browser {
 /** The value of a hidden input in an HTML page. */
 export function hiddenField(page: string, name: string): string | undefined {
   return new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(page)?.[1]?.replace(/&amp;/g, '&');
+}
+
+/**
+ * Activates a purchase as its buyer does on the landing page without sign-in: opens the landing link, posts the
+ * page's Activate form, and checks the confirmation.
+ */
+export async function activateOnLanding(h: MarketplaceHarness, landingUrl: string): Promise<void> {
+  const browser = new Browser();
+  const landing = await browser.get(landingUrl);
+  expect(landing.status).toBe(200);
+  const done = await browser.postForm(`${h.app.url}/landing/activate`, {
+    subscriptionId: hiddenField(landing.body, 'subscriptionId')!,
+    csrf: hiddenField(landing.body, 'csrf')!,
+  });
+  expect(done.body).toContain('You’re all set');
 }

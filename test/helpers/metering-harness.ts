@@ -18,6 +18,7 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite
 import { MeteringWorker } from '../../src/worker/metering-worker';
 import type { FakeClock } from './fake-clock';
 import { tempDir } from './temp-dir';
+import { priorUsageEvent } from './usage-events';
 
 export const WORKER_CONFIG = {
   mode: 'off' as const,
@@ -41,6 +42,8 @@ export interface MeteringHarness {
   turn(subscription: Subscription, at: Date, tokens?: number): Promise<boolean>;
   /** Usage already in the period (not billable unless it crosses the allowance). */
   priorUsage(subscription: Subscription, dimension: 'messages' | 'premium_messages', quantity: number, at: Date): Promise<void>;
+  /** Sets the clock to `time` and runs one pass of the worker. */
+  runAt(time: Date): ReturnType<MeteringWorker['runOnce']>;
   close(): Promise<void>;
 }
 
@@ -117,6 +120,10 @@ export async function startMeteringHarness(
     emulatorUrl: server.url,
     worker,
     fulfillment,
+    runAt(time) {
+      clock.set(time);
+      return worker.runOnce();
+    },
     async subscribe(planId, tenantId, quantity) {
       const { subscriptionId } = emulator.buy({
         planId,
@@ -156,26 +163,18 @@ export async function startMeteringHarness(
     async priorUsage(subscription, dimension, quantity, at) {
       const plan = catalog.get(subscription.planId)!;
       await store.usage.record({
-        event: {
+        event: priorUsageEvent(subscription.id, {
           id: `prior-${++n}`,
           tenantId: subscription.beneficiary.tenantId!,
           activityId: `prior-${n}`,
-          subscriptionId: subscription.id,
           planId: plan.id,
           userId: 'history',
           conversationId: 'h',
-          conversationType: 'personal',
           dimension,
           quantity,
-          promptTokens: 0,
-          completionTokens: 0,
-          totalTokens: 0,
-          processingMs: 0,
-          attachmentCount: 0,
-          textLength: 0,
           occurredAt: at,
           periodStart: billingPeriodAt(at, subscription.term).start,
-        },
+        }),
         included: includedUnits(plan, dimension, subscription.quantity),
         overage: hasOverage(plan, dimension),
       });
@@ -186,4 +185,14 @@ export async function startMeteringHarness(
       await store.close();
     },
   };
+}
+
+/** A business subscription of tenant-a with 2 units of overage in hour 01:00 of 10 March 2026 (allowance spent at 00:40). */
+export async function twoUnitsInHourOne(h: MeteringHarness): Promise<Subscription> {
+  const at = (hhmm: string) => new Date(`2026-03-10T${hhmm}:00.000Z`);
+  const s = await h.subscribe('business', 'tenant-a');
+  await h.priorUsage(s, 'messages', 5000, at('00:40'));
+  await h.turn(s, at('01:10'));
+  await h.turn(s, at('01:20'));
+  return s;
 }

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger';
 import { BilledUsageClient } from '../../src/marketplace/billed-usage-client';
-import { createEmulator, startEmulatorServer, type Emulator } from '../../src/dev/marketplace-emulator/emulator';
+import type { Emulator } from '../../src/dev/marketplace-emulator/emulator';
 import { MarketplaceApiError, MarketplaceHttp } from '../../src/marketplace/marketplace-http';
-import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { FakeClock } from '../helpers/fake-clock';
+import { startStandaloneEmulator } from '../helpers/standalone-emulator';
 
 /**
  * The emulator's `GET /usageEvents` (metered billing retrieval) over real HTTP: the documented query parameters,
@@ -51,26 +51,7 @@ describe('emulator GET /usageEvents over HTTP', () => {
 
   beforeEach(async () => {
     clock = new FakeClock('2026-03-09T20:00:00.000Z');
-    emulator = createEmulator({
-      clock,
-      logger: silentLogger,
-      baseUrl: 'http://127.0.0.1:1/emulator',
-      landingPageUrl: 'http://127.0.0.1:1/landing',
-      webhookUrl: 'http://127.0.0.1:1/api/webhook',
-      plans: loadPlanCatalog(undefined).plans,
-      offerId: 'teams-ai-assistant',
-      publisherId: 'contoso',
-      publisherTenantId: 'publisher-tenant',
-      webhookAudience: 'fulfillment-app',
-      apiToken: TOKEN,
-    });
-    const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
-    emulator.configure({ baseUrl: server.url });
-    url = server.url;
-    close = async () => {
-      await emulator.close();
-      await server.close();
-    };
+    ({ emulator, url, close } = await startStandaloneEmulator({ clock, offerId: 'teams-ai-assistant', apiToken: TOKEN }));
     const activate = async (planId: string, tenantId: string) => {
       const { subscriptionId } = emulator.buy({ planId, tenantId });
       const res = await fetch(`${url}/api/saas/subscriptions/${subscriptionId}/activate?api-version=2018-08-31`, {

@@ -5,15 +5,8 @@ import path from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MARKETPLACE_APP_ID } from '../../src/config';
-import { silentLogger } from '../../src/logger';
-import {
-  createEmulator,
-  startEmulatorServer,
-  type Emulator,
-  type EmulatorOptions,
-} from '../../src/dev/marketplace-emulator/emulator';
-import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { FakeClock } from '../helpers/fake-clock';
+import { EMULATOR_API_TOKEN, startStandaloneEmulator, type StandaloneEmulator } from '../helpers/standalone-emulator';
 import { tempDir } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait-for';
 
@@ -21,46 +14,8 @@ import { waitFor } from '../helpers/wait-for';
  * The customer's side of the emulator: lifecycle actions that call our webhook with tokens signed by the emulator's
  * key (checked here with jose against the JWKS it serves), the buy/manage page, and the state file.
  */
-const API_TOKEN = 'test-api-token';
 const AUDIENCE = 'fulfillment-app';
 const PUBLISHER_TENANT = 'publisher-tenant';
-const plans = loadPlanCatalog(undefined).plans;
-
-interface Running {
-  clock: FakeClock;
-  emulator: Emulator;
-  url: string;
-  close(): Promise<void>;
-}
-
-async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<Running> {
-  const clock = (options.clock as FakeClock | undefined) ?? new FakeClock('2026-03-10T10:20:00.000Z');
-  const emulator = createEmulator({
-    clock,
-    logger: silentLogger,
-    baseUrl: 'http://127.0.0.1:1/emulator',
-    landingPageUrl: 'http://127.0.0.1:1/landing',
-    webhookUrl: 'http://127.0.0.1:1/api/webhook',
-    plans,
-    offerId: 'offer',
-    publisherId: 'contoso',
-    publisherTenantId: PUBLISHER_TENANT,
-    webhookAudience: AUDIENCE,
-    apiToken: API_TOKEN,
-    ...options,
-  });
-  const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
-  emulator.configure({ baseUrl: server.url });
-  return {
-    clock,
-    emulator,
-    url: server.url,
-    async close() {
-      await emulator.close();
-      await server.close();
-    },
-  };
-}
 
 /** Stands in for our webhook: records what it receives, answers with the status the test sets. */
 async function startWebhookStub() {
@@ -108,26 +63,26 @@ async function postForm(url: string, fields: Record<string, string>) {
 }
 
 /** A PendingFulfillmentStart subscription of tenant-a. */
-function purchase(r: Running, planId: string, quantity?: number, name?: string): string {
+function purchase(r: StandaloneEmulator, planId: string, quantity?: number, name?: string): string {
   return r.emulator.buy({ planId, tenantId: 'tenant-a', ...(quantity ? { quantity } : {}), ...(name ? { name } : {}) })
     .subscriptionId;
 }
 
-async function activateViaApi(r: Running, subscriptionId: string, planId: string) {
+async function activateViaApi(r: StandaloneEmulator, subscriptionId: string, planId: string) {
   const res = await fetch(`${r.url}/api/saas/subscriptions/${subscriptionId}/activate?api-version=2018-08-31`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${EMULATOR_API_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ planId }),
   });
   expect(res.status).toBe(200);
 }
 
 describe('webhook calls and their tokens', () => {
-  let r: Running;
+  let r: StandaloneEmulator;
   let hook: Awaited<ReturnType<typeof startWebhookStub>>;
   beforeAll(async () => {
     hook = await startWebhookStub();
-    r = await startEmulator();
+    r = await startStandaloneEmulator();
     r.emulator.configure({ webhookUrl: hook.url });
   });
   afterAll(async () => {
@@ -272,11 +227,11 @@ describe('webhook calls and their tokens', () => {
 });
 
 describe('the buy and manage page', () => {
-  let r: Running;
+  let r: StandaloneEmulator;
   let hook: Awaited<ReturnType<typeof startWebhookStub>>;
   beforeAll(async () => {
     hook = await startWebhookStub();
-    r = await startEmulator({ landingPageUrl: 'http://127.0.0.1:3978/landing' });
+    r = await startStandaloneEmulator({ landingPageUrl: 'http://127.0.0.1:3978/landing' });
     r.emulator.configure({ webhookUrl: hook.url });
   });
   afterAll(async () => {
@@ -329,7 +284,7 @@ describe('the buy and manage page', () => {
     const token = new URL(res.location).searchParams.get('token')!;
     const resolved = await fetch(`${r.url}/api/saas/subscriptions/resolve?api-version=2018-08-31`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${API_TOKEN}`, 'x-ms-marketplace-token': token },
+      headers: { authorization: `Bearer ${EMULATOR_API_TOKEN}`, 'x-ms-marketplace-token': token },
     });
     expect(resolved.status).toBe(200);
     expect(await resolved.json()).toMatchObject({
@@ -429,12 +384,12 @@ describe('the state file', () => {
   it('survives a restart: subscriptions, tokens, operations and usage', async () => {
     const stateFile = path.join(tempDir('emulator-state-'), 'nested', 'emulator.json');
     const clock = new FakeClock('2026-03-10T10:20:00.000Z');
-    const first = await startEmulator({ clock, stateFile });
+    const first = await startStandaloneEmulator({ clock, stateFile });
     const { subscriptionId, token } = first.emulator.buy({ planId: 'business', tenantId: 'tenant-s', name: 'Kept' });
     await activateViaApi(first, subscriptionId, 'business');
     const accepted = await fetch(`${first.url}/api/usageEvent?api-version=2018-08-31`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${EMULATOR_API_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         resourceId: subscriptionId,
         dimension: 'messages',
@@ -457,7 +412,7 @@ describe('the state file', () => {
     expect(JSON.parse(saved()).subscriptions).toHaveLength(1);
     await first.close();
 
-    const second = await startEmulator({ clock, stateFile });
+    const second = await startStandaloneEmulator({ clock, stateFile });
     try {
       expect(second.emulator.subscription(subscriptionId)).toMatchObject({ name: 'Kept', saasSubscriptionStatus: 'Subscribed' });
       expect(second.emulator.acceptedUsage().map((u) => u.quantity)).toEqual([3]);
@@ -467,7 +422,7 @@ describe('the state file', () => {
       });
       const resolved = await fetch(`${second.url}/api/saas/subscriptions/resolve?api-version=2018-08-31`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${API_TOKEN}`, 'x-ms-marketplace-token': token },
+        headers: { authorization: `Bearer ${EMULATOR_API_TOKEN}`, 'x-ms-marketplace-token': token },
       });
       expect(resolved.status).toBe(200);
       expect(fs.readdirSync(path.dirname(stateFile))).toEqual(['emulator.json']);
@@ -479,7 +434,7 @@ describe('the state file', () => {
   it('starts empty on a corrupt file and replaces it at the next save', async () => {
     const stateFile = path.join(tempDir('emulator-state-'), 'emulator.json');
     fs.writeFileSync(stateFile, '{ not json');
-    const r = await startEmulator({ stateFile });
+    const r = await startStandaloneEmulator({ stateFile });
     expect(r.emulator.subscriptions()).toEqual([]);
     r.emulator.buy({ planId: 'starter', tenantId: 'tenant-c' });
     await r.close();

@@ -1,60 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HOUR } from '../../src/domain/clock';
-import { silentLogger } from '../../src/logger';
-import {
-  createEmulator,
-  startEmulatorServer,
-  type Emulator,
-  type EmulatorOptions,
-} from '../../src/dev/marketplace-emulator/emulator';
-import { loadPlanCatalog } from '../../src/plan-catalog-source';
-import { FakeClock } from '../helpers/fake-clock';
+import { EMULATOR_API_TOKEN, startStandaloneEmulator, type StandaloneEmulator } from '../helpers/standalone-emulator';
 import { waitFor } from '../helpers/wait-for';
 
 /**
  * The emulator's Fulfillment and Metering APIs over real HTTP on an ephemeral port, called the way our client
  * calls Azure: `?api-version=2018-08-31`, a bearer token, JSON bodies.
  */
-const API_TOKEN = 'test-api-token';
 const NOW = '2026-03-10T10:20:00.000Z';
-const plans = loadPlanCatalog(undefined).plans;
-
-interface Running {
-  clock: FakeClock;
-  emulator: Emulator;
-  url: string;
-  close(): Promise<void>;
-}
-
-async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<Running> {
-  const clock = (options.clock as FakeClock | undefined) ?? new FakeClock(NOW);
-  const emulator = createEmulator({
-    clock,
-    logger: silentLogger,
-    baseUrl: 'http://127.0.0.1:1/emulator',
-    landingPageUrl: 'http://127.0.0.1:1/landing',
-    // Nothing listens there: customer actions in these tests get webhookStatus 0.
-    webhookUrl: 'http://127.0.0.1:1/api/webhook',
-    plans,
-    offerId: 'offer',
-    publisherId: 'contoso',
-    publisherTenantId: 'publisher-tenant',
-    webhookAudience: 'fulfillment-app',
-    apiToken: API_TOKEN,
-    ...options,
-  });
-  const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
-  emulator.configure({ baseUrl: server.url });
-  return {
-    clock,
-    emulator,
-    url: server.url,
-    async close() {
-      await emulator.close();
-      await server.close();
-    },
-  };
-}
 
 interface CallOptions {
   body?: unknown;
@@ -69,7 +22,7 @@ async function call(url: string, method: string, path: string, o: CallOptions = 
   let target = path.startsWith('http') ? path : `${url}/api${path}`;
   if (!path.startsWith('http') && o.apiVersion !== null)
     target += `${target.includes('?') ? '&' : '?'}api-version=${o.apiVersion ?? '2018-08-31'}`;
-  const bearer = o.bearer === undefined ? API_TOKEN : o.bearer;
+  const bearer = o.bearer === undefined ? EMULATOR_API_TOKEN : o.bearer;
   const response = await fetch(target, {
     method,
     headers: {
@@ -85,12 +38,12 @@ async function call(url: string, method: string, path: string, o: CallOptions = 
   return { status: response.status, headers: response.headers, body };
 }
 
-async function activate(r: Running, subscriptionId: string, planId: string) {
+async function activate(r: StandaloneEmulator, subscriptionId: string, planId: string) {
   return call(r.url, 'POST', `/saas/subscriptions/${subscriptionId}/activate`, { body: { planId } });
 }
 
 /** A subscription bought and activated (through the API) `agoMs` before the clock's now. */
-async function activeSince(r: Running, planId: string, agoMs: number, quantity?: number): Promise<string> {
+async function activeSince(r: StandaloneEmulator, planId: string, agoMs: number, quantity?: number): Promise<string> {
   const now = r.clock.now();
   r.clock.set(new Date(now.getTime() - agoMs));
   try {
@@ -103,9 +56,9 @@ async function activeSince(r: Running, planId: string, agoMs: number, quantity?:
 }
 
 describe('Fulfillment API', () => {
-  let r: Running;
+  let r: StandaloneEmulator;
   beforeAll(async () => {
-    r = await startEmulator();
+    r = await startStandaloneEmulator();
   });
   afterAll(() => r.close());
 
@@ -330,11 +283,11 @@ describe('Fulfillment API', () => {
 });
 
 describe('Fulfillment API paging', () => {
-  let r: Running;
+  let r: StandaloneEmulator;
   afterEach(() => r.close());
 
   it('pages the list with absolute @nextLink URLs until the last page', async () => {
-    r = await startEmulator({ pageSize: 2 });
+    r = await startStandaloneEmulator({ pageSize: 2 });
     const bought = Array.from(
       { length: 5 },
       (_, i) => r.emulator.buy({ planId: 'starter', tenantId: `tenant-${i}` }).subscriptionId,
@@ -356,7 +309,7 @@ describe('Fulfillment API paging', () => {
 });
 
 describe('Metering API', () => {
-  let r: Running;
+  let r: StandaloneEmulator;
   let business: string;
   const event = (over: Record<string, unknown> = {}) => ({
     resourceId: business,
@@ -367,7 +320,7 @@ describe('Metering API', () => {
     ...over,
   });
   beforeAll(async () => {
-    r = await startEmulator();
+    r = await startStandaloneEmulator();
   });
   afterAll(() => r.close());
   beforeEach(async () => {
@@ -540,7 +493,7 @@ describe('Metering API', () => {
 });
 
 describe('fault injection', () => {
-  let r: Running;
+  let r: StandaloneEmulator;
   afterEach(() => r.close());
 
   const usage = (resourceId: string, quantity = 7) => ({
@@ -551,7 +504,7 @@ describe('fault injection', () => {
     effectiveStartTime: '2026-03-10T09:00:00Z',
   });
   async function withActiveBusiness() {
-    r = await startEmulator();
+    r = await startStandaloneEmulator();
     return activeSince(r, 'business', 3 * HOUR);
   }
 
@@ -580,7 +533,7 @@ describe('fault injection', () => {
   });
 
   it('rolls the same faults for the same seed and call order', async () => {
-    r = await startEmulator();
+    r = await startStandaloneEmulator();
     const run = async () => {
       r.emulator.configure({ faults: { errorRate: 0.3, throttleRate: 0.3, seed: 42 } });
       const statuses: number[] = [];
@@ -620,7 +573,7 @@ describe('fault injection', () => {
   });
 
   it('latencyMs delays every call', async () => {
-    r = await startEmulator({ faults: { latencyMs: 150 } });
+    r = await startStandaloneEmulator({ faults: { latencyMs: 150 } });
     const started = Date.now();
     expect((await call(r.url, 'GET', '/saas/subscriptions')).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);

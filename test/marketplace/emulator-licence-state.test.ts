@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger';
-import { createEmulator, startEmulatorServer, type Emulator } from '../../src/dev/marketplace-emulator/emulator';
-import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { FakeClock } from '../helpers/fake-clock';
+import { startStandaloneEmulator } from '../helpers/standalone-emulator';
 import { tempDir } from '../helpers/temp-dir';
 
 /** Microsoft-managed licences set in the emulator are kept in its state file with the subscriptions. */
@@ -12,32 +10,7 @@ const SERVICE = 'svc-team-seat';
 const TENANT = 'tenant-licences';
 const clock = new FakeClock('2026-03-10T10:20:00.000Z');
 
-async function startEmulator(stateFile: string): Promise<{ emulator: Emulator; url: string; close(): Promise<void> }> {
-  const emulator = createEmulator({
-    clock,
-    logger: silentLogger,
-    baseUrl: 'http://127.0.0.1:1/emulator',
-    landingPageUrl: 'http://127.0.0.1:1/landing',
-    webhookUrl: 'http://127.0.0.1:1/api/webhook',
-    plans: loadPlanCatalog(undefined).plans,
-    offerId: 'offer',
-    publisherId: 'contoso',
-    publisherTenantId: 'publisher-tenant',
-    webhookAudience: 'fulfillment-app',
-    apiToken: 'test-api-token',
-    stateFile,
-  });
-  const server = await startEmulatorServer(emulator, { port: 0, host: '127.0.0.1', logger: silentLogger });
-  emulator.configure({ baseUrl: server.url });
-  return {
-    emulator,
-    url: server.url,
-    async close() {
-      await emulator.close();
-      await server.close();
-    },
-  };
-}
+const startEmulator = (stateFile: string) => startStandaloneEmulator({ clock, stateFile });
 
 /** What Graph answers for a user's licences of the service, through the emulator's token endpoint and Graph. */
 async function usageRights(url: string, userId: string): Promise<{ serviceIdentifier: string; state: string }[]> {

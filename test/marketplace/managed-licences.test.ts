@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/logger';
 import { GraphUsageRights } from '../../src/marketplace/graph-usage-rights';
 import { messageActivity, postActivity } from '../helpers/activities';
 import { FakeClock } from '../helpers/fake-clock';
-import { Browser, hiddenField, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
+import { activateOnLanding, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
 import { tempDir } from '../helpers/temp-dir';
 
 const TENANT = 'tenant-m365';
@@ -59,13 +59,7 @@ describe('Microsoft-managed licences', () => {
       { emulatorPlans: parseCatalog(CATALOG, 'm365').plans },
     );
     const bought = h.emulator.buy({ planId: 'm365-seat', quantity: 10, tenantId: TENANT, objectId: 'admin' });
-    const browser = new Browser();
-    const landing = await browser.get(bought.landingUrl);
-    const done = await browser.postForm(`${h.app.url}/landing/activate`, {
-      subscriptionId: hiddenField(landing.body, 'subscriptionId')!,
-      csrf: hiddenField(landing.body, 'csrf')!,
-    });
-    expect(done.body).toContain('You’re all set');
+    await activateOnLanding(h, bought.landingUrl);
     subscriptionId = bought.subscriptionId;
     h.emulator.setLicence(TENANT, 'u-active', SERVICE, 'active');
     h.emulator.setLicence(TENANT, 'u-warning', SERVICE, 'warning');

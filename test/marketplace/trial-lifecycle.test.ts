@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY } from '../../src/domain/clock';
 import { messageActivity, postActivity } from '../helpers/activities';
 import { FakeClock } from '../helpers/fake-clock';
-import { Browser, hiddenField, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
+import { activateOnLanding, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
 
 /**
  * Free trials with the emulator: the shipped per-user plan offers one, so a purchase starts as a trial
@@ -24,13 +24,7 @@ describe('free trial lifecycle', () => {
 
   async function trial(tenantId: string, buyer: string): Promise<string> {
     const bought = h.emulator.buy({ planId: 'team-seat', quantity: 2, tenantId, objectId: buyer });
-    const browser = new Browser();
-    const landing = await browser.get(bought.landingUrl);
-    const done = await browser.postForm(`${h.app.url}/landing/activate`, {
-      subscriptionId: hiddenField(landing.body, 'subscriptionId')!,
-      csrf: hiddenField(landing.body, 'csrf')!,
-    });
-    expect(done.body).toContain('You’re all set');
+    await activateOnLanding(h, bought.landingUrl);
     return bought.subscriptionId;
   }
 

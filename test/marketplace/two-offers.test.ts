@@ -5,13 +5,7 @@ import { parseCatalog } from '../../src/domain/catalog-parser';
 import { HOUR } from '../../src/domain/clock';
 import { messageActivity, postActivity } from '../helpers/activities';
 import { FakeClock } from '../helpers/fake-clock';
-import {
-  Browser,
-  EMULATOR_TOKEN,
-  hiddenField,
-  startMarketplaceHarness,
-  type MarketplaceHarness,
-} from '../helpers/marketplace-harness';
+import { activateOnLanding, EMULATOR_TOKEN, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
 import { tempDir } from '../helpers/temp-dir';
 
 const TENANT = 'b5a1d7c2-7f35-4c3a-9e0b-1f7c2a9d4e61';
@@ -83,14 +77,7 @@ describe('two offers in one deployment', () => {
 
   async function purchase(planId: string, quantity?: number): Promise<string> {
     const bought = h.emulator.buy({ planId, tenantId: TENANT, objectId: BUYER, ...(quantity ? { quantity } : {}) });
-    const browser = new Browser();
-    const landing = await browser.get(bought.landingUrl);
-    expect(landing.status).toBe(200);
-    const done = await browser.postForm(`${h.app.url}/landing/activate`, {
-      subscriptionId: hiddenField(landing.body, 'subscriptionId')!,
-      csrf: hiddenField(landing.body, 'csrf')!,
-    });
-    expect(done.body).toContain('You’re all set');
+    await activateOnLanding(h, bought.landingUrl);
     return bought.subscriptionId;
   }
 

@@ -8,7 +8,7 @@ import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { startTestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
-import { usageEvent } from '../store/store-contract';
+import { usageEvent } from '../helpers/usage-events';
 
 /**
  * Tenant admin notices end to end: turns over real HTTP (expectReplies, auth off), the admin's conversation captured

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/logger';
 import { openUsageQueue } from '../../src/queue/open-queue';
 import { SqliteOutboxQueue } from '../../src/store/sqlite/sqlite-outbox-queue';
 import { OutboxRelay } from '../../src/queue/outbox-relay';
-import { createServiceBusClient, fullyQualifiedNamespace } from '../../src/queue/service-bus-client';
+import { createServiceBusClient, fullyQualifiedNamespace, SdkUsageBusClient } from '../../src/queue/service-bus-client';
 import { INVALID_MESSAGE_REASON, parseUsageMessage, ServiceBusUsageQueue } from '../../src/queue/service-bus-queue';
 import type { UsageQueue } from '../../src/queue/usage-queue';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
@@ -17,6 +17,7 @@ import { FakeClock } from '../helpers/fake-clock';
 import { FakeServiceBus } from '../helpers/fake-service-bus';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait-for';
 import { describeUsageQueueContract, recordUsage, usageMessage } from './usage-queue-contract';
 
 const LOCK_MS = 1 * MINUTE;
@@ -321,6 +322,7 @@ describe('outbox relay to Service Bus', () => {
     await sendStarted;
     let stopped = false;
     const stopping = relay.stop().then(() => (stopped = true));
+    // Something that must not happen has no condition to wait for: a short window in which stop() could wrongly end.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(stopped).toBe(false);
     releaseSend();
@@ -329,6 +331,7 @@ describe('outbox relay to Service Bus', () => {
     expect(outboxRows()).toBe(0);
 
     await record(1);
+    // Likewise: six of the relay's 5 ms polls in which a stopped relay could wrongly send the new row.
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(outboxRows()).toBe(1);
     await store.close();
@@ -339,8 +342,7 @@ describe('outbox relay to Service Bus', () => {
     const relay = new OutboxRelay({ source: outbox(), target: busQueue, pollMs: 5 });
     relay.start();
     const sent = await record(2);
-    const deadline = Date.now() + 2_000;
-    while (outboxRows() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor(() => outboxRows() === 0, 2_000, 'the relay to empty the outbox');
     await relay.stop();
     expect(onBus()).toEqual(sent);
     await store.close();
@@ -409,6 +411,10 @@ describe('Service Bus client adapter', () => {
       queueName: 'usage-reporting-queue',
       managedIdentityClientId: '1111',
     });
+    // An SDK client for the namespace's host (the portal's short name completed), made without a network call.
+    expect(client).toBeInstanceOf(SdkUsageBusClient);
+    const sdk = (client as unknown as { client: { fullyQualifiedNamespace: string } }).client;
+    expect(sdk.fullyQualifiedNamespace).toBe('contoso-bus.servicebus.windows.net');
     await client.close();
   });
 

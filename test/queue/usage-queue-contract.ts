@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UsageMessage } from '../../src/domain/usage';
 import type { QueuedUsage, UsageQueue } from '../../src/queue/usage-queue';
 import type { Store } from '../../src/store/store';
-import { usageEvent } from '../store/store-contract';
+import { usageEvent } from '../helpers/usage-events';
 
 export interface QueueUnderTest {
   /** The consumer under test (the metering worker's view of the queue). */
@@ -259,6 +259,7 @@ export function describeUsageQueueContract(name: string, open: () => Promise<Que
       it('hands a message sent during a waiting receive to it at once, without waiting out waitMs', async () => {
         const started = Date.now();
         const waiting = queue.receive(10, { waitMs: 20_000 });
+        // The scenario, not a wait: the message is sent 100 ms into the receive (a waiting receive shows no state).
         await sleep(100);
         const [sent] = await t.enqueue(1);
         const got = await waiting;

@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/store';
 import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
 import { openSqliteRetentionHarness } from '../store/sqlite-retention-harness';
-import { usageEvent } from '../store/store-contract';
+import { usageEvent } from '../helpers/usage-events';
 
 const NOW = new Date('2026-09-01T12:00:00.000Z');
 const POLICY = { usageDays: 90, messageTextDays: 30 };

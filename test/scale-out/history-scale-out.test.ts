@@ -6,12 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyKeyOf } from '../../src/domain/conversation-history';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { messageActivity, postActivity } from '../helpers/activities';
-import { startBot } from '../helpers/bot-process';
+import { botProcessEnv, startBot } from '../helpers/bot-process';
 import { startOpenAIStub } from '../helpers/openai-stub';
 import { seedSubscription } from '../helpers/seed';
 import { waitFor } from '../helpers/wait-for';
-
-const ROOT = path.resolve(__dirname, '../..');
 
 /**
  * Two bot processes on one store file: a conversation's history is the store's, so whichever instance takes the
@@ -29,25 +27,7 @@ describe('conversation history across two bot processes', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'history-scale-out-'));
     store = openSqliteStore(path.join(dir, 'bot.sqlite'));
     await seedSubscription(store, { tenantId: 'tenant-a', planId: 'business', term: { startDate: new Date(Date.UTC(2020, 0, 1)) } });
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dir,
-      DEV_SEED: 'false',
-      WORKER: 'off',
-      EMULATOR: 'false',
-      ENTITLEMENT_CACHE_SECONDS: '0',
-      RECONCILE_INTERVAL_MINUTES: '0',
-      MARKETPLACE_API_BASE_URL: 'http://127.0.0.1:9/api',
-      MARKETPLACE_AUTH: 'emulator',
-      PUBLISHER_TENANT_ID: 'publisher',
-      MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app',
-      PROMPTS_DIR: path.join(ROOT, 'prompts'),
-      OPENAI_BASE_URL: stub.baseUrl,
-      MODEL_MAX_RETRIES: '0',
-    };
+    const env = botProcessEnv(dir, { ENTITLEMENT_CACHE_SECONDS: '0', OPENAI_BASE_URL: stub.baseUrl, MODEL_MAX_RETRIES: '0' });
     bots.push(...(await Promise.all([startBot(env), startBot(env)])));
   }, 60_000);
 
@@ -82,7 +62,7 @@ describe('conversation history across two bot processes', () => {
       'assistant: Noted.',
       'user: Where do I live?',
     ]);
-  }, 30_000);
+  }, 60_000);
 
   it('two messages of one conversation answered at once by the two instances are both remembered', async () => {
     stub.set({ content: 'Noted.', delayMs: 200 });
@@ -97,5 +77,5 @@ describe('conversation history across two bot processes', () => {
     expect(stored.exchanges.map((e) => e.user).sort()).toEqual(['First, from A', 'Second, from B']);
     // Both read an empty history; the second write found the first and added to it.
     expect(stored.version).toBe(2);
-  }, 30_000);
+  }, 60_000);
 });

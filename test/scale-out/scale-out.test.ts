@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOUR } from '../../src/domain/clock';
@@ -15,24 +15,9 @@ import { toDomainSubscription } from '../../src/marketplace/subscription-mapping
 import { loadPlanCatalog } from '../../src/plan-catalog-source';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { messageActivity, postActivity } from '../helpers/activities';
-import { startBot } from '../helpers/bot-process';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-function runWorkerOnce(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/run-worker.ts', '--once'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, ENV_FILE: 'none', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { botProcessEnv, startBot } from '../helpers/bot-process';
+import { runEntryPoint } from '../helpers/child-process';
+import { priorUsageEvent } from '../helpers/usage-events';
 
 /**
  * Scale-out on one machine: two bot processes and one separate worker process share the embedded store's file.
@@ -94,46 +79,23 @@ describe('two bot instances and a separate worker on one store', () => {
       await store.subscriptions.upsert(s);
       // Usage earlier in the period: 20 units left under the starter cap; 10 left before overage on business.
       await store.usage.record({
-        event: {
+        event: priorUsageEvent(s.id, {
           id: `prior-${s.id}`,
           tenantId: s.beneficiary.tenantId!,
           activityId: `prior-${s.id}`,
-          subscriptionId: s.id,
           planId: s.planId,
           userId: 'history',
           conversationId: 'h',
-          conversationType: 'personal',
           dimension: 'messages',
           quantity: used,
-          promptTokens: 0,
-          completionTokens: 0,
-          totalTokens: 0,
-          processingMs: 0,
-          attachmentCount: 0,
-          textLength: 0,
           occurredAt: now,
           periodStart: billingPeriodAt(now, s.term).start,
-        },
+        }),
         included: s.planId === 'starter' ? 500 : 5000,
         overage: s.planId === 'business',
       });
     }
-    env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dir,
-      DEV_SEED: 'false',
-      WORKER: 'off',
-      EMULATOR: 'false',
-      RECONCILE_INTERVAL_MINUTES: '0',
-      MARKETPLACE_API_BASE_URL: `${server.url}/api`,
-      MARKETPLACE_AUTH: 'emulator',
-      PUBLISHER_TENANT_ID: 'publisher',
-      MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app',
-      PROMPTS_DIR: path.join(ROOT, 'prompts'),
-    };
+    env = botProcessEnv(dir, { MARKETPLACE_API_BASE_URL: `${server.url}/api` });
     bots = await Promise.all([startBot(env), startBot(env)]);
   }, 60_000);
 
@@ -197,7 +159,7 @@ describe('two bot instances and a separate worker on one store', () => {
     );
     // The separate worker sees the current hour as closed (its clock runs two hours ahead).
     const workerEnv = { ...env, LOG_LEVEL: 'silent', CLOCK_OFFSET_SECONDS: String(2 * 3600) };
-    const first = await runWorkerOnce(workerEnv);
+    const first = await runEntryPoint('src/worker/run-worker.ts', ['--once'], workerEnv);
     expect(first.code, first.stderr).toBe(0);
     // 20 capped turns + 30 overage turns + the 2 earlier-usage rows.
     expect(JSON.parse(first.stdout.trim().split('\n').at(-1)!)).toMatchObject({ drain: { received: 52 } });
@@ -216,7 +178,7 @@ describe('two bot instances and a separate worker on one store', () => {
     expect(consumed.n).toBe(20);
     expect((store.db.prepare('SELECT COUNT(*) AS n FROM usage_outbox').get() as { n: number }).n).toBe(0);
     const calls = emulator.callCounts().batchUsageEvent;
-    const second = await runWorkerOnce(workerEnv);
+    const second = await runEntryPoint('src/worker/run-worker.ts', ['--once'], workerEnv);
     expect(second.code, second.stderr).toBe(0);
     expect(emulator.callCounts().batchUsageEvent).toBe(calls);
     expect(emulator.acceptedUsage()).toHaveLength(accepted.length);

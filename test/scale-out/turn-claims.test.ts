@@ -8,11 +8,11 @@ import { billingPeriodAt } from '../../src/domain/periods';
 import type { Subscription } from '../../src/domain/subscription';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { messageActivity, postActivity } from '../helpers/activities';
-import { startBot } from '../helpers/bot-process';
+import { botProcessEnv, startBot } from '../helpers/bot-process';
 import { startOpenAIStub } from '../helpers/openai-stub';
 import { seedSubscription } from '../helpers/seed';
+import { priorUsageEvent } from '../helpers/usage-events';
 
-const ROOT = path.resolve(__dirname, '../..');
 const ANSWER = 'Stub answer from the model.';
 const TERM = { startDate: new Date(Date.UTC(2020, 0, 1)), termUnit: 'P1M' };
 
@@ -34,26 +34,18 @@ describe('two bot instances: hard caps at the boundary, and one answer per activ
   /** Usage already spent this period on one dimension. */
   const spend = (s: Subscription, dimension: UsageKind, quantity: number) =>
     store.usage.record({
-      event: {
+      event: priorUsageEvent(s.id, {
         id: `prior-${s.id}-${dimension}`,
         tenantId: s.beneficiary.tenantId!,
         activityId: `prior-${s.id}-${dimension}`,
-        subscriptionId: s.id,
         planId: s.planId,
         userId: 'history',
         conversationId: 'h',
-        conversationType: 'personal',
         dimension,
         quantity,
-        promptTokens: 0,
-        completionTokens: 0,
-        totalTokens: 0,
-        processingMs: 0,
-        attachmentCount: 0,
-        textLength: 0,
         occurredAt: new Date(),
         periodStart: period(s),
-      },
+      }),
       included: null,
       overage: false,
     });
@@ -63,26 +55,12 @@ describe('two bot instances: hard caps at the boundary, and one answer per activ
     stub = await startOpenAIStub({ content: ANSWER });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turn-claims-'));
     store = openSqliteStore(path.join(dir, 'bot.sqlite'));
-    env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dir,
-      DEV_SEED: 'false',
-      WORKER: 'off',
-      EMULATOR: 'false',
+    env = botProcessEnv(dir, {
       ENTITLEMENT_CACHE_SECONDS: '0',
-      RECONCILE_INTERVAL_MINUTES: '0',
-      MARKETPLACE_API_BASE_URL: 'http://127.0.0.1:9/api',
-      MARKETPLACE_AUTH: 'emulator',
-      PUBLISHER_TENANT_ID: 'publisher',
-      MARKETPLACE_WEBHOOK_AUDIENCE: 'fulfillment-app',
-      PROMPTS_DIR: path.join(ROOT, 'prompts'),
       OPENAI_BASE_URL: stub.baseUrl,
       OPENAI_MODEL: 'stub-model',
       MODEL_MAX_RETRIES: '0',
-    };
+    });
     bots.push(...(await Promise.all([startBot(env), startBot(env)])));
   }, 60_000);
 

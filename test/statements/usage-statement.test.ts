@@ -14,6 +14,7 @@ import { FakeClock } from '../helpers/fake-clock';
 import { pdfText } from '../helpers/pdf-text';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
+import { priorUsageEvent } from '../helpers/usage-events';
 
 const H = 3_600_000;
 const catalog = parseCatalog(DEFAULT_PLAN_CATALOG, 'default');
@@ -67,26 +68,14 @@ describe('usage statements (figures from the real store and metering ledger)', (
       ['premium_messages', 515],
     ] as const) {
       await store.usage.record({
-        event: {
-          id: randomUUID(),
-          tenantId: 'tenant-a',
-          activityId: randomUUID(),
-          subscriptionId: 'sub-a',
-          planId: 'business',
+        event: priorUsageEvent('sub-a', {
           userId: 'u',
           conversationId: 'c',
-          conversationType: 'personal',
           dimension,
           quantity,
-          promptTokens: 0,
-          completionTokens: 0,
-          totalTokens: 0,
-          processingMs: 0,
-          attachmentCount: 0,
-          textLength: 0,
           occurredAt: new Date('2026-03-10T10:00:00Z'),
           periodStart: new Date(PERIOD),
-        },
+        }),
         included: dimension === 'messages' ? 5000 : 500,
         overage: true,
       });

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageEvent, UsageMessage } from '../../src/domain/usage';
+import type { UsageMessage } from '../../src/domain/usage';
 import type { UsageKind } from '../../src/domain/billing-rules';
 import type { QuotaHold } from '../../src/domain/turn-envelope';
 import type { Store, TurnClaim } from '../../src/store/store';
 import { seedSubscription } from '../helpers/seed';
+import { usageEvent } from '../helpers/usage-events';
+
+/** The fixture lives in test/helpers/usage-events.ts; re-exported for the store suites beside this file. */
+export { usageEvent };
 
 export interface StoreUnderTest {
   store: Store;
@@ -38,30 +42,6 @@ export function turnClaim(
     periodStart: PERIOD,
     holds: fields.holds ?? (limit === null ? [] : [{ dimension, quantity, limit }]),
     at: fields.at ?? new Date('2026-03-10T10:00:00Z'),
-  };
-}
-
-export function usageEvent(subscriptionId: string, fields: Partial<UsageEvent> = {}): UsageEvent {
-  return {
-    id: randomUUID(),
-    tenantId: 'tenant-a',
-    activityId: randomUUID(),
-    subscriptionId,
-    planId: 'business',
-    userId: 'user-1',
-    conversationId: 'conv',
-    conversationType: 'personal',
-    dimension: 'messages',
-    quantity: 1,
-    promptTokens: 40,
-    completionTokens: 10,
-    totalTokens: 50,
-    processingMs: 12,
-    attachmentCount: 0,
-    textLength: 20,
-    occurredAt: new Date('2026-03-10T10:00:00.000Z'),
-    periodStart: PERIOD,
-    ...fields,
   };
 }
 

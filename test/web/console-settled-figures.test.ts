@@ -5,7 +5,7 @@ import { AcceptedMonths } from '../../src/web/console/accepted-months';
 import { DailyTurns } from '../../src/web/console/daily-turns';
 import { seedMeteredHours, subscription } from '../helpers/console-seed';
 import { tempDir } from '../helpers/temp-dir';
-import { usageEvent } from '../store/store-contract';
+import { usageEvent } from '../helpers/usage-events';
 
 describe('overview figures of days and months that are over', () => {
   it('reads the days that are over once, and today at every request', async () => {

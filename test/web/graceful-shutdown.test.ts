@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { messageActivity, postActivity } from '../helpers/activities';
+import { startBot } from '../helpers/bot-process';
 import { startOpenAIStub } from '../helpers/openai-stub';
 import { seedSubscription } from '../helpers/seed';
 import { waitFor } from '../helpers/wait-for';
-
-const ROOT = path.resolve(__dirname, '../..');
 
 /** SIGTERM: the bot stops taking turns, lets the one in flight finish (answered and recorded), then exits 0. */
 describe('graceful shutdown', () => {
@@ -28,34 +26,20 @@ describe('graceful shutdown', () => {
   });
 
   it('finishes the turn in flight, records it, and exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        ENV_FILE: 'none',
-        NODE_ENV: 'test',
-        PORT: '0',
-        DATA_DIR: dir,
-        DEV_SEED: 'false',
-        EMULATOR: 'false',
-        MARKETPLACE_API_BASE_URL: 'http://127.0.0.1:9/api',
-        MARKETPLACE_AUTH: 'emulator',
-        PUBLISHER_TENANT_ID: 'p',
-        MARKETPLACE_WEBHOOK_AUDIENCE: 'a',
-        OPENAI_BASE_URL: stub.baseUrl,
-        RECONCILE_INTERVAL_MINUTES: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { url, child } = await startBot({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATA_DIR: dir,
+      DEV_SEED: 'false',
+      EMULATOR: 'false',
+      MARKETPLACE_API_BASE_URL: 'http://127.0.0.1:9/api',
+      MARKETPLACE_AUTH: 'emulator',
+      PUBLISHER_TENANT_ID: 'p',
+      MARKETPLACE_WEBHOOK_AUDIENCE: 'a',
+      OPENAI_BASE_URL: stub.baseUrl,
+      RECONCILE_INTERVAL_MINUTES: '0',
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve) => {
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"bot listening"/);
-        if (m) resolve(m[1]!);
-      });
-    });
     const inFlight = postActivity(url, messageActivity({ text: 'take your time' }));
     // In flight: the model has the request (and answers 1.5 s later).
     await waitFor(() => stub.requests.length === 1, 10_000, 'the turn to reach the model');
@@ -67,5 +51,5 @@ describe('graceful shutdown', () => {
     const store = openSqliteStore(path.join(dir, 'bot.sqlite'));
     expect((store.db.prepare('SELECT COUNT(*) AS n FROM usage_events').get() as { n: number }).n).toBe(1);
     await store.close();
-  }, 30_000);
+  }, 60_000);
 });

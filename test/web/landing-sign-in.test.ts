@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
-import { OUTSIDER, type IdTokenDefect, type IdpUser } from '../../src/dev/marketplace-emulator/identity-provider';
+import { OUTSIDER, type IdTokenDefect } from '../../src/dev/marketplace-emulator/identity-provider';
 import { SESSION_COOKIE } from '../../src/web/session-cookie';
+import { buyAsNewTenant } from '../helpers/idp-purchase';
 import { Browser, freePort, LANDING_CLIENT, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
 import { testEnv } from '../helpers/test-app';
 
@@ -32,22 +33,7 @@ describe('landing page sign-in with the emulator as identity provider', () => {
   afterAll(() => h?.close());
 
   /** A purchase of a fresh tenant; the purchaser and a colleague are users of the IdP. */
-  const buy = () => {
-    n += 1;
-    const tenantId = `b0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-    const purchaser: IdpUser = { oid: `purchaser-${n}`, tid: tenantId, name: `Ada ${n}`, upn: `ada${n}@contoso${n}.example` };
-    const colleague: IdpUser = { oid: `colleague-${n}`, tid: tenantId, name: `Grace ${n}`, upn: `grace${n}@contoso${n}.example` };
-    idp().addUser(purchaser);
-    idp().addUser(colleague);
-    const bought = h.emulator.buy({
-      planId: 'business',
-      tenantId,
-      objectId: purchaser.oid,
-      email: purchaser.upn,
-      name: `Contoso ${n} assistant`,
-    });
-    return { ...bought, tenantId, purchaser, colleague };
-  };
+  const buy = () => buyAsNewTenant(h.emulator, 'b', (n += 1));
 
   /** Opens the landing link: the redirect to the IdP (the authorize URL our sign-in built). */
   const startSignIn = async (browser: Browser, landingUrl: string) => {

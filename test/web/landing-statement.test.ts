@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingPeriodAt } from '../../src/domain/periods';
-import type { IdpUser } from '../../src/dev/marketplace-emulator/identity-provider';
+import { buyAsNewTenant } from '../helpers/idp-purchase';
 import { Browser, startMarketplaceHarness, type MarketplaceHarness } from '../helpers/marketplace-harness';
 import { pdfText } from '../helpers/pdf-text';
-import { usageEvent } from '../store/store-contract';
+import { usageEvent } from '../helpers/usage-events';
 
 /** The hrefs of the manage view's statement section, `&amp;` decoded (none when the section is absent). */
 /** The CSRF token of the Activate form (the header's sign-out form, when signed in, has its own and comes first). */
@@ -24,7 +24,6 @@ const statementHrefs = (page: string) =>
 describe('landing manage view: the usage statement link, for admins of the tenant only', () => {
   let h: MarketplaceHarness;
   let n = 0;
-  const idp = () => h.emulator.identityProvider;
 
   beforeAll(async () => {
     h = await startMarketplaceHarness({ STATEMENT_LINK_MINUTES: '45' }, { sso: true, activationDelayMs: 0 });
@@ -48,19 +47,8 @@ describe('landing manage view: the usage statement link, for admins of the tenan
    * current period: 1,234 standard and 7 premium messages. The colleague is a user of the same tenant, not an admin.
    */
   const activeSubscription = async () => {
-    n += 1;
-    const tenantId = `c0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-    const purchaser: IdpUser = { oid: `purchaser-${n}`, tid: tenantId, name: `Ada ${n}`, upn: `ada${n}@contoso${n}.example` };
-    const colleague: IdpUser = { oid: `colleague-${n}`, tid: tenantId, name: `Grace ${n}`, upn: `grace${n}@contoso${n}.example` };
-    idp().addUser(purchaser);
-    idp().addUser(colleague);
-    const bought = h.emulator.buy({
-      planId: 'business',
-      tenantId,
-      objectId: purchaser.oid,
-      email: purchaser.upn,
-      name: `Contoso ${n} assistant`,
-    });
+    const bought = buyAsNewTenant(h.emulator, 'c', (n += 1));
+    const { tenantId, purchaser } = bought;
     const admin = new Browser();
     const page = await signIn(admin, bought.landingUrl, purchaser.upn);
     const done = await admin.postForm(`${h.app.url}/landing/activate`, {
@@ -77,7 +65,7 @@ describe('landing manage view: the usage statement link, for admins of the tenan
         included,
         overage: true,
       });
-    return { ...bought, tenantId, purchaser, colleague, admin, period };
+    return { ...bought, admin, period };
   };
 
   it('shows an admin the links (page, CSV, PDF) of this period’s statement, and they open the subscription’s figures', async () => {

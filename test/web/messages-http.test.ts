@@ -5,6 +5,7 @@ import type { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { messageActivity, postActivity } from '../helpers/activities';
 import { seedSubscription } from '../helpers/seed';
 import { startTestApp } from '../helpers/test-app';
+import { priorUsageEvent } from '../helpers/usage-events';
 
 /** Rows in a table once the turns answered so far have had their usage written (it follows the reply). */
 async function count(app: RunningApp, table: string): Promise<number> {
@@ -205,26 +206,16 @@ describe('concurrency and idempotency over HTTP', () => {
     });
     const period = billingPeriodAt(new Date(), s.term);
     await app.store.usage.record({
-      event: {
+      event: priorUsageEvent(s.id, {
         id: 'seed',
-        tenantId: 'tenant-a',
         activityId: 'seed',
-        subscriptionId: s.id,
         planId: 'starter',
         userId: 'u',
         conversationId: 'c',
-        conversationType: 'personal',
-        dimension: 'messages',
         quantity: 490,
-        promptTokens: 0,
-        completionTokens: 0,
-        totalTokens: 0,
-        processingMs: 0,
-        attachmentCount: 0,
-        textLength: 0,
         occurredAt: new Date(),
         periodStart: period.start,
-      },
+      }),
       included: 500,
       overage: false,
     });

@@ -7,10 +7,11 @@ import { waitFor } from '../helpers/wait-for';
  * restify loads spdy → http-deceiver, whose `process.binding('http_parser')` printed a DEP0111 deprecation warning
  * at every start. src/web/restify-module.ts drops exactly that warning while restify loads, and nothing else.
  */
-describe('warnings at start', () => {
+// Each test starts a process under tsx (14–19 s to listen on 2 busy cores): 60 s of headroom.
+describe('warnings at start', { timeout: 60_000 }, () => {
   it('the bot starts (development defaults, emulator included) without the DEP0111 warning', async () => {
     const bot = spawnEntryPoint('src/index.ts', [], { PORT: '0', DATA_DIR: tempDir('start-warnings-') });
-    await waitFor(() => bot.stdout().includes('"msg":"bot listening"'), 20_000, 'the bot to listen');
+    await waitFor(() => bot.stdout().includes('"msg":"bot listening"'), 45_000, 'the bot to listen');
     bot.child.kill('SIGTERM');
     expect((await bot.exited).code).toBe(0);
     expect(bot.stderr()).not.toContain('DEP0111');

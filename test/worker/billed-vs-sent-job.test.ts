@@ -58,11 +58,6 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
       ...(owner ? { owner } : {}),
     });
 
-  const runAt = async (time: Date) => {
-    clock.set(time);
-    return h.worker.runOnce();
-  };
-
   /** Two subscriptions past their allowance on 10 March, billed hour after hour by the real worker. */
   beforeEach(async () => {
     events = [];
@@ -78,8 +73,8 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     for (const t of ['01:10', '01:20', '02:15']) await h.turn(a, at(t));
     await h.turn(b, at('01:30'));
     await h.turn(b, at('01:40'), 5999);
-    await runAt(at('02:06'));
-    await runAt(at('03:06'));
+    await h.runAt(at('02:06'));
+    await h.runAt(at('03:06'));
     expect(h.emulator.acceptedUsage()).toHaveLength(4);
     clock.set(at('07:00', '2026-03-11'));
   });

@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config';
 import { createMeteringWorker } from '../../src/worker/create-metering-worker';
 import { FakeClock } from '../helpers/fake-clock';
 import { testEnv } from '../helpers/test-app';
-import { startMeteringHarness, type MeteringHarness } from '../helpers/metering-harness';
+import { startMeteringHarness, twoUnitsInHourOne, type MeteringHarness } from '../helpers/metering-harness';
 import { mulberry32 } from '../../src/domain/seeded-random';
 
 const T = (iso: string) => new Date(iso);
@@ -40,17 +40,12 @@ describe('metering worker against the Marketplace emulator', () => {
   });
   afterEach(() => h.close());
 
-  const runAt = async (time: Date) => {
-    clock.set(time);
-    return h.worker.runOnce();
-  };
-
   describe('overage math', () => {
     it('bills the part of a turn above the allowance: a turn of 3 units with 1 left bills 2', async () => {
       const s = await h.subscribe('business', 'tenant-a');
       await h.priorUsage(s, 'premium_messages', 499, at('00:40'));
       expect(await h.turn(s, at('01:20'), 5999)).toBe(true);
-      await runAt(at('02:06'));
+      await h.runAt(at('02:06'));
       expect(acceptedFor(h, s)).toEqual(['premium_messages@01:00=2']);
     });
 
@@ -60,7 +55,7 @@ describe('metering worker against the Marketplace emulator', () => {
       await h.priorUsage(s, 'messages', 5000, at('21:00', '2026-04-09'));
       for (const t of ['22:10', '22:20', '22:30']) await h.turn(s, at(t, '2026-04-09'));
       for (const t of ['00:10', '00:20']) await h.turn(s, at(t, '2026-04-10'));
-      await runAt(at('01:06', '2026-04-10'));
+      await h.runAt(at('01:06', '2026-04-10'));
       expect(acceptedFor(h, s)).toEqual(['messages@22:00=3']);
     });
 
@@ -76,7 +71,7 @@ describe('metering worker against the Marketplace emulator', () => {
       await h.store.subscriptions.upsert(enterprise);
       for (const t of ['01:45', '01:50', '02:10']) await h.turn(enterprise, at(t));
       await h.turn(enterprise, at('01:55'), 5999);
-      await runAt(at('03:06'));
+      await h.runAt(at('03:06'));
       // Only the business-plan turns past 5,000 messages bill; the premium turn is within Enterprise's allowance.
       expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
       expect(h.emulator.acceptedUsage()[0]!.planId).toBe('business');
@@ -90,7 +85,7 @@ describe('metering worker against the Marketplace emulator', () => {
       await h.priorUsage(starter, 'messages', 499, at('00:40'));
       await h.priorUsage(seats, 'messages', 299, at('00:40'));
       for (const s of [enterprise, starter, seats]) for (const t of ['01:10', '01:20', '01:30']) await h.turn(s, at(t));
-      await runAt(at('02:06'));
+      await h.runAt(at('02:06'));
       expect(h.emulator.acceptedUsage()).toEqual([]);
       expect(h.emulator.callCounts().batchUsageEvent ?? 0).toBe(0);
       expect(await h.store.metering.list()).toEqual([]);
@@ -102,18 +97,18 @@ describe('metering worker against the Marketplace emulator', () => {
       const s = await h.subscribe('business', 'tenant-a');
       await h.priorUsage(s, 'messages', 5000, at('00:40'));
       for (const t of ['01:10', '01:20', '01:30']) await h.turn(s, at(t));
-      expect((await runAt(at('01:59'))).flush.calls).toBe(0);
-      expect((await runAt(at('02:04'))).flush.calls).toBe(0);
+      expect((await h.runAt(at('01:59'))).flush.calls).toBe(0);
+      expect((await h.runAt(at('02:04'))).flush.calls).toBe(0);
       await h.turn(s, at('01:58'));
-      expect((await runAt(at('02:06'))).flush).toMatchObject({ calls: 1, accepted: 1 });
+      expect((await h.runAt(at('02:06'))).flush).toMatchObject({ calls: 1, accepted: 1 });
       expect(acceptedFor(h, s)).toEqual(['messages@01:00=4']);
 
       // Usage of hour 01 that reaches the worker after the hour was sent goes into hour 02.
       await h.turn(s, at('01:59'));
       await h.turn(s, at('02:30'));
-      await runAt(at('02:40'));
+      await h.runAt(at('02:40'));
       expect(acceptedFor(h, s)).toEqual(['messages@01:00=4']);
-      await runAt(at('03:06'));
+      await h.runAt(at('03:06'));
       expect(acceptedFor(h, s)).toEqual(['messages@01:00=4', 'messages@02:00=2']);
       expect(h.emulator.callCounts().batchUsageEvent).toBe(2);
     });
@@ -124,10 +119,10 @@ describe('metering worker against the Marketplace emulator', () => {
       await h.turn(s, at('01:10'));
       await h.turn(s, at('01:20'));
       // The worker was down for a day: the hour is too old when the usage reaches it.
-      const drained = await runAt(at('03:20', '2026-03-11'));
+      const drained = await h.runAt(at('03:20', '2026-03-11'));
       expect(drained.drain.carriedUnits).toBe(2);
       expect(drained.flush.calls).toBe(0);
-      await runAt(at('04:06', '2026-03-11'));
+      await h.runAt(at('04:06', '2026-03-11'));
       expect(acceptedFor(h, s)).toEqual(['messages@03:00=2']);
       expect(await h.store.metering.get(s.id, 'messages', at('01:00'))).toBeUndefined();
     });
@@ -139,10 +134,10 @@ describe('metering worker against the Marketplace emulator', () => {
       clock.set(at('01:30'));
       await h.worker.drain();
       // Not sent until 23 h 40 min later (e.g. it kept failing): too old to be worth a call.
-      const late = await runAt(at('00:40', '2026-03-11'));
+      const late = await h.runAt(at('00:40', '2026-03-11'));
       expect(late.flush).toMatchObject({ calls: 0, expired: 1 });
       expect(await h.store.metering.get(s.id, 'messages', at('01:00'))).toMatchObject({ status: 'Expired' });
-      await runAt(at('01:06', '2026-03-11'));
+      await h.runAt(at('01:06', '2026-03-11'));
       expect(acceptedFor(h, s)).toEqual(['messages@00:00=1']);
     });
 
@@ -154,7 +149,7 @@ describe('metering worker against the Marketplace emulator', () => {
         await h.turn(s, at('01:10'));
       }
       const before = h.emulator.callCounts().batchUsageEvent ?? 0;
-      const result = await runAt(at('02:06'));
+      const result = await h.runAt(at('02:06'));
       expect(result.flush).toMatchObject({ calls: 2, submitted: 26, accepted: 26 });
       expect((h.emulator.callCounts().batchUsageEvent ?? 0) - before).toBe(2);
     });
@@ -194,7 +189,7 @@ describe('metering worker against the Marketplace emulator', () => {
       await h.turn(s, at('01:10'));
       await h.turn(s, at('01:20'));
       await preSubmit(s, 2);
-      expect((await runAt(at('02:06'))).flush).toMatchObject({ accepted: 1, conflicts: 0 });
+      expect((await h.runAt(at('02:06'))).flush).toMatchObject({ accepted: 1, conflicts: 0 });
       expect(await h.store.metering.get(s.id, 'messages', at('01:00'))).toMatchObject({
         status: 'Accepted',
         acceptedQuantity: 2,
@@ -208,7 +203,7 @@ describe('metering worker against the Marketplace emulator', () => {
       await h.turn(s, at('01:10'));
       await h.turn(s, at('01:20'));
       await preSubmit(s, 7);
-      expect((await runAt(at('02:06'))).flush).toMatchObject({ accepted: 0, conflicts: 1 });
+      expect((await h.runAt(at('02:06'))).flush).toMatchObject({ accepted: 0, conflicts: 1 });
       const report = await h.store.metering.get(s.id, 'messages', at('01:00'));
       expect(report).toMatchObject({
         status: 'Conflict',
@@ -254,10 +249,10 @@ describe('metering worker against the Marketplace emulator', () => {
     await h.turn(s, at('01:20'));
     // Suspended at the Marketplace (the webhook did not reach us yet).
     await h.emulator.trigger(s.id, 'Suspend').catch(() => undefined);
-    expect((await runAt(at('02:06'))).flush).toMatchObject({ held: 1 });
+    expect((await h.runAt(at('02:06'))).flush).toMatchObject({ held: 1 });
     expect((await h.store.subscriptions.get(s.id))?.status).toBe('Suspended');
     await h.emulator.trigger(s.id, 'Reinstate').catch(() => undefined);
-    await runAt(at('02:40'));
+    await h.runAt(at('02:40'));
     expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
   });
 });
@@ -278,20 +273,6 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   });
   afterEach(() => h.close());
 
-  const runAt = async (time: Date) => {
-    clock.set(time);
-    return h.worker.runOnce();
-  };
-
-  /** A subscription with 2 units of overage in hour 01:00. */
-  async function twoUnitsInHourOne(): Promise<Subscription> {
-    const s = await h.subscribe('business', 'tenant-a');
-    await h.priorUsage(s, 'messages', 5000, at('00:40'));
-    await h.turn(s, at('01:10'));
-    await h.turn(s, at('01:20'));
-    return s;
-  }
-
   /** Runs a pass every `stepMinutes` from `from` while `until` has not come. */
   async function passes(from: Date, until: Date, stepMinutes: number): Promise<number> {
     let n = 0;
@@ -303,7 +284,7 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   }
 
   it('keeps retrying through an outage far longer than any retry budget, then bills every unit', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: DOWN });
     // Three hours down, a pass every 10 minutes: the old budget of 8 attempts would have failed the hour.
     await passes(at('02:06'), at('05:06'), 10);
@@ -319,7 +300,7 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   });
 
   it('carries the units of an hour that could not be sent for 24 hours into a current hour, billed once back up', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: DOWN });
     await passes(at('02:06'), at('04:00', '2026-03-11'), 30);
     const reports = await h.store.metering.list({ subscriptionId: s.id });
@@ -335,42 +316,42 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
   });
 
   it('tries often in the last half hour of the window, so a lost answer there is settled by the duplicate rule, not carried and billed twice', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: DOWN });
     await passes(at('02:06'), at('00:00', '2026-03-11'), 60);
     // The last stretch begins (01:00 + 23 h): the Marketplace takes the event, but every answer is lost.
     h.emulator.configure({ outage: undefined, faults: { lostResponseRate: 1 } });
-    await runAt(at('00:01', '2026-03-11'));
+    await h.runAt(at('00:01', '2026-03-11'));
     expect(h.emulator.acceptedUsage()).toHaveLength(1);
     const [retrying] = await h.store.metering.list({ subscriptionId: s.id });
     expect(retrying!.status).toBe('Retry');
     expect(retrying!.nextAttemptAt!.getTime()).toBeLessThanOrEqual(at('00:03', '2026-03-11').getTime());
     // Answers come back: the next try, still inside the window, hears Duplicate with our quantity.
     h.emulator.configure({ faults: {} });
-    await runAt(at('00:03', '2026-03-11'));
-    await runAt(at('01:06', '2026-03-11'));
+    await h.runAt(at('00:03', '2026-03-11'));
+    await h.runAt(at('01:06', '2026-03-11'));
     expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
     expect((await h.store.metering.list({ subscriptionId: s.id })).map((r) => r.status)).toEqual(['Accepted']);
   });
 
   it('treats 403 on the call as our credentials broken for now: retries, raises an alert, clears it when calls work again', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     h.emulator.configure({ outage: FORBIDDEN });
-    expect((await runAt(at('02:06'))).flush).toMatchObject({ calls: 1, retries: 1, failed: 0 });
+    expect((await h.runAt(at('02:06'))).flush).toMatchObject({ calls: 1, retries: 1, failed: 0 });
     expect(await h.store.alerts.active()).toEqual([
       expect.objectContaining({ key: 'metering.auth', message: expect.stringContaining('HTTP 403') }),
     ]);
-    await runAt(at('02:36'));
+    await h.runAt(at('02:36'));
     expect((await h.store.alerts.active())[0]).toMatchObject({ key: 'metering.auth', count: 2 });
     expect((await h.store.metering.list({ subscriptionId: s.id }))[0]).toMatchObject({ status: 'Retry', attempts: 2 });
     h.emulator.configure({ outage: undefined });
-    await runAt(at('03:36'));
+    await h.runAt(at('03:36'));
     expect(acceptedFor(h, s)).toEqual(['messages@01:00=2']);
     expect(await h.store.alerts.active()).toEqual([]);
   });
 
   it('uses up no attempt when a worker dies between claim and answer, and re-sends once the lease ran out', async () => {
-    const s = await twoUnitsInHourOne();
+    const s = await twoUnitsInHourOne(h);
     clock.set(at('02:06'));
     await h.worker.drain();
     const [bucket] = await h.store.metering.list({ subscriptionId: s.id });
@@ -389,7 +370,7 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
     clock.set(at('02:34'));
     expect((await h.worker.flush({ flushAll: false })).calls).toBe(0);
     h.emulator.configure({ outage: DOWN });
-    for (const t of ['02:36', '03:06', '03:36']) await runAt(at(t));
+    for (const t of ['02:36', '03:06', '03:36']) await h.runAt(at(t));
     h.emulator.configure({ outage: undefined });
     clock.set(at('04:06'));
     expect((await h.worker.flush({ flushAll: false })).accepted).toBe(1);
@@ -401,14 +382,14 @@ describe('metering worker: no unit dropped while it can still be billed', () => 
     const s = await h.subscribe('business', 'tenant-a');
     await h.priorUsage(s, 'premium_messages', 500, at('00:40'));
     await h.turn(s, at('01:10'), 2500);
-    await runAt(at('02:06'));
+    await h.runAt(at('02:06'));
     clock.set(at('02:30'));
     await h.fulfillment.changePlan(s.id, 'enterprise');
     await h.store.subscriptions.upsert({ ...s, planId: 'enterprise' });
     // A premium unit of 01:50 under business reaches the worker only now: hour 01:00 was sent under business.
     await h.priorUsage(s, 'premium_messages', 1, at('01:50'));
-    await runAt(at('03:06'));
-    await runAt(at('04:06'));
+    await h.runAt(at('03:06'));
+    await h.runAt(at('04:06'));
     expect(h.emulator.acceptedUsage().map((u) => [u.effectiveStartTime.slice(11, 16), u.planId, u.quantity])).toEqual([
       ['01:00', 'business', 1],
       ['03:00', 'enterprise', 1],
