@@ -1,39 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import { DAY, MINUTE, type Clock } from '../domain/clock';
-import { coerceError, isAppError } from '../domain/errors';
-import {
-  judgeCallFailure,
-  judgeItem,
-  nextAttemptAt,
-  planBatches,
-  tooOldBefore,
-  type CallFailure,
-  type MeteringAlertKey,
-} from '../domain/metering';
+import { planBatches, tooOldBefore, type MeteringAlertKey } from '../domain/metering';
 import { meteringDimensionId, type PlanCatalog } from '../domain/plans';
 import type { Logger } from '../logger';
-import type { MeteringApi } from '../marketplace/metering-client';
+import type { BatchAnswer, MeteringApi } from '../marketplace/metering-client';
 import type { UsageQueue } from '../queue/usage-queue';
 import type { MeteringReport, MeteringSettlement, Store } from '../store/store';
+import { MeteringCallAlerts } from './metering-call-alerts';
+import { emptyFlushSummary, type DrainSummary, type FlushSummary } from './metering-pass-summaries';
+import { carryTooOld, retryFailedCall, settleAnswer, type SettlingBatch } from './metering-settlements';
 
-export interface DrainSummary {
-  received: number;
-  consumed: number;
-  duplicates: number;
-  carriedUnits: number;
-}
-
-export interface FlushSummary {
-  calls: number;
-  submitted: number;
-  accepted: number;
-  conflicts: number;
-  retries: number;
-  held: number;
-  expired: number;
-  failed: number;
-}
+export type { DrainSummary, FlushSummary } from './metering-pass-summaries';
 
 /** How many messages one consume transaction takes. */
 const DRAIN_BATCH = 5000;
@@ -41,7 +19,6 @@ const DRAIN_BATCH = 5000;
 const DEFAULT_LEASE_MS = 2 * MINUTE;
 /** No new attempt of a call (the HTTP layer's own retries) starts later than this after the claim. */
 const DEFAULT_CALL_BUDGET_MS = MINUTE;
-const ALERT_KEYS: readonly MeteringAlertKey[] = ['metering.auth', 'metering.call-refused'];
 /** Consumed-message memory kept this long (redeliveries come within minutes or hours). */
 const CONSUMED_MEMORY_MS = 3 * DAY;
 
@@ -63,8 +40,7 @@ export class MeteringWorker {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastPrune = 0;
-  /** Alerts this worker raised and has not seen cleared. */
-  private readonly alerting = new Set<MeteringAlertKey>();
+  private readonly alerts: MeteringCallAlerts;
 
   constructor(
     private readonly deps: {
@@ -89,7 +65,9 @@ export class MeteringWorker {
       /** Jobs asked on every pass whether they are due (the daily billed-vs-sent comparison); they never throw. */
       dailyJobs?: readonly { runIfDue(): Promise<unknown> }[];
     },
-  ) {}
+  ) {
+    this.alerts = new MeteringCallAlerts(deps);
+  }
 
   /** Moves every queued usage message into the buckets; returns what it did. */
   async drain(maxMessages = Number.POSITIVE_INFINITY): Promise<DrainSummary> {
@@ -126,226 +104,102 @@ export class MeteringWorker {
    * buckets are sent again only once their lease ran out: a live one may belong to another worker.
    */
   async flush(options: { flushAll: boolean }): Promise<FlushSummary> {
-    const summary: FlushSummary = {
-      calls: 0,
-      submitted: 0,
-      accepted: 0,
-      conflicts: 0,
-      retries: 0,
-      held: 0,
-      expired: 0,
-      failed: 0,
-    };
+    const summary = emptyFlushSummary();
     const now = this.deps.clock.now();
     const closedBefore = new Date(now.getTime() - this.deps.config.graceMs);
     const due = await this.deps.store.metering.listDue({ now, closedBefore, limit: 1_000_000 });
     const batches = planBatches(due, now, { flushAll: options.flushAll, maxWaitMs: this.deps.config.maxBatchWaitMs });
     const toRefresh = new Set<string>();
-    for (const batch of batches) {
-      const correlationId = randomUUID();
-      // The clock is read again for each batch: with a backlog or slow calls, a lease counted from the start of the
-      // pass could already have run out when its call starts.
-      const batchNow = this.deps.clock.now();
-      const claimed = await this.deps.store.metering.claim(
-        batch.map((d) => d.id),
-        {
-          now: batchNow,
-          closedBefore,
-          leaseUntil: new Date(batchNow.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)),
-          correlationId,
-        },
-      );
-      if (claimed.length === 0) continue;
-      const settlements = await this.submit(claimed, correlationId, batchNow, summary);
-      await this.deps.store.metering.settle(settlements, batchNow);
-      for (const s of settlements) {
-        const report = claimed.find((r) => r.id === s.id)!;
-        this.deps.onSettled?.(report, s);
-        if (s.status === 'Held') toRefresh.add(report.subscriptionId);
-      }
-    }
-    for (const subscriptionId of toRefresh) {
-      await this.deps
-        .refreshSubscription?.(subscriptionId)
-        .catch((thrown) => this.deps.logger.warn({ subscriptionId, err: thrown }, 'could not refresh a held subscription'));
-    }
+    for (const batch of batches) await this.flushBatch(batch, closedBefore, summary, toRefresh);
+    await this.refreshHeld(toRefresh);
     if (summary.calls) this.deps.logger.info(summary, 'metering flush');
     return summary;
   }
 
+  /**
+   * One batch: claimed under a lease (the ids another worker holds are left out), sent, settled in the store; the
+   * subscriptions of its Held reports are added to `toRefresh`.
+   */
+  private async flushBatch(
+    batch: readonly { id: number }[],
+    closedBefore: Date,
+    summary: FlushSummary,
+    toRefresh: Set<string>,
+  ): Promise<void> {
+    const correlationId = randomUUID();
+    // The clock is read again for each batch: with a backlog or slow calls, a lease counted from the start of the
+    // pass could already have run out when its call starts.
+    const batchNow = this.deps.clock.now();
+    const claimed = await this.deps.store.metering.claim(
+      batch.map((d) => d.id),
+      {
+        now: batchNow,
+        closedBefore,
+        leaseUntil: new Date(batchNow.getTime() + (this.deps.leaseMs ?? DEFAULT_LEASE_MS)),
+        correlationId,
+      },
+    );
+    if (claimed.length === 0) return;
+    const settlements = await this.submit(claimed, correlationId, batchNow, summary);
+    await this.deps.store.metering.settle(settlements, batchNow);
+    for (const s of settlements) {
+      const report = claimed.find((r) => r.id === s.id)!;
+      this.deps.onSettled?.(report, s);
+      if (s.status === 'Held') toRefresh.add(report.subscriptionId);
+    }
+  }
+
+  /** Sends the claimed hours in one call and returns a settlement for every claimed report. */
   private async submit(
     claimed: MeteringReport[],
     correlationId: string,
     now: Date,
     summary: FlushSummary,
   ): Promise<MeteringSettlement[]> {
-    const settlements: MeteringSettlement[] = [];
-    // Hours already too old are not worth a call: the API would answer Expired. Carry them now.
-    const oldest = tooOldBefore(now).getTime();
-    const sendable = claimed.filter((r) => {
-      if (r.hourStart.getTime() >= oldest) return true;
-      settlements.push({ id: r.id, correlationId, attempted: false, status: 'Expired', errorMessage: 'hour too old to report' });
-      summary.expired += 1;
-      return false;
-    });
+    const batch: SettlingBatch = { correlationId, now, summary, logger: this.deps.logger, config: this.deps.config };
+    const { settlements, sendable } = carryTooOld(claimed, batch);
     if (sendable.length === 0) return settlements;
     summary.calls += 1;
     summary.submitted += sendable.length;
-    let answer;
+    let answer: BatchAnswer;
     try {
-      answer = await this.deps.metering.submitBatch(
-        sendable.map((r) => ({
-          resourceId: r.subscriptionId,
-          quantity: r.quantity,
-          // Reports keep the product's usage kind; the API knows the offer's own dimension ids.
-          dimension: meteringDimensionId(this.deps.catalog.get(r.planId), r.dimension),
-          effectiveStartTime: r.hourStart.toISOString(),
-          planId: r.planId,
-        })),
-        { correlationId, deadline: Date.now() + (this.deps.callBudgetMs ?? DEFAULT_CALL_BUDGET_MS) },
-      );
+      answer = await this.callBatchApi(sendable, correlationId);
     } catch (thrown) {
-      // The whole call failed (after the HTTP layer's own retries): it says nothing about the items, which retry.
-      const error = failedCall(thrown);
-      const failure = judgeCallFailure(error);
-      const code = error.apiCode ? `${failure.code} ${error.apiCode}` : failure.code;
-      const message = coerceError(thrown).message.slice(0, 500);
-      for (const r of sendable) settlements.push(this.retry(r, correlationId, now, code, message, error.requestId, summary));
-      this.deps.logger.warn({ correlationId, code, reports: sendable.length }, 'metering call failed; its hours will be retried');
-      if (failure.alert) await this.raise(failure.alert, `${message} (the worker keeps retrying)`, now);
+      const failed = retryFailedCall(thrown, sendable, batch);
+      settlements.push(...failed.settlements);
+      this.deps.logger.warn(
+        { correlationId, code: failed.code, reports: sendable.length },
+        'metering call failed; its hours will be retried',
+      );
+      if (failed.alert) await this.alerts.raise(failed.alert, `${failed.message} (the worker keeps retrying)`, now);
       return settlements;
     }
-    await this.clearAlerts(now);
-    const requestId = answer.requestId;
-    sendable.forEach((r, i) => {
-      const item = answer.items[i];
-      if (!item) {
-        settlements.push(
-          this.retry(r, correlationId, now, 'MissingItem', 'the answer did not mention this event', requestId, summary),
-        );
-        return;
-      }
-      const verdict = judgeItem(item, r.quantity);
-      const base = { id: r.id, correlationId, requestId };
-      switch (verdict.kind) {
-        case 'Accepted':
-          summary.accepted += 1;
-          settlements.push({
-            ...base,
-            status: 'Accepted',
-            usageEventId: verdict.usageEventId,
-            acceptedQuantity: verdict.acceptedQuantity,
-          });
-          break;
-        case 'Conflict':
-          summary.conflicts += 1;
-          this.deps.logger.error(
-            {
-              subscriptionId: r.subscriptionId,
-              dimension: r.dimension,
-              hour: r.hourStart,
-              ours: r.quantity,
-              theirs: verdict.acceptedQuantity,
-            },
-            'metering conflict',
-          );
-          settlements.push({
-            ...base,
-            status: 'Conflict',
-            ...(verdict.usageEventId ? { usageEventId: verdict.usageEventId } : {}),
-            ...(verdict.acceptedQuantity !== undefined ? { acceptedQuantity: verdict.acceptedQuantity } : {}),
-            errorMessage: verdict.message,
-          });
-          break;
-        case 'Expired':
-          summary.expired += 1;
-          settlements.push({ ...base, status: 'Expired', errorMessage: 'expired at the Marketplace' });
-          break;
-        case 'Held':
-          summary.held += 1;
-          settlements.push({
-            ...base,
-            status: 'Held',
-            nextAttemptAt: new Date(
-              Math.min(now.getTime() + this.deps.config.holdRetryMs, nextAttemptAt(r.hourStart, r.attempts + 1, now).getTime()),
-            ),
-            errorCode: verdict.code,
-            errorMessage: verdict.message,
-          });
-          break;
-        case 'Refused':
-          summary.failed += 1;
-          this.deps.logger.error(
-            { subscriptionId: r.subscriptionId, dimension: r.dimension, hour: r.hourStart, code: verdict.code },
-            'metering refused',
-          );
-          settlements.push({ ...base, status: 'Failed', errorCode: verdict.code, errorMessage: verdict.message });
-          break;
-        case 'Retry':
-          settlements.push(this.retry(r, correlationId, now, verdict.code, verdict.message, requestId, summary));
-      }
-    });
+    await this.alerts.clear(now);
+    settlements.push(...settleAnswer(sendable, answer, batch));
     return settlements;
   }
 
-  /** Tried again after a capped backoff, and once more before the hour's window closes; then carried (never failed). */
-  private retry(
-    report: MeteringReport,
-    correlationId: string,
-    now: Date,
-    code: string,
-    message: string,
-    requestId: string | undefined,
-    summary: FlushSummary,
-  ): MeteringSettlement {
-    summary.retries += 1;
-    if (report.attempts + 1 === this.deps.config.maxAttempts)
-      this.deps.logger.error(
-        {
-          subscriptionId: report.subscriptionId,
-          dimension: report.dimension,
-          hour: report.hourStart,
-          attempts: report.attempts + 1,
-          code,
-        },
-        'metering hour still failing; it keeps retrying and is carried before it expires',
-      );
-    return {
-      id: report.id,
-      correlationId,
-      ...(requestId ? { requestId } : {}),
-      status: 'Retry',
-      nextAttemptAt: nextAttemptAt(report.hourStart, report.attempts + 1, now),
-      errorCode: code,
-      errorMessage: message,
-    };
+  /** One batch API call (the HTTP layer retries inside the call budget). */
+  private callBatchApi(sendable: MeteringReport[], correlationId: string): Promise<BatchAnswer> {
+    return this.deps.metering.submitBatch(
+      sendable.map((r) => ({
+        resourceId: r.subscriptionId,
+        quantity: r.quantity,
+        // Reports keep the product's usage kind; the API knows the offer's own dimension ids.
+        dimension: meteringDimensionId(this.deps.catalog.get(r.planId), r.dimension),
+        effectiveStartTime: r.hourStart.toISOString(),
+        planId: r.planId,
+      })),
+      { correlationId, deadline: Date.now() + (this.deps.callBudgetMs ?? DEFAULT_CALL_BUDGET_MS) },
+    );
   }
 
-  private async raise(key: MeteringAlertKey, message: string, now: Date): Promise<void> {
-    if (!this.alerting.has(key)) this.deps.logger.error({ alert: key, err: message }, 'metering alert raised');
-    this.alerting.add(key);
-    this.deps.onAlert?.({ key, raised: true, message });
-    // An alert must never keep the hours of the call from being settled: its write failing is only logged.
-    await this.deps.store.alerts
-      .raise(key, message, now)
-      .catch((thrown) => this.deps.logger.warn({ alert: key, err: thrown }, 'could not store a metering alert'));
-  }
-
-  /** An answered call: the call-level problems are over (also those another worker raised). */
-  private async clearAlerts(now: Date): Promise<void> {
-    for (const key of ALERT_KEYS) {
-      let cleared: boolean;
-      try {
-        cleared = await this.deps.store.alerts.clear(key, now);
-      } catch (thrown) {
-        // Kept in `alerting`: the next answered call tries again.
-        this.deps.logger.warn({ alert: key, err: thrown }, 'could not clear a metering alert');
-        continue;
-      }
-      if (this.alerting.delete(key) || cleared) {
-        this.deps.logger.info({ alert: key }, 'metering alert cleared');
-        this.deps.onAlert?.({ key, raised: false });
-      }
+  /** Held reports' subscriptions, refreshed from the Fulfillment API; a failure is only logged. */
+  private async refreshHeld(toRefresh: Set<string>): Promise<void> {
+    for (const subscriptionId of toRefresh) {
+      await this.deps
+        .refreshSubscription?.(subscriptionId)
+        .catch((thrown) => this.deps.logger.warn({ subscriptionId, err: thrown }, 'could not refresh a held subscription'));
     }
   }
 
@@ -403,20 +257,4 @@ export class MeteringWorker {
     this.lastPrune = now;
     await this.deps.store.metering.pruneConsumed(new Date(now - CONSUMED_MEMORY_MS));
   }
-}
-
-/**
- * What the error of a failed Metering call says, read from its fields rather than from the class of the client that
- * threw it (the port's contract, src/marketplace/metering-client.ts): `retryable` (an AppError's), and what the API
- * answered when the error carries it (`status`, `apiCode`, `requestId`). Anything else thrown is retried, unalerted.
- */
-function failedCall(thrown: unknown): CallFailure & { apiCode?: string; requestId?: string } {
-  if (!isAppError(thrown)) return { retryable: true };
-  const answered = thrown as { status?: unknown; apiCode?: unknown; requestId?: unknown };
-  return {
-    retryable: thrown.retryable,
-    ...(typeof answered.status === 'number' ? { status: answered.status } : {}),
-    ...(typeof answered.apiCode === 'string' ? { apiCode: answered.apiCode } : {}),
-    ...(typeof answered.requestId === 'string' ? { requestId: answered.requestId } : {}),
-  };
 }
