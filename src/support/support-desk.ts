@@ -21,7 +21,7 @@ export interface TicketNotices {
 export type TextRefusal = { ok: false; reason: 'empty' | 'too-long' };
 
 /**
- * The support desk: what users and operators do with tickets, whether from Teams (src/support/support-commands.ts)
+ * The support desk: what users and operators do with tickets, whether from Teams (src/bot/commands/support-commands.ts)
  * or from the operators' web console. SDK-free. Access rules are the callers' (Teams: `canSeeTicket`; the console:
  * its operator sign-in): the desk acts on ticket numbers it is given.
  *
