@@ -24,7 +24,8 @@ export function isConstantSection(section: PromptSection): boolean {
 
 /**
  * A section that renders the same at every turn (isConstantSection: the system prompt), measured (and, over budget,
- * cut) once per budget instead of at every turn. Only the prompt's own text is kept, never a user's.
+ * cut) once per budget instead of at every turn, with the tokenizer of its first render (a prompt is rendered by one
+ * model, with one tokenizer). Only the prompt's own text is kept, never a user's.
  */
 export class ConstantSection implements PromptSection {
   private readonly messages = new Map<number, RenderedPromptSection<Message[]>>();

@@ -17,8 +17,8 @@ const knownLengths = new WeakMap<readonly object[], { messages: readonly object[
 
 /**
  * The chat messages of a stored history (oldest first), each carrying the token length stored with its exchange, so
- * that rendering the prompt does not tokenize the whole history again at every turn. Exchanges written before the
- * user's share was kept have no known lengths: those messages are measured as teams-ai measures them.
+ * that rendering the prompt does not tokenize the whole history again at every turn. A history with an exchange
+ * written before the user's share was kept has no known lengths: it is measured as teams-ai measures it.
  */
 export function measuredHistoryMessages(exchanges: readonly HistoryExchange[]): Message<string>[] {
   const messages = historyMessages(exchanges);
@@ -33,8 +33,8 @@ export function measuredHistoryMessages(exchanges: readonly HistoryExchange[]): 
 /**
  * teams-ai's ConversationHistory section with the same layout (newest messages first while they fit the section's
  * budget, the newest always when required), taking each message's length from the store instead of the tokenizer.
- * When any message has no known length (a row from before, or a message the planner added during the turn), the
- * section renders exactly as teams-ai's does.
+ * When the lengths are not known (a row from before, or a list the planner changed during the turn), the section
+ * renders exactly as teams-ai's does.
  */
 export class StoredConversationHistory extends ConversationHistory {
   override async renderAsMessages(
