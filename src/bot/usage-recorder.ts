@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { timeOrderedId } from '../domain/ids';
 import { settleTurn } from '../domain/turn-envelope';
 import { hasOverage, includedUnits } from '../domain/plans';
-import type { UsageEvent } from '../domain/usage';
+import type { RecordedUsage, UsageEvent } from '../domain/usage';
 import type { Logger } from '../logger';
 import type { RecordOutcome, Store, WriteOptions } from '../store/store';
 import type { Telemetry } from '../telemetry/telemetry';
@@ -20,19 +20,6 @@ export interface TurnResult {
  * turn held on hard-capped dimensions: settleTurn), then, in one transaction, the claim settled, the usage event, the
  * counters and the queue message, idempotent on (tenant, activity).
  */
-/** A recorded turn against its period's allowance (tenant admin notices at 80 % and 100 %). */
-export interface RecordedTurn {
-  tenantId: string;
-  subscriptionId: string;
-  periodStart: Date;
-  periodEnd: Date;
-  dimension: string;
-  usedBefore: number;
-  quantity: number;
-  included: number | null;
-  overage: boolean;
-}
-
 export class UsageRecorder {
   constructor(
     private readonly deps: {
@@ -41,7 +28,7 @@ export class UsageRecorder {
       logger: Logger;
       telemetry?: Telemetry;
       /** Each turn recorded (not called for a duplicate); must not throw. */
-      onRecorded?: (turn: RecordedTurn) => void;
+      onRecorded?: (turn: RecordedUsage) => void;
     },
   ) {}
 

@@ -42,6 +42,24 @@ export interface UsageMessage {
 }
 
 /**
+ * One recorded turn against its period's allowance, as the usage recorder reports it (for the tenant admin notices
+ * at 80 % and 100 %).
+ */
+export interface RecordedUsage {
+  tenantId: string;
+  subscriptionId: string;
+  periodStart: Date;
+  periodEnd: Date;
+  dimension: string;
+  /** Units of the period used before this turn (the store's count, in the same transaction as the record). */
+  usedBefore: number;
+  quantity: number;
+  /** The period's allowance; `null` = unlimited. */
+  included: number | null;
+  overage: boolean;
+}
+
+/**
  * Units of a turn that lie above the allowance: a turn of 3 with 1 unit left bills 2. `included = null` means
  * unlimited (nothing billable).
  */

@@ -8,6 +8,7 @@ import {
 } from '../domain/tenant-notices';
 import { DAY } from '../domain/clock';
 import type { Subscription } from '../domain/subscription';
+import type { RecordedUsage } from '../domain/usage';
 import type { Logger } from '../logger';
 import type { MessageFor, ProactiveMessenger } from '../bot/proactive/proactive-messenger';
 import type { Store } from '../store/store';
@@ -20,21 +21,6 @@ import {
   suspendedNotice,
   type NoticeLinks,
 } from './notice-messages';
-
-/** One recorded turn, as the usage recorder reports it. */
-export interface RecordedUsage {
-  tenantId: string;
-  subscriptionId: string;
-  periodStart: Date;
-  periodEnd: Date;
-  dimension: string;
-  /** Units of the period used before this turn (the store's count, in the same transaction as the record). */
-  usedBefore: number;
-  quantity: number;
-  /** The period's allowance; `null` = unlimited. */
-  included: number | null;
-  overage: boolean;
-}
 
 export type NoticeOutcome = 'sent' | 'off' | 'already' | 'no-recipient';
 
