@@ -1,7 +1,6 @@
 import type {
   NewTicket,
   Ticket,
-  TicketAuthor,
   TicketCategory,
   TicketDelivery,
   TicketMessage,
@@ -38,14 +37,8 @@ export interface TicketDetail {
   messages: TicketMessage[];
 }
 
-export interface NewTicketMessage {
-  ticketNumber: number;
-  author: TicketAuthor;
-  authorId: string;
-  authorName?: string;
-  text: string;
-  at: Date;
-}
+/** A message to add: what is stored of it, before it has an id or a delivery. */
+export type NewTicketMessage = Omit<TicketMessage, 'id' | 'delivery'>;
 
 export const DEFAULT_TICKET_PAGE = 20;
 export const MAX_TICKET_PAGE = 200;

@@ -1,3 +1,4 @@
+import type { MeteringOutcome } from '../domain/alert-triggers';
 import type { Logger } from '../logger';
 
 /**
@@ -31,15 +32,8 @@ export interface UsageRecordedProps {
   processingMs: number;
 }
 
-export interface MeteringResultProps {
-  subscriptionId: string;
-  dimension: string;
-  hourStart: Date;
-  /** The report's status after the attempt: Accepted, Conflict, Retry, Held, Expired, Failed… */
-  status: string;
-  quantity: number;
-  attempts: number;
-}
+/** One metered hour after an attempt to bill it: the same facts the operator alerts are decided from. */
+export type MeteringResultProps = MeteringOutcome;
 
 /** One run of the billed-vs-sent job: its keys counted per outcome (Application Insights measurements). */
 export interface BilledVsSentRunProps {
