@@ -2,7 +2,7 @@ import { ActivityTypes, TeamsInfo, type TurnContext } from 'botbuilder';
 import { ActionPlanner, Application, PromptManager, TeamsAdapter, type PromptCompletionModel } from '@microsoft/teams-ai';
 import type { Logger } from '../logger';
 import type { KnownUser } from '../store/store';
-import { audienceOf, identityOf } from './activity-facts';
+import { audienceOf, identityOf, localeOfActivity } from './activity-facts';
 import { AI_ANSWER_OPTIONS } from './feedback/ai-answer';
 import { isFeedbackInvoke, isOtherSubmitAction } from './feedback/feedback-invoke';
 import type { FeedbackRecorder } from './feedback/feedback-recorder';
@@ -13,7 +13,6 @@ import type { ConversationCommands } from './commands/conversation-commands';
 import type { OperatorCommands } from './commands/operator-commands';
 import type { StatementCommand } from './commands/statement-command';
 import { parseSupportSubmit, type SupportCommands } from './commands/support-commands';
-import { localeOf } from '../i18n/locale';
 import type { TenantCommands } from './commands/tenant-commands';
 import { storedConversation } from './proactive/conversation-capture';
 import type { ProactiveCommands } from './proactive/proactive-commands';
@@ -107,7 +106,7 @@ export function createBotApplication(deps: BotApplicationDeps): Application {
     (context) => Promise.resolve(isMessage(context) && parseSupportSubmit(context.activity.value) !== undefined),
     async (context) => {
       const submit = parseSupportSubmit(context.activity.value)!;
-      const reply = await deps.support.submit(submit, identityOf(context.activity), localeOf(context.activity.locale));
+      const reply = await deps.support.submit(submit, identityOf(context.activity), localeOfActivity(context.activity));
       await sendReply(context, reply);
     },
   );

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app';
 import { catalogKeys } from '../../src/i18n/translator';
+import { conversationKeys } from '../../src/store/outreach-repos';
 import { messageActivity, postActivity, type MessageOptions } from '../helpers/activities';
 import { FakeClock } from '../helpers/fake-clock';
 import { seedSubscription } from '../helpers/seed';
@@ -59,6 +60,8 @@ describe('conversation language', () => {
     activity.entities = [{ type: 'clientInfo', locale: 'fr-CA', platform: 'web' }];
     const res = await postActivity(app.url, activity);
     expect(res.text).toContain('AI Assistant : aide');
+    // The conversation kept for later notices carries that language too.
+    expect((await app.store.conversations.get(conversationKeys.user('tenant-none', 'user-1')))?.locale).toBe('fr');
   });
 
   // Facts read "title: value" here: that is how the test helper renders a card's FactSet, not the card's wording.

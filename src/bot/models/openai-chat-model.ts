@@ -12,8 +12,7 @@ import type { PromptResponse } from '@microsoft/teams-ai/lib/types';
 import type OpenAI from 'openai';
 import { streamsAnswer } from '../../domain/answer-streaming';
 import { AppError, coerceError } from '../../domain/errors';
-import { identityOf } from '../activity-facts';
-import { localeOf } from '../../i18n/locale';
+import { identityOf, localeOfActivity } from '../activity-facts';
 import { translator } from '../../i18n/translator';
 import type { Logger } from '../../logger';
 import { turnDeadlineOf } from '../turn-deadline';
@@ -167,7 +166,7 @@ export class OpenAIChatModel implements PromptCompletionModel {
       if (turn.deadline?.aborted) throw new AppError('ModelFailed', 'stream cancelled at the turn deadline');
     } catch (thrown) {
       const error = this.failed(thrown, turn.meter, turn.started);
-      if (streaming) emit(`\n\n${translator(localeOf(context.activity.locale)).t('conversation.streamInterrupted')}`);
+      if (streaming) emit(`\n\n${translator(localeOfActivity(context.activity)).t('conversation.streamInterrupted')}`);
       return { status: 'error', ...inputOf(turn.input), error };
     }
     return this.answered(content, usage, { tokenizer, request, meter: turn.meter, started: turn.started, input: turn.input });

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
+import { localeOfActivity } from '../activity-facts';
 import { AI, type Application, type TurnState } from '@microsoft/teams-ai';
-import { localeOf } from '../../i18n/locale';
 import { translator, type TextKey } from '../../i18n/translator';
 import type { ModerationStop } from './turn-moderator';
 
@@ -11,7 +11,7 @@ import type { ModerationStop } from './turn-moderator';
 export function registerModerationReplies(app: Application): void {
   const reply = (flagged: TextKey, unavailable: TextKey, after?: (state: TurnState) => void) =>
     async (context: TurnContext, state: TurnState, stop: unknown) => {
-      const t = translator(localeOf(context.activity.locale));
+      const t = translator(localeOfActivity(context.activity));
       await context.sendActivity(t.t((stop as ModerationStop | undefined)?.reason === 'unavailable' ? unavailable : flagged));
       after?.(state);
       return AI.StopCommandName;

@@ -1,10 +1,10 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import type { ClientKind } from '../../domain/client-kind';
-import { localeOf, type Locale } from '../../i18n/locale';
+import type { Locale } from '../../i18n/locale';
 import type { Logger } from '../../logger';
 import { conversationKeys, type ConversationAddress, type StoredConversation } from '../../store/outreach-repos';
 import type { Store } from '../../store/store';
-import { clientKindOf, identityOf } from '../activity-facts';
+import { clientKindOf, identityOf, localeOfActivity } from '../activity-facts';
 
 /** Entries of the capture cache: one per user seen; enough for any tenant base a process serves. */
 const CACHE_LIMIT = 50_000;
@@ -31,7 +31,7 @@ export function addressOf(activity: Partial<Activity>): ConversationAddress | un
 export function storedConversation(key: string, activity: Partial<Activity>, at: Date): StoredConversation | undefined {
   const address = addressOf(activity);
   if (!address) return undefined;
-  return { key, address, locale: localeOf(activity.locale), client: clientKindOf(activity), updatedAt: at };
+  return { key, address, locale: localeOfActivity(activity), client: clientKindOf(activity), updatedAt: at };
 }
 
 /** What makes a stored reference out of date: where it points, the language and the client. */
@@ -41,7 +41,7 @@ function fingerprint(address: ConversationAddress, locale: Locale, client: Clien
 
 /** fingerprint() of the reference an activity would give, straight from the activity. */
 function activityFingerprint(activity: Activity): string {
-  return `${activity.serviceUrl}|${activity.conversation?.id}|${activity.recipient?.id}|${activity.from?.id ?? ''}|${localeOf(activity.locale)}|${clientKindOf(activity)}`;
+  return `${activity.serviceUrl}|${activity.conversation?.id}|${activity.recipient?.id}|${activity.from?.id ?? ''}|${localeOfActivity(activity)}|${clientKindOf(activity)}`;
 }
 
 /**
