@@ -25,10 +25,21 @@ export function migrate(db: Database.Database, migrations = loadMigrations()): n
     db.transaction(() => {
       const again = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
       if (again) return;
-      db.exec(m.sql);
+      if (!hasColumnAlready(db, m.sql)) db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
       done.push(m.version);
     }).immediate();
   }
   return done;
+}
+
+/**
+ * A migration headed `-- only-without-column: <table>.<column>` brings a store built by an earlier form of the schema
+ * forward; where the column is already there (the store was built by the later form), it is recorded without
+ * running. Azure SQL needs no such line: T-SQL says it with `IF COL_LENGTH(...) IS NULL`.
+ */
+function hasColumnAlready(db: Database.Database, sql: string): boolean {
+  const only = /^-- only-without-column: (\w+)\.(\w+)[ \t]*$/m.exec(sql);
+  if (!only) return false;
+  return db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(only[1], only[2]) !== undefined;
 }
