@@ -32,7 +32,7 @@ export interface BilledVsSentSummary {
   counts: OutcomeCounts;
   /** Keys an operator must look at: quantity mismatches, rejected rows, rows missing on either side. */
   problems: number;
-  /** Those keys (the first 50), for an alert's text. */
+  /** Those keys, every one: each is a `billing.mismatch` operator alert. */
   mismatches: Comparison[];
   /** Rows of the Marketplace's answer that could not be compared (no day, resource, dimension or plan). */
   unreadableRows: number;
@@ -69,7 +69,6 @@ export interface BilledVsSentJobDeps {
 }
 
 const DEFAULT_LEASE_MS = 15 * MINUTE;
-const MAX_MISMATCHES_IN_SUMMARY = 50;
 
 /**
  * Billed vs sent (issue 12, part 5; DESIGN.md "Metering"): once a day, asks the Metering API what it holds
@@ -192,7 +191,7 @@ export class BilledVsSentJob {
         days,
         counts,
         problems: problemCount(counts),
-        mismatches: comparisons.filter((c) => isProblem(c.outcome)).slice(0, MAX_MISMATCHES_IN_SUMMARY),
+        mismatches: comparisons.filter((c) => isProblem(c.outcome)),
         unreadableRows: answer.unreadable,
         durationMs: Date.now() - startedMs,
       };

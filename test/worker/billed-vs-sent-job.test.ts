@@ -179,6 +179,25 @@ describe('billed vs sent against the Marketplace emulator, with usage the meteri
     ]);
   });
 
+  it('hands every disagreeing key to onMismatch, however many (each is an operator alert)', async () => {
+    for (let n = 0; n < 60; n++)
+      h.emulator.billedUsage.addRow({
+        usageDate: '2026-03-09',
+        usageResourceId: `someone-else-${n}`,
+        dimension: 'messages',
+        planId: 'business',
+        offerId: 'teams-ai-assistant',
+        submittedQuantity: 1,
+        processedQuantity: 1,
+        submittedCount: 1,
+        reconStatus: 'Accepted',
+      });
+    const outcome = await job().run();
+    expect(outcome.ran && outcome.summary.problems).toBe(60);
+    expect(mismatches).toHaveLength(1);
+    expect(new Set(mismatches[0]!.mismatches.map((m) => m.subscriptionId)).size).toBe(60);
+  });
+
   it('is idempotent: a second run for the same days stores the same comparisons', async () => {
     h.emulator.billedUsage.inject({ usageDate: '2026-03-10', resourceId: a.id, dimension: 'messages' }, { kind: 'drop' });
     await job().run();
