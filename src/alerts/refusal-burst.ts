@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock';
 import { refusalsBurstAlert, WEBHOOK_REFUSALS_PROBLEM } from '../domain/alert-triggers';
+import { WebhookAuthError } from '../marketplace/webhook-auth';
 import type { OperatorAlerts } from './operator-alerts';
 
 /**
@@ -42,7 +43,11 @@ export class RefusalBurstDetector {
   }
 }
 
-/** The webhook's token check, reporting refusals (any error the check throws) to the detector. */
+/**
+ * The webhook's token check, reporting its refusals (WebhookAuthError: a token that is missing, forged, expired or
+ * for someone else) to the detector. Other failures, such as the Marketplace's signing keys out of reach (answered
+ * 503, retried by the Marketplace), say nothing about the callers' tokens and are not counted.
+ */
 export function watchRefusals<T>(
   verify: (authorization: string | undefined) => Promise<T>,
   detector: RefusalBurstDetector,
@@ -53,7 +58,7 @@ export function watchRefusals<T>(
       detector.accepted();
       return caller;
     } catch (thrown) {
-      detector.refused((thrown as { reason?: unknown }).reason ? String((thrown as { reason?: unknown }).reason) : 'refused');
+      if (thrown instanceof WebhookAuthError) detector.refused(thrown.reason);
       throw thrown;
     }
   };

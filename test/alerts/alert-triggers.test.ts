@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperatorAlerts } from '../../src/alerts/operator-alerts';
 import { alertingTelemetry } from '../../src/alerts/alerting-telemetry';
 import { RefusalBurstDetector, watchRefusals } from '../../src/alerts/refusal-burst';
+import { AppError } from '../../src/domain/errors';
+import { WebhookAuthError } from '../../src/marketplace/webhook-auth';
 import { secretExpiryAlert } from '../../src/alerts/secret-expiry-alerts';
 import { ALERT_EVENT_TYPES, alertPayload, type AlertEventType } from '../../src/domain/alert-events';
 import {
@@ -112,12 +114,18 @@ describe('operator alert triggers and their deduplication', () => {
 
   it('webhook refusals: a burst of refused tokens alerts once; a quiet window ends it, so the next burst alerts again', async () => {
     const detector = new RefusalBurstDetector({ alerts, clock, threshold: 3, windowMs: 5 * 60_000 });
-    const refuse = () => Promise.reject<never>(Object.assign(new Error('bad token'), { reason: 'signature' }));
+    // The Marketplace's signing keys out of reach is not a refusal: however often, no alert.
+    const keysDown = watchRefusals(() => Promise.reject<never>(new AppError('UpstreamFailed', 'signing keys unreachable')), detector);
+    for (let i = 0; i < 10; i += 1) await expect(keysDown('Bearer x')).rejects.toThrow('signing keys');
+    const refuse = () => Promise.reject<never>(new WebhookAuthError('signature'));
     const verify = watchRefusals(refuse, detector);
-    for (let i = 0; i < 2; i += 1) await expect(verify('Bearer x')).rejects.toThrow('bad token');
+    for (let i = 0; i < 2; i += 1) await expect(verify('Bearer x')).rejects.toThrow('webhook token refused');
     expect(recorded).toBe(0);
     for (let i = 0; i < 5; i += 1) await expect(verify('Bearer x')).rejects.toThrow();
     await waitFor(() => recorded === 1, 2000, 'the burst alert');
+    // Raised by the third refused token, not by the key outage before them.
+    const [first] = await store.alertEvents.recent(1);
+    expect(first!.event).toMatchObject({ data: { refusals: 3, lastReason: 'signature' } });
     clock.advance(6 * 60_000);
     detector.accepted();
     for (let i = 0; i < 3; i += 1) await expect(verify('Bearer x')).rejects.toThrow();
