@@ -173,7 +173,9 @@ function judge(
   if (!sameQuantity(theirs.submittedQuantity, ours.quantity)) return 'QuantityMismatch';
   // Not processed yet: nothing billed so far, but what was submitted is ours.
   if (theirs.statuses.size === 1 && theirs.statuses.has('Submitted')) return 'Pending';
-  return sameQuantity(theirs.processedQuantity, ours.quantity) ? 'Match' : 'QuantityMismatch';
+  if (sameQuantity(theirs.processedQuantity, ours.quantity)) return 'Match';
+  // Some of the key's rows are still being processed (part accepted, part Submitted): the rest is yet to be billed.
+  return theirs.statuses.has('Submitted') ? 'Pending' : 'QuantityMismatch';
 }
 
 /** `YYYY-MM-DD` of a time (UTC). */

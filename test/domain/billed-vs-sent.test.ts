@@ -45,6 +45,21 @@ describe('billed vs sent: comparing the Marketplace with the ledger', () => {
       [ours({})],
       'QuantityMismatch',
     ],
+    [
+      'part accepted, part still being processed, our quantity in all',
+      [
+        theirs({ submittedQuantity: 3, processedQuantity: 3 }),
+        theirs({ reconStatus: 'Submitted', submittedQuantity: 2, processedQuantity: 0 }),
+      ],
+      [ours({})],
+      'Pending',
+    ],
+    [
+      'part accepted short, nothing still being processed',
+      [theirs({ submittedQuantity: 3, processedQuantity: 2 }), theirs({ submittedQuantity: 2, processedQuantity: 2 })],
+      [ours({})],
+      'QuantityMismatch',
+    ],
     ['rejected', [theirs({ reconStatus: 'Rejected', processedQuantity: 0 })], [ours({})], 'Rejected'],
     ['test traffic is not billed', [theirs({ reconStatus: 'TestHeaders' })], [ours({})], 'Rejected'],
     ['nothing at the Marketplace', [], [ours({})], 'MissingAtMarketplace'],
