@@ -1,4 +1,5 @@
 import { DAY } from './clock';
+import { sameQuantity } from './metering';
 
 /**
  * Billed vs sent (issue 12, part 5), pure: the Marketplace's daily answer to `GET /usageEvents` compared, per (day,
@@ -97,11 +98,6 @@ export function countOutcomes(comparisons: readonly { outcome: ComparisonOutcome
 
 export function problemCount(counts: OutcomeCounts): number {
   return PROBLEM_OUTCOMES.reduce((sum, o) => sum + counts[o], 0);
-}
-
-/** Units are whole in practice, but the API speaks doubles: equal within a billionth. */
-export function sameQuantity(a: number, b: number): boolean {
-  return Math.abs(a - b) < 1e-9;
 }
 
 const keyOf = (r: { day: string; subscriptionId: string; dimension: string; planId: string }) =>

@@ -120,7 +120,8 @@ export function judgeItem(answer: BatchItemAnswer, ourQuantity: number): ItemJud
   return { kind: 'Retry', code: status, message };
 }
 
-function sameQuantity(a: number, b: number): boolean {
+/** Units are whole in practice, but the API speaks doubles: equal within a billionth. */
+export function sameQuantity(a: number, b: number): boolean {
   return Math.abs(a - b) < 1e-9;
 }
 

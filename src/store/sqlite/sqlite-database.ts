@@ -21,5 +21,3 @@ export function openDatabase(file: string, options: { busyTimeoutMs?: number } =
 }
 
 export const toMs = (d: Date | undefined | null): number | null => (d ? d.getTime() : null);
-export const fromMs = (ms: number | null | undefined): Date | undefined =>
-  ms === null || ms === undefined ? undefined : new Date(ms);
