@@ -65,3 +65,5 @@ export const TENANT_FACETS: readonly { name: string; table: string; where: strin
 /** The large facets are deleted first in chunks of this many rows, each its own short transaction. */
 export const CHUNK = 5_000;
 export const CHUNKED = new Set(['usage_daily', 'usage_period_users', 'usage_events']);
+/** The facets whose rows point at usage events: deleted with the first chunk of the tenant's events, never after. */
+export const EVENT_DEPENDENTS = new Set(['usage_outbox', 'metering_consumed']);

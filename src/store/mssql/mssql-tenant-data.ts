@@ -1,5 +1,5 @@
 import type { TenantDataRepo } from '../tenant-data-repo';
-import { CHUNK, CHUNKED, TENANT_FACETS } from '../tenant-facets';
+import { CHUNK, CHUNKED, EVENT_DEPENDENTS, TENANT_FACETS } from '../tenant-facets';
 import { param, type MssqlDatabase } from './mssql-database';
 
 export function mssqlTenantData(db: MssqlDatabase): TenantDataRepo {
@@ -20,12 +20,15 @@ export function mssqlTenantData(db: MssqlDatabase): TenantDataRepo {
     },
     async erase(tenantId) {
       const deleted: Record<string, number> = Object.fromEntries(facets.map((f) => [f.name, 0]));
-      const dependents = facets.slice(0, 2);
+      // The outbox and consumed rows point at events: they go with the first chunk of events, never after it (the
+      // last pass below takes any that came since).
+      const dependents = facets.filter((f) => EVENT_DEPENDENTS.has(f.name));
       for (const f of facets) {
         if (!CHUNKED.has(f.name)) continue;
+        let first = true;
         for (;;) {
           const n = await db.transaction(async (tx) => {
-            if (f.name === 'usage_events') {
+            if (f.name === 'usage_events' && first) {
               for (const d of dependents) {
                 const r = await tx.query<{ n: number }>(
                   `DELETE FROM ${d.table} WHERE ${d.where}; SELECT @@ROWCOUNT AS n;`,
@@ -41,6 +44,7 @@ export function mssqlTenantData(db: MssqlDatabase): TenantDataRepo {
             return r.rows[0]?.n ?? 0;
           });
           deleted[f.name]! += n;
+          first = false;
           if (n < CHUNK) break;
         }
       }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { TenantDataRepo } from '../tenant-data-repo';
-import { CHUNK, CHUNKED, TENANT_FACETS } from '../tenant-facets';
+import { CHUNK, CHUNKED, EVENT_DEPENDENTS, TENANT_FACETS } from '../tenant-facets';
 import type { WriteBatcher } from './write-batcher';
 
 /** The primary keys of the chunked tables without rowid (WITHOUT ROWID): their chunks go by primary key. */
@@ -36,21 +36,24 @@ export function sqliteTenantData(db: Database.Database, batcher: WriteBatcher): 
     },
     async erase(tenantId) {
       const deleted: Record<string, number> = Object.fromEntries(facets.map((f) => [f.name, 0]));
-      // The outbox and consumed rows point at events: they go with the first chunks' events, never after them.
+      // The outbox and consumed rows point at events: they go with the first chunk of events, never after it (the
+      // last pass below takes any that came since).
+      const dependents = facets.filter((f) => EVENT_DEPENDENTS.has(f.name));
       for (const f of facets) {
         const statement = f.chunk;
         if (!statement) continue;
+        let first = true;
         for (;;) {
           const n = await batcher.run(() => {
-            if (f.name === 'usage_events') {
-              for (const dependent of facets.slice(0, 2))
-                deleted[dependent.name]! += dependent.remove.run({ tenant: tenantId }).changes;
+            if (f.name === 'usage_events' && first) {
+              for (const dependent of dependents) deleted[dependent.name]! += dependent.remove.run({ tenant: tenantId }).changes;
             }
             const changes = statement.run({ tenant: tenantId }).changes;
             if (f.name === 'usage_events') lowerMarks.run();
             return changes;
           });
           deleted[f.name]! += n;
+          first = false;
           if (n < CHUNK) break;
         }
       }
