@@ -90,7 +90,7 @@ export interface RunningApp {
   alertDispatcher: AlertDispatcher;
   /** Tenant admin notices; `sweep()` checks subscriptions and trials ending soon. */
   notifier: TenantNotifier;
-  /** Support tickets: what the operators' console uses, and `deleteTenantData` for the tenant deletion command. */
+  /** Support tickets: what the operators' console uses. */
   support: SupportDesk;
   logger: Logger;
   /** Resolves once the turns in flight are answered and their usage is committed (which follows the reply). */

@@ -3,7 +3,7 @@
  * the store keeps tickets and their messages, the desk (src/support/support-desk.ts) applies these rules.
  *
  * Ticket text is support data: stored because answering it is the point, never logged, deleted with the tenant's
- * data (TicketRepo.deleteTenantData).
+ * data (`npm run tenant:erase`, src/store/tenant-facets.ts).
  */
 
 export const TICKET_CATEGORIES = ['technical', 'billing', 'account'] as const;

@@ -67,6 +67,4 @@ export interface TicketRepo {
   close(ticketNumber: number, by: string, at: Date): Promise<Ticket | undefined>;
   /** Response times of the tickets opened in [from, to). */
   statistics(from: Date, to: Date): Promise<TicketStatistics>;
-  /** Deletes every ticket of the tenant and their messages; returns how many tickets. Part of deleting a tenant. */
-  deleteTenantData(tenantId: string): Promise<number>;
 }

@@ -133,11 +133,6 @@ export class SupportDesk {
     return this.deps.store.tickets.statistics(from, to);
   }
 
-  /** Part of deleting a tenant's data: its tickets and their messages. */
-  deleteTenantData(tenantId: string): Promise<number> {
-    return this.deps.store.tickets.deleteTenantData(tenantId);
-  }
-
   private async deliver(ticket: Ticket, what: 'answer' | 'closing', message: MessageFor): Promise<TicketDelivery> {
     const ids = { ticket: ticket.number, tenantId: ticket.tenantId, userId: ticket.openedBy, what };
     try {

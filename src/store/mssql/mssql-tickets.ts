@@ -140,18 +140,5 @@ export function mssqlTickets(db: MssqlDatabase): TicketRepo {
       );
       return ticketStatistics(rows.map(toTicketTimes));
     },
-    async deleteTenantData(tenantId) {
-      return db.transaction(async (tx) => {
-        await tx.query(
-          `DELETE m FROM ${s}.support_ticket_messages AS m
-          JOIN ${s}.support_tickets AS t ON t.ticket_number = m.ticket_number WHERE t.tenant_id = @tenant`,
-          { tenant: param.text(tenantId) },
-        );
-        const { rowsAffected } = await tx.query(`DELETE FROM ${s}.support_tickets WHERE tenant_id = @tenant`, {
-          tenant: param.text(tenantId),
-        });
-        return rowsAffected[0] ?? 0;
-      });
-    },
   };
 }

@@ -29,10 +29,6 @@ export function sqliteTickets(db: Database.Database, batcher: WriteBatcher): Tic
   const createdIn = db.prepare(
     'SELECT created_at, first_answered_at, closed_at, status FROM support_tickets WHERE created_at >= ? AND created_at < ?',
   );
-  const deleteMessages = db.prepare(
-    'DELETE FROM support_ticket_messages WHERE ticket_number IN (SELECT ticket_number FROM support_tickets WHERE tenant_id = ?)',
-  );
-  const deleteTickets = db.prepare('DELETE FROM support_tickets WHERE tenant_id = ?');
 
   const ticketAt = (n: number) => {
     const row = getTicket.get(n) as TicketRow | undefined;
@@ -106,12 +102,6 @@ export function sqliteTickets(db: Database.Database, batcher: WriteBatcher): Tic
     statistics(from, to) {
       const rows = createdIn.all(from.getTime(), to.getTime()) as TicketTimesRow[];
       return Promise.resolve(ticketStatistics(rows.map(toTicketTimes)));
-    },
-    async deleteTenantData(tenantId) {
-      return batcher.run(() => {
-        deleteMessages.run(tenantId);
-        return deleteTickets.run(tenantId).changes;
-      });
     },
   };
 }
