@@ -2,6 +2,7 @@ import { USAGE_KINDS, type UsageKind } from './billing-rules';
 import type { MeteringStatus } from './metering';
 import type { BillingPeriod } from './periods';
 import { includedUnits, type Plan } from './plans';
+import { planMonthlyPrice } from './revenue';
 import type { Subscription } from './subscription';
 import { roundMoney, utcDay } from './usage-report';
 
@@ -242,7 +243,7 @@ export function buildUsageStatement(input: StatementInput): UsageStatement {
   const planIds = new Set([startPlan, endPlan, ...lines.map((l) => l.planId)]);
   for (const c of within) for (const id of [c.fromPlanId, c.toPlanId]) if (id !== undefined) planIds.add(id);
   const planNames = Object.fromEntries([...planIds].map((id) => [id, ref(id).name]));
-  const recurring = plan ? roundMoney(plan.basePrice * (plan.isPricePerSeat ? (endSeats ?? 0) : 1)) : 0;
+  const recurring = plan ? planMonthlyPrice(plan, endSeats) : 0;
   const overage = roundMoney(dimensions.reduce((s, d) => s + d.amount, 0));
   return {
     subscriptionId: subscription.id,
