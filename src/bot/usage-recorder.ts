@@ -85,6 +85,7 @@ export class UsageRecorder {
         included,
         overage,
         reserved: true,
+        unitsHeld: ticket.envelope.holds.length > 0,
         ...(identity.userName ? { userName: identity.userName } : {}),
       },
       options,

@@ -4,19 +4,20 @@ import { createHash } from 'node:crypto';
  * Conversation history kept in the store (README "Conversation history"): per conversation, the last exchanges
  * (a user message and the answer to it), bounded by a number of exchanges and a number of tokens, forgotten a set
  * time after the conversation's last exchange. It is message text, i.e. personal data: only what these bounds allow
- * is ever written, and it is never logged.
+ * is ever written, and it is never logged. An exchange is never changed once made (the stores keep each one's
+ * stored form: src/store/history-json.ts).
  */
 export interface HistoryExchange {
-  user: string;
-  assistant: string;
+  readonly user: string;
+  readonly assistant: string;
   /** Tokens of both texts (the prompt's tokenizer): what the token bound counts. */
-  tokens: number;
+  readonly tokens: number;
   /**
    * Tokens of the user's text alone (the answer's are `tokens - userTokens`), so that a prompt renders the history
    * without tokenizing it again. Absent in exchanges stored before it was kept.
    */
-  userTokens?: number;
-  at: Date;
+  readonly userTokens?: number;
+  readonly at: Date;
 }
 
 export interface HistoryLimits {

@@ -1,16 +1,29 @@
 import type { HistoryExchange } from '../domain/conversation-history';
 
+/**
+ * Each exchange's stored form, kept as long as the exchange object is: a conversation's history is written again at
+ * every turn, all but one of its exchanges as they were written before (exchanges are never changed in place).
+ */
+const stored = new WeakMap<HistoryExchange, string>();
+
 /** The stored form of a history (both stores keep it as JSON text): dates as ISO strings. */
 export function historyToJson(exchanges: readonly HistoryExchange[]): string {
-  return JSON.stringify(
-    exchanges.map((e) => ({
-      user: e.user,
-      assistant: e.assistant,
-      tokens: e.tokens,
-      ...(e.userTokens !== undefined ? { userTokens: e.userTokens } : {}),
-      at: e.at.toISOString(),
-    })),
-  );
+  let json = '';
+  for (const e of exchanges) {
+    let one = stored.get(e);
+    if (one === undefined) {
+      one = JSON.stringify({
+        user: e.user,
+        assistant: e.assistant,
+        tokens: e.tokens,
+        ...(e.userTokens !== undefined ? { userTokens: e.userTokens } : {}),
+        at: e.at.toISOString(),
+      });
+      stored.set(e, one);
+    }
+    json += json ? `,${one}` : one;
+  }
+  return `[${json}]`;
 }
 
 /** Reads what historyToJson wrote; a row that is not what it wrote reads as no history rather than failing a turn. */

@@ -34,6 +34,11 @@ export interface RecordUsageInput {
   overage: boolean;
   /** The turn held a claim (and maybe quota holds) that this record settles. Default false. */
   reserved?: boolean;
+  /**
+   * False when the claim held no quota units (its plan caps nothing): the store then looks for none to give back.
+   * Default: looked for.
+   */
+  unitsHeld?: boolean;
   userName?: string;
 }
 

@@ -350,7 +350,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.usage.counters(s.id, PERIOD)).toEqual([]);
         expect(await store.usage.release('tenant-a', 'same')).toBe(true);
         expect(await reserve(s.id, 'same', null)).toEqual({ ok: true });
-        await store.usage.record({ event: usageEvent(s.id, { activityId: 'same' }), included: 5, overage: true, reserved: true });
+        await store.usage.record({ event: usageEvent(s.id, { activityId: 'same' }), included: 5, overage: true, reserved: true, unitsHeld: false });
         expect(await t.count('turn_claims')).toBe(0);
         expect(await reserve(s.id, 'same', null)).toEqual({ ok: false, reason: 'duplicate' });
         // A claim left by a crash is freed by the stale sweep, with or without holds.

@@ -29,19 +29,41 @@ describe('SQLite write batcher', () => {
 
   const note = (body: string) => () => db.prepare('INSERT INTO notes (body) VALUES (?)').run(body).lastInsertRowid;
 
-  it('holds background writes for company, and a write someone waits on takes them along at once', async () => {
-    // A fake clock for the background wait (its timer and performance.now), not for setImmediate: the waited-on
-    // write commits on the next tick of the real event loop.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  it('holds background writes for company; a write someone waits on commits at once without them', async () => {
+    // A fake clock for the background wait (its timer), not for setImmediate: the waited-on write commits on the
+    // next tick of the real event loop.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const batcher = new WriteBatcher(db, { backgroundMs: 60_000 });
       const background = [batcher.run(note('a'), { background: true }), batcher.run(note('b'), { background: true })];
       await vi.advanceTimersByTimeAsync(59_999);
       expect(visible()).toBe(0);
-      // Without the waited-on write nothing would commit before the minute is over.
-      expect(await batcher.run(note('c'))).toBe(3);
-      expect(await Promise.all(background)).toEqual([1, 2]);
+      // The waited-on write commits alone: the background ones would only make its commit bigger.
+      expect(await batcher.run(note('c'))).toBe(1);
+      expect(visible()).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await Promise.all(background)).toEqual([2, 3]);
       expect(visible()).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a waited-on write withBackground commits after the background writes queued before it, in one commit', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const batcher = new WriteBatcher(db, { backgroundMs: 60_000 });
+      const background = [batcher.run(note('a'), { background: true }), batcher.run(note('b'), { background: true })];
+      // What a quota claim does: it reads what the settlements still waiting change, so they go first.
+      const seen = await batcher.run(() => (db.prepare('SELECT COUNT(*) AS n FROM notes').get() as { n: number }).n, {
+        withBackground: true,
+      });
+      expect(seen).toBe(2);
+      expect(await Promise.all(background)).toEqual([1, 2]);
+      expect(visible()).toBe(2);
+      // Nothing is left for the timer.
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(visible()).toBe(2);
     } finally {
       vi.useRealTimers();
     }

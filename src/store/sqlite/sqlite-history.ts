@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { HistoryExchange } from '../../domain/conversation-history';
 import type { ConversationHistoryRepo } from '../history-repo';
 import { historyFromJson, historyToJson } from '../history-json';
+import { CommittedHistories, type CommittedHistory } from './committed-histories';
 import type { WriteBatcher } from './write-batcher';
 
 interface HistoryRow {
@@ -11,10 +11,7 @@ interface HistoryRow {
 }
 
 /** A write of a conversation still waiting in the group commit, and the version it gives the row if it is saved. */
-interface WaitingWrite {
-  exchanges: readonly HistoryExchange[];
-  expiresAt: number;
-  version: number;
+interface WaitingWrite extends CommittedHistory {
   /** Set when its unit has run inside the batch's transaction (and back to `conflict` should the commit fail). */
   outcome?: 'saved' | 'conflict';
 }
@@ -32,6 +29,9 @@ interface WaitingWrite {
  *
  * A reset (`new chat`) commits a write of its conversation still waiting first, so that the write cannot bring the
  * history back.
+ *
+ * Committed histories this process read or wrote are kept (CommittedHistories) while nothing else has changed them:
+ * the next turn of the conversation then reads no row.
  */
 export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): ConversationHistoryRepo {
   const load = db.prepare('SELECT exchanges, version, expires_at FROM conversation_history WHERE conversation_key = ?');
@@ -45,13 +45,25 @@ export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): Con
   const deleteExpired = db.prepare('DELETE FROM conversation_history WHERE expires_at <= ?');
   /** Per conversation with writes waiting in the batch: how many, and the last one queued. */
   const waiting = new Map<string, { count: number; last: WaitingWrite }>();
+  // A version read at most 100 ms ago: the history is then read as of then, as a read 100 ms earlier would have.
+  const committed = new CommittedHistories(db, () => batcher.dataVersionWithin(100));
+  const view = (h: CommittedHistory, now: Date) => ({
+    exchanges: h.expiresAt > now.getTime() ? [...h.exchanges] : [],
+    version: h.version,
+  });
   return {
     async load(key, now) {
       const last = waiting.get(key)?.last;
-      if (last && last.outcome !== 'conflict') return { exchanges: last.expiresAt > now.getTime() ? [...last.exchanges] : [], version: last.version };
+      if (last && last.outcome !== 'conflict') return view(last, now);
+      // Before the row: a change made after this version was read is one the entry put below will not pass for.
+      const dataVersion = committed.currentVersion();
+      const known = committed.get(key, dataVersion);
+      if (known) return view(known, now);
       const row = load.get(key) as HistoryRow | undefined;
       if (!row) return { exchanges: [], version: 0 };
-      return { exchanges: row.expires_at > now.getTime() ? historyFromJson(row.exchanges) : [], version: row.version };
+      const history = { exchanges: historyFromJson(row.exchanges), version: row.version, expiresAt: row.expires_at };
+      committed.put(key, history, dataVersion);
+      return view(history, now);
     },
     async save(input, options = {}) {
       const json = historyToJson(input.exchanges);
@@ -75,11 +87,14 @@ export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): Con
                 ? insert.run(input.key, input.tenantId, json, at, expiresAt).changes
                 : update.run(json, at, expiresAt, input.key, input.expectedVersion).changes;
           mine.outcome = changes === 1 ? 'saved' : 'conflict';
+          if (changes === 1) committed.put(input.key, { exchanges: mine.exchanges, version: mine.version, expiresAt }, batcher.batchDataVersion);
+          else committed.forget(input.key);
           return mine.outcome;
         }, options);
       } catch (thrown) {
         // The commit failed: nothing of this write is in the file, whatever its unit said.
         mine.outcome = 'conflict';
+        committed.forget(input.key);
         throw thrown;
       } finally {
         const current = waiting.get(input.key);

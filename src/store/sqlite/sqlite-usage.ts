@@ -21,9 +21,11 @@ class Rollback extends Error {
 }
 
 export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): UsageRepo {
-  const eventExists = db.prepare('SELECT 1 FROM usage_events WHERE tenant_id = ? AND activity_id = ?').pluck();
+  // A duplicate either way: the activity is claimed (being answered) or already has its usage event (answered).
   const insertClaim = db.prepare(`INSERT INTO turn_claims (tenant_id, activity_id, subscription_id, period_start, created_at)
-    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+    SELECT @t, @a, @s, @p, @at
+    WHERE NOT EXISTS (SELECT 1 FROM usage_events WHERE tenant_id = @t AND activity_id = @a)
+    ON CONFLICT DO NOTHING`);
   const ensureCounter = db.prepare(`INSERT INTO usage_counters (subscription_id, period_start, dimension, updated_at)
     VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
   // The quota decision of a dimension is this one conditional increment: concurrent turns cannot both take the last
@@ -73,19 +75,18 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
   const readDaily = db.transaction((window: Record<string, string | number>) => daily.all(window));
   const readTop = db.transaction((window: Record<string, string | number>) => topUsers.all(window));
 
-  /** Deletes a claim and gives its holds back to their counters. */
-  const releaseClaim = (tenantId: string, activityId: string, at: number): boolean => {
+  /** Deletes a claim and gives its holds back to their counters (unless the caller knows it held none). */
+  const releaseClaim = (tenantId: string, activityId: string, at: number, unitsHeld = true): boolean => {
     const claimed = takeClaim.run(tenantId, activityId).changes > 0;
-    const holds = takeHolds.all(tenantId, activityId) as HoldRow[];
+    const holds = unitsHeld ? (takeHolds.all(tenantId, activityId) as HoldRow[]) : [];
     for (const h of holds) unreserve.run(h.quantity, at, h.subscription_id, h.period_start, h.dimension);
     return claimed || holds.length > 0;
   };
 
   const claim = (c: TurnClaim): ClaimOutcome => {
-    if (eventExists.get(c.tenantId, c.activityId)) return { ok: false, reason: 'duplicate' };
     const at = c.at.getTime();
     const period = c.periodStart.getTime();
-    if (insertClaim.run(c.tenantId, c.activityId, c.subscriptionId, period, at).changes === 0) {
+    if (insertClaim.run({ t: c.tenantId, a: c.activityId, s: c.subscriptionId, p: period, at }).changes === 0) {
       return { ok: false, reason: 'duplicate' };
     }
     for (const h of c.holds) {
@@ -113,7 +114,8 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
   return {
     async claim(c) {
       try {
-        return await batcher.run(() => claim(c));
+        // Holds are decided on the counters: the settlements still waiting in the group commit free units first.
+        return await batcher.run(() => claim(c), { withBackground: c.holds.length > 0 });
       } catch (err) {
         if (err instanceof Rollback) return err.outcome;
         throw err;

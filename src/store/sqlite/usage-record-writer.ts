@@ -32,7 +32,7 @@ const MAX_GROUP = 64;
 export function usageRecordWriter(
   db: Database.Database,
   batcher: WriteBatcher,
-  releaseClaim: (tenantId: string, activityId: string, at: number) => boolean,
+  releaseClaim: (tenantId: string, activityId: string, at: number, unitsHeld?: boolean) => boolean,
 ): { record: (input: RecordUsageInput, options?: WriteOptions) => Promise<RecordOutcome> } {
   const insertEvent = db.prepare(`INSERT INTO usage_events (id, tenant_id, activity_id, subscription_id, plan_id,
       user_id, conversation_id, conversation_type, dimension, quantity, billable, prompt_tokens, completion_tokens,
@@ -65,7 +65,7 @@ export function usageRecordWriter(
     const counters = new Map<string, RunningCounter>();
     const outcomes = inputs.map((input): RecordOutcome => {
       const e = input.event;
-      if (input.reserved) releaseClaim(e.tenantId, e.activityId, now);
+      if (input.reserved) releaseClaim(e.tenantId, e.activityId, now, input.unitsHeld);
       const periodStart = e.periodStart.getTime();
       const counterKey = `${e.subscriptionId}\u0000${periodStart}\u0000${e.dimension}`;
       let counter = counters.get(counterKey);

@@ -11,45 +11,50 @@ interface Pending {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export interface WriteBatcherOptions {
-  /** Least spacing of commits under load, for writes someone waits on. */
-  windowMs?: number;
   /** How long a background write may wait for company. */
   backgroundMs?: number;
-  /** A batch this large commits at once. */
+  /** This many background writes commit at once. */
   maxBatch?: number;
 }
 
 /**
  * Group commit for the embedded store. Write units run in one IMMEDIATE transaction per batch, each inside its own
- * savepoint (a unit alone needs none): a unit that throws rolls back alone, the others commit together. A commit costs far more than the
- * statements of one turn (measured on a 2-core VM, a turn's usage write: ~70 µs alone, ~40 µs in batches of 4,
- * ~20 µs in batches of 32), so writes wait for company:
- * - one that a caller waits on (a quota reservation before the AI call) commits on the next tick when the store
- *   is idle, and under load at most `windowMs` after the previous commit;
- * - a background one (a turn's usage, once its reply has gone) waits up to `backgroundMs` (50 ms: under load a few
- *   dozen turns share the commit; a crash can lose at most that much usage of answers already sent, never bill
- *   twice), unless a waited-on write or a full batch (`maxBatch`) commits first and takes it along.
+ * savepoint (a unit alone needs none): a unit that throws rolls back alone, the others commit together. A commit costs
+ * far more than the statements of one turn: it writes every page its units touched to the WAL, two system calls a
+ * page, and the pages a turn's usage, claim and history touch are mostly the same few (the right-hand ends of the
+ * tables and indexes they append to). So writes wait for company, apart:
+ * - one that a caller waits on (a turn's claim before the AI call) commits on the next tick, with the others queued
+ *   in the same turn of the event loop; under load, the turns that arrived together share it;
+ * - background ones (a turn's usage and history, once its reply has gone) wait up to `backgroundMs` (50 ms: under
+ *   load dozens of turns share the commit, and the pages they share are written once; a crash can lose at most
+ *   that much usage of answers already sent, never bill twice), or until `maxBatch` of them are queued. They are not
+ *   taken along by the waited-on commits, which they would only make bigger, unless a waited-on write asks for them
+ *   (`withBackground`: a quota claim, which must see the units their settlements freed).
  * Results are handed out only after the commit.
  */
 export class WriteBatcher {
-  private queue: Pending[] = [];
-  /** When the scheduled flush runs (performance.now() time), and how to cancel it; Infinity when none is. */
-  private flushAt = Infinity;
-  private cancel: () => void = () => undefined;
-  private lastFlush = -Infinity;
-  private readonly windowMs: number;
+  /** Writes someone waits on, committed on the next tick. */
+  private waited: Pending[] = [];
+  /** Background writes, committed when their wait is over (or taken along, see withBackground). */
+  private held: Pending[] = [];
+  private withHeld = false;
+  private cancelImmediate: (() => void) | undefined;
+  private cancelTimer: (() => void) | undefined;
   private readonly backgroundMs: number;
   private readonly maxBatch: number;
   private readonly runBatch: { immediate(batch: Pending[]): Outcome[] };
+  /** `PRAGMA data_version` read inside the last batch's transaction, and when (performance.now()). */
+  private seen = { dataVersion: 0, at: -Infinity };
 
   constructor(db: Database.Database, options: WriteBatcherOptions = {}) {
-    this.windowMs = options.windowMs ?? 2;
     this.backgroundMs = options.backgroundMs ?? 50;
     this.maxBatch = options.maxBatch ?? 64;
     const savepoint = db.prepare('SAVEPOINT unit');
     const release = db.prepare('RELEASE unit');
     const rollback = db.prepare('ROLLBACK TO unit');
+    const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.runBatch = db.transaction((batch: Pending[]): Outcome[] => {
+      this.seen = { dataVersion: dataVersion.get()!, at: performance.now() };
       // A unit alone needs no savepoint: if it throws, the whole transaction rolls back, which is the same thing
       // (flush then rejects it with its error). Two statements fewer for most waited-on writes.
       if (batch.length === 1) return [{ ok: true, value: batch[0]!.work() }];
@@ -70,44 +75,67 @@ export class WriteBatcher {
 
   run<T>(work: () => T, options: WriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      const now = performance.now();
-      if (this.queue.length >= this.maxBatch) this.schedule(now, now);
-      else if (options.background) this.schedule(now + this.backgroundMs, now);
-      else this.schedule(Math.max(now, this.lastFlush + this.windowMs), now);
+      const item: Pending = { work, resolve: resolve as (value: unknown) => void, reject };
+      if (options.background) {
+        this.held.push(item);
+        if (this.held.length >= this.maxBatch) this.flushSoon();
+        else if (!this.cancelTimer) {
+          const timer = setTimeout(() => this.flush(true), this.backgroundMs);
+          this.cancelTimer = () => clearTimeout(timer);
+        }
+        return;
+      }
+      this.waited.push(item);
+      if (options.withBackground) this.withHeld = true;
+      this.soon();
     });
   }
 
-  /** Commits on the next tick (a unit that grew large). */
+  /**
+   * The connection's `PRAGMA data_version` as of the start of a batch's transaction at most `maxAgeMs` ago (it
+   * changes when another connection commits), or undefined when no batch ran that recently. Read there, it costs no
+   * statement of its own; every turn's claim runs one just before the turn reads anything else.
+   */
+  dataVersionWithin(maxAgeMs: number): number | undefined {
+    return performance.now() - this.seen.at <= maxAgeMs ? this.seen.dataVersion : undefined;
+  }
+
+  /** For a unit of work: the data version read at the start of its batch's transaction (nobody else writes in it). */
+  get batchDataVersion(): number {
+    return this.seen.dataVersion;
+  }
+
+  /** Commits everything queued, background writes included, on the next tick (a unit that grew large). */
   flushSoon(): void {
-    const now = performance.now();
-    this.schedule(now, now);
+    this.withHeld = true;
+    this.soon();
   }
 
-  /** Commits whatever is queued now (before the database closes). */
+  /** Commits whatever is queued now (before a read that must see it, before the database closes). */
   flushNow(): void {
-    if (this.queue.length > 0) this.flush();
+    if (this.waited.length > 0 || this.held.length > 0) this.flush(true);
   }
 
-  private schedule(at: number, now: number): void {
-    if (at >= this.flushAt) return;
-    this.cancel();
-    this.flushAt = at;
-    if (at > now) {
-      const timer = setTimeout(() => this.flush(), at - now);
-      this.cancel = () => clearTimeout(timer);
-    } else {
-      const immediate = setImmediate(() => this.flush());
-      this.cancel = () => clearImmediate(immediate);
+  private soon(): void {
+    if (this.cancelImmediate) return;
+    const immediate = setImmediate(() => this.flush(this.withHeld));
+    this.cancelImmediate = () => clearImmediate(immediate);
+  }
+
+  private flush(all: boolean): void {
+    this.cancelImmediate?.();
+    this.cancelImmediate = undefined;
+    let batch = this.waited;
+    this.waited = [];
+    this.withHeld = false;
+    if (all) {
+      this.cancelTimer?.();
+      this.cancelTimer = undefined;
+      // Background writes first: a waited-on write that asked for them reads what they change.
+      batch = this.held.length > 0 ? [...this.held, ...batch] : batch;
+      this.held = [];
     }
-  }
-
-  private flush(): void {
-    this.cancel();
-    this.flushAt = Infinity;
-    this.lastFlush = performance.now();
-    const batch = this.queue;
-    this.queue = [];
+    if (batch.length === 0) return;
     let outcomes: Outcome[];
     try {
       outcomes = this.runBatch.immediate(batch);
