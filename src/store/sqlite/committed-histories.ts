@@ -42,7 +42,7 @@ export class CommittedHistories {
   constructor(
     db: Database.Database,
     private readonly recentVersion: () => number | undefined = () => undefined,
-    private readonly limits: CommittedHistoriesLimits = { maxChars: 4_000_000, maxEntries: 20_000 },
+    private readonly limits: CommittedHistoriesLimits = { maxChars: 500_000, maxEntries: 1_000 },
   ) {
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     db.function('forget_committed_history', { deterministic: false }, (key: unknown) => {
