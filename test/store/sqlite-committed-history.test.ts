@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { historyKeyOf, type HistoryExchange } from '../../src/domain/conversation-history';
+import { CommittedHistories } from '../../src/store/sqlite/committed-histories';
+import { openDatabase } from '../../src/store/sqlite/sqlite-database';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
@@ -124,5 +126,34 @@ describe('SQLite history: committed histories kept in the process', () => {
     await expect(save(mine, [exchange(7), exchange(8)], 1)).rejects.toThrow(/locked|busy/i);
     other.db.exec('ROLLBACK');
     expect(await mine.history.load(KEY, AT)).toEqual({ exchanges: [exchange(7)], version: 1 });
+  });
+});
+
+describe('committed histories: bounds', () => {
+  const history = (text: string) => ({
+    exchanges: [{ user: text, assistant: '', tokens: 1, at: AT }],
+    version: 1,
+    expiresAt: EXPIRES.getTime(),
+  });
+
+  it('keeps at most maxEntries conversations and maxChars of text, least recently used out first', () => {
+    const db = openDatabase(':memory:');
+    const kept = new CommittedHistories(db, () => 1, { maxChars: 10, maxEntries: 2 });
+    kept.put('a', history('aaa'), 1);
+    kept.put('b', history('bbb'), 1);
+    expect(kept.get('a', 1)).toBeDefined(); // `a` is now the most recently used
+    kept.put('c', history('ccc'), 1);
+    expect([kept.get('b', 1), kept.size]).toEqual([undefined, 2]);
+    expect(kept.get('a', 1)).toBeDefined();
+    // Text: 3 + 3 + 6 > 10, so the least recently used goes (`c`, `a` having been read since).
+    kept.put('d', history('dddddd'), 1);
+    expect([kept.get('c', 1), kept.get('a', 1)?.version, kept.get('d', 1)?.version]).toEqual([undefined, 1, 1]);
+    // A history longer than the whole bound is not kept at all.
+    kept.put('e', history('e'.repeat(11)), 1);
+    expect(kept.get('e', 1)).toBeUndefined();
+    // An entry taken at another data version is not served, and is dropped.
+    expect(kept.get('a', 2)).toBeUndefined();
+    expect(kept.get('a', 1)).toBeUndefined();
+    db.close();
   });
 });
