@@ -1,16 +1,11 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { historyKeyOf, type HistoryExchange } from '../../src/domain/conversation-history';
+import { describe, expect, it } from 'vitest';
 import { CommittedHistories } from '../../src/store/sqlite/committed-histories';
 import { openDatabase } from '../../src/store/sqlite/sqlite-database';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { seedSubscription } from '../helpers/seed';
 import { tempDir } from '../helpers/temp-dir';
-
-const AT = new Date('2026-03-10T10:00:00.000Z');
-const EXPIRES = new Date('2026-03-11T10:00:00.000Z');
-const KEY = historyKeyOf({ tenantId: 'tenant-a', conversationId: 'conv-1' });
-const exchange = (n: number): HistoryExchange => ({ user: `question ${n}`, assistant: `answer ${n}`, tokens: 4, at: AT });
+import { AT, EXPIRES, KEY, exchange, saveHistory, storesClosedAfterEach } from './sqlite-history-fixture';
 
 /**
  * The embedded history keeps the committed histories it read or wrote, so that the next turn reads no row; these
@@ -20,17 +15,8 @@ const exchange = (n: number): HistoryExchange => ({ user: `question ${n}`, assis
  * before reading, as a turn does.
  */
 describe('SQLite history: committed histories kept in the process', () => {
-  const opened: SqliteStore[] = [];
-  const open = (file: string) => {
-    const store = openSqliteStore(file);
-    opened.push(store);
-    return store;
-  };
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-  });
-  const save = (store: SqliteStore, exchanges: HistoryExchange[], expectedVersion: number) =>
-    store.history.save({ key: KEY, tenantId: 'tenant-a', exchanges, expiresAt: EXPIRES, at: AT, expectedVersion });
+  const open = storesClosedAfterEach();
+  const save = saveHistory;
   let activity = 0;
   /** What a turn does before it reads its history: claim its activity (a commit of its own). */
   const claim = async (store: SqliteStore) =>

@@ -1,30 +1,18 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { historyKeyOf, type HistoryExchange } from '../../src/domain/conversation-history';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { describe, expect, it } from 'vitest';
+import type { HistoryExchange } from '../../src/domain/conversation-history';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { tempDir } from '../helpers/temp-dir';
-
-const AT = new Date('2026-03-10T10:00:00.000Z');
-const EXPIRES = new Date('2026-03-11T10:00:00.000Z');
-const KEY = historyKeyOf({ tenantId: 'tenant-a', conversationId: 'conv-1' });
-const exchange = (n: number): HistoryExchange => ({ user: `question ${n}`, assistant: `answer ${n}`, tokens: 4, at: AT });
+import { AT, EXPIRES, KEY, exchange, saveHistory, storesClosedAfterEach } from './sqlite-history-fixture';
 
 /**
  * The embedded history's read-your-writes: a read of a conversation whose write still waits in the group commit
  * (background writes wait up to 50 ms) sees that write, and a write built on it is chained to it.
  */
 describe('SQLite history: writes still waiting in the group commit', () => {
-  const opened: SqliteStore[] = [];
-  const open = (file: string) => {
-    const store = openSqliteStore(file);
-    opened.push(store);
-    return store;
-  };
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-  });
+  const open = storesClosedAfterEach();
   const save = (store: SqliteStore, exchanges: HistoryExchange[], expectedVersion: number, background = true) =>
-    store.history.save({ key: KEY, tenantId: 'tenant-a', exchanges, expiresAt: EXPIRES, at: AT, expectedVersion }, { background });
+    saveHistory(store, exchanges, expectedVersion, background);
 
   it('a read sees the waiting write, and the next write built on it is saved after it: no conflict with itself', async () => {
     const store = open(path.join(tempDir(), 'waiting.sqlite'));
