@@ -5,8 +5,8 @@
  * job), cached under data/tmp/bench-scale/ so that a rerun reuses it (about 15 GB; the script checks free space). Then
  * measures, on the compiled build (`npm run build` first):
  * - CPU per enforced turn (server process, /proc) and its ratio to a bare teams-ai turn, with the big store and with
- *   an empty one, in alternating rounds (as `bench:turns`); `bigVsEmpty` is the big store's CPU per turn over the
- *   empty one's (the target: at most 1.05);
+ *   an empty one, in alternating rounds (as `bench:turns`), the same 10,000 conversations on both; `bigVsEmpty` is
+ *   the big store's CPU per turn over the empty one's (the target: at most 1.05);
  * - p95 of the `usage` and `stats` commands of the largest tenant (10,000 users), over HTTP on the compiled bot;
  * - how long a cold start of the compiled bot takes with that store (spawn → /healthz answers);
  * - the rollup and retention job's rows per second (a tail of recent events to roll up, and two days of events past
@@ -490,11 +490,15 @@ async function main(): Promise<void> {
     empty: await server('enforced', ['--data-dir', emptyDir, '--tenant', 'bench-tenant']),
     big: await server('enforced', ['--data-dir', emptyDir, '--sqlite-file', FILE, '--tenant', largest.tenant]),
   };
+  // The same conversations on both stores (10,000 users, each in its own chat, in the same order), so that the two
+  // differ by the store's size alone: not by how often a conversation comes back (the store keeps the histories of
+  // the conversations it served last, src/store/sqlite/committed-histories.ts).
+  const spread = (i: number) => userId((i * 7919) % 10_000);
   const load = {
     bare: { tenant: 'bench-tenant', user: (i: number) => `user-${i % 50}` },
-    empty: { tenant: 'bench-tenant', user: (i: number) => `user-${i % 50}` },
+    empty: { tenant: 'bench-tenant', user: spread },
     // The largest tenant's own users (10,000 of them, each with history).
-    big: { tenant: largest.tenant, user: (i: number) => userId((i * 7919) % 10_000) },
+    big: { tenant: largest.tenant, user: spread },
   };
   const cpu = { bare: 0, empty: 0, big: 0 };
   const perSec: Record<keyof typeof cpu, number[]> = { bare: [], empty: [], big: [] };
