@@ -44,8 +44,9 @@ describe('SQLite history: committed histories kept in the process', () => {
     writeBehindItsBack(store);
     // What the process saved, not the row: it read none.
     expect(await store.history.load(KEY, AT)).toEqual({ exchanges: [exchange(1)], version: 1 });
-    // Expired, it reads as empty, like the row.
+    // Expired, it reads as empty, like the row, and its text is no longer kept: the next read is the row's.
     expect(await store.history.load(KEY, EXPIRES)).toEqual({ exchanges: [], version: 1 });
+    expect((await store.history.load(KEY, AT)).exchanges[0]?.user).toBe('changed');
   });
 
   it('a history another process wrote since is read from the file', async () => {

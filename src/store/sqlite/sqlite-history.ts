@@ -58,7 +58,11 @@ export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): Con
       // Before the row: a change made after this version was read is one the entry put below will not pass for.
       const dataVersion = committed.currentVersion();
       const known = committed.get(key, dataVersion);
-      if (known) return view(known, now);
+      if (known) {
+        // Expired: read as empty, and its text is not kept any longer (the sweep deletes the row within a minute).
+        if (known.expiresAt <= now.getTime()) committed.forget(key);
+        return view(known, now);
+      }
       const row = load.get(key) as HistoryRow | undefined;
       if (!row) return { exchanges: [], version: 0 };
       const history = { exchanges: historyFromJson(row.exchanges), version: row.version, expiresAt: row.expires_at };
