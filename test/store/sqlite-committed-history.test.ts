@@ -47,6 +47,11 @@ describe('SQLite history: committed histories kept in the process', () => {
     // Expired, it reads as empty, like the row, and its text is no longer kept: the next read is the row's.
     expect(await store.history.load(KEY, EXPIRES)).toEqual({ exchanges: [], version: 1 });
     expect((await store.history.load(KEY, AT)).exchanges[0]?.user).toBe('changed');
+    // Nor is an expired row read from the file.
+    expect(await store.history.load(KEY, EXPIRES)).toEqual({ exchanges: [], version: 1 });
+    expect(await store.history.load(KEY, EXPIRES)).toEqual({ exchanges: [], version: 1 });
+    store.db.prepare("UPDATE conversation_history SET exchanges = '[]' WHERE conversation_key = ?").run(KEY);
+    expect(await store.history.load(KEY, AT)).toEqual({ exchanges: [], version: 1 });
   });
 
   it('a history another process wrote since is read from the file', async () => {

@@ -65,6 +65,7 @@ export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): Con
       }
       const row = load.get(key) as HistoryRow | undefined;
       if (!row) return { exchanges: [], version: 0 };
+      if (row.expires_at <= now.getTime()) return { exchanges: [], version: row.version };
       const history = { exchanges: historyFromJson(row.exchanges), version: row.version, expiresAt: row.expires_at };
       committed.put(key, history, dataVersion);
       return view(history, now);
