@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { appendExchange, historyExpiry, historyKeyOf } from '../src/domain/conversation-history';
 import { timeOrderedId } from '../src/domain/ids';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store';
+import { benchSubscription } from './bench/bench-subscription';
 
 const { values } = parseArgs({
   options: {
@@ -34,23 +35,9 @@ const LIMITS = { maxExchanges: 5, maxTokens: 4000, ttlMs: 24 * 3_600_000 };
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-store-'));
   const store = openSqliteStore(path.join(dir, 'bot.sqlite'));
-  const now = new Date();
-  const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  await store.subscriptions.upsert({
-    id: SUBSCRIPTION,
-    name: 'bench',
-    offerId: 'offer',
-    planId: 'business',
-    status: 'Subscribed',
-    purchaser: { tenantId: TENANT },
-    beneficiary: { tenantId: TENANT },
-    term: { startDate: periodStart },
-    autoRenew: true,
-    isTest: true,
-    isFreeTrial: false,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const subscription = benchSubscription(SUBSCRIPTION, TENANT);
+  await store.subscriptions.upsert(subscription);
+  const periodStart = subscription.term!.startDate;
 
   let activity = Date.now();
   const background: Promise<unknown>[] = [];

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { ActionPlanner, Application, PromptManager } from '@microsoft/teams-ai';
 import { startApp } from '../../src/app';
+import { benchSubscription } from './bench-subscription';
 import { BoundedMemoryStorage } from './bounded-memory-storage';
 import { ZeroLatencyModel } from './zero-latency-model';
 import { createTeamsAdapter } from '../../src/bot/teams-adapter';
@@ -48,21 +49,9 @@ async function main(): Promise<void> {
     const tenants = [tenantId, ...Array.from({ length: Number(values.tenants ?? 0) }, (_, i) => `${tenantId}-${i}`)];
     for (const [i, tenant] of tenants.entries()) {
       if ((await app.store.subscriptions.listForTenant(tenant)).length > 0) continue;
-      await app.store.subscriptions.upsert({
-        id: i === 0 ? 'bench-subscription' : `bench-subscription-${i}`,
-        name: 'bench',
-        offerId: 'offer',
-        planId: 'business',
-        status: 'Subscribed',
-        purchaser: { tenantId: tenant },
-        beneficiary: { tenantId: tenant },
-        term: { startDate: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)) },
-        autoRenew: true,
-        isTest: true,
-        isFreeTrial: false,
-        createdAt: now,
-        updatedAt: now,
-      });
+      await app.store.subscriptions.upsert(
+        benchSubscription(i === 0 ? 'bench-subscription' : `bench-subscription-${i}`, tenant, now),
+      );
     }
     url = app.url;
   } else {
