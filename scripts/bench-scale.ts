@@ -5,8 +5,8 @@
  * job), cached under data/tmp/bench-scale/ so that a rerun reuses it (about 15 GB; the script checks free space). Then
  * measures, on the compiled build (`npm run build` first):
  * - CPU per enforced turn (server process, /proc) and its ratio to a bare teams-ai turn, with the big store and with
- *   an empty one, in alternating rounds (as `bench:turns`), the same 10,000 conversations on both; `bigVsEmpty` is
- *   the big store's CPU per turn over the empty one's (the target: at most 1.05);
+ *   an empty one, in alternating rounds (as `bench:turns`), the same conversations on both, on the same plan, from no
+ *   history; `bigVsEmpty` is the big store's CPU per turn over the empty one's (the target: at most 1.05);
  * - p95 of the `usage` and `stats` commands of the largest tenant (10,000 users), over HTTP on the compiled bot;
  * - how long a cold start of the compiled bot takes with that store (spawn → /healthz answers);
  * - the rollup and retention job's rows per second (a tail of recent events to roll up, and two days of events past
@@ -481,18 +481,26 @@ async function main(): Promise<void> {
   const statsBytes = tableBytes(['usage_daily_totals', 'usage_period_users', 'ix_usage_period_users_rank']);
   db.close();
 
+  // The histories the previous run's turns left in the big store: gone, so that both stores start the driven
+  // conversations without history (a turn's cost grows with its history: the prompt it renders and the row it writes).
+  const cleared = openDatabase(FILE);
+  cleared.prepare('DELETE FROM conversation_history WHERE tenant_id = ?').run(largest.tenant);
+  cleared.close();
+
   // Enforced turns with the big store and with an empty one, against bare turns, in alternating rounds.
   const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-empty-'));
   const server = (mode: string, extra: string[]) =>
     startChild(['--no-memory-reducer', 'dist/scripts/bench/turn-server.js', '--mode', mode, ...extra], {}, /READY (\S+)/);
   const servers = {
     bare: await server('bare', ['--data-dir', emptyDir]),
-    empty: await server('enforced', ['--data-dir', emptyDir, '--tenant', 'bench-tenant']),
+    // On the big store's tenant's plan (enterprise: standard messages unlimited, so neither crosses into overage).
+    empty: await server('enforced', ['--data-dir', emptyDir, '--tenant', 'bench-tenant', '--plan', planOf(0)]),
     big: await server('enforced', ['--data-dir', emptyDir, '--sqlite-file', FILE, '--tenant', largest.tenant]),
   };
-  // The same conversations on both stores (10,000 users, each in its own chat, in the same order), so that the two
-  // differ by the store's size alone: not by how often a conversation comes back (the store keeps the histories of
-  // the conversations it served last, src/store/sqlite/committed-histories.ts).
+  // The same conversations on both stores (10,000 users, each in its own chat, in the same order), on the same plan
+  // and from the same empty histories, so that the two differ by the store's size alone: not by how often a
+  // conversation comes back (the store keeps the histories of the conversations it served last,
+  // src/store/sqlite/committed-histories.ts), how long its history is, or whether its turns are billable.
   const spread = (i: number) => userId((i * 7919) % 10_000);
   const load = {
     bare: { tenant: 'bench-tenant', user: (i: number) => `user-${i % 50}` },

@@ -1,12 +1,15 @@
 import type { Subscription } from '../../src/domain/subscription';
 
-/** The benchmarks' subscription of a tenant: Subscribed on the catalog's Business plan, its term from this month's 1st. */
-export function benchSubscription(id: string, tenantId: string, now = new Date()): Subscription {
+/**
+ * The benchmarks' subscription of a tenant: Subscribed on one of the catalog's plans (Business unless told), its term
+ * from this month's 1st.
+ */
+export function benchSubscription(id: string, tenantId: string, now = new Date(), planId = 'business'): Subscription {
   return {
     id,
     name: 'bench',
     offerId: 'offer',
-    planId: 'business',
+    planId,
     status: 'Subscribed',
     purchaser: { tenantId },
     beneficiary: { tenantId },

@@ -25,6 +25,8 @@ async function main(): Promise<void> {
       'sqlite-file': { type: 'string' },
       tenant: { type: 'string' },
       tenants: { type: 'string' },
+      // bench:scale: the plan of the subscriptions this script creates (the big store's tenant is on enterprise).
+      plan: { type: 'string' },
     },
   });
   const tenantId = values.tenant ?? 'bench-tenant';
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     for (const [i, tenant] of tenants.entries()) {
       if ((await app.store.subscriptions.listForTenant(tenant)).length > 0) continue;
       await app.store.subscriptions.upsert(
-        benchSubscription(i === 0 ? 'bench-subscription' : `bench-subscription-${i}`, tenant, now),
+        benchSubscription(i === 0 ? 'bench-subscription' : `bench-subscription-${i}`, tenant, now, values.plan),
       );
     }
     url = app.url;

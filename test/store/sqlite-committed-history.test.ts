@@ -54,6 +54,21 @@ describe('SQLite history: committed histories kept in the process', () => {
     expect(await store.history.load(KEY, AT)).toEqual({ exchanges: [], version: 1 });
   });
 
+  it('an update in this process that is not a history write (any version move but one) forgets what it kept', async () => {
+    const store = open(path.join(tempDir(), 'updated.sqlite'));
+    expect(await save(store, [exchange(1)], 0)).toBe('saved');
+    expect(await save(store, [exchange(1), exchange(2)], 1)).toBe('saved');
+    const scrub = store.db.prepare(
+      `UPDATE conversation_history SET exchanges = '[]', version = version + ? WHERE conversation_key = ?`,
+    );
+    scrub.run(2, KEY);
+    expect(await store.history.load(KEY, AT)).toEqual({ exchanges: [], version: 4 });
+    expect(await save(store, [exchange(5)], 4)).toBe('saved');
+    expect(await store.history.load(KEY, AT)).toEqual({ exchanges: [exchange(5)], version: 5 });
+    scrub.run(0, KEY);
+    expect(await store.history.load(KEY, AT)).toEqual({ exchanges: [], version: 5 });
+  });
+
   it('a history another process wrote since is read from the file', async () => {
     const file = path.join(tempDir(), 'two-processes.sqlite');
     const mine = open(file);

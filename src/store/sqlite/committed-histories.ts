@@ -26,7 +26,9 @@ export interface CommittedHistoriesLimits {
  * - a change by any other connection (another bot instance, the worker, `npm run tenant:erase`) moves the
  *   connection's `PRAGMA data_version`, which every entry was taken at: the next read goes to the file;
  * - a change through this connection to a row other than the save that put the entry (a reset, the retention sweep,
- *   a tenant's erasure, whatever code comes later) runs a temporary trigger that drops the entry.
+ *   a tenant's erasure, whatever code comes later) runs a temporary trigger that drops the entry. The trigger skips
+ *   updates that move the version by exactly one: those are history writes, and a history write puts its entry
+ *   (sqliteHistory's save, the only one).
  * Message text is personal data: the entries hold no more than the rows do, are bounded (least recently used
  * first out), read as empty once expired like the rows, and go with the process.
  */
@@ -49,9 +51,14 @@ export class CommittedHistories {
       if (typeof key === 'string') this.forget(key);
       return null;
     });
-    for (const change of ['UPDATE', 'DELETE'])
+    // Not for a history write (an update that moves the version by one): the save that runs it puts the entry it
+    // wrote, and the call into JS would cost every turn. Any other update or delete drops the entry.
+    for (const [change, when] of [
+      ['UPDATE', 'WHEN new.version IS NOT old.version + 1'],
+      ['DELETE', ''],
+    ] as const)
       db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS committed_history_${change.toLowerCase()}
-        AFTER ${change} ON main.conversation_history
+        AFTER ${change} ON main.conversation_history ${when}
         BEGIN SELECT forget_committed_history(old.conversation_key); END`);
   }
 

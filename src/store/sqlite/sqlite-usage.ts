@@ -42,6 +42,7 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     RETURNING subscription_id, period_start, dimension, quantity`);
   const unreserve = db.prepare(`UPDATE usage_counters SET reserved = MAX(0, reserved - ?), updated_at = ?
     WHERE subscription_id = ? AND period_start = ? AND dimension = ?`);
+  // A scan: the table holds only the turns in flight (no index on created_at to write twice per turn, migration 0014).
   const staleClaims = db.prepare('SELECT tenant_id, activity_id FROM turn_claims WHERE created_at < ?');
   const counters = db.prepare(`SELECT dimension, used, reserved FROM usage_counters
     WHERE subscription_id = ? AND period_start = ? ORDER BY dimension`);
