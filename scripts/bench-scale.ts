@@ -454,7 +454,10 @@ async function main(): Promise<void> {
     await store.usage.counters(subscriptionId(0), new Date(monthStart(now.getTime())));
     if (i >= 20) storeTimings.usage.push(performance.now() - s);
     s = performance.now();
-    await Promise.all([store.usage.daily(subscriptionId(0), from, now), store.usage.topUsers(subscriptionId(0), new Date(monthStart(now.getTime())), 5)]);
+    await Promise.all([
+      store.usage.daily(subscriptionId(0), from, now),
+      store.usage.topUsers(subscriptionId(0), new Date(monthStart(now.getTime())), 5),
+    ]);
     if (i >= 20) storeTimings.stats.push(performance.now() - s);
   }
   await store.close();

@@ -93,9 +93,7 @@ describe('SQLite history: committed histories kept in the process', () => {
     await seedSubscription(other, { tenantId: 'tenant-b' });
     writeBehindItsBack(mine);
     await claim(mine);
-    expect((await mine.history.load(KEY, AT)).exchanges).toEqual([
-      { user: 'changed', assistant: 'behind', tokens: 2, at: AT },
-    ]);
+    expect((await mine.history.load(KEY, AT)).exchanges).toEqual([{ user: 'changed', assistant: 'behind', tokens: 2, at: AT }]);
   });
 
   it('a reset, the expiry sweep and a tenant erasure in this process forget what it kept', async () => {
