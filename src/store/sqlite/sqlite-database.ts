@@ -16,6 +16,11 @@ export function openDatabase(file: string, options: { busyTimeoutMs?: number } =
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.pragma('foreign_keys = ON');
   db.pragma('wal_autocheckpoint = 10000');
+  // Savepoint journals in memory: the group commit puts each unit of work under a savepoint, and a unit that
+  // touched more than 64 KiB of pages (a group of turns' usage) had its journal written to a temporary file, created
+  // and deleted at every commit. The temporary tables and indexes of queries go there too; every query here is
+  // bounded (by a key, a page size or a batch size).
+  db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
 }
