@@ -96,7 +96,7 @@ export class TenantNotifier implements LifecycleListener {
   async sweep(): Promise<number> {
     const now = this.deps.clock.now();
     let sent = 0;
-    for (const s of await this.deps.store.subscriptions.list()) {
+    for (const s of await this.deps.store.subscriptions.listForEndingNotices()) {
       const tenantId = s.beneficiary.tenantId;
       if (!tenantId) continue;
       const trialDays = trialEndingInDays(s, now);

@@ -89,6 +89,17 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.subscriptions.list()).toHaveLength(3);
       });
 
+      it('lists for the ending notices only the live subscriptions that will not renew on their own, and trials', async () => {
+        const ending = await seedSubscription(store, { tenantId: 'tenant-a', autoRenew: false });
+        const trial = await seedSubscription(store, { tenantId: 'tenant-b', isFreeTrial: true });
+        await seedSubscription(store, { tenantId: 'tenant-c' });
+        await seedSubscription(store, { tenantId: 'tenant-d', autoRenew: false, status: 'Suspended' });
+        await seedSubscription(store, { tenantId: 'tenant-e', isFreeTrial: true, status: 'Unsubscribed' });
+        await seedSubscription(store, { tenantId: 'tenant-f', autoRenew: false, status: 'PendingFulfillmentStart' });
+        expect((await store.subscriptions.listForEndingNotices()).map((s) => s.id).sort()).toEqual([ending.id, trial.id].sort());
+        expect((await store.subscriptions.listForEndingNotices())[0]).toEqual(ending);
+      });
+
       it('never moves a subscription out of Unsubscribed, by upsert or by an operation (other fields still change)', async () => {
         const s = await seedSubscription(store, { tenantId: 'tenant-a', status: 'Unsubscribed' });
         await store.subscriptions.upsert({ ...s, status: 'Subscribed', planId: 'starter' });

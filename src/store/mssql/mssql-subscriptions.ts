@@ -80,5 +80,10 @@ export function mssqlSubscriptions(db: MssqlDatabase): MssqlSubscriptionRepo {
       const { rows } = await db.query<SubscriptionRow>(`SELECT * FROM ${s}.subscriptions ORDER BY created_at, id`);
       return rows.map(toSubscription);
     },
+    async listForEndingNotices() {
+      const { rows } = await db.query<SubscriptionRow>(`SELECT * FROM ${s}.subscriptions
+        WHERE status = 'Subscribed' AND (auto_renew = 0 OR is_free_trial = 1) ORDER BY created_at, id`);
+      return rows.map(toSubscription);
+    },
   };
 }

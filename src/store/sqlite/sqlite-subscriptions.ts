@@ -29,6 +29,8 @@ export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo & {
   const getOne = db.prepare('SELECT * FROM subscriptions WHERE id = ?');
   const forTenant = db.prepare('SELECT * FROM subscriptions WHERE beneficiary_tenant_id = ? ORDER BY created_at DESC');
   const all = db.prepare('SELECT * FROM subscriptions ORDER BY created_at');
+  const forEndingNotices = db.prepare(`SELECT * FROM subscriptions
+    WHERE status = 'Subscribed' AND (auto_renew = 0 OR is_free_trial = 1) ORDER BY created_at, id`);
 
   const upsertSync = (s: Subscription) => {
     upsert.run({
@@ -70,6 +72,9 @@ export function sqliteSubscriptions(db: Database.Database): SubscriptionRepo & {
     },
     async list() {
       return (all.all() as SubscriptionRow[]).map(toSubscription);
+    },
+    async listForEndingNotices() {
+      return (forEndingNotices.all() as SubscriptionRow[]).map(toSubscription);
     },
   };
 }
