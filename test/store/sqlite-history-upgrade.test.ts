@@ -14,10 +14,7 @@ describe('SQLite conversation history migration (0015)', () => {
   it('keeps every history with its version, and saves and conflicts go on as before', async () => {
     const file = path.join(tempDir(), 'before-0015.sqlite');
     const db = new Database(file);
-    migrate(
-      db,
-      loadMigrations().filter((m) => m.version < 15),
-    );
+    migrate(db, loadMigrations().filter((m) => m.version < 15));
     const insert = db.prepare(`INSERT INTO conversation_history
       (conversation_key, tenant_id, exchanges, version, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`);
     insert.run('a'.repeat(64), 'tenant-a', JSON.stringify([exchange]), 3, AT.getTime(), EXPIRES.getTime());
@@ -26,8 +23,8 @@ describe('SQLite conversation history migration (0015)', () => {
 
     const store = openSqliteStore(file);
     try {
-      const rowid = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'conversation_history'").pluck().get();
-      expect(rowid).not.toMatch(/WITHOUT ROWID/i);
+      const schema = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'conversation_history'").pluck().get();
+      expect(schema).not.toMatch(/WITHOUT ROWID/i);
       const a = await store.history.load('a'.repeat(64), AT);
       expect(a.version).toBe(3);
       expect(a.exchanges.map((e) => e.user)).toEqual(['Bonjour']);
