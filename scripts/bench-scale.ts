@@ -279,9 +279,15 @@ async function buildStore(): Promise<BuildInfo> {
   return info;
 }
 
-/** Puts back the two days of events past the retention that the previous run's job deleted (rolled up long ago). */
-function putBackExpired(info: BuildInfo): void {
+/**
+ * Undoes what the previous run left: puts back the two days of events past the retention that its job deleted (rolled
+ * up long ago), and deletes the histories its turns wrote for the largest tenant, so that both stores start the
+ * driven conversations without history (a turn's cost grows with its history: the prompt it renders, the row it
+ * writes).
+ */
+function undoPreviousRun(info: BuildInfo): void {
   const db = openDatabase(FILE);
+  db.prepare('DELETE FROM conversation_history WHERE tenant_id = ?').run(tenantId(0));
   const random = mulberry32(91);
   const insert = db.prepare(`INSERT OR IGNORE INTO usage_events (rowid, id, tenant_id, activity_id, subscription_id,
       plan_id, user_id, conversation_id, conversation_type, dimension, quantity, billable, total_tokens, occurred_at,
@@ -397,7 +403,7 @@ async function main(): Promise<void> {
   } else {
     info = await buildStore();
   }
-  putBackExpired(info);
+  undoPreviousRun(info);
 
   // Cold start of the compiled bot on that store, then the largest tenant's admin asks for usage and stats.
   const largest = { tenant: tenantId(0), admin: 'admin-0' };
@@ -483,12 +489,6 @@ async function main(): Promise<void> {
   const periodUserRows = db.prepare('SELECT COUNT(*) FROM usage_period_users').pluck().get() as number;
   const statsBytes = tableBytes(['usage_daily_totals', 'usage_period_users', 'ix_usage_period_users_rank']);
   db.close();
-
-  // The histories the previous run's turns left in the big store: gone, so that both stores start the driven
-  // conversations without history (a turn's cost grows with its history: the prompt it renders and the row it writes).
-  const cleared = openDatabase(FILE);
-  cleared.prepare('DELETE FROM conversation_history WHERE tenant_id = ?').run(largest.tenant);
-  cleared.close();
 
   // Enforced turns with the big store and with an empty one, against bare turns, in alternating rounds.
   const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-empty-'));
