@@ -32,6 +32,7 @@ import { openDatabase } from '../src/store/sqlite/sqlite-database';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store';
 import { sqliteRetention } from '../src/store/sqlite/sqlite-retention';
 import { WriteBatcher } from '../src/store/sqlite/write-batcher';
+import { postTurn } from './bench/post-turn';
 import { cpuMicros } from './bench/process-cpu';
 
 const { values } = parseArgs({
@@ -356,18 +357,12 @@ function message(tenant: string, user: string, text: string, i: number) {
   });
 }
 
-async function send(url: string, body: string): Promise<void> {
-  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const json = (await res.json()) as { activities?: { type: string }[] };
-  if (res.status !== 200 || !json.activities?.some((a) => a.type === 'message')) throw new Error(`turn failed: ${res.status}`);
-}
-
 async function drive(url: string, tenant: string, users: (i: number) => string, turns: number): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < turns) {
       const i = next++;
-      await send(url, message(tenant, users(i), `Question number ${i}: what is the weather like?`, i));
+      await postTurn(url, message(tenant, users(i), `Question number ${i}: what is the weather like?`, i));
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
@@ -432,7 +427,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 220; i++) {
       for (const command of ['usage', 'stats'] as const) {
         const s = performance.now();
-        await send(botUrl, message(largest.tenant, largest.admin, command, i));
+        await postTurn(botUrl, message(largest.tenant, largest.admin, command, i));
         if (i >= 20) timings[command].push(performance.now() - s);
       }
     }

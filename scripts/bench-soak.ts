@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { postTurn } from './bench/post-turn';
 
 const { values } = parseArgs({
   options: {
@@ -132,15 +133,7 @@ async function main(): Promise<void> {
     const worker = async () => {
       while (next < TURNS) {
         const i = next++;
-        const res = await fetch(`${server.url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: activity(i),
-        });
-        const body = (await res.json()) as { activities?: { type: string }[] };
-        if (res.status !== 200 || !body.activities?.some((a) => a.type === 'message')) {
-          throw new Error(`turn ${i} failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-        }
+        await postTurn(server.url, activity(i));
         done += 1;
         if (done % EVERY === 0) {
           const rss = rssMb(pid);

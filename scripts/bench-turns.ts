@@ -16,6 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { cpuMicros } from './bench/process-cpu';
+import { postTurn } from './bench/post-turn';
 
 const { values } = parseArgs({
   options: {
@@ -95,14 +96,7 @@ async function drive(url: string, turns: number) {
     while (next < turns) {
       const i = next++;
       const t0 = performance.now();
-      const res = await fetch(`${url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: activity(i),
-      });
-      const body = (await res.json()) as { activities?: { type: string }[] };
-      if (res.status !== 200 || !body.activities?.some((a) => a.type === 'message'))
-        throw new Error(`turn ${i} failed: ${res.status}`);
+      await postTurn(url, activity(i));
       latencies.push(performance.now() - t0);
     }
   };

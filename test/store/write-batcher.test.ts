@@ -116,6 +116,50 @@ describe('SQLite write batcher', () => {
     expect(other.prepare('SELECT body FROM notes ORDER BY id').all()).toEqual([{ body: 'a' }, { body: 'c' }]);
   });
 
+  it('a one-statement unit needs no savepoint: its failed statement changed nothing, the others commit', async () => {
+    const prepare = vi.spyOn(db, 'prepare');
+    const batcher = new WriteBatcher(db, { backgroundMs: 60_000, maxBatch: 3 });
+    const savepoint = prepare.mock.results
+      .map((r) => r.value as Database.Statement)
+      .find((st) => st.source === 'SAVEPOINT unit')!;
+    const savepoints = vi.spyOn(savepoint, 'run');
+    prepare.mockRestore();
+    const oneStatement = { background: true, oneStatement: true } as const;
+    const results = await Promise.allSettled([
+      batcher.run(note('a'), oneStatement),
+      // NOT NULL fails: SQLite undoes that statement alone and the transaction goes on.
+      batcher.run(() => db.prepare('INSERT INTO notes (body) VALUES (NULL)').run(), oneStatement),
+      batcher.run(note('c'), oneStatement),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(other.prepare('SELECT body FROM notes ORDER BY id').all()).toEqual([{ body: 'a' }, { body: 'c' }]);
+    expect(savepoints).not.toHaveBeenCalled();
+    // Without the option, the same batch puts each unit under a savepoint.
+    const both = [batcher.run(note('d'), { background: true }), batcher.run(note('e'), { background: true })];
+    batcher.flushNow();
+    await Promise.all(both);
+    expect(savepoints).toHaveBeenCalledTimes(2);
+  });
+
+  it('a one-statement unit whose failure ended the transaction fails its whole batch: nothing is half-written', async () => {
+    const batcher = new WriteBatcher(db, { backgroundMs: 60_000, maxBatch: 3 });
+    const oneStatement = { background: true, oneStatement: true } as const;
+    const results = await Promise.allSettled([
+      batcher.run(note('a'), oneStatement),
+      // What an I/O error or a full disk does to SQLite: the whole transaction is rolled back.
+      batcher.run(() => {
+        db.exec('ROLLBACK');
+        throw new Error('disk full');
+      }, oneStatement),
+      batcher.run(note('c'), oneStatement),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(visible()).toBe(0);
+    // The batcher goes on.
+    expect(await batcher.run(note('d'))).toBe(1);
+    expect(visible()).toBe(1);
+  });
+
   it('flushNow commits what is queued', async () => {
     const batcher = new WriteBatcher(db, { backgroundMs: 60_000 });
     const pending = batcher.run(note('a'), { background: true });

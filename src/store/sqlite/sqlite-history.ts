@@ -84,18 +84,22 @@ export function sqliteHistory(db: Database.Database, batcher: WriteBatcher): Con
         entry.last = mine;
       } else waiting.set(input.key, { count: 1, last: mine });
       try {
-        return await batcher.run(() => {
-          const changes =
-            basis && basis.outcome !== 'saved'
-              ? 0
-              : input.expectedVersion === 0
-                ? insert.run(input.key, input.tenantId, json, at, expiresAt).changes
-                : update.run(json, at, expiresAt, input.key, input.expectedVersion).changes;
-          mine.outcome = changes === 1 ? 'saved' : 'conflict';
-          if (changes === 1) committed.put(input.key, { exchanges: mine.exchanges, version: mine.version, expiresAt }, batcher.batchDataVersion);
-          else committed.forget(input.key);
-          return mine.outcome;
-        }, options);
+        return await batcher.run(
+          () => {
+            const changes =
+              basis && basis.outcome !== 'saved'
+                ? 0
+                : input.expectedVersion === 0
+                  ? insert.run(input.key, input.tenantId, json, at, expiresAt).changes
+                  : update.run(json, at, expiresAt, input.key, input.expectedVersion).changes;
+            mine.outcome = changes === 1 ? 'saved' : 'conflict';
+            if (changes === 1)
+              committed.put(input.key, { exchanges: mine.exchanges, version: mine.version, expiresAt }, batcher.batchDataVersion);
+            else committed.forget(input.key);
+            return mine.outcome;
+          },
+          { ...options, oneStatement: true },
+        );
       } catch (thrown) {
         // The commit failed: nothing of this write is in the file, whatever its unit said.
         mine.outcome = 'conflict';

@@ -116,7 +116,9 @@ export function sqliteUsage(db: Database.Database, batcher: WriteBatcher): Usage
     async claim(c) {
       try {
         // Holds are decided on the counters: the settlements still waiting in the group commit free units first.
-        return await batcher.run(() => claim(c), { withBackground: c.holds.length > 0 });
+        // Without holds, the claim is its one insert.
+        const holds = c.holds.length > 0;
+        return await batcher.run(() => claim(c), { withBackground: holds, oneStatement: !holds });
       } catch (err) {
         if (err instanceof Rollback) return err.outcome;
         throw err;

@@ -4,8 +4,20 @@ import type { WriteOptions } from '../write-options';
 
 interface Pending {
   work: () => unknown;
+  /** The unit writes with one statement at most, its last act that can fail (BatchWriteOptions.oneStatement). */
+  oneStatement: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+}
+
+export interface BatchWriteOptions extends WriteOptions {
+  /**
+   * The unit changes the file with one statement at most, and nothing after that statement can throw: a statement
+   * that fails has changed nothing (SQLite undoes it alone and the transaction goes on), so the unit needs no
+   * savepoint of its own. Two statements fewer per unit (a turn's claim, a history write). Should a failure have
+   * ended the whole transaction (an I/O error, a full disk), the batch fails as a whole, as with a savepoint.
+   */
+  oneStatement?: boolean;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -19,7 +31,8 @@ export interface WriteBatcherOptions {
 
 /**
  * Group commit for the embedded store. Write units run in one IMMEDIATE transaction per batch, each inside its own
- * savepoint (a unit alone needs none): a unit that throws rolls back alone, the others commit together. A commit costs
+ * savepoint (a unit alone needs none, nor one of a single statement): a unit that throws rolls back alone, the
+ * others commit together. A commit costs
  * far more than the statements of one turn: it writes every page its units touched to the WAL, two system calls a
  * page, and the pages a turn's usage, claim and history touch are mostly the same few (the right-hand ends of the
  * tables and indexes they append to). So writes wait for company, apart:
@@ -58,7 +71,15 @@ export class WriteBatcher {
       // A unit alone needs no savepoint: if it throws, the whole transaction rolls back, which is the same thing
       // (flush then rejects it with its error). Two statements fewer for most waited-on writes.
       if (batch.length === 1) return [{ ok: true, value: batch[0]!.work() }];
-      return batch.map((item) => {
+      return batch.map((item): Outcome => {
+        if (item.oneStatement) {
+          try {
+            return { ok: true, value: item.work() };
+          } catch (error) {
+            if (!db.inTransaction) throw error;
+            return { ok: false, error };
+          }
+        }
         savepoint.run();
         try {
           const value = item.work();
@@ -73,9 +94,14 @@ export class WriteBatcher {
     });
   }
 
-  run<T>(work: () => T, options: WriteOptions = {}): Promise<T> {
+  run<T>(work: () => T, options: BatchWriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const item: Pending = { work, resolve: resolve as (value: unknown) => void, reject };
+      const item: Pending = {
+        work,
+        oneStatement: options.oneStatement === true,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      };
       if (options.background) {
         this.held.push(item);
         if (this.held.length >= this.maxBatch) this.flushSoon();
