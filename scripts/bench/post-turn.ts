@@ -3,8 +3,8 @@ import http from 'node:http';
 /**
  * The load generators' client: one message activity POSTed to `<url>/api/messages` (expectReplies), resolved once
  * the bot's replies include a message. node:http on kept-alive connections: `fetch` (undici) cost the load generator
- * 415–480 µs of CPU per turn on this 2-core VM, about 60 % of a server's turn, so that a server waited on its client
- * 7–9 % of the time and the printed throughput measured the client too; this one costs about 100 µs.
+ * 400–480 µs of CPU per turn on this 2-core VM, about 60 % of a server's turn, so that a server waited on its client
+ * 5–11 % of the time and the printed throughput measured the client too; this one costs 95–162 µs.
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
