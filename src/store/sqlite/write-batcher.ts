@@ -32,10 +32,9 @@ export interface WriteBatcherOptions {
 /**
  * Group commit for the embedded store. Write units run in one IMMEDIATE transaction per batch, each inside its own
  * savepoint (a unit alone needs none, nor one of a single statement): a unit that throws rolls back alone, the
- * others commit together. A commit costs
- * far more than the statements of one turn: it writes every page its units touched to the WAL, two system calls a
- * page, and the pages a turn's usage, claim and history touch are mostly the same few (the right-hand ends of the
- * tables and indexes they append to). So writes wait for company, apart:
+ * others commit together. A commit costs far more than the statements of one turn: it writes every page its units
+ * touched to the WAL, two system calls a page, and the pages a turn's usage, claim and history touch are mostly the
+ * same few (the right-hand ends of the tables and indexes they append to). So writes wait for company, apart:
  * - one that a caller waits on (a turn's claim before the AI call) commits on the next tick, with the others queued
  *   in the same turn of the event loop; under load, the turns that arrived together share it;
  * - background ones (a turn's usage and history, once its reply has gone) wait up to `backgroundMs` (50 ms: under
